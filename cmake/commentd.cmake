@@ -1,0 +1,60 @@
+# One place for warnings, sanitizers and the target helpers every folder uses.
+
+set(COMMENTD_WARNINGS -Wall -Wextra -Wpedantic)
+if(COMMENTD_WERROR)
+  list(APPEND COMMENTD_WARNINGS -Werror)
+endif()
+
+if(COMMENTD_SANITIZE)
+  add_compile_options(-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined)
+  add_link_options(-fsanitize=address,undefined)
+endif()
+
+# commentd_library(NAME SRCS a.cc b.cc DEPS x y [PRIVATE_DEPS z])
+function(commentd_library name)
+  cmake_parse_arguments(ARG "" "" "SRCS;DEPS;PRIVATE_DEPS" ${ARGN})
+  add_library(${name} STATIC ${ARG_SRCS})
+  target_include_directories(${name} PUBLIC ${PROJECT_SOURCE_DIR}/src)
+  target_compile_options(${name} PRIVATE ${COMMENTD_WARNINGS})
+  target_link_libraries(${name} PUBLIC ${ARG_DEPS} PRIVATE ${ARG_PRIVATE_DEPS})
+endfunction()
+
+# commentd_test(NAME SRCS x_test.cc DEPS lib [LABEL unit|integration|e2e])
+# Tests run with the project root as working directory, so they can find testdata/.
+function(commentd_test name)
+  cmake_parse_arguments(ARG "" "LABEL" "SRCS;DEPS" ${ARGN})
+  if(NOT ARG_LABEL)
+    set(ARG_LABEL unit)
+  endif()
+  add_executable(${name} ${ARG_SRCS})
+  target_compile_options(${name} PRIVATE ${COMMENTD_WARNINGS})
+  target_compile_definitions(${name} PRIVATE
+    COMMENTD_SOURCE_DIR="${PROJECT_SOURCE_DIR}"
+    COMMENTD_BINARY_DIR="${PROJECT_BINARY_DIR}")
+  target_link_libraries(${name} PRIVATE ${ARG_DEPS} GTest::gtest GTest::gmock GTest::gtest_main)
+  gtest_discover_tests(${name}
+    WORKING_DIRECTORY ${PROJECT_SOURCE_DIR}
+    PROPERTIES LABELS ${ARG_LABEL}
+    DISCOVERY_TIMEOUT 60)
+endfunction()
+
+# commentd_benchmark(NAME SRCS x_benchmark.cc DEPS lib)
+function(commentd_benchmark name)
+  cmake_parse_arguments(ARG "" "" "SRCS;DEPS" ${ARGN})
+  add_executable(${name} ${ARG_SRCS})
+  target_compile_options(${name} PRIVATE ${COMMENTD_WARNINGS})
+  target_compile_definitions(${name} PRIVATE COMMENTD_SOURCE_DIR="${PROJECT_SOURCE_DIR}")
+  target_link_libraries(${name} PRIVATE ${ARG_DEPS} benchmark::benchmark)
+endfunction()
+
+# commentd_fuzzer(NAME SRCS x_fuzzer.cc DEPS lib): only with COMMENTD_FUZZ and clang.
+function(commentd_fuzzer name)
+  cmake_parse_arguments(ARG "" "" "SRCS;DEPS" ${ARGN})
+  if(NOT COMMENTD_FUZZ)
+    return()
+  endif()
+  add_executable(${name} ${ARG_SRCS})
+  target_compile_options(${name} PRIVATE -fsanitize=fuzzer,address,undefined)
+  target_link_options(${name} PRIVATE -fsanitize=fuzzer,address,undefined)
+  target_link_libraries(${name} PRIVATE ${ARG_DEPS})
+endfunction()

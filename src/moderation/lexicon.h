@@ -1,0 +1,86 @@
+// Lexicon: the inappropriate-language word lists of the four languages,
+// compiled into one Vectorscan database and matched over the lexical view.
+//
+// Each entry has a language, a category and a severity. Latin-script entries
+// match whole words only (so "Scunthorpe" and "assassination" are innocent);
+// Hangul, Han and Kana entries match inside words, and an allowlist of
+// innocent words that contain them (시발점, 操场, ...) suppresses the match.
+// Entries and allowlist words pass through the same Normalizer as the text,
+// so they are written plainly and still match evasions.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "base/status.h"
+#include "text/normalizer.h"
+#include "text/span.h"
+
+namespace commentd::moderation {
+
+enum class Category { kProfanity, kSlur, kSexual, kAbuse };
+enum class Severity { kMild, kStrong, kSevere };
+
+std::string_view CategoryName(Category c);
+std::string_view SeverityName(Severity s);
+base::Result<Category> ParseCategory(std::string_view name);
+base::Result<Severity> ParseSeverity(std::string_view name);
+
+// How an entry's ends must sit in the text.
+enum class Boundary {
+  kWord,    // both ends at word boundaries (default for Latin script)
+  kPrefix,  // starts at a word boundary, may run on ("fuck" -> "fuckface")
+  kInside,  // anywhere (default for Hangul, Han, Kana)
+};
+
+struct LexiconEntry {
+  std::string term;      // as written in the lexicon file
+  std::string lang;      // "en", "ko", "zh", "ja"
+  Category category = Category::kProfanity;
+  Severity severity = Severity::kStrong;
+  Boundary boundary = Boundary::kWord;
+};
+
+struct LexiconMatch {
+  text::Span span;    // in the original text
+  const LexiconEntry* entry = nullptr;  // lives as long as the Lexicon
+};
+
+// Immutable after Create; Thread-safe (scratch space is pooled internally).
+class Lexicon {
+ public:
+  // Compiles `entries` and `allowed` (innocent words) with `normalizer`.
+  // kInvalidArgument naming the entry when one normalizes to nothing or
+  // cannot be compiled.
+  static base::Result<Lexicon> Create(const text::Normalizer& normalizer,
+                                      std::vector<LexiconEntry> entries,
+                                      std::vector<std::string> allowed);
+
+  // The lexicons built into commentd (lexicons/*.tsv in the source tree).
+  static base::Result<Lexicon> CreateBuiltin(const text::Normalizer& normalizer);
+
+  // Parses a lexicon file: lines "term<TAB>lang<TAB>category<TAB>severity[<TAB>boundary]",
+  // '#' comments and blank lines skipped. kInvalidArgument naming `source` and
+  // the line number on a bad line.
+  static base::Result<std::vector<LexiconEntry>> ParseEntries(std::string_view contents,
+                                                              std::string_view source);
+
+  Lexicon(Lexicon&&) noexcept;
+  Lexicon& operator=(Lexicon&&) noexcept;
+  ~Lexicon();
+
+  // Matches in `lexical` (a Normalizer::Lexical view), ordered by span, with
+  // overlapping matches of the same region reduced to the longest.
+  std::vector<LexiconMatch> Find(const text::NormalizedText& lexical) const;
+
+  size_t size() const;
+
+ private:
+  struct State;
+  explicit Lexicon(std::unique_ptr<State> state);
+  std::unique_ptr<State> state_;
+};
+
+}  // namespace commentd::moderation

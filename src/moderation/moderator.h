@@ -1,0 +1,50 @@
+// Moderator: the engine that applies the publisher's policy to one comment.
+//
+// Evaluate runs the pipeline in order: validate UTF-8, build the folded and
+// lexical views (text::Normalizer), find links (text::LinkFinder), words
+// (Lexicon) and ad signals (AdDetector), ask the classifiers if any, and
+// turn the findings into a Verdict under the Policy. It does no I/O.
+#pragma once
+
+#include <memory>
+#include <string_view>
+
+#include "base/status.h"
+#include "moderation/classifier.h"
+#include "moderation/policy.h"
+#include "moderation/verdict.h"
+
+namespace commentd::moderation {
+
+// The learned models a Moderator may consult; either may be null.
+struct Classifiers {
+  std::shared_ptr<const Classifier> advertisement;
+  std::shared_ptr<const Classifier> inappropriate_language;
+};
+
+// Built once, then immutable: share it as std::shared_ptr<const Moderator>
+// and swap it whole when the policy changes. Thread-safe.
+class Moderator {
+ public:
+  // Builds the normalizer, link finder, built-in lexicons and ad detector.
+  // Fails (kInternal) only if ICU, libpsl or Vectorscan cannot initialize.
+  static base::Result<std::shared_ptr<const Moderator>> Create(Policy policy,
+                                                               Classifiers classifiers = {});
+
+  ~Moderator();
+
+  // Always returns a Verdict. Invalid UTF-8 is decided "hold" with a reason
+  // of rule unreadable_text at the first bad byte.
+  Verdict Evaluate(std::string_view text) const;
+
+  const Policy& policy() const;
+
+ private:
+  struct Engine;
+  Moderator(Policy policy, Classifiers classifiers, std::unique_ptr<const Engine> engine);
+  Policy policy_;
+  Classifiers classifiers_;
+  std::unique_ptr<const Engine> engine_;
+};
+
+}  // namespace commentd::moderation

@@ -1,0 +1,59 @@
+// LinkFinder: finds links in a folded view, including disguised ones.
+//
+// Finds URLs with any scheme (and the obfuscated "hxxp", "h**p"), "www."
+// hosts, bare domains whose suffix is a real public suffix (libpsl), IP
+// address URLs, and disguises: "example dot com", "example[.]com",
+// "example (dot) com", spaced letters ("h t t p s : / /"). Fullwidth letters
+// and zero-width characters are already gone in the folded view. Ordinary
+// prose is not a link: "U.S.", "e.g.", "Mr.Kim", "3.5 days", "S/2019/171",
+// "report.pdf".
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "base/status.h"
+#include "text/normalizer.h"
+#include "text/span.h"
+
+namespace commentd::text {
+
+enum class LinkKind {
+  kUrl,         // scheme://...
+  kWww,         // www.host...
+  kBareDomain,  // example.com, example.co.kr/path
+  kIpAddress,   // 1.2.3.4 with a scheme, port or path
+};
+
+std::string_view LinkKindName(LinkKind kind);
+
+struct Link {
+  Span span;           // in the original text
+  std::string url;     // as found, in folded form with disguises undone: "http://example.com/x"
+  std::string host;    // lower-case host without port: "example.com"
+  LinkKind kind = LinkKind::kUrl;
+  bool disguised = false;  // written with "dot", "[.]", "hxxp", spaced letters, ...
+  bool shortener = false;  // bit.ly, t.co, ...
+};
+
+// Immutable after Create; Thread-safe.
+class LinkFinder {
+ public:
+  // Loads the public suffix list (libpsl's built-in or the system's).
+  static base::Result<LinkFinder> Create();
+
+  LinkFinder(LinkFinder&&) noexcept;
+  LinkFinder& operator=(LinkFinder&&) noexcept;
+  ~LinkFinder();
+
+  // Links in `folded`, ordered by span, not overlapping.
+  std::vector<Link> Find(const NormalizedText& folded) const;
+
+ private:
+  struct State;
+  explicit LinkFinder(std::unique_ptr<const State> state);
+  std::unique_ptr<const State> state_;
+};
+
+}  // namespace commentd::text
