@@ -1,0 +1,189 @@
+// The comment domain's vocabulary: a Comment on a Thread by an Author, the
+// state moderation put it in (published, held, deleted; nothing is ever
+// destroyed), the engine's Reasons kept with it, reports from readers, the
+// moderator accounts and sessions that work the queues, bans, the audit log
+// of every action, and the opaque Cursor that pages through all of them.
+// Plain values; the Store persists them and the CommentService applies the
+// rules. docs/ARCHITECTURE.md's glossary defines each name once.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "base/clock.h"
+#include "base/status.h"
+#include "moderation/verdict.h"
+
+namespace commentd::comments {
+
+using base::Time;
+
+// Where a comment stands. A deleted comment is hidden, never destroyed.
+enum class CommentState { kPublished, kHeld, kDeleted };
+std::string_view CommentStateName(CommentState state);  // "published", "held", "deleted"
+base::Result<CommentState> ParseCommentState(std::string_view name);
+
+// Who made the last decision about a comment's state.
+enum class DecidedBy {
+  kEngine,     // the moderation engine, when the comment was posted or edited
+  kAuthor,     // the writer deleted it with the edit token
+  kModerator,  // a moderator (Comment::decided_by_moderator names who)
+};
+
+// A thread key chosen by the publisher's page: [A-Za-z0-9._~:/-]{1,200}.
+// kInvalidArgument naming `field` and the first bad byte otherwise.
+base::Status ValidateThreadKey(std::string_view key, std::string_view field = "thread");
+
+// The writer of a comment: the name they typed and a keyed hash of their IP
+// address (hex; empty when the address is unknown). The raw IP is never kept.
+struct Author {
+  std::string name;
+  std::string ip_hash;
+};
+
+struct Comment {
+  std::string id;  // "c_" + 20 lowercase base32 characters, random
+  // Insertion order, assigned by the Store (0 before InsertComment). Cursors
+  // and "oldest/newest" order use it, so pages stay stable under inserts.
+  int64_t seq = 0;
+  std::string thread;
+  std::optional<std::string> parent_id;  // a comment in the same thread
+  Author author;
+  std::string text;  // valid UTF-8, as the writer typed it
+  std::string lang;  // "en", "ko", "zh", "ja" or empty
+  CommentState state = CommentState::kHeld;
+
+  // The engine's verdict on the current text (kept when a moderator overrides it).
+  moderation::Decision engine_decision = moderation::Decision::kHold;
+  std::vector<moderation::Reason> reasons;
+  std::string policy_version;
+
+  DecidedBy decided_by = DecidedBy::kEngine;
+  std::string decided_by_moderator;  // set when decided_by == kModerator
+  Time created_at;
+  std::optional<Time> edited_at;
+  Time decided_at;
+
+  std::string edit_token_hash;  // hex keyed hash of the edit token; the token itself is not kept
+  int64_t open_reports = 0;     // unresolved reader reports (read-only: the Store counts them)
+
+  // "engine", "author" or the moderator's name, as the moderator API shows it.
+  std::string DecidedByName() const;
+};
+
+// Position after which a listing continues. Encoded as an opaque string for
+// clients; Decode rejects anything Encode did not produce.
+struct Cursor {
+  int64_t seq = 0;
+
+  std::string Encode() const;
+  // kInvalidArgument naming `field` when `encoded` is malformed.
+  static base::Result<Cursor> Decode(std::string_view encoded, std::string_view field = "after");
+  friend bool operator==(const Cursor&, const Cursor&) = default;
+};
+
+// One page of a listing; `next` is empty on the last page.
+template <typename T>
+struct Page {
+  std::vector<T> items;
+  std::optional<Cursor> next;
+};
+
+enum class SortOrder { kOldest, kNewest };
+base::Result<SortOrder> ParseSortOrder(std::string_view name);  // "oldest", "newest"
+
+// The moderator queues.
+enum class Queue {
+  kHeld,       // state held, waiting for a decision
+  kDeleted,    // state deleted (by the engine, the author or a moderator)
+  kReported,   // published with unresolved reader reports
+  kPublished,  // everything readers see
+};
+std::string_view QueueName(Queue queue);
+base::Result<Queue> ParseQueue(std::string_view name);
+
+// What a moderator can do to a comment.
+enum class ModAction {
+  kApprove,  // held (or reported) -> published; resolves reports
+  kDelete,   // held or published -> deleted; resolves reports
+  kRestore,  // deleted -> published; resolves reports
+  kBan,      // bans the author (name and IP hash) and deletes the comment
+};
+std::string_view ModActionName(ModAction action);
+base::Result<ModAction> ParseModAction(std::string_view name);
+
+// A reader's report of a published comment.
+struct Report {
+  std::string comment_id;
+  std::string reason;
+  std::string ip_hash;
+  Time at;
+};
+
+// A banned author: posts whose name equals `author_name`, or whose IP hash
+// equals a non-empty `ip_hash`, are refused.
+struct Ban {
+  std::string author_name;
+  std::string ip_hash;
+  std::string moderator;
+  std::string reason;
+  Time at;
+};
+
+// What the audit log records.
+enum class AuditAction {
+  kApprove,
+  kDelete,
+  kRestore,
+  kBan,
+  kAuthorEdit,       // the writer edited with the edit token
+  kAuthorDelete,     // the writer deleted with the edit token
+  kModeratorAdd,     // an account was created
+  kModeratorRemove,  // an account was removed
+};
+std::string_view AuditActionName(AuditAction action);  // "approve", ..., "author_edit", ...
+
+struct AuditEntry {
+  int64_t id = 0;  // assigned by the Store, increasing
+  Time at;
+  std::string moderator;   // who acted: a moderator's name, or "author" for the writer
+  AuditAction action = AuditAction::kApprove;
+  std::string comment_id;  // empty for account actions
+  std::string author;      // the comment's author name, or the account's name
+  std::string reason;
+};
+
+// A moderator account. The password is kept only as an argon2id hash string
+// (libsodium crypto_pwhash_str format).
+struct ModeratorAccount {
+  std::string name;  // [A-Za-z0-9._-]{1,64}
+  std::string password_hash;
+  Time created_at;
+};
+
+// A logged-in moderator. The session token itself is given to the browser
+// only; the store keeps its keyed hash.
+struct Session {
+  std::string token_hash;
+  std::string moderator;
+  std::string csrf_token;  // returned at login and by /auth/me; required on every write
+  Time created_at;
+  Time expires_at;
+};
+
+// Engine decisions of one UTC day, counted over comments created that day.
+struct DayStats {
+  int64_t day = 0;  // days since 1970-01-01 (UTC)
+  int64_t publish = 0;
+  int64_t hold = 0;
+  int64_t del = 0;
+  // Comments with at least one reason of the rule whose action was not publish.
+  int64_t link = 0;
+  int64_t advertisement = 0;
+  int64_t inappropriate_language = 0;
+};
+
+}  // namespace commentd::comments

@@ -1,0 +1,216 @@
+// CommentService: the use cases of commentd, one method per thing a reader,
+// a writer or a moderator can do. The HTTP layer maps the API 1:1 onto these
+// methods; it parses and formats, the service decides. Every comment is
+// moderated by the current engine before it is stored, every state is kept,
+// and every moderator action is written to the audit log in the same
+// transaction as the change.
+#pragma once
+
+#include <chrono>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "base/clock.h"
+#include "base/status.h"
+#include "comments/comment.h"
+#include "comments/store.h"
+#include "moderation/moderator.h"
+#include "moderation/verdict.h"
+
+namespace commentd::comments {
+
+struct ServiceOptions {
+  // Key for hashing IP addresses and tokens (crypto_generichash). Empty: a
+  // random key is created once and kept in the store (setting "site_key").
+  std::string site_key;
+  std::chrono::seconds edit_window{15 * 60};
+  std::chrono::seconds session_ttl{12 * 60 * 60};
+  size_t max_text_bytes = 5000;
+  size_t max_author_bytes = 64;
+  size_t max_reason_bytes = 500;
+  int max_page_size = 200;
+  int max_action_ids = 100;
+  // argon2id cost (crypto_pwhash_argon2id_str). Tests lower these to the
+  // library minimum; production keeps libsodium's "interactive" limits.
+  unsigned long long password_ops_limit = 2;           // crypto_pwhash_argon2id_OPSLIMIT_INTERACTIVE
+  size_t password_mem_limit = 64ull * 1024 * 1024;     // crypto_pwhash_argon2id_MEMLIMIT_INTERACTIVE
+};
+
+struct PostRequest {
+  std::string thread;
+  std::string author;
+  std::string text;
+  std::optional<std::string> parent_id;
+  std::string lang;  // "en", "ko", "zh", "ja" or empty (= "en" for messages)
+  std::string ip;    // the writer's address as text; hashed, never stored
+};
+
+// The stored comment, the engine's verdict and the token that lets the
+// writer edit or delete it (shown once; only its hash is stored), plus a
+// message for the writer in their language when the comment is not published.
+struct PostResult {
+  Comment comment;
+  moderation::Verdict verdict;
+  std::string edit_token;
+  std::string message;
+};
+
+struct CheckResult {
+  moderation::Verdict verdict;
+  std::string message;
+};
+
+struct ThreadRequest {
+  std::string thread;
+  int limit = 50;         // top-level comments per page, 1..max_page_size
+  std::string after;      // an encoded Cursor from a previous page, or empty
+  SortOrder sort = SortOrder::kOldest;
+};
+
+// One comment as readers see it. A hidden (held or deleted) comment that has
+// published replies appears as `removed` with empty author and text.
+struct ThreadNode {
+  std::string id;
+  std::optional<std::string> parent_id;
+  std::string author;
+  std::string text;
+  Time created_at;
+  std::optional<Time> edited_at;
+  bool removed = false;
+  std::vector<ThreadNode> replies;  // oldest first, at every depth
+};
+
+struct ThreadPage {
+  std::string thread;
+  int64_t published_count = 0;
+  std::vector<ThreadNode> comments;        // top-level, in the requested order
+  std::optional<std::string> next_cursor;  // encoded; empty on the last page
+};
+
+struct ActRequest {
+  ModAction action = ModAction::kApprove;
+  std::vector<std::string> comment_ids;
+  std::string moderator;  // the acting moderator's account name
+  std::string reason;
+};
+
+struct ActionResult {
+  std::string id;
+  base::Status status;  // OK, or why this comment was not changed
+};
+
+struct LoginResult {
+  std::string session_token;  // for the commentd_session cookie; not stored
+  Session session;
+};
+
+// Thread-safe. The Store and Clock must outlive the service (held by shared_ptr).
+class CommentService {
+ public:
+  // Loads or creates the site key. kInvalidArgument for bad options; the
+  // store's error if it cannot be read. `moderator` may be null until
+  // SetModerator is called (Post, Edit and Check then fail with kUnavailable).
+  static base::Result<std::unique_ptr<CommentService>> Create(
+      std::shared_ptr<Store> store, std::shared_ptr<const base::Clock> clock,
+      std::shared_ptr<const moderation::Moderator> moderator, ServiceOptions options = {});
+
+  // Swaps the engine whole (e.g. after a policy reload); later calls use it.
+  void SetModerator(std::shared_ptr<const moderation::Moderator> moderator);
+  std::shared_ptr<const moderation::Moderator> moderator() const;
+
+  // --- readers and writers
+  // Validates (kInvalidArgument naming the field: thread, author, text,
+  // parent_id, lang), refuses banned authors (kPermissionDenied), moderates
+  // and stores the comment in the state the verdict decides. Replies must
+  // name a published comment of the same thread (kInvalidArgument otherwise).
+  base::Result<PostResult> Post(const PostRequest& request);
+
+  // Moderates `text` without storing anything.
+  base::Result<CheckResult> Check(std::string_view text, std::string_view lang) const;
+
+  // A page of the thread's top-level comments with all their replies nested.
+  // An unknown thread is an empty page. kInvalidArgument for a bad thread
+  // key, limit or cursor.
+  base::Result<ThreadPage> ListThread(const ThreadRequest& request) const;
+
+  // Published comments per thread (at most max_page_size keys).
+  base::Result<std::map<std::string, int64_t>> Counts(const std::vector<std::string>& threads) const;
+
+  // Replaces the text and moderates it again. kNotFound for an unknown id,
+  // kPermissionDenied for a wrong token, kFailedPrecondition after the edit
+  // window or when the comment was deleted by its author or a moderator.
+  base::Result<PostResult> Edit(std::string_view id, std::string_view edit_token,
+                                std::string_view text, std::string_view lang);
+
+  // Hides the comment (state deleted, decided by the author). Same errors as Edit.
+  base::Status Delete(std::string_view id, std::string_view edit_token);
+
+  // A reader reports a published comment. kNotFound if no published comment `id`.
+  base::Status Report(std::string_view id, std::string_view reason, std::string_view ip);
+
+  // --- moderators
+  base::Result<Page<Comment>> ListQueue(Queue queue, int limit, std::string_view after) const;
+
+  // Applies `request.action` to each id independently; one result per id in
+  // order. kInvalidArgument (for the whole request) for no ids, too many ids
+  // or an unknown moderator. Per id: kNotFound, or kFailedPrecondition when
+  // the comment's state does not allow the action.
+  base::Result<std::vector<ActionResult>> Act(const ActRequest& request);
+
+  base::Result<Page<AuditEntry>> ListAudit(int limit, std::string_view after) const;
+
+  // One entry per UTC day for the last `days` days (1..365) including today,
+  // oldest first, days without comments included with zeros.
+  base::Result<std::vector<DayStats>> Stats(int days) const;
+
+  // --- moderator accounts and sessions
+  // kInvalidArgument for a bad name or a password shorter than 8 bytes;
+  // kAlreadyExists if the name is taken. `actor` is recorded in the audit log.
+  base::Status AddModerator(std::string_view name, std::string_view password,
+                            std::string_view actor = "cli");
+  base::Result<std::vector<ModeratorAccount>> ListModerators() const;
+  // kNotFound if absent. Ends the account's sessions.
+  base::Status RemoveModerator(std::string_view name, std::string_view actor = "cli");
+
+  // kUnauthenticated for an unknown name or a wrong password (same message).
+  base::Result<LoginResult> Login(std::string_view name, std::string_view password);
+  // The live session for a cookie value. kUnauthenticated if unknown or expired.
+  base::Result<Session> Authenticate(std::string_view session_token) const;
+  // kPermissionDenied unless `csrf_token` equals the session's (constant time).
+  static base::Status CheckCsrf(const Session& session, std::string_view csrf_token);
+  // OK also for an unknown token.
+  base::Status Logout(std::string_view session_token);
+
+  // Keyed hash (hex) of an IP address, as stored in Author::ip_hash and bans.
+  // Empty for an empty address.
+  std::string HashIp(std::string_view ip) const;
+
+ private:
+  CommentService(std::shared_ptr<Store> store, std::shared_ptr<const base::Clock> clock,
+                 std::shared_ptr<const moderation::Moderator> moderator, ServiceOptions options,
+                 std::string site_key);
+
+  std::string KeyedHash(std::string_view domain, std::string_view data) const;
+  base::Result<Comment> CheckEditable(std::string_view id, std::string_view edit_token) const;
+  base::Status ActOne(const ActRequest& request, const std::string& id);
+
+  std::shared_ptr<Store> store_;
+  std::shared_ptr<const base::Clock> clock_;
+  const ServiceOptions options_;
+  const std::string site_key_;  // raw bytes
+
+  mutable std::mutex moderator_mu_;
+  std::shared_ptr<const moderation::Moderator> moderator_;  // guarded by moderator_mu_
+};
+
+// A short explanation for the writer of why their comment was held or
+// deleted (empty for publish), in `lang` ("en", "ko", "zh", "ja"; anything
+// else is English).
+std::string ExplainVerdict(const moderation::Verdict& verdict, std::string_view lang);
+
+}  // namespace commentd::comments

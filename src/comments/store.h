@@ -1,0 +1,111 @@
+// Store: where the comment domain keeps its data. The domain owns this
+// interface; src/store/* implement it (SqliteStore now, PostgresStore later)
+// and the domain never includes them. Every method is one atomic operation:
+// an implementation runs it in one transaction, so an audit entry is never
+// written without its change, nor a change without its audit entry. No SQL
+// dialect shows through: ordering, paging and day buckets are defined here.
+#pragma once
+
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "base/status.h"
+#include "comments/comment.h"
+
+namespace commentd::comments {
+
+// What an atomic comment update writes besides the comment itself.
+struct CommentUpdateEffects {
+  std::optional<AuditEntry> audit;  // appended (its id is assigned by the store)
+  std::optional<Ban> ban;           // added
+  bool resolve_reports = false;     // marks the comment's open reports resolved
+};
+
+// Changes `comment` in place (text, lang, state, engine_decision, reasons,
+// policy_version, decided_by*, edited_at, decided_at; id, seq, thread,
+// parent, author, created_at and edit_token_hash are kept) and says what else
+// to write. Returning an error aborts the update and is returned unchanged.
+using CommentMutation = std::function<base::Result<CommentUpdateEffects>(Comment& comment)>;
+
+// Implementations are Thread-safe: the HTTP worker pool calls one Store from
+// N threads. Failure codes common to every method: kUnavailable when the
+// database is busy or unreachable, kInternal for anything else unexpected.
+class Store {
+ public:
+  virtual ~Store() = default;
+
+  // --- settings: small named values the service keeps (e.g. the IP hash key)
+  // The value stored under `name`, storing `value_if_absent` first if there is none.
+  virtual base::Result<std::string> GetOrInsertSetting(std::string_view name,
+                                                       std::string_view value_if_absent) = 0;
+
+  // --- comments
+  // Stores a new comment and returns it with `seq` assigned (greater than every
+  // earlier seq). kAlreadyExists if the id is taken; kInvalidArgument if
+  // parent_id names no comment of the same thread.
+  virtual base::Result<Comment> InsertComment(const Comment& comment) = 0;
+
+  // kNotFound if there is no comment `id`.
+  virtual base::Result<Comment> GetComment(std::string_view id) = 0;
+
+  // Every comment of `thread` in any state, ordered by seq ascending; empty
+  // for an unknown thread.
+  virtual base::Result<std::vector<Comment>> ListThread(std::string_view thread) = 0;
+
+  // Number of published comments per thread; every requested key is present.
+  virtual base::Result<std::map<std::string, int64_t>> CountPublished(
+      const std::vector<std::string>& threads) = 0;
+
+  // Reads comment `id`, applies `mutate` and writes the result and its effects,
+  // all in one transaction that excludes other writers. Returns the comment as
+  // stored. kNotFound if there is no comment `id`; otherwise mutate's error.
+  virtual base::Result<Comment> UpdateComment(std::string_view id,
+                                              const CommentMutation& mutate) = 0;
+
+  // Adds an open report. kNotFound if the comment does not exist.
+  virtual base::Status AddReport(const Report& report) = 0;
+
+  // The comments in `queue`, newest (highest seq) first, starting after
+  // `after` (i.e. with seq < after.seq); `limit` >= 1.
+  virtual base::Result<Page<Comment>> ListQueue(Queue queue, std::optional<Cursor> after,
+                                                int limit) = 0;
+
+  // --- bans
+  // True if a ban names `author_name`, or (when `ip_hash` is non-empty) `ip_hash`.
+  virtual base::Result<bool> IsBanned(std::string_view author_name, std::string_view ip_hash) = 0;
+
+  // --- audit log and statistics
+  virtual base::Status AppendAudit(const AuditEntry& entry) = 0;
+  // Newest first, with id < after.seq when `after` is given; `limit` >= 1.
+  virtual base::Result<Page<AuditEntry>> ListAudit(std::optional<Cursor> after, int limit) = 0;
+
+  // Engine decisions of comments created in [from, to), one entry per UTC day
+  // that has comments, ordered by day ascending.
+  virtual base::Result<std::vector<DayStats>> Stats(Time from, Time to) = 0;
+
+  // --- moderator accounts
+  // Stores `account` and `audit` together. kAlreadyExists if the name is taken.
+  virtual base::Status InsertModerator(const ModeratorAccount& account, const AuditEntry& audit) = 0;
+  // kNotFound if there is no such account.
+  virtual base::Result<ModeratorAccount> GetModerator(std::string_view name) = 0;
+  // Ordered by name.
+  virtual base::Result<std::vector<ModeratorAccount>> ListModerators() = 0;
+  // Removes the account and its sessions, and appends `audit`. kNotFound if absent.
+  virtual base::Status RemoveModerator(std::string_view name, const AuditEntry& audit) = 0;
+
+  // --- sessions
+  // kAlreadyExists if token_hash is taken; kNotFound if the moderator does not exist.
+  virtual base::Status InsertSession(const Session& session) = 0;
+  // kNotFound if there is no session with this token hash (expiry is the caller's check).
+  virtual base::Result<Session> GetSession(std::string_view token_hash) = 0;
+  // OK also when there was no such session.
+  virtual base::Status DeleteSession(std::string_view token_hash) = 0;
+  // Deletes sessions with expires_at <= now.
+  virtual base::Status DeleteExpiredSessions(Time now) = 0;
+};
+
+}  // namespace commentd::comments
