@@ -1,1 +1,92 @@
-// Not written yet.
+#include "text/normalizer.h"
+
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <string>
+
+namespace commentd::text {
+namespace {
+
+const Normalizer& TheNormalizer() {
+  static const Normalizer* normalizer = [] {
+    auto n = Normalizer::Create();
+    EXPECT_TRUE(n.ok()) << n.status().ToString();
+    return new Normalizer(std::move(n).value());
+  }();
+  return *normalizer;
+}
+
+TEST(NormalizerTest, LexicalViewMatchesGoldenFile) {
+  std::ifstream in(COMMENTD_SOURCE_DIR "/testdata/normalizer.tsv");
+  ASSERT_TRUE(in) << "testdata/normalizer.tsv is missing";
+  std::string line;
+  int cases = 0;
+  while (std::getline(in, line)) {
+    if (line.empty() || line[0] == '#') continue;
+    SCOPED_TRACE(line);
+    const size_t tab = line.find('\t');
+    ASSERT_NE(tab, std::string::npos);
+    auto lexical = TheNormalizer().LexicalString(line.substr(tab + 1));
+    ASSERT_TRUE(lexical.ok()) << lexical.status().ToString();
+    EXPECT_EQ(*lexical, line.substr(0, tab));
+    ++cases;
+  }
+  EXPECT_GT(cases, 40);
+}
+
+TEST(NormalizerTest, FoldRejectsInvalidUtf8NamingTheOffset) {
+  auto folded = TheNormalizer().Fold("ok\xFFno");
+  ASSERT_FALSE(folded.ok());
+  EXPECT_EQ(folded.status().code(), base::StatusCode::kInvalidArgument);
+  EXPECT_EQ(folded.status().message(), "invalid UTF-8 at byte 2");
+}
+
+TEST(NormalizerTest, FoldKeepsPunctuationDigitsAndSpaces) {
+  auto folded = TheNormalizer().Fold("Resolution 2397, e.g. S/2019/171!");
+  ASSERT_TRUE(folded.ok());
+  EXPECT_EQ(folded->text(), "resolution 2397, e.g. s/2019/171!");
+}
+
+// The span of a finding must be exactly what the writer typed, whatever the
+// normalizer removed or merged on the way.
+TEST(NormalizerTest, SpansMapBackToTheOriginalBytes) {
+  struct Case {
+    std::string original;
+    std::string word;      // in the lexical view
+    std::string expected;  // the original bytes it must map to
+  };
+  const Case cases[] = {
+      {"you ｆｕｃｋ off", "fuck", "ｆｕｃｋ"},
+      {"a f\u200bu\u200bck b", "fuck", "f\u200bu\u200bck"},
+      {"so f u c k it", "fuck", "f u c k"},
+      {"이 씨1발 뭐야", "씨발", "씨1발"},
+      {"ㅆㅣㅂㅏㄹ 진짜", "씨발", "ㅆㅣㅂㅏㄹ"},
+      {"what a fuсk", "fuck", "fuсk"},
+      {"f̴u̷c̶k̸!", "fuck", "f̴u̷c̶k̸"},
+      {"北 操.你.妈 呀", "操你妈", "操.你.妈"},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.original);
+    auto folded = TheNormalizer().Fold(c.original);
+    ASSERT_TRUE(folded.ok());
+    NormalizedText lexical = TheNormalizer().Lexical(*folded);
+    const size_t at = lexical.text().find(c.word);
+    ASSERT_NE(at, std::string::npos) << lexical.text();
+    Span span = lexical.ToOriginal(at, at + c.word.size());
+    EXPECT_EQ(c.original.substr(span.begin, span.size()), c.expected);
+  }
+}
+
+TEST(NormalizerTest, EmptyAndWhitespaceOnlyTextStayValid) {
+  auto folded = TheNormalizer().Fold("");
+  ASSERT_TRUE(folded.ok());
+  EXPECT_TRUE(folded->empty());
+  EXPECT_TRUE(TheNormalizer().Lexical(*folded).empty());
+  auto only_format = TheNormalizer().Fold("\u200b\u200d\ufeff");
+  ASSERT_TRUE(only_format.ok());
+  EXPECT_TRUE(only_format->empty());
+}
+
+}  // namespace
+}  // namespace commentd::text
