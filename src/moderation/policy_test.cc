@@ -1,1 +1,75 @@
-// Not written yet.
+#include "moderation/policy.h"
+
+#include <gtest/gtest.h>
+
+namespace commentd::moderation {
+namespace {
+
+TEST(PolicyTest, DefaultIsThePublishersRule) {
+  const Policy p = Policy::Default();
+  EXPECT_EQ(p.link.action, Decision::kDelete);
+  EXPECT_EQ(p.language.action, Decision::kDelete);
+  EXPECT_EQ(p.advertisement.action, Decision::kDelete);
+  EXPECT_TRUE(p.language.allow_mild);
+  EXPECT_TRUE(p.link.allowed_domains.empty());
+}
+
+TEST(PolicyTest, ReadsEveryKeyOfAFile) {
+  auto p = Policy::FromFile(COMMENTD_SOURCE_DIR "/testdata/policies/newsroom.toml");
+  ASSERT_TRUE(p.ok()) << p.status().ToString();
+  EXPECT_EQ(p->version, "newsroom-2026-11");
+  EXPECT_EQ(p->link.allowed_domains, (std::vector<std::string>{"example.org", "partner.example.net"}));
+  EXPECT_EQ(p->language.action, Decision::kHold);
+  EXPECT_FALSE(p->language.allow_mild);
+  EXPECT_DOUBLE_EQ(p->advertisement.threshold, 0.8);
+  EXPECT_DOUBLE_EQ(p->advertisement.hold_threshold, 0.5);
+}
+
+TEST(PolicyTest, AllowIsASynonymOfPublish) {
+  auto p = Policy::FromToml("[link]\naction = \"allow\"\n", "p.toml");
+  ASSERT_TRUE(p.ok()) << p.status().ToString();
+  EXPECT_EQ(p->link.action, Decision::kPublish);
+}
+
+TEST(PolicyTest, BadFilesAreRefusedNamingFileLineAndKey) {
+  struct Case {
+    std::string toml;
+    std::string message;
+  };
+  const Case cases[] = {
+      {"[link]\naction = \"erase\"\n",
+       "p.toml:2: key 'link.action': 'erase' is not a decision (delete, hold or allow)"},
+      {"[link]\naction = 3\n", "p.toml:2: key 'link.action': expected a string (delete, hold or allow)"},
+      {"[link]\nallowed_domain = []\n", "p.toml:2: unknown key 'link.allowed_domain'"},
+      {"colour = \"red\"\n",
+       "p.toml:1: unknown key 'colour' (expected version, [link], [inappropriate_language], [advertisement])"},
+      {"[advertisement]\nthreshold = -1\n", "p.toml:2: key 'advertisement.threshold': -1 is not between 0 and 100"},
+      {"[advertisement]\nthreshold = 0.5\nhold_threshold = 0.7\n",
+       "p.toml: [advertisement] hold threshold 0.7 is above the delete threshold 0.5"},
+      {"[link]\nallowed_domains = [\"http://x.org/\"]\n",
+       "p.toml: [link] allowed_domains: 'http://x.org/' is not a domain (write it like example.org)"},
+      {"link = 5\n", "p.toml:1: 'link' must be a table ([link])"},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.toml);
+    auto p = Policy::FromToml(c.toml, "p.toml");
+    ASSERT_FALSE(p.ok());
+    EXPECT_EQ(p.status().code(), base::StatusCode::kInvalidArgument);
+    EXPECT_EQ(p.status().message(), c.message);
+  }
+}
+
+TEST(PolicyTest, SyntaxErrorsNameTheFile) {
+  auto p = Policy::FromToml("[link\naction = \"delete\"\n", "broken.toml");
+  ASSERT_FALSE(p.ok());
+  EXPECT_EQ(p.status().message(), "broken.toml:1: not valid TOML: toml::parse_key: an invalid key appeared.");
+}
+
+TEST(PolicyTest, MissingFileIsNotFound) {
+  auto p = Policy::FromFile("/nonexistent/policy.toml");
+  ASSERT_FALSE(p.ok());
+  EXPECT_EQ(p.status().code(), base::StatusCode::kNotFound);
+}
+
+}  // namespace
+}  // namespace commentd::moderation
