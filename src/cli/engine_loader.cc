@@ -1,5 +1,9 @@
 #include "cli/engine_loader.h"
 
+#include <filesystem>
+
+#include "cli/flags.h"
+
 namespace commentd::cli {
 
 base::Result<std::shared_ptr<const moderation::Moderator>> LoadEngine(
@@ -10,6 +14,14 @@ base::Result<std::shared_ptr<const moderation::Moderator>> LoadEngine(
   }
   moderation::Classifiers classifiers;
   return moderation::Moderator::Create(std::move(policy), std::move(classifiers));
+}
+
+void AddEngineFlags(CLI::App& command, EngineOptions& options) {
+  if (std::filesystem::is_directory("models")) options.models_dir = "models";
+  command.add_option("--policy", options.policy_path, "Policy file (TOML); default: the publisher's rule")
+      ->check(CLI::ExistingFile);
+  command.add_option("--models", options.models_dir, "Directory of trained classifier models")
+      ->check(CLI::ExistingDirectory);
 }
 
 }  // namespace commentd::cli

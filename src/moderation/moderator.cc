@@ -1,1 +1,185 @@
-// Not written yet.
+#include "moderation/moderator.h"
+
+#include <algorithm>
+
+#include "moderation/ad_detector.h"
+#include "moderation/lexicon.h"
+#include "text/link_finder.h"
+#include "text/normalizer.h"
+#include "text/utf8.h"
+
+namespace commentd::moderation {
+
+struct Moderator::Engine {
+  text::Normalizer normalizer;
+  text::LinkFinder link_finder;
+  Lexicon lexicon;
+  AdDetector ad_detector;
+};
+
+namespace {
+
+// delete > hold > publish: the strictest action among the reasons wins.
+int Strictness(Decision d) {
+  switch (d) {
+    case Decision::kPublish: return 0;
+    case Decision::kHold: return 1;
+    case Decision::kDelete: return 2;
+  }
+  return 0;
+}
+
+Decision Stricter(Decision a, Decision b) { return Strictness(a) >= Strictness(b) ? a : b; }
+
+// What a score in [hold, delete) does under a rule whose action is `action`:
+// hold, unless the publisher allows the rule altogether.
+Decision ActionForScore(double score, double hold_threshold, double delete_threshold,
+                        Decision action) {
+  if (score >= delete_threshold) return action;
+  if (score >= hold_threshold) return action == Decision::kPublish ? action : Decision::kHold;
+  return Decision::kPublish;
+}
+
+bool DomainAllowed(std::string_view host, const std::vector<std::string>& allowed) {
+  for (const std::string& domain : allowed) {
+    if (host == domain) return true;
+    if (host.size() > domain.size() && host.ends_with(domain) &&
+        host[host.size() - domain.size() - 1] == '.') {
+      return true;
+    }
+  }
+  return false;
+}
+
+std::string SpanText(std::string_view original, text::Span span) {
+  if (span.begin >= original.size() || span.end <= span.begin) return "";
+  return std::string(original.substr(span.begin, span.end - span.begin));
+}
+
+}  // namespace
+
+base::Result<std::shared_ptr<const Moderator>> Moderator::Create(Policy policy,
+                                                                 Classifiers classifiers) {
+  COMMENTD_ASSIGN_OR_RETURN(text::Normalizer normalizer, text::Normalizer::Create());
+  COMMENTD_ASSIGN_OR_RETURN(text::LinkFinder link_finder, text::LinkFinder::Create());
+  COMMENTD_ASSIGN_OR_RETURN(Lexicon lexicon, Lexicon::CreateBuiltin(normalizer));
+  COMMENTD_ASSIGN_OR_RETURN(AdDetector ad_detector, AdDetector::Create(normalizer));
+  auto engine = std::make_unique<const Engine>(Engine{std::move(normalizer), std::move(link_finder),
+                                                      std::move(lexicon), std::move(ad_detector)});
+  return std::shared_ptr<const Moderator>(
+      new Moderator(std::move(policy), std::move(classifiers), std::move(engine)));
+}
+
+Moderator::Moderator(Policy policy, Classifiers classifiers, std::unique_ptr<const Engine> engine)
+    : policy_(std::move(policy)), classifiers_(std::move(classifiers)), engine_(std::move(engine)) {}
+
+Moderator::~Moderator() = default;
+
+const Policy& Moderator::policy() const { return policy_; }
+
+Verdict Moderator::Evaluate(std::string_view text) const {
+  Verdict verdict;
+  verdict.policy_version = policy_.version;
+
+  const size_t bad = text::FindInvalidUtf8(text);
+  if (bad != std::string_view::npos) {
+    // Nothing can be read reliably; a person decides. The span points at the
+    // first bad byte; `match` stays empty because the bytes are not text.
+    verdict.decision = Decision::kHold;
+    verdict.reasons.push_back(Reason{
+        .rule = Rule::kUnreadableText,
+        .span = text::Span{static_cast<uint32_t>(bad), static_cast<uint32_t>(bad + 1)},
+        .match = "",
+        .detail = fmt::format("invalid UTF-8 at byte {}", bad),
+        .action = Decision::kHold,
+    });
+    return verdict;
+  }
+
+  auto folded = engine_->normalizer.Fold(text);
+  if (!folded.ok()) {  // unreachable after the check above; decided all the same
+    verdict.decision = Decision::kHold;
+    verdict.reasons.push_back(Reason{.rule = Rule::kUnreadableText,
+                                     .detail = folded.status().message(),
+                                     .action = Decision::kHold});
+    return verdict;
+  }
+  const text::NormalizedText lexical = engine_->normalizer.Lexical(*folded);
+
+  // Links.
+  for (const text::Link& link : engine_->link_finder.Find(*folded)) {
+    if (DomainAllowed(link.host, policy_.link.allowed_domains)) continue;
+    std::string detail(text::LinkKindName(link.kind));
+    if (link.disguised) detail += ", disguised";
+    if (link.shortener) detail += ", shortener";
+    verdict.reasons.push_back(Reason{.rule = Rule::kLink,
+                                     .span = link.span,
+                                     .match = SpanText(text, link.span),
+                                     .detail = fmt::format("{}: {}", detail, link.url),
+                                     .action = policy_.link.action});
+    verdict.scores.link = 1.0;
+  }
+
+  // Inappropriate language: lexicon.
+  for (const LexiconMatch& m : engine_->lexicon.Find(lexical)) {
+    if (m.entry->severity == Severity::kMild && policy_.language.allow_mild) continue;
+    const double score = m.entry->severity == Severity::kMild ? 0.5 : 1.0;
+    verdict.reasons.push_back(Reason{
+        .rule = Rule::kInappropriateLanguage,
+        .span = m.span,
+        .match = SpanText(text, m.span),
+        .detail = fmt::format("{}, {} ({})", CategoryName(m.entry->category),
+                              SeverityName(m.entry->severity), m.entry->lang),
+        .action = policy_.language.action,
+        .score = score,
+    });
+    verdict.scores.inappropriate_language = std::max(verdict.scores.inappropriate_language, score);
+  }
+
+  // Advertisement: rule signals, decided on their combined score.
+  const AdAssessment ads = engine_->ad_detector.Assess(text, *folded, lexical);
+  verdict.scores.advertisement = ads.score;
+  const Decision ad_action =
+      ActionForScore(ads.score, policy_.advertisement.hold_threshold, policy_.advertisement.threshold,
+                     policy_.advertisement.action);
+  if (ad_action != Decision::kPublish) {
+    for (const AdSignal& s : ads.signals) {
+      verdict.reasons.push_back(Reason{.rule = Rule::kAdvertisement,
+                                       .span = s.span,
+                                       .match = SpanText(text, s.span),
+                                       .detail = s.kind,
+                                       .action = ad_action,
+                                       .score = s.weight});
+    }
+  }
+
+  // Classifiers: a probability, with the words that weighed most as span.
+  auto classify = [&](const Classifier* classifier, Rule rule, double hold, double del,
+                      Decision action, double* score) {
+    if (classifier == nullptr) return;
+    const ClassifierScore s = classifier->Score(lexical);
+    *score = std::max(*score, s.probability);
+    const Decision d = ActionForScore(s.probability, hold, del, action);
+    if (d == Decision::kPublish) return;
+    verdict.reasons.push_back(Reason{.rule = rule,
+                                     .span = s.evidence,
+                                     .match = SpanText(text, s.evidence),
+                                     .detail = "classifier",
+                                     .action = d,
+                                     .score = s.probability});
+  };
+  classify(classifiers_.inappropriate_language.get(), Rule::kInappropriateLanguage,
+           policy_.language.classifier_hold_threshold, policy_.language.classifier_delete_threshold,
+           policy_.language.action, &verdict.scores.inappropriate_language);
+  classify(classifiers_.advertisement.get(), Rule::kAdvertisement,
+           policy_.advertisement.classifier_hold_threshold,
+           policy_.advertisement.classifier_delete_threshold, policy_.advertisement.action,
+           &verdict.scores.advertisement);
+
+  for (const Reason& r : verdict.reasons) verdict.decision = Stricter(verdict.decision, r.action);
+  std::stable_sort(verdict.reasons.begin(), verdict.reasons.end(),
+                   [](const Reason& a, const Reason& b) { return a.span.begin < b.span.begin; });
+  return verdict;
+}
+
+}  // namespace commentd::moderation

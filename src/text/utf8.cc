@@ -1,5 +1,7 @@
 #include "text/utf8.h"
 
+#include <cstring>
+
 namespace commentd::text {
 namespace {
 
@@ -45,14 +47,28 @@ size_t SequenceAt(std::string_view s, size_t pos, char32_t* out) {
 
 }  // namespace
 
-base::Status ValidateUtf8(std::string_view s) {
+size_t FindInvalidUtf8(std::string_view s) {
   size_t pos = 0;
   char32_t cp;
   while (pos < s.size()) {
+    // ASCII runs are the common case; skip them eight bytes at a time.
+    while (pos + 8 <= s.size()) {
+      uint64_t chunk;
+      std::memcpy(&chunk, s.data() + pos, 8);
+      if (chunk & 0x8080808080808080ull) break;
+      pos += 8;
+    }
+    if (pos >= s.size()) break;
     const size_t len = SequenceAt(s, pos, &cp);
-    if (len == 0) return base::InvalidArgumentError("invalid UTF-8 at byte {}", pos);
+    if (len == 0) return pos;
     pos += len;
   }
+  return std::string_view::npos;
+}
+
+base::Status ValidateUtf8(std::string_view s) {
+  const size_t bad = FindInvalidUtf8(s);
+  if (bad != std::string_view::npos) return base::InvalidArgumentError("invalid UTF-8 at byte {}", bad);
   return base::OkStatus();
 }
 

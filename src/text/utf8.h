@@ -15,6 +15,9 @@ namespace commentd::text {
 // Otherwise kInvalidArgument naming the byte offset of the first bad sequence.
 base::Status ValidateUtf8(std::string_view s);
 
+// The byte offset of the first malformed sequence, or std::string_view::npos.
+size_t FindInvalidUtf8(std::string_view s);
+
 // Decodes the code point starting at s[*pos] and advances *pos past it.
 // Precondition: `s` is valid UTF-8 and *pos < s.size() is at a code point start.
 char32_t DecodeUtf8(std::string_view s, size_t* pos);
