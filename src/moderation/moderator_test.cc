@@ -1,1 +1,120 @@
-// Not written yet.
+#include "moderation/moderator.h"
+
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <set>
+
+#include "moderation/verdict_json.h"
+
+namespace commentd::moderation {
+namespace {
+
+std::shared_ptr<const Moderator> DefaultModerator() {
+  static const std::shared_ptr<const Moderator> moderator = [] {
+    auto m = Moderator::Create(Policy::Default());
+    EXPECT_TRUE(m.ok()) << m.status().ToString();
+    return m.ok() ? *m : nullptr;
+  }();
+  return moderator;
+}
+
+// "delete:advertisement,link" for a verdict: the decision and the rules of
+// the reasons that carry it.
+std::string Summary(const Verdict& v) {
+  if (v.decision == Decision::kPublish) return "publish";
+  std::set<std::string_view> rules;
+  for (const Reason& r : v.reasons) {
+    if (r.action == v.decision) rules.insert(RuleName(r.rule));
+  }
+  std::string out(DecisionName(v.decision));
+  char sep = ':';
+  for (std::string_view r : rules) {
+    out += sep;
+    out += r;
+    sep = ',';
+  }
+  return out;
+}
+
+TEST(ModeratorTest, DecisionsMatchGoldenFile) {
+  auto moderator = DefaultModerator();
+  ASSERT_NE(moderator, nullptr);
+  std::ifstream in(COMMENTD_SOURCE_DIR "/testdata/verdicts.tsv");
+  ASSERT_TRUE(in);
+  std::string line;
+  int cases = 0;
+  while (std::getline(in, line)) {
+    if (line.empty() || line[0] == '#') continue;
+    SCOPED_TRACE(line);
+    const size_t tab = line.find('\t');
+    ASSERT_NE(tab, std::string::npos);
+    const Verdict v = moderator->Evaluate(line.substr(tab + 1));
+    EXPECT_EQ(Summary(v), line.substr(0, tab)) << VerdictToJson(v).dump();
+    ++cases;
+  }
+  EXPECT_GT(cases, 30);
+}
+
+TEST(ModeratorTest, EveryReasonCarriesTheExactOriginalSpan) {
+  auto moderator = DefaultModerator();
+  ASSERT_NE(moderator, nullptr);
+  const std::string text = "Great ｆｕｃｋｉｎｇ article, see hxxp://bad[.]example.com now";
+  const Verdict v = moderator->Evaluate(text);
+  ASSERT_EQ(v.decision, Decision::kDelete);
+  ASSERT_GE(v.reasons.size(), 2u);
+  for (const Reason& r : v.reasons) {
+    SCOPED_TRACE(r.detail);
+    ASSERT_LE(r.span.end, text.size());
+    EXPECT_EQ(text.substr(r.span.begin, r.span.size()), r.match);
+  }
+  EXPECT_EQ(v.reasons[0].match, "ｆｕｃｋｉｎｇ");
+  EXPECT_EQ(v.reasons[0].rule, Rule::kInappropriateLanguage);
+  EXPECT_EQ(v.reasons[1].rule, Rule::kLink);
+  EXPECT_EQ(v.reasons[1].match, "hxxp://bad[.]example.com");
+}
+
+TEST(ModeratorTest, InvalidUtf8IsHeldAsUnreadableText) {
+  auto moderator = DefaultModerator();
+  ASSERT_NE(moderator, nullptr);
+  const Verdict v = moderator->Evaluate("fine text \xC3\x28 here");
+  EXPECT_EQ(v.decision, Decision::kHold);
+  ASSERT_EQ(v.reasons.size(), 1u);
+  EXPECT_EQ(v.reasons[0].rule, Rule::kUnreadableText);
+  EXPECT_EQ(v.reasons[0].span, (text::Span{10, 11}));
+  EXPECT_EQ(v.reasons[0].detail, "invalid UTF-8 at byte 10");
+}
+
+TEST(ModeratorTest, PolicyAllowsDomainsAndChangesActions) {
+  auto policy = Policy::FromToml(
+      "version = \"t1\"\n[link]\nallowed_domains = [\"example.org\"]\n"
+      "[inappropriate_language]\naction = \"hold\"\nallow_mild = false\n",
+      "test.toml");
+  ASSERT_TRUE(policy.ok()) << policy.status().ToString();
+  auto moderator = Moderator::Create(*policy);
+  ASSERT_TRUE(moderator.ok()) << moderator.status().ToString();
+  EXPECT_EQ((*moderator)->Evaluate("see https://news.example.org/a and example.org").decision,
+            Decision::kPublish);
+  EXPECT_EQ((*moderator)->Evaluate("see https://example.com").decision, Decision::kDelete);
+  const Verdict rude = (*moderator)->Evaluate("what a shit take");
+  EXPECT_EQ(rude.decision, Decision::kHold);
+  EXPECT_EQ(rude.policy_version, "t1");
+  EXPECT_EQ((*moderator)->Evaluate("damn").decision, Decision::kHold);
+}
+
+TEST(ModeratorTest, MildWordsArePublishedByDefault) {
+  auto moderator = DefaultModerator();
+  ASSERT_NE(moderator, nullptr);
+  const Verdict v = moderator->Evaluate("damn, what the hell");
+  EXPECT_EQ(v.decision, Decision::kPublish);
+  EXPECT_TRUE(v.reasons.empty());
+}
+
+TEST(ModeratorTest, EmptyTextIsPublished) {
+  auto moderator = DefaultModerator();
+  ASSERT_NE(moderator, nullptr);
+  EXPECT_EQ(moderator->Evaluate("").decision, Decision::kPublish);
+}
+
+}  // namespace
+}  // namespace commentd::moderation
