@@ -1,0 +1,347 @@
+// Browser tests for commentd: the embed widget on the demo article pages and
+// the moderator dashboard, driven in Debian's chromium through playwright-core
+// against a real `commentd serve` on a fresh database.
+//
+//   cd tests/e2e && npm ci && COMMENTD_BIN=../../build/src/cli/commentd node --test run.mjs
+//
+// Skips (exit 0, printing why) when chromium, node_modules or the binary is
+// missing. Screenshots land in tests/e2e/screenshots/ (gitignored).
+import {after, before, describe, test} from 'node:test';
+import assert from 'node:assert/strict';
+import {spawn, spawnSync} from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import {fileURLToPath} from 'node:url';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const root = path.resolve(here, '../..');
+const chromiumPath = process.env.CHROMIUM || '/usr/bin/chromium';
+const bin = process.env.COMMENTD_BIN || path.join(root, 'build/src/cli/commentd');
+const shots = path.join(here, 'screenshots');
+const kModerator = 'e2e-moderator';
+const kPassword = 'correct horse battery staple';
+
+let chromium = null;
+let skipReason = null;
+if (!fs.existsSync(chromiumPath)) {
+  skipReason = `chromium not found at ${chromiumPath} (apt-get install chromium)`;
+} else {
+  try {
+    ({chromium} = await import('playwright-core'));
+  } catch (e) {
+    skipReason = 'playwright-core is not installed (run `npm ci` in tests/e2e)';
+  }
+}
+if (!skipReason && !fs.existsSync(bin)) {
+  skipReason = `commentd binary not found at ${bin} (build it or set COMMENTD_BIN)`;
+}
+
+if (skipReason) {
+  console.log(`commentd e2e skipped: ${skipReason}`);
+  test('commentd in a real browser', {skip: skipReason}, () => {});
+} else {
+  suite();
+}
+
+// Starts the server and resolves with its base URL once it prints
+// "commentd listening on http://HOST:PORT".
+function startServer(db) {
+  const child = spawn(bin, ['serve', '--listen', '127.0.0.1:0', '--db', db, '--rate-limit', 'off', '--demo'],
+      {stdio: ['ignore', 'pipe', 'pipe']});
+  let output = '';
+  const url = new Promise((resolve, reject) => {
+    const onData = (chunk) => {
+      output += chunk;
+      const m = /commentd listening on (http:\/\/[^\s]+)/.exec(output);
+      if (m) resolve(m[1].replace(/\/$/, ''));
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
+    child.on('exit', (code, signal) =>
+      reject(new Error(`commentd serve exited (code ${code}, signal ${signal}) before listening:\n${output}`)));
+    child.on('error', reject);
+  });
+  return {child, url, output: () => output};
+}
+
+function suite() {
+  describe('commentd in a real browser', {timeout: 240_000}, () => {
+    let tmp, server, base, browser;
+    const dialogs = [];
+    const pageErrors = [];
+
+    before(async () => {
+      tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'commentd-e2e-'));
+      fs.mkdirSync(shots, {recursive: true});
+      const db = path.join(tmp, 'commentd.db');
+      const add = spawnSync(bin, ['moderator', 'add', kModerator, '--db', db],
+          {input: `${kPassword}\n`, encoding: 'utf8'});
+      assert.equal(add.status, 0, `commentd moderator add failed:\n${add.stdout}\n${add.stderr}`);
+      server = startServer(db);
+      base = await server.url;
+      // launch() gives the browser a fresh temporary user-data-dir of its own.
+      browser = await chromium.launch({
+        executablePath: chromiumPath,
+        headless: true,
+        args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+          '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      });
+    });
+
+    after(async () => {
+      if (browser) await browser.close();
+      if (server) {
+        const exited = new Promise((resolve) => server.child.once('exit', resolve));
+        if (server.child.exitCode === null) {
+          server.child.kill('SIGTERM');
+          await exited;
+        }
+      }
+      if (tmp) fs.rmSync(tmp, {recursive: true, force: true});
+    });
+
+    // A page that records dialogs, uncaught errors and console errors (a CSP
+    // violation is reported as a console error), and counts the comment
+    // POSTs the widget starts, synchronously, at the fetch call.
+    async function openPage(url, viewport = {width: 1280, height: 900}) {
+      const context = await browser.newContext({viewport, locale: 'en-US'});
+      const page = await context.newPage();
+      page.on('dialog', (d) => { dialogs.push(d.message()); d.dismiss().catch(() => {}); });
+      page.on('pageerror', (e) => pageErrors.push(`${url}: ${e.message}`));
+      // Error statuses (401, 422...) are part of the API; only other console
+      // errors count, and a missing asset is caught by status below.
+      page.on('console', (m) => {
+        if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) {
+          pageErrors.push(`${url}: console: ${m.text()}`);
+        }
+      });
+      page.on('response', (r) => {
+        const p = new URL(r.url()).pathname;
+        if (r.status() === 404 && p !== '/favicon.ico') pageErrors.push(`${url}: 404 for ${p}`);
+      });
+      await page.addInitScript(() => {
+        window.__commentPosts = 0;
+        const original = window.fetch;
+        window.fetch = function(input, init) {
+          const u = typeof input === 'string' ? input : input.url;
+          if (init && init.method === 'POST' && /\/api\/v1\/threads\/[^/]+\/comments$/.test(u)) {
+            window.__commentPosts++;
+          }
+          return original.apply(this, arguments);
+        };
+      });
+      await page.goto(base + url);
+      return page;
+    }
+    const posts = (page) => page.evaluate(() => window.__commentPosts);
+    // The rendered widget is ready once the count heading replaced "Loading".
+    async function widgetReady(page) {
+      await page.locator('#commentd .form textarea.text').first().waitFor();
+      await page.waitForFunction(() => {
+        const root = document.querySelector('#commentd')?.shadowRoot;
+        const h = root?.querySelector('.count');
+        const wrap = root?.querySelector('.commentd');
+        return h && wrap && !wrap.hidden && !/…/.test(h.textContent);
+      });
+    }
+    const topForm = (page) => page.locator('#commentd .commentd > form.form');
+    const listBodies = (page) => page.locator('#commentd .list .comment .body');
+    async function bodiesText(page) {
+      return page.evaluate(() => [...document.querySelector('#commentd').shadowRoot
+          .querySelectorAll('.list .comment .body')].map((b) => b.textContent));
+    }
+
+    const stamp = Date.now().toString(36);
+    const cleanText = `Thanks for the careful report on the workers in Helong. c${stamp}`;
+    const linkText = `Cheap flights to Yanji, visit http://spam.example.com today l${stamp}`;
+
+    test('a clean comment is published and stays after reload', async () => {
+      const page = await openPage('/');
+      await widgetReady(page);
+      const form = topForm(page);
+      await form.locator('input.author').fill('Reader One');
+      await form.locator('textarea.text').fill(cleanText);
+      await form.locator('button.primary').click();
+      await listBodies(page).filter({hasText: cleanText}).waitFor();
+      await form.locator('.result-slot .ok').waitFor();
+      assert.equal(await form.locator('textarea.text').inputValue(), '', 'the form is cleared after posting');
+      await page.reload();
+      await widgetReady(page);
+      await listBodies(page).filter({hasText: cleanText}).waitFor();
+      assert.match(await page.locator('#commentd .count').textContent(), /^\d+ comments?$/);
+      const meta = await page.locator('#commentd .list .comment', {hasText: cleanText}).locator('.meta').textContent();
+      assert.match(meta, /^Reader One/);
+      assert.doesNotMatch(meta, /null|undefined|Invalid/);
+      await page.context().close();
+    });
+
+    test('a comment with a link is deleted and the writer sees why, with the span', async () => {
+      const page = await openPage('/');
+      await widgetReady(page);
+      const form = topForm(page);
+      await form.locator('input.author').fill('Link Poster');
+      await form.locator('textarea.text').fill(linkText);
+      // The debounced pre-check warns before anything is posted.
+      const warnMark = form.locator('.warn-slot .verdict.warn mark.span');
+      await warnMark.first().waitFor();
+      assert.match(await warnMark.first().textContent(), /spam\.example\.com/);
+      assert.equal(await posts(page), 0, 'the pre-check must not post the comment');
+
+      await form.locator('button.primary').click();
+      const verdict = form.locator('.result-slot .verdict.deleted');
+      await verdict.waitFor();
+      const mark = verdict.locator('mark.span');
+      assert.match(await mark.first().textContent(), /spam\.example\.com/);
+      assert.match(await mark.first().getAttribute('data-rule'), /\blink\b/);
+      assert.match(await verdict.locator('.reasons li[data-rule="link"]').first().textContent(), /./);
+      // The highlighted copy is exactly the submitted text.
+      assert.equal(await verdict.locator('.quote').textContent(), linkText);
+      assert.ok(!(await bodiesText(page)).some((t) => t.includes('spam.example.com')),
+          'a deleted comment must not be listed');
+      assert.equal(await form.locator('textarea.text').inputValue(), linkText,
+          'the writer keeps their text to fix it');
+      await page.screenshot({path: path.join(shots, 'widget-deleted-reason.png'), fullPage: true});
+      await page.reload();
+      await widgetReady(page);
+      assert.ok(!(await bodiesText(page)).some((t) => t.includes('spam.example.com')));
+      await page.context().close();
+    });
+
+    test('a moderator restores the deleted comment from the dashboard and readers see it', async () => {
+      const mod = await openPage('/dashboard/');
+      await mod.locator('#login-form').waitFor();
+      await mod.locator('#login-form input[name=name]').fill(kModerator);
+      await mod.locator('#login-form input[name=password]').fill('wrong password');
+      await mod.locator('#login-form button').click();
+      await mod.locator('#login-error').filter({hasText: /wrong/i}).waitFor();
+      await mod.locator('#login-form input[name=password]').fill(kPassword);
+      await mod.locator('#login-form button').click();
+      await mod.locator('#app').waitFor();
+      assert.equal(await mod.locator('#who-name').textContent(), kModerator);
+
+      await mod.locator('.tabs button[data-view=deleted]').click();
+      const card = mod.locator('#queue-list .card', {hasText: linkText});
+      await card.waitFor();
+      const mark = card.locator('.text mark.span');
+      assert.match(await mark.first().textContent(), /spam\.example\.com/);
+      assert.match(await card.locator('.reasons').textContent(), /link/);
+      await mod.screenshot({path: path.join(shots, 'dashboard-deleted.png'), fullPage: true});
+
+      await card.locator('input[type=checkbox]').check();
+      await mod.locator('[data-action=restore]').click();
+      await card.waitFor({state: 'detached'});
+      await mod.locator('#action-status').filter({hasText: /restore: 1 done/}).waitFor();
+
+      await mod.locator('.tabs button[data-view=audit]').click();
+      await mod.locator('#audit-rows tr', {hasText: 'restore'}).first().waitFor();
+      assert.match(await mod.locator('#audit-rows tr', {hasText: 'restore'}).first().textContent(), new RegExp(kModerator));
+
+      await mod.locator('.tabs button[data-view=stats]').click();
+      await mod.locator('#chart-rules svg.bars').waitFor();
+      assert.ok(await mod.locator('#chart-decisions svg rect').count() > 0, 'the decision chart has bars');
+      assert.ok(await mod.locator('#chart-rules svg rect.series-rule-link').count() > 0,
+          'the link deletion is counted by rule');
+      await mod.screenshot({path: path.join(shots, 'dashboard-stats.png'), fullPage: true});
+      await mod.context().close();
+
+      const reader = await openPage('/');
+      await widgetReady(reader);
+      await listBodies(reader).filter({hasText: linkText}).waitFor();
+      await reader.context().close();
+    });
+
+    test('the Korean demo page shows the widget in Korean', async () => {
+      const page = await openPage('/ko.html');
+      await widgetReady(page);
+      const form = topForm(page);
+      assert.equal(await form.locator('button.primary').textContent(), '댓글 등록');
+      assert.equal(await form.locator('input.author').getAttribute('placeholder'), '이름');
+      assert.match(await page.locator('#commentd .count').textContent(), /^댓글 \d+개$/);
+      await form.locator('input.author').fill('독자');
+      await form.locator('textarea.text').fill('허룽 소식 잘 읽었습니다. 후속 보도도 기대합니다.');
+      await form.locator('button.primary').click();
+      await form.locator('.result-slot .ok').filter({hasText: '댓글이 등록되었습니다.'}).waitFor();
+      await listBodies(page).filter({hasText: '후속 보도도 기대합니다'}).waitFor();
+      await page.screenshot({path: path.join(shots, 'demo-ko.png'), fullPage: true});
+      await page.context().close();
+    });
+
+    test('Enter during IME composition does not submit; Enter afterwards does', async () => {
+      const page = await openPage('/ko.html');
+      await widgetReady(page);
+      const form = topForm(page);
+      await form.locator('textarea.text').fill('이름을 한글로 입력하는 중입니다.');
+      const author = form.locator('input.author');
+      await author.fill('');
+      await author.focus();
+      const cdp = await page.context().newCDPSession(page);
+      await cdp.send('Input.imeSetComposition', {text: '김철수', selectionStart: 3, selectionEnd: 3});
+      await page.keyboard.press('Enter');
+      assert.equal(await posts(page), 0, 'Enter while composing must not submit');
+      await cdp.send('Input.insertText', {text: '김철수'});
+      assert.equal(await author.inputValue(), '김철수');
+      assert.equal(await posts(page), 0);
+      // Control: the same key with no composition does submit, so the check above can fail.
+      await page.keyboard.press('Enter');
+      assert.equal(await posts(page), 1, 'Enter after composition submits once');
+      await listBodies(page).filter({hasText: '이름을 한글로 입력하는 중입니다.'}).waitFor();
+      await page.context().close();
+    });
+
+    test('hostile markup is shown as text and never runs', async () => {
+      const hostileName = '<img src=x onerror=alert(1)>';
+      const hostileText = `Quoting markup: <script>alert(2)</script> and <img src=x onerror=alert(3)> h${stamp}`;
+      const page = await openPage('/');
+      await widgetReady(page);
+      const form = topForm(page);
+      await form.locator('input.author').fill(hostileName);
+      await form.locator('textarea.text').fill(hostileText);
+      await form.locator('button.primary').click();
+      await listBodies(page).filter({hasText: hostileText}).waitFor();
+      const check = async (p) => {
+        const found = await p.evaluate(([name, text]) => {
+          const root = document.querySelector('#commentd').shadowRoot;
+          return {
+            elements: root.querySelectorAll('.list img, .list script').length,
+            text: [...root.querySelectorAll('.list .body')].some((b) => b.textContent === text),
+            name: [...root.querySelectorAll('.list .who')].some((w) => w.textContent === name),
+          };
+        }, [hostileName, hostileText]);
+        assert.deepEqual(found, {elements: 0, text: true, name: true});
+      };
+      await check(page);
+      await page.reload();
+      await widgetReady(page);
+      await listBodies(page).filter({hasText: hostileText}).waitFor();
+      await check(page);
+
+      const mod = await openPage('/dashboard/');
+      await mod.locator('#login-form input[name=name]').fill(kModerator);
+      await mod.locator('#login-form input[name=password]').fill(kPassword);
+      await mod.locator('#login-form button').click();
+      await mod.locator('.tabs button[data-view=published]').click();
+      const card = mod.locator('#queue-list .card', {hasText: hostileText});
+      await card.waitFor();
+      assert.equal(await card.locator('.text').textContent(), hostileText);
+      assert.equal(await mod.locator('#queue-list img, #queue-list script').count(), 0);
+      await mod.context().close();
+      assert.deepEqual(dialogs, [], 'no dialog may open');
+      await page.context().close();
+    });
+
+    test('the demo page reads well on desktop and on a 390px phone', async () => {
+      const desk = await openPage('/');
+      await widgetReady(desk);
+      await desk.screenshot({path: path.join(shots, 'demo-desktop.png'), fullPage: true});
+      await desk.context().close();
+      const phone = await openPage('/', {width: 390, height: 844});
+      await widgetReady(phone);
+      const overflow = await phone.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      assert.ok(overflow <= 0, `the page scrolls sideways by ${overflow}px at 390px`);
+      await phone.screenshot({path: path.join(shots, 'demo-mobile.png'), fullPage: true});
+      await phone.context().close();
+      assert.deepEqual(pageErrors, [], 'no script errors or CSP violations on any page');
+    });
+  });
+}
