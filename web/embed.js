@@ -485,7 +485,10 @@
       status.textContent = `${T.loadError} ${errorText(r)}`;
       return;
     }
-    for (const c of r.data.comments || []) list.append(renderComment(c));
+    for (const c of r.data.comments || []) {
+      // A comment posted here before its page loaded is already shown.
+      if (!root.getElementById(`c-${c.id}`)) list.append(renderComment(c));
+    }
     published = (r.data.counts && r.data.counts.published) || 0;
     cursor = r.data.next_cursor || null;
     more.hidden = !cursor;

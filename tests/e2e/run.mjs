@@ -340,6 +340,7 @@ function suite() {
       const overflow = await phone.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
       assert.ok(overflow <= 0, `the page scrolls sideways by ${overflow}px at 390px`);
       await phone.screenshot({path: path.join(shots, 'demo-mobile.png'), fullPage: true});
+      await phone.locator('#commentd').screenshot({path: path.join(shots, 'demo-mobile-comments.png')});
       await phone.context().close();
       assert.deepEqual(pageErrors, [], 'no script errors or CSP violations on any page');
     });
