@@ -1,0 +1,955 @@
+#include "store/sqlite/sqlite_store.h"
+
+#include <sqlite3.h>
+
+#include <exception>
+#include <mutex>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace commentd::store {
+namespace {
+
+using base::Result;
+using base::Status;
+using comments::AuditEntry;
+using comments::Comment;
+using comments::CommentState;
+using comments::DecidedBy;
+
+// Migration N is kMigrations[N - 1]. Never edit one that has shipped: add a
+// new one. Each runs in its own transaction with its schema_migrations row.
+constexpr const char* kMigrations[] = {
+    // 1: the initial schema.
+    R"sql(
+CREATE TABLE settings (
+  name TEXT PRIMARY KEY,
+  value BLOB NOT NULL
+);
+CREATE TABLE comments (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  id TEXT NOT NULL UNIQUE,
+  thread TEXT NOT NULL,
+  parent_id TEXT REFERENCES comments(id),
+  author_name TEXT NOT NULL,
+  author_ip_hash TEXT NOT NULL,
+  text TEXT NOT NULL,
+  lang TEXT NOT NULL,
+  state TEXT NOT NULL CHECK (state IN ('published', 'held', 'deleted')),
+  engine_decision TEXT NOT NULL CHECK (engine_decision IN ('publish', 'hold', 'delete')),
+  reasons TEXT NOT NULL,
+  policy_version TEXT NOT NULL,
+  hit_link INTEGER NOT NULL,
+  hit_advertisement INTEGER NOT NULL,
+  hit_inappropriate_language INTEGER NOT NULL,
+  decided_by TEXT NOT NULL CHECK (decided_by IN ('engine', 'author', 'moderator')),
+  decided_by_moderator TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  edited_at INTEGER,
+  decided_at INTEGER NOT NULL,
+  edit_token_hash TEXT NOT NULL
+);
+CREATE INDEX comments_by_thread ON comments (thread, seq);
+CREATE INDEX comments_by_state ON comments (state, seq);
+CREATE INDEX comments_by_created ON comments (created_at);
+CREATE TABLE reports (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  comment_id TEXT NOT NULL REFERENCES comments(id),
+  reason TEXT NOT NULL,
+  ip_hash TEXT NOT NULL,
+  at INTEGER NOT NULL,
+  resolved INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX reports_open ON reports (comment_id) WHERE resolved = 0;
+CREATE TABLE bans (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  author_name TEXT NOT NULL,
+  ip_hash TEXT NOT NULL,
+  moderator TEXT NOT NULL,
+  reason TEXT NOT NULL,
+  at INTEGER NOT NULL
+);
+CREATE INDEX bans_by_name ON bans (author_name);
+CREATE INDEX bans_by_ip ON bans (ip_hash) WHERE ip_hash <> '';
+CREATE TABLE audit (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  at INTEGER NOT NULL,
+  moderator TEXT NOT NULL,
+  action TEXT NOT NULL,
+  comment_id TEXT NOT NULL,
+  author TEXT NOT NULL,
+  reason TEXT NOT NULL
+);
+CREATE TABLE moderators (
+  name TEXT PRIMARY KEY,
+  password_hash TEXT NOT NULL,
+  created_at INTEGER NOT NULL
+);
+CREATE TABLE sessions (
+  token_hash TEXT PRIMARY KEY,
+  moderator TEXT NOT NULL REFERENCES moderators(name) ON DELETE CASCADE,
+  csrf_token TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  expires_at INTEGER NOT NULL
+);
+CREATE INDEX sessions_by_moderator ON sessions (moderator);
+)sql",
+};
+
+constexpr int kLatestVersion = static_cast<int>(std::size(kMigrations));
+
+constexpr std::string_view kCommentColumns =
+    "c.seq, c.id, c.thread, c.parent_id, c.author_name, c.author_ip_hash, c.text, c.lang, "
+    "c.state, c.engine_decision, c.reasons, c.policy_version, c.decided_by, "
+    "c.decided_by_moderator, c.created_at, c.edited_at, c.decided_at, c.edit_token_hash, "
+    "(SELECT COUNT(*) FROM reports r WHERE r.comment_id = c.id AND r.resolved = 0)";
+
+Status SqliteError(sqlite3* db, int rc, std::string_view what) {
+  const int primary = rc & 0xff;
+  const char* message = db != nullptr ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
+  if (primary == SQLITE_BUSY || primary == SQLITE_LOCKED) {
+    return base::UnavailableError("sqlite: {}: database is busy: {}", what, message);
+  }
+  if (rc == SQLITE_CONSTRAINT_UNIQUE || rc == SQLITE_CONSTRAINT_PRIMARYKEY) {
+    return base::AlreadyExistsError("sqlite: {}: {}", what, message);
+  }
+  if (primary == SQLITE_CANTOPEN || primary == SQLITE_IOERR || primary == SQLITE_FULL ||
+      primary == SQLITE_READONLY) {
+    return base::UnavailableError("sqlite: {}: {}", what, message);
+  }
+  return base::InternalError("sqlite: {}: {} (code {})", what, message, rc);
+}
+
+// A cached prepared statement borrowed for one use: bind, step, read, and
+// it is reset when this goes out of scope. Owned by one thread.
+class Statement {
+ public:
+  Statement(sqlite3* db, sqlite3_stmt* stmt) : db_(db), stmt_(stmt) {}
+  Statement(const Statement&) = delete;
+  Statement& operator=(const Statement&) = delete;
+  Statement(Statement&& other) noexcept
+      : db_(other.db_),
+        stmt_(std::exchange(other.stmt_, nullptr)),
+        next_(other.next_),
+        bind_status_(other.bind_status_) {}
+  ~Statement() {
+    if (stmt_ != nullptr) {
+      sqlite3_reset(stmt_);
+      sqlite3_clear_bindings(stmt_);
+    }
+  }
+
+  Statement& Bind(int64_t v) {
+    Check(sqlite3_bind_int64(stmt_, ++next_, v));
+    return *this;
+  }
+  Statement& Bind(std::string_view v) {
+    Check(sqlite3_bind_text64(stmt_, ++next_, v.data(), v.size(), SQLITE_TRANSIENT, SQLITE_UTF8));
+    return *this;
+  }
+  Statement& Bind(const std::string& v) { return Bind(std::string_view(v)); }
+  Statement& Bind(const char* v) { return Bind(std::string_view(v)); }
+  Statement& BindBlob(std::string_view v) {
+    Check(sqlite3_bind_blob64(stmt_, ++next_, v.data(), v.size(), SQLITE_TRANSIENT));
+    return *this;
+  }
+  Statement& BindNull() {
+    Check(sqlite3_bind_null(stmt_, ++next_));
+    return *this;
+  }
+  template <typename T>
+  Statement& Bind(const std::optional<T>& v) {
+    return v.has_value() ? Bind(*v) : BindNull();
+  }
+
+  // True when a row is available, false when done.
+  Result<bool> Step() {
+    if (!bind_status_.ok()) return bind_status_;
+    const int rc = sqlite3_step(stmt_);
+    if (rc == SQLITE_ROW) return true;
+    if (rc == SQLITE_DONE) return false;
+    return SqliteError(db_, sqlite3_extended_errcode(db_), sqlite3_sql(stmt_));
+  }
+  // Runs a statement that returns no rows (or ignores them).
+  Status Run() {
+    Result<bool> r = Step();
+    while (r.ok() && *r) r = Step();
+    return r.ok() ? base::OkStatus() : r.status();
+  }
+
+  bool IsNull(int col) const { return sqlite3_column_type(stmt_, col) == SQLITE_NULL; }
+  int64_t Int(int col) const { return sqlite3_column_int64(stmt_, col); }
+  std::string Text(int col) const {
+    const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(stmt_, col));
+    const int n = sqlite3_column_bytes(stmt_, col);
+    return p == nullptr ? std::string() : std::string(p, static_cast<size_t>(n));
+  }
+  std::string Blob(int col) const {
+    const auto* p = static_cast<const char*>(sqlite3_column_blob(stmt_, col));
+    const int n = sqlite3_column_bytes(stmt_, col);
+    return p == nullptr ? std::string() : std::string(p, static_cast<size_t>(n));
+  }
+
+ private:
+  void Check(int rc) {
+    if (rc != SQLITE_OK && bind_status_.ok()) bind_status_ = SqliteError(db_, rc, "bind");
+  }
+  sqlite3* db_;
+  sqlite3_stmt* stmt_;
+  int next_ = 0;
+  Status bind_status_;
+};
+
+// One sqlite3 connection and its prepared statements. Owned by one thread
+// at a time (the pool hands it out).
+class Connection {
+ public:
+  static Result<std::unique_ptr<Connection>> Open(const std::string& path,
+                                                  const SqliteOptions& options) {
+    sqlite3* db = nullptr;
+    const int rc = sqlite3_open_v2(
+        path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+        nullptr);
+    if (rc != SQLITE_OK) {
+      Status status = base::UnavailableError("sqlite: cannot open {}: {}", path,
+                                             db != nullptr ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
+      sqlite3_close_v2(db);
+      return status;
+    }
+    auto conn = std::unique_ptr<Connection>(new Connection(db));
+    sqlite3_extended_result_codes(db, 1);
+    sqlite3_busy_timeout(db, options.busy_timeout_ms);
+    // WAL lets readers run beside the writer; FULL syncs the WAL at every
+    // commit, so an acknowledged comment survives a power cut.
+    COMMENTD_RETURN_IF_ERROR(conn->Exec("PRAGMA journal_mode=WAL"));
+    COMMENTD_RETURN_IF_ERROR(conn->Exec("PRAGMA synchronous=FULL"));
+    COMMENTD_RETURN_IF_ERROR(conn->Exec("PRAGMA foreign_keys=ON"));
+    return conn;
+  }
+
+  ~Connection() {
+    for (auto& [sql, stmt] : cache_) sqlite3_finalize(stmt);
+    sqlite3_close_v2(db_);
+  }
+
+  Status Exec(const char* sql) {
+    char* error = nullptr;
+    const int rc = sqlite3_exec(db_, sql, nullptr, nullptr, &error);
+    if (rc != SQLITE_OK) {
+      Status status = SqliteError(db_, sqlite3_extended_errcode(db_), "exec");
+      sqlite3_free(error);
+      return status;
+    }
+    return base::OkStatus();
+  }
+
+  Result<Statement> Prepare(const std::string& sql) {
+    auto it = cache_.find(sql);
+    if (it == cache_.end()) {
+      sqlite3_stmt* stmt = nullptr;
+      const int rc = sqlite3_prepare_v3(db_, sql.c_str(), static_cast<int>(sql.size()),
+                                        SQLITE_PREPARE_PERSISTENT, &stmt, nullptr);
+      if (rc != SQLITE_OK) return SqliteError(db_, rc, sql);
+      it = cache_.emplace(sql, stmt).first;
+    }
+    return Statement(db_, it->second);
+  }
+
+  sqlite3* db() const { return db_; }
+
+ private:
+  explicit Connection(sqlite3* db) : db_(db) {}
+  sqlite3* db_;
+  std::unordered_map<std::string, sqlite3_stmt*> cache_;
+};
+
+std::string_view DecidedByColumn(DecidedBy d) {
+  switch (d) {
+    case DecidedBy::kEngine:
+      return "engine";
+    case DecidedBy::kAuthor:
+      return "author";
+    case DecidedBy::kModerator:
+      return "moderator";
+  }
+  return "engine";
+}
+
+Result<DecidedBy> ParseDecidedBy(std::string_view s) {
+  if (s == "engine") return DecidedBy::kEngine;
+  if (s == "author") return DecidedBy::kAuthor;
+  if (s == "moderator") return DecidedBy::kModerator;
+  return base::InternalError("sqlite: corrupt decided_by \"{}\"", s);
+}
+
+std::string ReasonsToJson(const std::vector<moderation::Reason>& reasons) {
+  nlohmann::json array = nlohmann::json::array();
+  for (const moderation::Reason& r : reasons) {
+    array.push_back({{"rule", moderation::RuleName(r.rule)},
+                     {"begin", r.span.begin},
+                     {"end", r.span.end},
+                     {"match", r.match},
+                     {"detail", r.detail},
+                     {"action", moderation::DecisionName(r.action)},
+                     {"score", r.score}});
+  }
+  // Replace rather than throw on text that is not UTF-8: the service only
+  // stores validated text, and the store must never throw.
+  return array.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+Result<std::vector<moderation::Reason>> ReasonsFromJson(const std::string& text) {
+  const nlohmann::json array = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
+  if (array.is_discarded() || !array.is_array()) {
+    return base::InternalError("sqlite: corrupt reasons column");
+  }
+  std::vector<moderation::Reason> reasons;
+  try {
+    for (const nlohmann::json& item : array) {
+      moderation::Reason r;
+      COMMENTD_ASSIGN_OR_RETURN(r.rule, moderation::ParseRule(item.at("rule").get<std::string>()));
+      r.span.begin = item.at("begin").get<uint32_t>();
+      r.span.end = item.at("end").get<uint32_t>();
+      r.match = item.at("match").get<std::string>();
+      r.detail = item.at("detail").get<std::string>();
+      COMMENTD_ASSIGN_OR_RETURN(r.action,
+                                moderation::ParseDecision(item.at("action").get<std::string>()));
+      r.score = item.at("score").get<double>();
+      reasons.push_back(std::move(r));
+    }
+  } catch (const std::exception& e) {
+    return base::InternalError("sqlite: corrupt reasons column: {}", e.what());
+  }
+  return reasons;
+}
+
+// Whether a reason of `rule` changed the decision (mild words that the
+// policy publishes do not count in the statistics).
+int64_t Hit(const std::vector<moderation::Reason>& reasons, moderation::Rule rule) {
+  for (const moderation::Reason& r : reasons) {
+    if (r.rule == rule && r.action != moderation::Decision::kPublish) return 1;
+  }
+  return 0;
+}
+
+Result<Comment> ReadComment(const Statement& s) {
+  Comment c;
+  c.seq = s.Int(0);
+  c.id = s.Text(1);
+  c.thread = s.Text(2);
+  if (!s.IsNull(3)) c.parent_id = s.Text(3);
+  c.author.name = s.Text(4);
+  c.author.ip_hash = s.Text(5);
+  c.text = s.Text(6);
+  c.lang = s.Text(7);
+  COMMENTD_ASSIGN_OR_RETURN(c.state, comments::ParseCommentState(s.Text(8)));
+  COMMENTD_ASSIGN_OR_RETURN(c.engine_decision, moderation::ParseDecision(s.Text(9)));
+  COMMENTD_ASSIGN_OR_RETURN(c.reasons, ReasonsFromJson(s.Text(10)));
+  c.policy_version = s.Text(11);
+  COMMENTD_ASSIGN_OR_RETURN(c.decided_by, ParseDecidedBy(s.Text(12)));
+  c.decided_by_moderator = s.Text(13);
+  c.created_at = base::FromUnixMicros(s.Int(14));
+  if (!s.IsNull(15)) c.edited_at = base::FromUnixMicros(s.Int(15));
+  c.decided_at = base::FromUnixMicros(s.Int(16));
+  c.edit_token_hash = s.Text(17);
+  c.open_reports = s.Int(18);
+  return c;
+}
+
+Result<std::vector<Comment>> ReadComments(Statement& s) {
+  std::vector<Comment> out;
+  while (true) {
+    COMMENTD_ASSIGN_OR_RETURN(bool row, s.Step());
+    if (!row) break;
+    COMMENTD_ASSIGN_OR_RETURN(Comment c, ReadComment(s));
+    out.push_back(std::move(c));
+  }
+  return out;
+}
+
+Result<comments::Session> ReadSession(const Statement& s) {
+  comments::Session session;
+  session.token_hash = s.Text(0);
+  session.moderator = s.Text(1);
+  session.csrf_token = s.Text(2);
+  session.created_at = base::FromUnixMicros(s.Int(3));
+  session.expires_at = base::FromUnixMicros(s.Int(4));
+  return session;
+}
+
+Status InsertAudit(Connection& conn, const AuditEntry& e) {
+  COMMENTD_ASSIGN_OR_RETURN(
+      Statement s,
+      conn.Prepare("INSERT INTO audit (at, moderator, action, comment_id, author, reason) "
+                   "VALUES (?, ?, ?, ?, ?, ?)"));
+  s.Bind(base::ToUnixMicros(e.at))
+      .Bind(e.moderator)
+      .Bind(comments::AuditActionName(e.action))
+      .Bind(e.comment_id)
+      .Bind(e.author)
+      .Bind(e.reason);
+  return s.Run();
+}
+
+Result<Comment> SelectComment(Connection& conn, std::string_view id) {
+  COMMENTD_ASSIGN_OR_RETURN(
+      Statement s,
+      conn.Prepare(fmt::format("SELECT {} FROM comments c WHERE c.id = ?", kCommentColumns)));
+  s.Bind(id);
+  COMMENTD_ASSIGN_OR_RETURN(bool row, s.Step());
+  if (!row) return base::NotFoundError("no comment {}", id);
+  return ReadComment(s);
+}
+
+}  // namespace
+
+struct SqliteStore::Impl {
+  std::string path;
+  SqliteOptions options;
+
+  std::mutex writer_mu;
+  std::unique_ptr<Connection> writer;  // guarded by writer_mu
+
+  std::mutex readers_mu;
+  std::vector<std::unique_ptr<Connection>> idle_readers;  // guarded by readers_mu
+
+  // A read connection for the duration of one call; returned to the pool.
+  class ReaderLease {
+   public:
+    ReaderLease(Impl* impl, std::unique_ptr<Connection> conn)
+        : impl_(impl), conn_(std::move(conn)) {}
+    ReaderLease(ReaderLease&&) = default;
+    ~ReaderLease() {
+      if (conn_ == nullptr) return;
+      std::lock_guard<std::mutex> lock(impl_->readers_mu);
+      if (static_cast<int>(impl_->idle_readers.size()) < impl_->options.max_idle_readers) {
+        impl_->idle_readers.push_back(std::move(conn_));
+      }
+    }
+    Connection& operator*() { return *conn_; }
+    Connection* operator->() { return conn_.get(); }
+
+   private:
+    Impl* impl_;
+    std::unique_ptr<Connection> conn_;
+  };
+
+  Result<ReaderLease> Reader() {
+    {
+      std::lock_guard<std::mutex> lock(readers_mu);
+      if (!idle_readers.empty()) {
+        std::unique_ptr<Connection> conn = std::move(idle_readers.back());
+        idle_readers.pop_back();
+        return ReaderLease(this, std::move(conn));
+      }
+    }
+    COMMENTD_ASSIGN_OR_RETURN(std::unique_ptr<Connection> conn, Connection::Open(path, options));
+    return ReaderLease(this, std::move(conn));
+  }
+
+  // Runs `body(writer)` in a BEGIN IMMEDIATE transaction: committed when it
+  // returns OK, rolled back otherwise.
+  template <typename Body>
+  Status Write(Body&& body) {
+    std::lock_guard<std::mutex> lock(writer_mu);
+    COMMENTD_RETURN_IF_ERROR(writer->Exec("BEGIN IMMEDIATE"));
+    Status status = body(*writer);
+    if (status.ok()) status = writer->Exec("COMMIT");
+    if (!status.ok()) {
+      // Fails harmlessly when COMMIT already ended the transaction.
+      (void)writer->Exec("ROLLBACK");
+    }
+    return status;
+  }
+
+  Result<int> AppliedVersion(Connection& conn) {
+    COMMENTD_ASSIGN_OR_RETURN(Statement s,
+                              conn.Prepare("SELECT COALESCE(MAX(version), 0) FROM schema_migrations"));
+    COMMENTD_ASSIGN_OR_RETURN(bool row, s.Step());
+    if (!row) return base::InternalError("sqlite: schema_migrations is unreadable");
+    return static_cast<int>(s.Int(0));
+  }
+
+  Status Migrate() {
+    COMMENTD_RETURN_IF_ERROR(
+        writer->Exec("CREATE TABLE IF NOT EXISTS schema_migrations ("
+                     "version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL)"));
+    for (int version = 1; version <= kLatestVersion; ++version) {
+      Status status = Write([&](Connection& conn) -> Status {
+        // Re-read inside the transaction: another process may have migrated.
+        COMMENTD_ASSIGN_OR_RETURN(int applied, AppliedVersion(conn));
+        if (applied > kLatestVersion) {
+          return base::FailedPreconditionError(
+              "sqlite: {} has schema version {}, newer than this commentd knows ({})", path,
+              applied, kLatestVersion);
+        }
+        if (applied >= version) return base::OkStatus();
+        COMMENTD_RETURN_IF_ERROR(
+            conn.Exec(kMigrations[version - 1]).WithContext(fmt::format("migration {}", version)));
+        COMMENTD_ASSIGN_OR_RETURN(
+            Statement s,
+            conn.Prepare("INSERT INTO schema_migrations (version, applied_at) "
+                         "VALUES (?, CAST(strftime('%s', 'now') AS INTEGER) * 1000000)"));
+        s.Bind(static_cast<int64_t>(version));
+        return s.Run();
+      });
+      COMMENTD_RETURN_IF_ERROR(status);
+    }
+    // A file migrated by a newer build with no pending step still lands here.
+    COMMENTD_ASSIGN_OR_RETURN(int applied, AppliedVersion(*writer));
+    if (applied > kLatestVersion) {
+      return base::FailedPreconditionError(
+          "sqlite: {} has schema version {}, newer than this commentd knows ({})", path, applied,
+          kLatestVersion);
+    }
+    return base::OkStatus();
+  }
+};
+
+SqliteStore::SqliteStore(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+SqliteStore::~SqliteStore() = default;
+
+int SqliteStore::LatestSchemaVersion() { return kLatestVersion; }
+
+Result<std::unique_ptr<SqliteStore>> SqliteStore::Create(const std::string& path,
+                                                         SqliteOptions options) {
+  if (path.empty()) return base::InvalidArgumentError("db: the database path is empty");
+  if (sqlite3_threadsafe() == 0) {
+    return base::InternalError("sqlite: the library was built without thread support");
+  }
+  auto impl = std::make_unique<Impl>();
+  impl->path = path;
+  impl->options = options;
+  COMMENTD_ASSIGN_OR_RETURN(impl->writer, Connection::Open(path, options));
+  COMMENTD_RETURN_IF_ERROR(impl->Migrate());
+  return std::unique_ptr<SqliteStore>(new SqliteStore(std::move(impl)));
+}
+
+Result<int> SqliteStore::SchemaVersion() {
+  COMMENTD_ASSIGN_OR_RETURN(auto reader, impl_->Reader());
+  return impl_->AppliedVersion(*reader);
+}
+
+Result<std::string> SqliteStore::GetOrInsertSetting(std::string_view name,
+                                                    std::string_view value_if_absent) {
+  std::string value;
+  Status status = impl_->Write([&](Connection& conn) -> Status {
+    {
+      COMMENTD_ASSIGN_OR_RETURN(
+          Statement s, conn.Prepare("INSERT OR IGNORE INTO settings (name, value) VALUES (?, ?)"));
+      s.Bind(name).BindBlob(value_if_absent);
+      COMMENTD_RETURN_IF_ERROR(s.Run());
+    }
+    COMMENTD_ASSIGN_OR_RETURN(Statement s, conn.Prepare("SELECT value FROM settings WHERE name = ?"));
+    s.Bind(name);
+    COMMENTD_ASSIGN_OR_RETURN(bool row, s.Step());
+    if (!row) return base::InternalError("sqlite: setting {} vanished", name);
+    value = s.Blob(0);
+    return base::OkStatus();
+  });
+  COMMENTD_RETURN_IF_ERROR(status);
+  return value;
+}
+
+Result<Comment> SqliteStore::InsertComment(const Comment& comment) {
+  Comment stored;
+  Status status = impl_->Write([&](Connection& conn) -> Status {
+    if (comment.parent_id.has_value()) {
+      COMMENTD_ASSIGN_OR_RETURN(Statement s,
+                                conn.Prepare("SELECT thread FROM comments WHERE id = ?"));
+      s.Bind(*comment.parent_id);
+      COMMENTD_ASSIGN_OR_RETURN(bool row, s.Step());
+      if (!row || s.Text(0) != comment.thread) {
+        return base::InvalidArgumentError("parent_id: no comment {} in thread {}",
+                                          *comment.parent_id, comment.thread);
+      }
+    }
+    {
+      COMMENTD_ASSIGN_OR_RETURN(
+          Statement s,
+          conn.Prepare(
+              "INSERT INTO comments (id, thread, parent_id, author_name, author_ip_hash, text, "
+              "lang, state, engine_decision, reasons, policy_version, hit_link, "
+              "hit_advertisement, hit_inappropriate_language, decided_by, decided_by_moderator, "
+              "created_at, edited_at, decided_at, edit_token_hash) "
+              "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+      s.Bind(comment.id)
+          .Bind(comment.thread)
+          .Bind(comment.parent_id)
+          .Bind(comment.author.name)
+          .Bind(comment.author.ip_hash)
+          .Bind(comment.text)
+          .Bind(comment.lang)
+          .Bind(comments::CommentStateName(comment.state))
+          .Bind(moderation::DecisionName(comment.engine_decision))
+          .Bind(ReasonsToJson(comment.reasons))
+          .Bind(comment.policy_version)
+          .Bind(Hit(comment.reasons, moderation::Rule::kLink))
+          .Bind(Hit(comment.reasons, moderation::Rule::kAdvertisement))
+          .Bind(Hit(comment.reasons, moderation::Rule::kInappropriateLanguage))
+          .Bind(DecidedByColumn(comment.decided_by))
+          .Bind(comment.decided_by_moderator)
+          .Bind(base::ToUnixMicros(comment.created_at));
+      if (comment.edited_at.has_value()) {
+        s.Bind(base::ToUnixMicros(*comment.edited_at));
+      } else {
+        s.BindNull();
+      }
+      s.Bind(base::ToUnixMicros(comment.decided_at)).Bind(comment.edit_token_hash);
+      Status run = s.Run();
+      if (run.code() == base::StatusCode::kAlreadyExists) {
+        return base::AlreadyExistsError("comment {} already exists", comment.id);
+      }
+      COMMENTD_RETURN_IF_ERROR(run);
+    }
+    COMMENTD_ASSIGN_OR_RETURN(stored, SelectComment(conn, comment.id));
+    return base::OkStatus();
+  });
+  COMMENTD_RETURN_IF_ERROR(status);
+  return stored;
+}
+
+Result<Comment> SqliteStore::GetComment(std::string_view id) {
+  COMMENTD_ASSIGN_OR_RETURN(auto reader, impl_->Reader());
+  return SelectComment(*reader, id);
+}
+
+Result<std::vector<Comment>> SqliteStore::ListThread(std::string_view thread) {
+  COMMENTD_ASSIGN_OR_RETURN(auto reader, impl_->Reader());
+  COMMENTD_ASSIGN_OR_RETURN(
+      Statement s,
+      reader->Prepare(fmt::format("SELECT {} FROM comments c WHERE c.thread = ? ORDER BY c.seq",
+                                  kCommentColumns)));
+  s.Bind(thread);
+  return ReadComments(s);
+}
+
+Result<std::map<std::string, int64_t>> SqliteStore::CountPublished(
+    const std::vector<std::string>& threads) {
+  COMMENTD_ASSIGN_OR_RETURN(auto reader, impl_->Reader());
+  std::map<std::string, int64_t> counts;
+  // One indexed lookup per key; the caller bounds the number of keys.
+  for (const std::string& thread : threads) {
+    COMMENTD_ASSIGN_OR_RETURN(
+        Statement s,
+        reader->Prepare("SELECT COUNT(*) FROM comments WHERE thread = ? AND state = 'published'"));
+    s.Bind(thread);
+    COMMENTD_ASSIGN_OR_RETURN(bool row, s.Step());
+    counts[thread] = row ? s.Int(0) : 0;
+  }
+  return counts;
+}
+
+Result<Comment> SqliteStore::UpdateComment(std::string_view id,
+                                           const comments::CommentMutation& mutate) {
+  Comment stored;
+  Status status = impl_->Write([&](Connection& conn) -> Status {
+    COMMENTD_ASSIGN_OR_RETURN(Comment current, SelectComment(conn, id));
+    Comment changed = current;
+    COMMENTD_ASSIGN_OR_RETURN(comments::CommentUpdateEffects effects, mutate(changed));
+    {
+      COMMENTD_ASSIGN_OR_RETURN(
+          Statement s,
+          conn.Prepare("UPDATE comments SET text = ?, lang = ?, state = ?, engine_decision = ?, "
+                       "reasons = ?, policy_version = ?, hit_link = ?, hit_advertisement = ?, "
+                       "hit_inappropriate_language = ?, decided_by = ?, "
+                       "decided_by_moderator = ?, edited_at = ?, decided_at = ? WHERE id = ?"));
+      s.Bind(changed.text)
+          .Bind(changed.lang)
+          .Bind(comments::CommentStateName(changed.state))
+          .Bind(moderation::DecisionName(changed.engine_decision))
+          .Bind(ReasonsToJson(changed.reasons))
+          .Bind(changed.policy_version)
+          .Bind(Hit(changed.reasons, moderation::Rule::kLink))
+          .Bind(Hit(changed.reasons, moderation::Rule::kAdvertisement))
+          .Bind(Hit(changed.reasons, moderation::Rule::kInappropriateLanguage))
+          .Bind(DecidedByColumn(changed.decided_by))
+          .Bind(changed.decided_by_moderator);
+      if (changed.edited_at.has_value()) {
+        s.Bind(base::ToUnixMicros(*changed.edited_at));
+      } else {
+        s.BindNull();
+      }
+      s.Bind(base::ToUnixMicros(changed.decided_at)).Bind(current.id);
+      COMMENTD_RETURN_IF_ERROR(s.Run());
+    }
+    if (effects.resolve_reports) {
+      COMMENTD_ASSIGN_OR_RETURN(
+          Statement s,
+          conn.Prepare("UPDATE reports SET resolved = 1 WHERE comment_id = ? AND resolved = 0"));
+      s.Bind(current.id);
+      COMMENTD_RETURN_IF_ERROR(s.Run());
+    }
+    if (effects.ban.has_value()) {
+      const comments::Ban& ban = *effects.ban;
+      COMMENTD_ASSIGN_OR_RETURN(
+          Statement s,
+          conn.Prepare("INSERT INTO bans (author_name, ip_hash, moderator, reason, at) "
+                       "VALUES (?, ?, ?, ?, ?)"));
+      s.Bind(ban.author_name)
+          .Bind(ban.ip_hash)
+          .Bind(ban.moderator)
+          .Bind(ban.reason)
+          .Bind(base::ToUnixMicros(ban.at));
+      COMMENTD_RETURN_IF_ERROR(s.Run());
+    }
+    if (effects.audit.has_value()) COMMENTD_RETURN_IF_ERROR(InsertAudit(conn, *effects.audit));
+    COMMENTD_ASSIGN_OR_RETURN(stored, SelectComment(conn, current.id));
+    return base::OkStatus();
+  });
+  COMMENTD_RETURN_IF_ERROR(status);
+  return stored;
+}
+
+Status SqliteStore::AddReport(const comments::Report& report) {
+  return impl_->Write([&](Connection& conn) -> Status {
+    {
+      COMMENTD_ASSIGN_OR_RETURN(Statement s, conn.Prepare("SELECT 1 FROM comments WHERE id = ?"));
+      s.Bind(report.comment_id);
+      COMMENTD_ASSIGN_OR_RETURN(bool row, s.Step());
+      if (!row) return base::NotFoundError("no comment {}", report.comment_id);
+    }
+    COMMENTD_ASSIGN_OR_RETURN(
+        Statement s,
+        conn.Prepare("INSERT INTO reports (comment_id, reason, ip_hash, at) VALUES (?, ?, ?, ?)"));
+    s.Bind(report.comment_id).Bind(report.reason).Bind(report.ip_hash).Bind(
+        base::ToUnixMicros(report.at));
+    return s.Run();
+  });
+}
+
+Result<comments::Page<Comment>> SqliteStore::ListQueue(comments::Queue queue,
+                                                        std::optional<comments::Cursor> after,
+                                                        int limit) {
+  if (limit < 1) return base::InvalidArgumentError("limit: must be at least 1, got {}", limit);
+  std::string where;
+  switch (queue) {
+    case comments::Queue::kHeld:
+      where = "c.state = 'held'";
+      break;
+    case comments::Queue::kDeleted:
+      where = "c.state = 'deleted'";
+      break;
+    case comments::Queue::kPublished:
+      where = "c.state = 'published'";
+      break;
+    case comments::Queue::kReported:
+      where =
+          "c.state = 'published' AND EXISTS (SELECT 1 FROM reports r WHERE r.comment_id = c.id "
+          "AND r.resolved = 0)";
+      break;
+  }
+  COMMENTD_ASSIGN_OR_RETURN(auto reader, impl_->Reader());
+  COMMENTD_ASSIGN_OR_RETURN(
+      Statement s, reader->Prepare(fmt::format(
+                       "SELECT {} FROM comments c WHERE {} AND c.seq < ? ORDER BY c.seq DESC LIMIT ?",
+                       kCommentColumns, where)));
+  s.Bind(after.has_value() ? after->seq : INT64_MAX).Bind(static_cast<int64_t>(limit) + 1);
+  COMMENTD_ASSIGN_OR_RETURN(std::vector<Comment> rows, ReadComments(s));
+  comments::Page<Comment> page;
+  if (static_cast<int>(rows.size()) > limit) {
+    rows.resize(static_cast<size_t>(limit));
+    page.next = comments::Cursor{rows.back().seq};
+  }
+  page.items = std::move(rows);
+  return page;
+}
+
+Result<bool> SqliteStore::IsBanned(std::string_view author_name, std::string_view ip_hash) {
+  COMMENTD_ASSIGN_OR_RETURN(auto reader, impl_->Reader());
+  COMMENTD_ASSIGN_OR_RETURN(
+      Statement s, reader->Prepare("SELECT EXISTS (SELECT 1 FROM bans WHERE author_name = ?) OR "
+                                   "(? <> '' AND EXISTS (SELECT 1 FROM bans WHERE ip_hash = ?))"));
+  s.Bind(author_name).Bind(ip_hash).Bind(ip_hash);
+  COMMENTD_ASSIGN_OR_RETURN(bool row, s.Step());
+  return row && s.Int(0) != 0;
+}
+
+Status SqliteStore::AppendAudit(const AuditEntry& entry) {
+  return impl_->Write([&](Connection& conn) { return InsertAudit(conn, entry); });
+}
+
+Result<comments::Page<AuditEntry>> SqliteStore::ListAudit(std::optional<comments::Cursor> after,
+                                                          int limit) {
+  if (limit < 1) return base::InvalidArgumentError("limit: must be at least 1, got {}", limit);
+  COMMENTD_ASSIGN_OR_RETURN(auto reader, impl_->Reader());
+  COMMENTD_ASSIGN_OR_RETURN(
+      Statement s,
+      reader->Prepare("SELECT id, at, moderator, action, comment_id, author, reason FROM audit "
+                      "WHERE id < ? ORDER BY id DESC LIMIT ?"));
+  s.Bind(after.has_value() ? after->seq : INT64_MAX).Bind(static_cast<int64_t>(limit) + 1);
+  comments::Page<AuditEntry> page;
+  while (true) {
+    COMMENTD_ASSIGN_OR_RETURN(bool row, s.Step());
+    if (!row) break;
+    if (static_cast<int>(page.items.size()) == limit) {
+      page.next = comments::Cursor{page.items.back().id};
+      break;
+    }
+    AuditEntry e;
+    e.id = s.Int(0);
+    e.at = base::FromUnixMicros(s.Int(1));
+    e.moderator = s.Text(2);
+    const std::string action = s.Text(3);
+    bool known = false;
+    for (auto a : {comments::AuditAction::kApprove, comments::AuditAction::kDelete,
+                   comments::AuditAction::kRestore, comments::AuditAction::kBan,
+                   comments::AuditAction::kAuthorEdit, comments::AuditAction::kAuthorDelete,
+                   comments::AuditAction::kModeratorAdd, comments::AuditAction::kModeratorRemove}) {
+      if (comments::AuditActionName(a) == action) {
+        e.action = a;
+        known = true;
+      }
+    }
+    if (!known) return base::InternalError("sqlite: corrupt audit action \"{}\"", action);
+    e.comment_id = s.Text(4);
+    e.author = s.Text(5);
+    e.reason = s.Text(6);
+    page.items.push_back(std::move(e));
+  }
+  return page;
+}
+
+Result<std::vector<comments::DayStats>> SqliteStore::Stats(base::Time from, base::Time to) {
+  COMMENTD_ASSIGN_OR_RETURN(auto reader, impl_->Reader());
+  // created_at is in microseconds; integer division buckets by UTC day
+  // (timestamps before 1970 do not occur).
+  COMMENTD_ASSIGN_OR_RETURN(
+      Statement s,
+      reader->Prepare("SELECT created_at / 86400000000 AS day, "
+                      "SUM(engine_decision = 'publish'), SUM(engine_decision = 'hold'), "
+                      "SUM(engine_decision = 'delete'), SUM(hit_link), SUM(hit_advertisement), "
+                      "SUM(hit_inappropriate_language) FROM comments "
+                      "WHERE created_at >= ? AND created_at < ? GROUP BY day ORDER BY day"));
+  s.Bind(base::ToUnixMicros(from)).Bind(base::ToUnixMicros(to));
+  std::vector<comments::DayStats> out;
+  while (true) {
+    COMMENTD_ASSIGN_OR_RETURN(bool row, s.Step());
+    if (!row) break;
+    comments::DayStats d;
+    d.day = s.Int(0);
+    d.publish = s.Int(1);
+    d.hold = s.Int(2);
+    d.del = s.Int(3);
+    d.link = s.Int(4);
+    d.advertisement = s.Int(5);
+    d.inappropriate_language = s.Int(6);
+    out.push_back(d);
+  }
+  return out;
+}
+
+Status SqliteStore::InsertModerator(const comments::ModeratorAccount& account,
+                                    const AuditEntry& audit) {
+  return impl_->Write([&](Connection& conn) -> Status {
+    COMMENTD_ASSIGN_OR_RETURN(
+        Statement s,
+        conn.Prepare("INSERT INTO moderators (name, password_hash, created_at) VALUES (?, ?, ?)"));
+    s.Bind(account.name).Bind(account.password_hash).Bind(base::ToUnixMicros(account.created_at));
+    Status run = s.Run();
+    if (run.code() == base::StatusCode::kAlreadyExists) {
+      return base::AlreadyExistsError("name: moderator {} already exists", account.name);
+    }
+    COMMENTD_RETURN_IF_ERROR(run);
+    return InsertAudit(conn, audit);
+  });
+}
+
+Result<comments::ModeratorAccount> SqliteStore::GetModerator(std::string_view name) {
+  COMMENTD_ASSIGN_OR_RETURN(auto reader, impl_->Reader());
+  COMMENTD_ASSIGN_OR_RETURN(
+      Statement s,
+      reader->Prepare("SELECT name, password_hash, created_at FROM moderators WHERE name = ?"));
+  s.Bind(name);
+  COMMENTD_ASSIGN_OR_RETURN(bool row, s.Step());
+  if (!row) return base::NotFoundError("no moderator {}", name);
+  return comments::ModeratorAccount{s.Text(0), s.Text(1), base::FromUnixMicros(s.Int(2))};
+}
+
+Result<std::vector<comments::ModeratorAccount>> SqliteStore::ListModerators() {
+  COMMENTD_ASSIGN_OR_RETURN(auto reader, impl_->Reader());
+  COMMENTD_ASSIGN_OR_RETURN(
+      Statement s,
+      reader->Prepare("SELECT name, password_hash, created_at FROM moderators ORDER BY name"));
+  std::vector<comments::ModeratorAccount> out;
+  while (true) {
+    COMMENTD_ASSIGN_OR_RETURN(bool row, s.Step());
+    if (!row) break;
+    out.push_back({s.Text(0), s.Text(1), base::FromUnixMicros(s.Int(2))});
+  }
+  return out;
+}
+
+Status SqliteStore::RemoveModerator(std::string_view name, const AuditEntry& audit) {
+  return impl_->Write([&](Connection& conn) -> Status {
+    {
+      COMMENTD_ASSIGN_OR_RETURN(Statement s,
+                                conn.Prepare("DELETE FROM sessions WHERE moderator = ?"));
+      s.Bind(name);
+      COMMENTD_RETURN_IF_ERROR(s.Run());
+    }
+    {
+      COMMENTD_ASSIGN_OR_RETURN(Statement s, conn.Prepare("DELETE FROM moderators WHERE name = ?"));
+      s.Bind(name);
+      COMMENTD_RETURN_IF_ERROR(s.Run());
+    }
+    if (sqlite3_changes(conn.db()) == 0) return base::NotFoundError("no moderator {}", name);
+    return InsertAudit(conn, audit);
+  });
+}
+
+Status SqliteStore::InsertSession(const comments::Session& session) {
+  return impl_->Write([&](Connection& conn) -> Status {
+    {
+      COMMENTD_ASSIGN_OR_RETURN(Statement s,
+                                conn.Prepare("SELECT 1 FROM moderators WHERE name = ?"));
+      s.Bind(session.moderator);
+      COMMENTD_ASSIGN_OR_RETURN(bool row, s.Step());
+      if (!row) return base::NotFoundError("no moderator {}", session.moderator);
+    }
+    COMMENTD_ASSIGN_OR_RETURN(
+        Statement s,
+        conn.Prepare("INSERT INTO sessions (token_hash, moderator, csrf_token, created_at, "
+                     "expires_at) VALUES (?, ?, ?, ?, ?)"));
+    s.Bind(session.token_hash)
+        .Bind(session.moderator)
+        .Bind(session.csrf_token)
+        .Bind(base::ToUnixMicros(session.created_at))
+        .Bind(base::ToUnixMicros(session.expires_at));
+    return s.Run();
+  });
+}
+
+Result<comments::Session> SqliteStore::GetSession(std::string_view token_hash) {
+  COMMENTD_ASSIGN_OR_RETURN(auto reader, impl_->Reader());
+  COMMENTD_ASSIGN_OR_RETURN(
+      Statement s, reader->Prepare("SELECT token_hash, moderator, csrf_token, created_at, "
+                                   "expires_at FROM sessions WHERE token_hash = ?"));
+  s.Bind(token_hash);
+  COMMENTD_ASSIGN_OR_RETURN(bool row, s.Step());
+  if (!row) return base::NotFoundError("no such session");
+  return ReadSession(s);
+}
+
+Status SqliteStore::DeleteSession(std::string_view token_hash) {
+  return impl_->Write([&](Connection& conn) -> Status {
+    COMMENTD_ASSIGN_OR_RETURN(Statement s,
+                              conn.Prepare("DELETE FROM sessions WHERE token_hash = ?"));
+    s.Bind(token_hash);
+    return s.Run();
+  });
+}
+
+Status SqliteStore::DeleteExpiredSessions(base::Time now) {
+  return impl_->Write([&](Connection& conn) -> Status {
+    COMMENTD_ASSIGN_OR_RETURN(Statement s,
+                              conn.Prepare("DELETE FROM sessions WHERE expires_at <= ?"));
+    s.Bind(base::ToUnixMicros(now));
+    return s.Run();
+  });
+}
+
+}  // namespace commentd::store

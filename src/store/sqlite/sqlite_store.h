@@ -1,0 +1,73 @@
+// SqliteStore: the comments::Store kept in one SQLite file, for a single
+// server. The file is in WAL mode with synchronous=FULL, so a comment is on
+// disk before Post returns, and readers never wait for the writer. Writes
+// go through one connection under a mutex (BEGIN IMMEDIATE, so another
+// process such as `commentd moderator add` waits busy_timeout instead of
+// failing); reads use a pool of connections, one per concurrent caller.
+// The schema is created and upgraded by numbered migrations recorded in
+// the schema_migrations table.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "base/status.h"
+#include "comments/store.h"
+
+namespace commentd::store {
+
+struct SqliteOptions {
+  int busy_timeout_ms = 5000;
+  // Idle read connections kept open; more are opened while more threads read.
+  int max_idle_readers = 8;
+};
+
+// Thread-safe.
+class SqliteStore final : public comments::Store {
+ public:
+  // Opens (creating if needed) the database at `path` and applies pending
+  // migrations. kUnavailable if the file cannot be opened; kFailedPrecondition
+  // if its schema is newer than this build knows.
+  static base::Result<std::unique_ptr<SqliteStore>> Create(const std::string& path,
+                                                           SqliteOptions options = {});
+  ~SqliteStore() override;
+
+  // The highest applied migration number.
+  base::Result<int> SchemaVersion();
+  // The number of migrations this build knows.
+  static int LatestSchemaVersion();
+
+  base::Result<std::string> GetOrInsertSetting(std::string_view name,
+                                               std::string_view value_if_absent) override;
+  base::Result<comments::Comment> InsertComment(const comments::Comment& comment) override;
+  base::Result<comments::Comment> GetComment(std::string_view id) override;
+  base::Result<std::vector<comments::Comment>> ListThread(std::string_view thread) override;
+  base::Result<std::map<std::string, int64_t>> CountPublished(
+      const std::vector<std::string>& threads) override;
+  base::Result<comments::Comment> UpdateComment(std::string_view id,
+                                                const comments::CommentMutation& mutate) override;
+  base::Status AddReport(const comments::Report& report) override;
+  base::Result<comments::Page<comments::Comment>> ListQueue(
+      comments::Queue queue, std::optional<comments::Cursor> after, int limit) override;
+  base::Result<bool> IsBanned(std::string_view author_name, std::string_view ip_hash) override;
+  base::Status AppendAudit(const comments::AuditEntry& entry) override;
+  base::Result<comments::Page<comments::AuditEntry>> ListAudit(
+      std::optional<comments::Cursor> after, int limit) override;
+  base::Result<std::vector<comments::DayStats>> Stats(base::Time from, base::Time to) override;
+  base::Status InsertModerator(const comments::ModeratorAccount& account,
+                               const comments::AuditEntry& audit) override;
+  base::Result<comments::ModeratorAccount> GetModerator(std::string_view name) override;
+  base::Result<std::vector<comments::ModeratorAccount>> ListModerators() override;
+  base::Status RemoveModerator(std::string_view name, const comments::AuditEntry& audit) override;
+  base::Status InsertSession(const comments::Session& session) override;
+  base::Result<comments::Session> GetSession(std::string_view token_hash) override;
+  base::Status DeleteSession(std::string_view token_hash) override;
+  base::Status DeleteExpiredSessions(base::Time now) override;
+
+ private:
+  struct Impl;
+  explicit SqliteStore(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace commentd::store
