@@ -1,1 +1,378 @@
-// Not written yet.
+#include "moderation/ad_detector.h"
+
+#include <gtest/gtest.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace commentd::moderation {
+namespace {
+
+struct Engine {
+  text::Normalizer normalizer;
+  AdDetector detector;
+};
+
+const Engine& TheEngine() {
+  static const Engine* engine = [] {
+    auto normalizer = text::Normalizer::Create();
+    if (!normalizer.ok()) {
+      std::fprintf(stderr, "%s\n", normalizer.status().ToString().c_str());
+      std::abort();
+    }
+    auto detector = AdDetector::Create(*normalizer);
+    if (!detector.ok()) {
+      std::fprintf(stderr, "%s\n", detector.status().ToString().c_str());
+      std::abort();
+    }
+    return new Engine{std::move(normalizer).value(), std::move(detector).value()};
+  }();
+  return *engine;
+}
+
+AdAssessment Assess(const std::string& original) {
+  const Engine& e = TheEngine();
+  auto folded = e.normalizer.Fold(original);
+  EXPECT_TRUE(folded.ok()) << folded.status().ToString();
+  if (!folded.ok()) return {};
+  const text::NormalizedText lexical = e.normalizer.Lexical(*folded);
+  return e.detector.Assess(original, *folded, lexical);
+}
+
+std::string Describe(const AdAssessment& a) {
+  std::ostringstream out;
+  out << "score " << a.score;
+  for (const AdSignal& s : a.signals) {
+    out << "\n  " << s.kind << " [" << s.span.begin << "," << s.span.end << ") \"" << s.match
+        << "\" " << s.weight;
+  }
+  return out.str();
+}
+
+// Every line of testdata/ads.tsv: `ad` scores >= 1.0 (deleted by the default
+// policy), `weak` is above 0 but under 1.0, `-` scores under 0.6 (published).
+// A `-` line may carry a weak signal of its own ("loan" in a debt story);
+// what matters to the writer is that it is published.
+TEST(AdDetectorTest, ScoresGoldenFile) {
+  std::ifstream in(COMMENTD_SOURCE_DIR "/testdata/ads.tsv");
+  ASSERT_TRUE(in) << "testdata/ads.tsv is missing";
+  std::string line;
+  std::map<std::string, int> counts;
+  while (std::getline(in, line)) {
+    if (line.empty() || line[0] == '#') continue;
+    SCOPED_TRACE(line);
+    const size_t tab = line.find('\t');
+    ASSERT_NE(tab, std::string::npos);
+    const std::string expected = line.substr(0, tab);
+    const AdAssessment a = Assess(line.substr(tab + 1));
+    if (expected == "ad") {
+      EXPECT_GE(a.score, 1.0) << Describe(a);
+    } else if (expected == "weak") {
+      EXPECT_GT(a.score, 0.0) << Describe(a);
+      EXPECT_LT(a.score, 1.0) << Describe(a);
+    } else if (expected == "-") {
+      EXPECT_LT(a.score, 0.6) << Describe(a);
+    } else {
+      ADD_FAILURE() << "unknown expectation \"" << expected << "\"";
+    }
+    ++counts[expected];
+  }
+  EXPECT_GE(counts["ad"], 40);
+  EXPECT_GE(counts["weak"], 10);
+  EXPECT_GE(counts["-"], 40);
+}
+
+TEST(AdDetectorTest, CleanNewsCommentsScoreZero) {
+  const char* kComments[] = {
+      "The UN Security Council adopted Resolution 2397 on 2017-12-22, capping refined petroleum "
+      "imports at 500,000 barrels a year.",
+      "See the Panel of Experts report S/2019/171, pages 2017-2019, for the ship-to-ship transfers.",
+      "북한이 2018년 4월 27일 판문점에서 정상회담을 열었다. 참 역사적인 날이었죠.",
+      "中国海关数据显示，2019年1月至9月中朝贸易额为21.6亿美元。",
+      "北朝鮮は2017年9月3日に6回目の核実験を行った。",
+      "ㅋㅋㅋㅋㅋㅋㅋㅋㅋㅋ",
+      "666666",
+      "哈哈哈哈哈哈哈哈",
+      "wwwwwwwww",
+      "ㅠㅠㅠㅠㅠ 너무 슬프다",
+  };
+  for (const char* comment : kComments) {
+    SCOPED_TRACE(comment);
+    const AdAssessment a = Assess(comment);
+    EXPECT_EQ(a.score, 0.0) << Describe(a);
+    EXPECT_TRUE(a.signals.empty()) << Describe(a);
+  }
+}
+
+TEST(AdDetectorTest, KoreanLaughterAndChineseCheerAreNotRepetition) {
+  for (const char* comment : {"ㅋㅋㅋㅋ", "ㅋㅋㅋㅋㅋㅋㅋㅋㅋㅋㅋㅋㅋㅋㅋㅋㅋㅋㅋㅋ", "666", "666666666666",
+                              "888888", "ㅎㅎㅎㅎㅎㅎ", "하하하하하하하", "hahahahahahaha"}) {
+    SCOPED_TRACE(comment);
+    const AdAssessment a = Assess(comment);
+    EXPECT_EQ(a.score, 0.0) << Describe(a);
+  }
+  // The same marks stretched by a seller do count.
+  const AdAssessment money = Assess("$$$$$$$$");
+  ASSERT_EQ(money.signals.size(), 1u) << Describe(money);
+  EXPECT_EQ(money.signals[0].kind, "repetition");
+}
+
+// The writer and the moderator must see exactly what was typed, whatever the
+// normalizer folded on the way.
+TEST(AdDetectorTest, SpansPointToTheOriginalBytes) {
+  struct Case {
+    std::string original;
+    std::string kind;
+    std::string expected_match;
+  };
+  const Case cases[] = {
+      {"연락 010-1234-5678 주세요", "phone_number", "010-1234-5678"},
+      {"电话：１３８１２３４５６７８", "phone_number", "１３８１２３４５６７８"},
+      {"Call +1 (555) 123-4567 today", "phone_number", "+1 (555) 123-4567"},
+      {"best ＣＡＳＩＮＯ in town", "spam_keyword", "ＣＡＳＩＮＯ"},
+      {"try c@s1no tonight", "spam_keyword", "c@s1no"},
+      {"카\u200b지\u200b노 오픈", "spam_keyword", "카\u200b지\u200b노"},
+      {"문의는 카톡 abc123 으로", "contact_handle", "카톡 abc123"},
+      {"Telegram: @cheap_deals", "contact_handle", "Telegram: @cheap_deals"},
+      {"加微信 领取红包", "contact_handle", "加微信"},
+      {"副業で月収100万円", "money_call", "副業"},
+      {"I earn $500 a day from home", "money_call", "earn $500 a day"},
+      {"BUY!!!!!!!!!!", "repetition", "!!!!!!!!!!"},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.original);
+    const AdAssessment a = Assess(c.original);
+    bool found = false;
+    for (const AdSignal& s : a.signals) {
+      if (s.kind != c.kind) continue;
+      ASSERT_LE(s.span.end, c.original.size());
+      EXPECT_EQ(c.original.substr(s.span.begin, s.span.size()), s.match);
+      if (s.match == c.expected_match) found = true;
+    }
+    EXPECT_TRUE(found) << "no " << c.kind << " signal on \"" << c.expected_match << "\"\n"
+                       << Describe(a);
+  }
+}
+
+TEST(AdDetectorTest, ShoutingIsReadFromTheOriginalCase) {
+  const AdAssessment shout = Assess("THIS IS THE BEST DEAL YOU WILL EVER SEE");
+  ASSERT_EQ(shout.signals.size(), 1u) << Describe(shout);
+  EXPECT_EQ(shout.signals[0].kind, "shouting");
+  EXPECT_EQ(shout.signals[0].match, "THIS IS THE BEST DEAL YOU WILL EVER SEE");
+  EXPECT_EQ(Assess("this is the best deal you will ever see").score, 0.0);
+  // Acronyms in an ordinary sentence are not shouting.
+  EXPECT_EQ(Assess("The UN, the US and the DPRK met in NYC about the ICBM and SLBM tests.").score,
+            0.0);
+}
+
+TEST(AdDetectorTest, ScoreIsTheSumOfTheReportedWeights) {
+  for (const char* comment :
+       {"카지노 바카라 토토사이트 먹튀검증 카톡 abc123 010-1234-5678",
+        "CASINO CASINO CASINO CASINO BONUS!!!!!!!!!! call 010-9999-8888 or 010-7777-6543",
+        "加微信 vx: abc12345 日赚500 兼职 刷单 代开发票 13812345678"}) {
+    SCOPED_TRACE(comment);
+    const AdAssessment a = Assess(comment);
+    double sum = 0;
+    for (const AdSignal& s : a.signals) sum += s.weight;
+    EXPECT_NEAR(a.score, sum, 1e-9) << Describe(a);
+    EXPECT_GE(a.score, 1.0) << Describe(a);
+  }
+}
+
+// One kind, however often repeated, can at most have a comment held.
+TEST(AdDetectorTest, OneKindAloneIsCappedBelowDeletion) {
+  const std::string comments[] = {
+      "casino casino casino casino casino casino casino casino casino casino",
+      "카지노 바카라 파워볼 릴게임 출장안마 조건만남",
+      "010-1234-5678 010-2345-6789 010-3456-7890 010-4567-8901",
+      "!!!!!!!!!! ?????????? $$$$$$ !!!!!!!!!!",
+  };
+  for (const std::string& comment : comments) {
+    SCOPED_TRACE(comment);
+    const AdAssessment a = Assess(comment);
+    EXPECT_GT(a.score, 0.0) << Describe(a);
+    EXPECT_LT(a.score, 1.0) << Describe(a);
+  }
+}
+
+TEST(AdDetectorTest, OneWeakSignalStaysUnderTheHoldThreshold) {
+  for (const char* comment : {"China's loans to North Korea will never be repaid.",
+                              "Call the hotline at 02-123-4567 if you see anything.",
+                              "Macau casinos laundered the regime's money for years.",
+                              "북한은 중국 대출에 의존하고 있다"}) {
+    SCOPED_TRACE(comment);
+    const AdAssessment a = Assess(comment);
+    EXPECT_GT(a.score, 0.0) << Describe(a);
+    EXPECT_LT(a.score, 0.6) << Describe(a);
+  }
+}
+
+TEST(AdDetectorTest, GivesTheSameAnswerFromManyThreads) {
+  const std::string comment = "카톡 abc123 문의 고수익 부업 010-1234-5678";
+  const AdAssessment expected = Assess(comment);
+  const Engine& e = TheEngine();
+  auto folded = e.normalizer.Fold(comment);
+  ASSERT_TRUE(folded.ok());
+  const text::NormalizedText lexical = e.normalizer.Lexical(*folded);
+  std::vector<std::thread> threads;
+  std::vector<int> mismatches(4, 0);
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < 200; ++i) {
+        const AdAssessment a = e.detector.Assess(comment, *folded, lexical);
+        if (a.score != expected.score || a.signals.size() != expected.signals.size()) {
+          ++mismatches[static_cast<size_t>(t)];
+        }
+      }
+    });
+  }
+  for (std::thread& t : threads) t.join();
+  for (int m : mismatches) EXPECT_EQ(m, 0);
+  EXPECT_GE(expected.score, 1.0) << Describe(expected);
+}
+
+// ---------------------------------------------------------------------------
+// Public spam corpora (English): how far the rule signals alone get.
+
+std::string DataDir() {
+  if (const char* env = std::getenv("COMMENTD_DATA")) return env;
+  return COMMENTD_SOURCE_DIR "/../shared/data";
+}
+
+// YouTube comments keep a few HTML entities; decode the common ones.
+std::string DecodeEntities(std::string s) {
+  const std::pair<const char*, const char*> kEntities[] = {
+      {"&amp;", "&"}, {"&#39;", "'"}, {"&quot;", "\""}, {"&lt;", "<"}, {"&gt;", ">"}, {"<br />", " "}};
+  for (auto [from, to] : kEntities) {
+    for (size_t p = s.find(from); p != std::string::npos; p = s.find(from, p + std::strlen(to))) {
+      s.replace(p, std::strlen(from), to);
+    }
+  }
+  return s;
+}
+
+// RFC 4180 records: quoted fields may hold commas, quotes and newlines.
+std::vector<std::vector<std::string>> ReadCsv(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  const std::string s = buffer.str();
+  std::vector<std::vector<std::string>> rows;
+  std::vector<std::string> row;
+  std::string field;
+  bool quoted = false;
+  for (size_t i = 0; i < s.size(); ++i) {
+    const char c = s[i];
+    if (quoted) {
+      if (c == '"' && i + 1 < s.size() && s[i + 1] == '"') {
+        field.push_back('"');
+        ++i;
+      } else if (c == '"') {
+        quoted = false;
+      } else {
+        field.push_back(c);
+      }
+    } else if (c == '"') {
+      quoted = true;
+    } else if (c == ',') {
+      row.push_back(std::move(field));
+      field.clear();
+    } else if (c == '\n') {
+      row.push_back(std::move(field));
+      field.clear();
+      rows.push_back(std::move(row));
+      row.clear();
+    } else if (c != '\r') {
+      field.push_back(c);
+    }
+  }
+  if (!field.empty() || !row.empty()) {
+    row.push_back(std::move(field));
+    rows.push_back(std::move(row));
+  }
+  return rows;
+}
+
+struct Tally {
+  int spam = 0, ham = 0;
+  int spam_flagged = 0, ham_flagged = 0;
+  int spam_held = 0, spam_deleted = 0, ham_held = 0, ham_deleted = 0;
+  void Add(bool is_spam, double score) {
+    (is_spam ? spam : ham) += 1;
+    if (score > 0) (is_spam ? spam_flagged : ham_flagged) += 1;
+    if (score >= 0.6) (is_spam ? spam_held : ham_held) += 1;
+    if (score >= 1.0) (is_spam ? spam_deleted : ham_deleted) += 1;
+  }
+  double Rate(int n, int d) const { return d == 0 ? 0 : static_cast<double>(n) / d; }
+  void Print(const char* name) const {
+    std::printf(
+        "[ %s ] spam %d ham %d | recall any(>0) %.3f hold(>=0.6) %.3f delete(>=1.0) %.3f | "
+        "FPR any %.4f hold %.4f delete %.4f\n",
+        name, spam, ham, Rate(spam_flagged, spam), Rate(spam_held, spam), Rate(spam_deleted, spam),
+        Rate(ham_flagged, ham), Rate(ham_held, ham), Rate(ham_deleted, ham));
+  }
+};
+
+TEST(AdDetectorTest, ReportsRecallAndFalsePositivesOnYoutubeSpam) {
+  const std::string dir = DataDir() + "/youtube-spam-collection";
+  if (!std::filesystem::exists(dir)) {
+    GTEST_SKIP() << dir << " is absent (set COMMENTD_DATA to the shared data folder)";
+  }
+  Tally tally;
+  for (const char* file : {"Youtube01-Psy.csv", "Youtube02-KatyPerry.csv", "Youtube03-LMFAO.csv"}) {
+    const auto rows = ReadCsv(dir + "/" + file);
+    ASSERT_GT(rows.size(), 100u) << file;
+    for (size_t r = 1; r < rows.size(); ++r) {
+      if (rows[r].size() != 5) continue;
+      const std::string content = DecodeEntities(rows[r][3]);
+      auto folded = TheEngine().normalizer.Fold(content);
+      if (!folded.ok()) continue;
+      const AdAssessment a = TheEngine().detector.Assess(
+          content, *folded, TheEngine().normalizer.Lexical(*folded));
+      tally.Add(rows[r][4] == "1", a.score);
+    }
+  }
+  tally.Print("youtube-spam-collection");
+  EXPECT_EQ(tally.spam + tally.ham, 1138);
+  // Floors measured on this collection (see the printed line); links are the
+  // link rule's job, so the recall of the ad rule alone is modest.
+  EXPECT_GE(tally.Rate(tally.spam_held, tally.spam), 0.30);
+  EXPECT_LE(tally.Rate(tally.ham_held, tally.ham), 0.03);
+  EXPECT_LE(tally.Rate(tally.ham_deleted, tally.ham), 0.01);
+}
+
+TEST(AdDetectorTest, ReportsRecallAndFalsePositivesOnSmsSpam) {
+  const std::string path = DataDir() + "/sms-spam-collection/SMSSpamCollection.tsv";
+  std::ifstream in(path);
+  if (!in) GTEST_SKIP() << path << " is absent (set COMMENTD_DATA to the shared data folder)";
+  Tally tally;
+  std::string line;
+  std::getline(in, line);  // header
+  while (std::getline(in, line)) {
+    const size_t tab = line.find('\t');
+    if (tab == std::string::npos) continue;
+    const std::string label = line.substr(0, tab);
+    const std::string content = line.substr(tab + 1);
+    auto folded = TheEngine().normalizer.Fold(content);
+    if (!folded.ok()) continue;
+    const AdAssessment a =
+        TheEngine().detector.Assess(content, *folded, TheEngine().normalizer.Lexical(*folded));
+    tally.Add(label == "spam", a.score);
+  }
+  tally.Print("sms-spam-collection");
+  EXPECT_GT(tally.spam, 700);
+  EXPECT_GE(tally.Rate(tally.spam_held, tally.spam), 0.30);
+  EXPECT_LE(tally.Rate(tally.ham_held, tally.ham), 0.03);
+  EXPECT_LE(tally.Rate(tally.ham_deleted, tally.ham), 0.01);
+}
+
+}  // namespace
+}  // namespace commentd::moderation
