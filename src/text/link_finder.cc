@@ -1,1 +1,1119 @@
-// Not written yet.
+#include "text/link_finder.h"
+
+#include <libpsl.h>
+
+#include <algorithm>
+#include <array>
+#include <string_view>
+#include <utility>
+
+namespace commentd::text {
+
+std::string_view LinkKindName(LinkKind kind) {
+  switch (kind) {
+    case LinkKind::kUrl:
+      return "url";
+    case LinkKind::kWww:
+      return "www";
+    case LinkKind::kBareDomain:
+      return "bare_domain";
+    case LinkKind::kIpAddress:
+      return "ip_address";
+    case LinkKind::kEmail:
+      return "email";
+  }
+  return "unknown";
+}
+
+// How the finder works
+//
+// Find() makes two linear passes over the folded text.
+//
+// 1. The "undisguise" pass writes a view in which the disguises writers use to
+//    slip a link past a filter are undone: "example dot com", "example [.]
+//    com", "example (dot) com", "example . com", "example。com", "example닷컴",
+//    "example点com", spaced letters "e x a m p l e . c o m". Each byte of the
+//    view remembers the folded bytes it came from and whether it was written
+//    by a disguise. Text without any disguise (nearly all comments) is not
+//    copied: the view is then the folded text itself.
+// 2. The scan walks the view once. At each word start it tries, in order, a
+//    scheme URL ("https://", "hxxp://", "ttp://", "h**p://", "http:x.com"),
+//    a "www." host, then a bare domain or IPv4 address; on success it jumps
+//    past the link, on failure past the word. The public suffix list is only
+//    asked about candidates (a host with a dot), never about ordinary words.
+//
+// How sure we must be depends on what the writer typed:
+//  - After a real scheme ("http://", "ftp://") every well-formed host counts,
+//    even "http://localhost:8000" or "http://example.invalid": the writer
+//    typed a link. An obfuscated or unknown scheme needs a real public suffix.
+//  - "www." hosts and bare domains with a path, port or query need an ICANN
+//    public suffix (libpsl) and a registrable label in front of it.
+//  - A bare domain with nothing after it ("example.com") is where prose lives:
+//    "U.S.", "Mr.Kim", "node.js", "report.pdf", "in China.Then". It needs a
+//    suffix from kBareSuffixes below (commonly abused or well-known suffixes;
+//    two-letter country codes that are English words, units or file
+//    extensions are left out), or a known shortener host, and it must not be
+//    written Title-case after the dot in the original text ("Mr.Kim").
+//  - Hangul, Han and Kana end a bare domain ("example.com에서",
+//    "访问example.com看看"); after a scheme or "www." they may form IDN labels
+//    ("http://ああ.com"), but a host that only validates when cut at a switch
+//    to CJK is cut there ("http://example.comだよね" -> example.com).
+//  - An e-mail address is reported whole as kind kEmail when its domain has a
+//    real public suffix; a domain right before "@" is never a link of its
+//    own ("john.doe.gov@mail.com" is one address, not a link to doe.gov).
+
+namespace {
+
+// ---------------------------------------------------------------------------
+// Tables
+
+// Suffixes that make a bare domain without a path a link. Generic TLDs that
+// are well known or commonly abused by spam, plus country codes. Left out on
+// purpose: country codes that are English words or abbreviations in prose
+// (ad al am as at be by do et id im in is it me? no: "me" stays, my no pm re
+// so st to us), units and file extensions (cm gb hr kg km md ml mm ms pl ps
+// pt py rs sh tm cv mr sr). Words that are also gTLDs (kim, name, zip, mov,
+// then, one, news, life, ...) are not in the list at all.
+constexpr std::array kBareSuffixes = std::to_array<std::string_view>({
+    // generic
+    "adult", "app", "asia", "bet", "biz", "buzz", "casino", "click", "cloud", "club", "com",
+    "cyou", "dating", "dev", "edu", "fun", "gov", "icu", "info", "int", "link", "live", "loan",
+    "loans", "mil", "mobi", "monster", "net", "online", "org", "poker", "porn", "pro", "sex",
+    "sexy", "shop", "site", "space", "store", "tech", "top", "vip", "website", "win", "work",
+    "xxx", "xyz",
+    // internationalized country codes that are not CJK
+    "рф",
+    // country codes
+    "ac", "ae", "af", "ag", "ai", "ao", "aq", "ar", "au", "aw", "ax", "az", "ba", "bb", "bd",
+    "bf", "bg", "bh", "bi", "bj", "bm", "bn", "bo", "br", "bs", "bt", "bw", "bz", "ca", "cc",
+    "cd", "cf", "cg", "ch", "ci", "ck", "cl", "cn", "co", "cr", "cu", "cw", "cx", "cy", "cz",
+    "de", "dj", "dk", "dm", "dz", "ec", "ee", "eg", "es", "eu", "fi", "fj", "fk", "fm", "fo",
+    "fr", "ga", "gd", "ge", "gf", "gg", "gh", "gi", "gl", "gm", "gn", "gp", "gq", "gr", "gs",
+    "gt", "gu", "gw", "gy", "hk", "hm", "hn", "ht", "hu", "ie", "il", "io", "iq", "ir", "je",
+    "jm", "jo", "jp", "ke", "kh", "ki", "kn", "kp", "kr", "kw", "ky", "kz", "la", "lb", "lc",
+    "li", "lk", "lr", "ls", "lt", "lu", "lv", "ly", "ma", "mc", "me", "mg", "mh", "mk", "mn",
+    "mo", "mp", "mq", "mt", "mu", "mv", "mw", "mx", "mz", "na", "nc", "ne", "nf", "ng", "ni",
+    "nl", "np", "nr", "nu", "nz", "om", "pa", "pe", "pf", "pg", "ph", "pk", "pn", "pr", "pw",
+    "qa", "ro", "ru", "rw", "sa", "sb", "sc", "sd", "se", "sg", "si", "sk", "sl", "sm", "sn",
+    "sr", "ss", "su", "sv", "sx", "sy", "sz", "tc", "td", "tf", "tg", "th", "tj", "tk", "tl",
+    "tn", "tr", "tt", "tv", "tw", "tz", "ua", "ug", "uk", "uy", "uz", "va", "vc", "ve", "vg",
+    "vi", "vn", "vu", "wf", "ws", "ye", "yt", "za", "zm", "zw",
+});
+
+// URL shorteners and link-redirect hosts. A bare shortener host is a link even
+// when its suffix is not in kBareSuffixes ("me2.do", "kko.to").
+constexpr std::array kShorteners = std::to_array<std::string_view>({
+    "amzn.to",   "bit.do",   "bit.ly",   "buff.ly",    "c11.kr",  "cutt.ly", "dwz.cn",
+    "fb.me",     "goo.gl",   "han.gl",   "is.gd",      "kko.to",  "lnkd.in", "me2.do",
+    "naver.me",  "ow.ly",    "rb.gy",    "rebrand.ly", "s.id",    "shorturl.at", "suo.im",
+    "t.cn",      "t.co",     "t.ly",     "t.me",       "tiny.cc", "tinyurl.com", "url.cn",
+    "url.kr",    "v.gd",     "vo.la",    "vvd.bz",     "wp.me",   "youtu.be",
+});
+
+// Schemes that are real; after one of these with "://" any well-formed host
+// is a link.
+constexpr std::array kKnownSchemes = std::to_array<std::string_view>({
+    "feed", "file", "ftp", "ftps", "git", "gopher", "http", "https", "irc", "ircs", "ldap",
+    "mms", "nntp", "rtmp", "rtsp", "sftp", "smb", "ssh", "svn", "telnet", "webcal", "ws", "wss",
+});
+
+// Words in front of " dot " that make it prose, not a domain: "the dot com
+// bubble", "connect a dot".
+constexpr std::array kDotWordStopwords = std::to_array<std::string_view>({
+    "a",     "after", "an",  "and", "before", "big", "during", "early", "every", "first",
+    "late",  "like",  "new", "no",  "of",     "old", "one",    "or",    "post",  "pre",
+    "same",  "since", "that", "the", "this",  "to",
+});
+
+// Words after "dot com" that make it the era, not a domain.
+constexpr std::array kDotComEraWords = std::to_array<std::string_view>({
+    "age",      "boom",    "bubble", "bust",     "companies", "company",
+    "crash",    "days",    "era",    "mania",    "millionaire", "startup",
+    "startups", "stocks",  "years",
+});
+
+template <size_t N>
+bool InList(const std::array<std::string_view, N>& list, std::string_view s) {
+  return std::find(list.begin(), list.end(), s) != list.end();
+}
+
+// ---------------------------------------------------------------------------
+// Code points
+
+constexpr char32_t kInvalid = 0xFFFD;
+
+// Decodes the code point at s[pos] into *len bytes (>= 1). Never reads past the
+// end; a malformed byte decodes as U+FFFD of length 1. The folded view is
+// valid UTF-8, but the finder must not trust that for memory safety.
+char32_t DecodeAt(std::string_view s, size_t pos, size_t* len) {
+  const auto b0 = static_cast<unsigned char>(s[pos]);
+  *len = 1;
+  if (b0 < 0x80) return b0;
+  size_t n;
+  char32_t cp;
+  if (b0 >= 0xC2 && b0 <= 0xDF) {
+    n = 2;
+    cp = b0 & 0x1F;
+  } else if (b0 >= 0xE0 && b0 <= 0xEF) {
+    n = 3;
+    cp = b0 & 0x0F;
+  } else if (b0 >= 0xF0 && b0 <= 0xF4) {
+    n = 4;
+    cp = b0 & 0x07;
+  } else {
+    return kInvalid;
+  }
+  if (pos + n > s.size()) return kInvalid;
+  for (size_t i = 1; i < n; ++i) {
+    const auto b = static_cast<unsigned char>(s[pos + i]);
+    if ((b & 0xC0) != 0x80) return kInvalid;
+    cp = (cp << 6) | (b & 0x3F);
+  }
+  *len = n;
+  return cp;
+}
+
+char32_t DecodeAt(std::string_view s, size_t pos) {
+  size_t len;
+  return DecodeAt(s, pos, &len);
+}
+
+// The code point that ends right before `pos`, or 0 at the start.
+char32_t DecodeBefore(std::string_view s, size_t pos) {
+  if (pos == 0) return 0;
+  size_t p = pos - 1;
+  for (int i = 0; i < 3 && p > 0 && (static_cast<unsigned char>(s[p]) & 0xC0) == 0x80; ++i) --p;
+  size_t len;
+  const char32_t cp = DecodeAt(s, p, &len);
+  return p + len == pos ? cp : kInvalid;
+}
+
+bool IsAsciiAlpha(char32_t c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
+bool IsAsciiDigit(char32_t c) { return c >= '0' && c <= '9'; }
+bool IsAsciiAlnum(char32_t c) { return IsAsciiAlpha(c) || IsAsciiDigit(c); }
+bool IsAsciiLabelChar(char32_t c) { return IsAsciiAlnum(c) || c == '-' || c == '_'; }
+
+// Hangul, Han and Kana letters: they end a bare domain.
+bool IsCjkLetter(char32_t c) {
+  return (c >= 0x1100 && c <= 0x11FF) ||    // Hangul jamo
+         (c >= 0x3040 && c <= 0x30FF) ||    // Hiragana, Katakana
+         (c >= 0x3130 && c <= 0x318F) ||    // Hangul compatibility jamo
+         (c >= 0x31F0 && c <= 0x31FF) ||    // Katakana extensions
+         (c >= 0x3400 && c <= 0x4DBF) ||    // Han extension A
+         (c >= 0x4E00 && c <= 0x9FFF) ||    // Han
+         (c >= 0xA960 && c <= 0xA97F) ||    // Hangul jamo extended A
+         (c >= 0xAC00 && c <= 0xD7FF) ||    // Hangul syllables, jamo extended B
+         (c >= 0xF900 && c <= 0xFAFF) ||    // Han compatibility
+         (c >= 0xFF66 && c <= 0xFFDC) ||    // halfwidth Katakana and Hangul
+         (c >= 0x20000 && c <= 0x3134F);    // Han supplementary planes
+}
+
+// CJK and fullwidth punctuation: ends hosts and paths.
+bool IsCjkPunct(char32_t c) {
+  return (c >= 0x3000 && c <= 0x303F) || (c >= 0xFE30 && c <= 0xFE6F) ||
+         (c >= 0xFF00 && c <= 0xFF65) || (c >= 0xFFE0 && c <= 0xFFEF);
+}
+
+bool IsSpace(char32_t c) {
+  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v' ||
+         c == 0x85 || c == 0xA0 || c == 0x1680 || (c >= 0x2000 && c <= 0x200B) ||
+         c == 0x2028 || c == 0x2029 || c == 0x202F || c == 0x205F || c == 0x3000 ||
+         c == 0xFEFF;
+}
+
+// A non-ASCII code point that may be part of an IDN label ("bürger", "✪df",
+// "президент"): anything but spaces, controls, punctuation blocks and CJK.
+bool IsNonAsciiLabelChar(char32_t c) {
+  if (c < 0x80 || c == kInvalid) return false;
+  if (c <= 0xBF || c == 0xD7 || c == 0xF7) return false;  // C1 controls, Latin-1 punctuation
+  if (c >= 0x2000 && c <= 0x206F) return false;           // general punctuation
+  if (c >= 0x2E00 && c <= 0x2E7F) return false;           // supplemental punctuation
+  if (c >= 0xD800 && c <= 0xDFFF) return false;
+  return !IsSpace(c) && !IsCjkLetter(c) && !IsCjkPunct(c);
+}
+
+bool IsHostChar(char32_t c, bool allow_cjk) {
+  return IsAsciiLabelChar(c) || IsNonAsciiLabelChar(c) || (allow_cjk && IsCjkLetter(c));
+}
+
+// Characters that may continue a URL path or query.
+bool IsPathChar(char32_t c) {
+  if (c < 0x21 || c == 0x7F || c == '<' || c == '>' || c == '`' || c == '\\') return false;
+  if (c >= 0x80 && c <= 0x9F) return false;
+  return !IsSpace(c) && !IsCjkLetter(c) && !IsCjkPunct(c) && c != kInvalid;
+}
+
+bool StartsWith(std::string_view s, size_t pos, std::string_view prefix) {
+  return s.size() - pos >= prefix.size() && s.compare(pos, prefix.size(), prefix) == 0;
+}
+
+size_t SkipSpaces(std::string_view s, size_t pos, size_t max) {
+  for (size_t n = 0; n < max && pos < s.size() && s[pos] == ' '; ++n) ++pos;
+  return pos;
+}
+
+// End of the run of ASCII label characters [a-z0-9-] starting at pos.
+size_t AsciiLabelEnd(std::string_view s, size_t pos) {
+  while (pos < s.size() && (IsAsciiAlnum(static_cast<unsigned char>(s[pos])) || s[pos] == '-')) {
+    ++pos;
+  }
+  return pos;
+}
+
+// True when original bytes `word` are Title-case: "Kim", "Then", "Com".
+bool IsTitleCase(std::string_view word) {
+  if (word.size() < 2 || !(word[0] >= 'A' && word[0] <= 'Z')) return false;
+  return std::any_of(word.begin() + 1, word.end(), [](char c) { return c >= 'a' && c <= 'z'; });
+}
+
+// ---------------------------------------------------------------------------
+// The undisguised view
+
+// The text the scan reads, and for each of its bytes the folded bytes it came
+// from. Owned by one thread.
+class View {
+ public:
+  explicit View(std::string_view folded) : folded_(folded) {}
+
+  std::string_view text() const { return materialized_ ? std::string_view(text_) : folded_; }
+
+  // Folded range of view bytes [b, e); b < e.
+  uint32_t FoldedBegin(size_t b) const { return materialized_ ? from_begin_[b] : b; }
+  uint32_t FoldedEnd(size_t e) const { return materialized_ ? from_end_[e - 1] : e; }
+  bool AnyDisguised(size_t b, size_t e) const {
+    if (!materialized_) return false;
+    return std::any_of(disguised_.begin() + b, disguised_.begin() + e, [](bool d) { return d; });
+  }
+
+  // Replaces folded bytes [b, e) with `repl`; everything up to b is copied
+  // unchanged. Calls come in increasing order of b.
+  void Replace(size_t b, size_t e, std::string_view repl) {
+    if (!materialized_) {
+      materialized_ = true;
+      text_.reserve(folded_.size());
+      from_begin_.reserve(folded_.size());
+      from_end_.reserve(folded_.size());
+      disguised_.reserve(folded_.size());
+    }
+    CopyUpTo(b);
+    for (char c : repl) Push(c, b, e, true);
+    copied_ = e;
+  }
+
+  void Finish() {
+    if (materialized_) CopyUpTo(folded_.size());
+  }
+
+ private:
+  void Push(char c, size_t b, size_t e, bool disguised) {
+    text_.push_back(c);
+    from_begin_.push_back(static_cast<uint32_t>(b));
+    from_end_.push_back(static_cast<uint32_t>(e));
+    disguised_.push_back(disguised);
+  }
+  void CopyUpTo(size_t b) {
+    for (; copied_ < b; ++copied_) Push(folded_[copied_], copied_, copied_ + 1, false);
+  }
+
+  std::string_view folded_;
+  bool materialized_ = false;
+  size_t copied_ = 0;
+  std::string text_;
+  std::vector<uint32_t> from_begin_;
+  std::vector<uint32_t> from_end_;
+  std::vector<bool> disguised_;
+};
+
+// A "dot" written some other way, found right after a label.
+struct DotSeparator {
+  size_t end = 0;                // folded offset after the separator
+  std::string_view replacement;  // "." or ".com" for "닷컴"
+  bool word_dot = false;         // " dot "
+  bool spaced_dot = false;       // " . "
+  bool suffix_included = false;  // "닷컴": the suffix is part of the separator
+};
+
+// Korean and Japanese spellings of the common suffixes after a "dot" word.
+struct SuffixWord {
+  std::string_view word;
+  std::string_view replacement;
+};
+constexpr std::array kSuffixWords = {
+    SuffixWord{"컴", ".com"},     SuffixWord{"넷", ".net"},   SuffixWord{"오알지", ".org"},
+    SuffixWord{"케이알", ".kr"},  SuffixWord{"コム", ".com"}, SuffixWord{"ネット", ".net"},
+};
+
+// "dot" in words and signs that writers put between labels. Each may be
+// surrounded by spaces.
+constexpr std::array kDotWords = std::to_array<std::string_view>({
+    "닷", "쩜", "점", "点", "點", "ドット", "。", "·", "・",
+    "ᆞ",  // U+119E: what NFKC makes of "ㆍ" (U+318D), the Korean middle dot
+});
+
+// Matches a disguised dot at s[pos], where pos is right after an ASCII label.
+// Plain "." is not a disguise and is not matched. Only the shape is checked
+// here; the caller checks what stands on either side.
+bool MatchDotSeparator(std::string_view s, size_t pos, DotSeparator* out) {
+  const size_t n = s.size();
+  const size_t j = SkipSpaces(s, pos, 3);
+  if (j >= n) return false;
+  const bool space_before = j > pos;
+  *out = DotSeparator{};
+  out->replacement = ".";
+  // "[.]", "(dot)", "{.}", "<dot>", "[点]", with spaces anywhere inside.
+  const char open = s[j];
+  if (open == '[' || open == '(' || open == '{' || open == '<') {
+    const char close = open == '[' ? ']' : open == '(' ? ')' : open == '{' ? '}' : '>';
+    size_t k = SkipSpaces(s, j + 1, 3);
+    if (StartsWith(s, k, ".")) {
+      k += 1;
+    } else if (StartsWith(s, k, "dot")) {
+      k += 3;
+    } else {
+      bool found = false;
+      for (std::string_view w : kDotWords) {
+        if (StartsWith(s, k, w)) {
+          k += w.size();
+          found = true;
+          break;
+        }
+      }
+      if (!found) return false;
+    }
+    k = SkipSpaces(s, k, 3);
+    if (k >= n || s[k] != close) return false;
+    out->end = SkipSpaces(s, k + 1, 3);
+    return true;
+  }
+  // " dot ": needs a space on both sides.
+  if (space_before && StartsWith(s, j, "dot ")) {
+    out->end = SkipSpaces(s, j + 3, 3);
+    out->word_dot = true;
+    return out->end > j + 3;
+  }
+  // " . ", " .", ". ": a real dot with spaces around it.
+  if (s[j] == '.') {
+    const size_t k = SkipSpaces(s, j + 1, 3);
+    if (!space_before && k == j + 1) return false;  // plain "."
+    out->end = k;
+    out->spaced_dot = true;
+    return true;
+  }
+  for (std::string_view w : kDotWords) {
+    if (!StartsWith(s, j, w)) continue;
+    size_t k = SkipSpaces(s, j + w.size(), 3);
+    for (const SuffixWord& sw : kSuffixWords) {
+      if (StartsWith(s, k, sw.word)) {
+        out->end = k + sw.word.size();
+        out->replacement = sw.replacement;
+        out->suffix_included = true;
+        return true;
+      }
+    }
+    out->end = k;
+    return true;
+  }
+  return false;
+}
+
+// True when the ASCII label at s[pos] starts a chain "label (dot label)*"
+// ending in a suffix from kBareSuffixes (or a Korean/Japanese suffix word), at
+// a word boundary. Dots in the chain may be plain or disguised.
+bool ChainEndsInSuffix(std::string_view s, size_t pos) {
+  for (int labels = 0; labels < 6; ++labels) {
+    const size_t end = AsciiLabelEnd(s, pos);
+    if (end == pos || end - pos > 63) return false;
+    const std::string_view label = s.substr(pos, end - pos);
+    if (end + 1 < s.size() && s[end] == '.' && IsAsciiAlnum(static_cast<unsigned char>(s[end + 1]))) {
+      pos = end + 1;
+      continue;
+    }
+    DotSeparator sep;
+    if (MatchDotSeparator(s, end, &sep)) {
+      if (sep.suffix_included) return true;
+      if (sep.end < s.size() && IsAsciiAlnum(static_cast<unsigned char>(s[sep.end]))) {
+        pos = sep.end;
+        continue;
+      }
+    }
+    const char32_t next = end < s.size() ? DecodeAt(s, end) : 0;
+    if (IsAsciiAlnum(next) || next == '_' || next == '@' || IsNonAsciiLabelChar(next)) return false;
+    return InList(kBareSuffixes, label);
+  }
+  return false;
+}
+
+// The word after position pos (skipping spaces), ASCII letters only.
+std::string_view NextWord(std::string_view s, size_t pos) {
+  pos = SkipSpaces(s, pos, 3);
+  const size_t end = AsciiLabelEnd(s, pos);
+  return s.substr(pos, end - pos);
+}
+
+// Spaced letters: "e x a m p l e . c o m", "h t t p s : / / x . c o m".
+// Returns the end of the run starting at pos (0 when there is none) and
+// appends the characters without the spaces to *collapsed, with their
+// positions in *positions.
+size_t MatchSpacedLetters(std::string_view s, size_t pos, std::string* collapsed,
+                          std::vector<size_t>* positions) {
+  const auto is_token_char = [](char c) {
+    return IsAsciiAlnum(static_cast<unsigned char>(c)) || c == '.' || c == ':' || c == '/';
+  };
+  const auto token_ends_at = [&](size_t p) {  // p is right after a one-char token
+    return p >= s.size() || !IsAsciiAlnum(static_cast<unsigned char>(s[p]));
+  };
+  collapsed->clear();
+  positions->clear();
+  size_t p = pos;
+  size_t end = 0;
+  while (p < s.size() && is_token_char(s[p]) && token_ends_at(p + 1)) {
+    collapsed->push_back(s[p]);
+    positions->push_back(p);
+    end = p + 1;
+    const size_t next = SkipSpaces(s, p + 1, 3);
+    if (next == p + 1 || next >= s.size()) break;
+    // "e x a m p l e . com": a final multi-letter label after a spaced dot.
+    if (s[p] == '.' && IsAsciiAlnum(static_cast<unsigned char>(s[next])) &&
+        !token_ends_at(next + 1)) {
+      const size_t label_end = AsciiLabelEnd(s, next);
+      for (size_t q = next; q < label_end; ++q) {
+        collapsed->push_back(s[q]);
+        positions->push_back(q);
+      }
+      end = label_end;
+      break;
+    }
+    p = next;
+  }
+  if (collapsed->size() < 5) return 0;
+  int letters = 0;
+  bool has_dot = false;
+  for (size_t i = 0; i < collapsed->size(); ++i) {
+    const char c = (*collapsed)[i];
+    letters += IsAsciiAlpha(static_cast<unsigned char>(c)) ? 1 : 0;
+    if (c == '.' && i > 0 && i + 1 < collapsed->size() &&
+        IsAsciiAlnum(static_cast<unsigned char>((*collapsed)[i - 1])) &&
+        IsAsciiAlnum(static_cast<unsigned char>((*collapsed)[i + 1]))) {
+      has_dot = true;
+    }
+  }
+  if (letters < 3 || (!has_dot && collapsed->find("://") == std::string::npos)) return 0;
+  return end;
+}
+
+// Builds the view with disguises undone. `original` may be empty (then the
+// Title-case test for " . " is skipped).
+View Undisguise(const NormalizedText& folded, std::string_view original) {
+  const std::string_view s = folded.text();
+  View view(s);
+  std::string collapsed;
+  std::vector<size_t> positions;
+  size_t i = 0;
+  while (i < s.size()) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    // Spaced letters, at a word start.
+    if (i + 1 < s.size() && s[i + 1] == ' ' && c < 0x80 &&
+        (i == 0 || !IsAsciiAlnum(static_cast<unsigned char>(s[i - 1])))) {
+      const size_t end = MatchSpacedLetters(s, i, &collapsed, &positions);
+      if (end > 0) {
+        for (size_t k = 0; k < positions.size(); ++k) {
+          // A collapsed letter stands for itself and the spaces after it.
+          const size_t next = k + 1 < positions.size() ? positions[k + 1] : end;
+          view.Replace(positions[k], next, std::string_view(&collapsed[k], 1));
+        }
+        i = end;
+        continue;
+      }
+    }
+    // Disguised dots, right after an ASCII label.
+    if (i > 0 && IsAsciiAlnum(static_cast<unsigned char>(s[i - 1])) &&
+        (c == ' ' || c == '[' || c == '(' || c == '{' || c == '<' || c >= 0x80)) {
+      DotSeparator sep;
+      if (MatchDotSeparator(s, i, &sep)) {
+        bool ok = sep.suffix_included
+                      ? sep.end >= s.size() || !IsAsciiAlnum(static_cast<unsigned char>(s[sep.end]))
+                      : sep.end < s.size() && ChainEndsInSuffix(s, sep.end);
+        size_t left = i;
+        while (left > 0 && (IsAsciiAlnum(static_cast<unsigned char>(s[left - 1])) || s[left - 1] == '-')) {
+          --left;
+        }
+        const std::string_view left_word = s.substr(left, i - left);
+        if (ok && sep.word_dot) {
+          const std::string_view right = NextWord(s, sep.end);
+          const size_t right_end = AsciiLabelEnd(s, sep.end);
+          ok = !InList(kDotWordStopwords, left_word) &&
+               !(right == "com" && InList(kDotComEraWords, NextWord(s, right_end)));
+        }
+        if (ok && sep.spaced_dot && !original.empty()) {
+          const size_t right_end = AsciiLabelEnd(s, sep.end);
+          if (right_end > sep.end) {
+            const Span span = folded.ToOriginal(sep.end, right_end);
+            ok = !IsTitleCase(original.substr(span.begin, span.end - span.begin));
+          }
+        }
+        if (ok) {
+          view.Replace(i, sep.end, sep.replacement);
+          i = sep.end;
+          continue;
+        }
+      }
+    }
+    size_t len;
+    DecodeAt(s, i, &len);
+    i += len;
+  }
+  view.Finish();
+  return view;
+}
+
+// ---------------------------------------------------------------------------
+// Hosts
+
+// What a host string is, once checked.
+struct HostCheck {
+  bool syntax_ok = false;
+  bool ipv4 = false;
+  bool ascii = true;
+  int labels = 0;
+  int suffix_labels = 0;  // labels of the ICANN public suffix; 0 = unknown
+  std::string_view tld;
+};
+
+// Parses a host starting at t[pos]: labels of host characters separated by
+// single dots. Stops before a dot that is not followed by a host character
+// (a sentence end). Returns the end; *cuts gets the positions where an ASCII
+// label runs into CJK letters (the places to cut an over-long host).
+size_t ParseHost(std::string_view t, size_t pos, bool allow_cjk, std::vector<size_t>* cuts) {
+  size_t j = pos;
+  size_t label_start = pos;
+  bool prev_ascii = false;
+  while (j < t.size() && j - pos < 1024) {
+    size_t len;
+    const char32_t cp = DecodeAt(t, j, &len);
+    if (cp == '.') {
+      if (j == label_start || j + 1 >= t.size()) break;
+      size_t next_len;
+      if (!IsHostChar(DecodeAt(t, j + 1, &next_len), allow_cjk)) break;
+      j += 1;
+      label_start = j;
+      prev_ascii = false;
+      continue;
+    }
+    if (!IsHostChar(cp, allow_cjk)) break;
+    const bool cjk = IsCjkLetter(cp);
+    if (cjk && prev_ascii && cuts != nullptr && cuts->size() < 8) cuts->push_back(j);
+    prev_ascii = cp < 0x80;
+    j += len;
+  }
+  return j;
+}
+
+// The public suffix list and the host checks that need it. Thread-safe
+// (libpsl only reads its context).
+class SuffixList {
+ public:
+  explicit SuffixList(const psl_ctx_t* psl) : psl(psl) {}
+  const psl_ctx_t* psl;
+
+  // Number of labels of the longest ICANN public suffix of `host`, 0 when
+  // the TLD is unknown. `host` is lower case.
+  int SuffixLabels(const std::string& host) const {
+    int labels_after = 1;
+    for (size_t p = host.size(); p > 0; --p) {
+      if (host[p - 1] != '.') continue;
+      ++labels_after;
+    }
+    // Longest first: try every label start from the left.
+    size_t start = 0;
+    int remaining = labels_after;
+    while (true) {
+      if (psl_is_public_suffix2(psl, host.c_str() + start, PSL_TYPE_ICANN | PSL_TYPE_NO_STAR_RULE)) {
+        return remaining;
+      }
+      const size_t dot = host.find('.', start);
+      if (dot == std::string::npos) return 0;
+      start = dot + 1;
+      --remaining;
+    }
+  }
+
+  HostCheck Check(std::string_view host) const {
+    HostCheck check;
+    if (host.empty() || host.size() > 253) return check;
+    std::array<std::string_view, 128> labels;
+    size_t count = 0;
+    size_t start = 0;
+    while (true) {
+      const size_t dot = host.find('.', start);
+      const size_t end = dot == std::string_view::npos ? host.size() : dot;
+      if (count == labels.size()) return check;
+      labels[count++] = host.substr(start, end - start);
+      if (dot == std::string_view::npos) break;
+      start = dot + 1;
+    }
+    check.labels = static_cast<int>(count);
+    bool all_numeric = true;
+    for (size_t i = 0; i < count; ++i) {
+      const std::string_view label = labels[i];
+      if (label.empty()) return check;
+      const char first = label.front();
+      const char last = label.back();
+      if (first == '-' || first == '_' || last == '-' || last == '_') return check;
+      size_t code_points = 0;
+      bool label_ascii = true;
+      bool numeric = true;
+      for (size_t p = 0; p < label.size();) {
+        size_t len;
+        const char32_t cp = DecodeAt(label, p, &len);
+        if (cp >= 0x80) label_ascii = false;
+        if (!IsAsciiDigit(cp)) numeric = false;
+        p += len;
+        ++code_points;
+      }
+      if (code_points > 63) return check;
+      if (label.size() >= 4 && label.substr(2, 2) == "--" && label.substr(0, 2) == "xn" && !label_ascii) {
+        return check;  // "xn--" labels are punycode, ASCII by definition
+      }
+      if (!label_ascii) check.ascii = false;
+      if (!numeric) all_numeric = false;
+    }
+    if (count == 4 && all_numeric) {
+      for (size_t i = 0; i < count; ++i) {
+        if (labels[i].size() > 3) return check;
+        int value = 0;
+        for (char c : labels[i]) value = value * 10 + (c - '0');
+        if (value > 255) return check;
+      }
+      check.ipv4 = true;
+      check.syntax_ok = true;
+      return check;
+    }
+    const std::string_view tld = labels[count - 1];
+    check.tld = tld;
+    if (count == 1) {
+      check.syntax_ok = tld.find('_') == std::string_view::npos;
+      return check;
+    }
+    // The TLD is letters (or punycode); the registrable label and the TLD
+    // take no underscore (subdomains may: "sub_domain.example.com").
+    const bool punycode = tld.size() > 4 && tld.substr(0, 4) == "xn--";
+    if (!punycode) {
+      for (size_t p = 0; p < tld.size();) {
+        size_t len;
+        const char32_t cp = DecodeAt(tld, p, &len);
+        if (!(IsAsciiAlpha(cp) || IsNonAsciiLabelChar(cp) || IsCjkLetter(cp))) return check;
+        p += len;
+      }
+    }
+    if (labels[count - 2].find('_') != std::string_view::npos) return check;
+    check.syntax_ok = true;
+    check.suffix_labels = SuffixLabels(std::string(host));
+    return check;
+  }
+};
+
+// Everything the scan needs for one call. Owned by one thread.
+class Scan {
+ public:
+  Scan(const SuffixList& state, const NormalizedText& folded, std::string_view original,
+       const View& view)
+      : state_(state), folded_(folded), original_(original), view_(view), t_(view.text()) {}
+
+  std::vector<Link> Run() {
+    std::vector<Link> links;
+    size_t i = 0;
+    while (i < t_.size()) {
+      size_t len;
+      const char32_t cp = DecodeAt(t_, i, &len);
+      if (!(IsAsciiAlnum(cp) || cp == '*' || IsNonAsciiLabelChar(cp))) {
+        i += len;
+        continue;
+      }
+      const char32_t prev = DecodeBefore(t_, i);
+      if (IsAsciiAlnum(prev) || prev == '_' || prev == '*' ||
+          (IsNonAsciiLabelChar(prev) && IsNonAsciiLabelChar(cp))) {
+        i += len;
+        continue;
+      }
+      Link link;
+      size_t end = 0;
+      if (TryScheme(i, &link, &end) || TryEmail(i, prev, &link, &end) ||
+          TryWww(i, prev, &link, &end) || TryBare(i, prev, &link, &end)) {
+        links.push_back(std::move(link));
+        i = end;
+        continue;
+      }
+      i = SkipWord(i);
+    }
+    return links;
+  }
+
+ private:
+  // Past the word at i (label characters), at least one code point.
+  size_t SkipWord(size_t i) const {
+    size_t len;
+    DecodeAt(t_, i, &len);
+    i += len;
+    while (i < t_.size()) {
+      const char32_t cp = DecodeAt(t_, i, &len);
+      if (!IsHostChar(cp, false) && cp != '*') break;
+      i += len;
+    }
+    return i;
+  }
+
+  // A host at t[pos], checked; tries shorter hosts cut before CJK letters
+  // when the whole run does not validate. `accept` says whether a check is
+  // good enough. Returns the host end, or 0.
+  template <typename Accept>
+  size_t FindHost(size_t pos, bool allow_cjk, HostCheck* check, Accept accept) const {
+    std::vector<size_t> cuts;
+    const size_t end = ParseHost(t_, pos, allow_cjk, &cuts);
+    if (end == pos) return 0;
+    *check = state_.Check(t_.substr(pos, end - pos));
+    if (accept(*check)) return end;
+    for (auto it = cuts.rbegin(); it != cuts.rend(); ++it) {
+      *check = state_.Check(t_.substr(pos, *it - pos));
+      if (accept(*check)) return *it;
+    }
+    return 0;
+  }
+
+  // Port and path after a host ending at `pos`. Returns false when the port
+  // is invalid (the whole candidate is then not a link). Sets *end and
+  // whether anything followed the host.
+  bool ParseRest(size_t url_start, size_t pos, size_t* end, bool* has_rest) const {
+    *has_rest = false;
+    if (pos < t_.size() && t_[pos] == ':' && pos + 1 < t_.size() &&
+        IsAsciiDigit(static_cast<unsigned char>(t_[pos + 1]))) {
+      size_t p = pos + 1;
+      uint32_t port = 0;
+      while (p < t_.size() && IsAsciiDigit(static_cast<unsigned char>(t_[p]))) {
+        port = port * 10 + static_cast<uint32_t>(t_[p] - '0');
+        if (port > 65535) return false;
+        ++p;
+      }
+      if (p < t_.size() && (IsAsciiAlpha(static_cast<unsigned char>(t_[p])) || t_[p] == '_')) {
+        return false;  // "host:80abc"
+      }
+      pos = p;
+      *has_rest = true;
+    }
+    if (pos < t_.size() && (t_[pos] == '/' || t_[pos] == '?' || t_[pos] == '#')) {
+      size_t p = pos;
+      while (p < t_.size()) {
+        size_t len;
+        const char32_t cp = DecodeAt(t_, p, &len);
+        if (!IsPathChar(cp)) break;
+        p += len;
+      }
+      pos = TrimTrailing(url_start, pos, p);
+      *has_rest = true;
+    }
+    *end = pos;
+    return true;
+  }
+
+  // Drops trailing punctuation that belongs to the sentence, keeping closing
+  // brackets and quotes that are balanced inside the URL ("Primer_(film)").
+  size_t TrimTrailing(size_t url_start, size_t path_start, size_t end) const {
+    // Counted once, then kept up to date, so that a run of a thousand ")"
+    // costs a thousand steps.
+    std::array<int, 128> count{};
+    for (size_t k = url_start; k < end; ++k) {
+      const auto c = static_cast<unsigned char>(t_[k]);
+      if (c < count.size()) ++count[c];
+    }
+    while (end > path_start + 1) {
+      const char c = t_[end - 1];
+      bool drop = c == '.' || c == ',' || c == ';' || c == ':' || c == '!' || c == '?' || c == '*';
+      if (c == ')' || c == ']' || c == '}') {
+        const char open = c == ')' ? '(' : c == ']' ? '[' : '{';
+        drop = count[static_cast<unsigned char>(c)] > count[static_cast<unsigned char>(open)];
+      } else if (c == '"' || c == '\'') {
+        drop = count[static_cast<unsigned char>(c)] % 2 == 1;
+      }
+      if (!drop) break;
+      --count[static_cast<unsigned char>(c)];
+      --end;
+    }
+    return end;
+  }
+
+  static bool IsObfuscatedHttp(std::string_view scheme) {
+    std::string_view core = scheme;
+    if (core.size() > 1 && core.back() == 's') core.remove_suffix(1);
+    if (core == "hppt" || core == "htpp" || core == "hhtp") return true;
+    if (core.size() < 3 || core.size() > 6 || core == "http" || core.back() != 'p') return false;
+    if (core.front() != 'h' && core.front() != 't') return false;
+    return std::all_of(core.begin(), core.end(),
+                       [](char c) { return c == 'h' || c == 't' || c == 'p' || c == 'x' || c == '*'; });
+  }
+
+  // scheme "://" host ... and the obfuscated forms.
+  bool TryScheme(size_t i, Link* link, size_t* end) const {
+    size_t j = i;
+    while (j < t_.size() && j - i <= 16) {
+      const auto c = static_cast<unsigned char>(t_[j]);
+      if (!(IsAsciiAlnum(c) || c == '+' || c == '-' || c == '*')) break;
+      ++j;
+    }
+    if (j == i || j - i > 16 || j >= t_.size()) return false;
+    if (t_[j] != ':' && t_[j] != '/') return false;
+    const std::string_view scheme = t_.substr(i, j - i);
+    if (!IsAsciiAlpha(static_cast<unsigned char>(scheme[0]))) return false;
+    const bool obfuscated = IsObfuscatedHttp(scheme);
+    const bool http = scheme == "http" || scheme == "https";
+    const bool known = InList(kKnownSchemes, scheme);
+    if (!known && scheme.find('*') != std::string_view::npos && !obfuscated) return false;
+
+    // The separator. "://" for every scheme; the broken forms ":/", "//",
+    // ":" only after http and its disguises.
+    enum class Sep { kFull, kBroken, kColonOnly } sep;
+    size_t host_start;
+    if (StartsWith(t_, j, "://")) {
+      sep = Sep::kFull;
+      host_start = j + 3;
+      // "http:// example.com": a space after the slashes.
+      const size_t k = SkipSpaces(t_, host_start, 3);
+      if (k > host_start && k < t_.size() && IsAsciiAlnum(static_cast<unsigned char>(t_[k]))) {
+        host_start = k;
+      }
+    } else if (!(http || obfuscated)) {
+      return false;
+    } else if (StartsWith(t_, j, ":/") || StartsWith(t_, j, "//") || StartsWith(t_, j, ":\\\\")) {
+      sep = Sep::kBroken;
+      host_start = j + (StartsWith(t_, j, ":\\\\") ? 3 : 2);
+    } else if (t_[j] == ':') {
+      sep = Sep::kColonOnly;
+      host_start = j + 1;
+    } else {
+      return false;
+    }
+    if (host_start >= t_.size()) return false;
+
+    // user:password@ before the host.
+    if (sep == Sep::kFull) {
+      size_t last_at = 0;
+      for (size_t k = host_start; k < t_.size() && k - host_start < 256; ++k) {
+        const char c = t_[k];
+        if (c == '/' || c == '?' || c == '#' || c == ' ' || c == '\n' || c == '\t' || c == '[' ||
+            c == ']' || c == '<' || c == '>' || c == '"' || c == '{' || c == '}' || c == '|') {
+          break;
+        }
+        if (c == '@') last_at = k;
+      }
+      if (last_at > 0) host_start = last_at + 1;
+    }
+
+    const bool strong = known && !obfuscated && sep == Sep::kFull;
+    HostCheck check;
+    const size_t host_end = FindHost(host_start, sep != Sep::kColonOnly, &check, [&](const HostCheck& c) {
+      if (!c.syntax_ok) return false;
+      if (c.ipv4) return true;
+      if (c.labels == 1) return strong;
+      if (c.suffix_labels > 0 && c.labels > c.suffix_labels) return true;
+      return strong && c.ascii && c.suffix_labels == 0;
+    });
+    if (host_end == 0) return false;
+    size_t url_end;
+    bool has_rest;
+    if (!ParseRest(i, host_end, &url_end, &has_rest)) return false;
+    // "http:example.com" only when the host alone would be a bare link.
+    if (sep == Sep::kColonOnly && !check.ipv4 && !has_rest &&
+        !BareHostAcceptable(host_start, host_end, check)) {
+      return false;
+    }
+
+    link->kind = check.ipv4 ? LinkKind::kIpAddress : LinkKind::kUrl;
+    if (obfuscated || sep != Sep::kFull) {
+      std::string canonical = obfuscated ? (scheme.back() == 's' ? "https" : "http") : std::string(scheme);
+      link->url = canonical + "://" + std::string(t_.substr(host_start, url_end - host_start));
+    } else {
+      link->url = std::string(t_.substr(i, url_end - i));
+    }
+    Fill(i, url_end, host_start, host_end, obfuscated || sep != Sep::kFull, link);
+    *end = url_end;
+    return true;
+  }
+
+  // Characters before a "www." or bare host that make it part of something
+  // else: a path, an e-mail address, a hashtag, a mention, a price.
+  bool BlockedBefore(size_t i, char32_t prev) const {
+    switch (prev) {
+      case '.': case '-': case '@': case '#': case '$': case '%': case '&': case '=':
+      case '+': case '~': case '\\': case '_':
+        return true;
+      case '/':
+        // "//example.com" (protocol-relative) counts; "a/example.com" does not.
+        if (i < 2 || t_[i - 2] != '/') return true;
+        return i > 2 && (IsAsciiAlnum(static_cast<unsigned char>(t_[i - 3])) ||
+                         std::string_view(":/_-.@#$%&=+~\\").find(t_[i - 3]) != std::string_view::npos);
+      default:
+        return false;
+    }
+  }
+
+  bool TryWww(size_t i, char32_t prev, Link* link, size_t* end) const {
+    if (!StartsWith(t_, i, "www.") || BlockedBefore(i, prev)) return false;
+    HostCheck check;
+    const size_t host_end = FindHost(i, true, &check, [](const HostCheck& c) {
+      return c.syntax_ok && !c.ipv4 && c.labels >= 3 && c.suffix_labels > 0 &&
+             c.labels > c.suffix_labels;
+    });
+    if (host_end == 0) return false;
+    size_t url_end;
+    bool has_rest;
+    if (!ParseRest(i, host_end, &url_end, &has_rest)) return false;
+    if (host_end < t_.size() && t_[host_end] == '@') return false;
+    link->kind = LinkKind::kWww;
+    link->url = std::string(t_.substr(i, url_end - i));
+    Fill(i, url_end, i, host_end, false, link);
+    *end = url_end;
+    return true;
+  }
+
+  // local@domain. The local part is ASCII (what people type in comments);
+  // the domain needs a real public suffix.
+  bool TryEmail(size_t i, char32_t prev, Link* link, size_t* end) const {
+    if (BlockedBefore(i, prev)) return false;
+    size_t at = i;
+    while (at < t_.size() && at - i <= 64) {
+      const auto c = static_cast<unsigned char>(t_[at]);
+      if (!(IsAsciiAlnum(c) || c == '.' || c == '_' || c == '%' || c == '+' || c == '-')) break;
+      ++at;
+    }
+    if (at == i || at >= t_.size() || t_[at] != '@' || at - i > 64 || t_[at - 1] == '.') {
+      return false;
+    }
+    HostCheck check;
+    const size_t host_end = FindHost(at + 1, false, &check, [](const HostCheck& c) {
+      return c.syntax_ok && !c.ipv4 && c.labels >= 2 && c.suffix_labels > 0 &&
+             c.labels > c.suffix_labels;
+    });
+    if (host_end == 0 || (host_end < t_.size() && t_[host_end] == '@')) return false;
+    link->kind = LinkKind::kEmail;
+    link->url = std::string(t_.substr(i, host_end - i));
+    Fill(i, host_end, at + 1, host_end, false, link);
+    *end = host_end;
+    return true;
+  }
+
+  // A bare host without anything after it: the strict rules (see top).
+  bool BareHostAcceptable(size_t host_start, size_t host_end, const HostCheck& check) const {
+    const std::string_view host = t_.substr(host_start, host_end - host_start);
+    if (InList(kShorteners, host)) return true;
+    if (!InList(kBareSuffixes, check.tld)) return false;
+    if (original_.empty()) return true;
+    // "Mr.Kim", "in Korea.It": Title-case after the last dot in the original.
+    const size_t tld_start = host_end - check.tld.size();
+    const uint32_t fb = view_.FoldedBegin(tld_start);
+    const uint32_t fe = view_.FoldedEnd(host_end);
+    if (fb >= fe || fe > folded_.size()) return true;
+    const Span span = folded_.ToOriginal(fb, fe);
+    if (span.end > original_.size() || span.begin >= span.end) return true;
+    return !IsTitleCase(original_.substr(span.begin, span.end - span.begin));
+  }
+
+  bool TryBare(size_t i, char32_t prev, Link* link, size_t* end) const {
+    if (BlockedBefore(i, prev)) return false;
+    HostCheck check;
+    const size_t host_end = FindHost(i, false, &check, [](const HostCheck& c) {
+      return c.syntax_ok && c.labels >= 2 &&
+             (c.ipv4 || (c.suffix_labels > 0 && c.labels > c.suffix_labels));
+    });
+    if (host_end == 0) return false;
+    if (host_end < t_.size() && t_[host_end] == '@') return false;  // e-mail
+    size_t url_end;
+    bool has_rest;
+    if (!ParseRest(i, host_end, &url_end, &has_rest)) return false;
+    if (check.ipv4) {
+      if (!has_rest) return false;  // "1.2.3.4" alone may be a version
+      link->kind = LinkKind::kIpAddress;
+    } else {
+      if (!has_rest && !BareHostAcceptable(i, host_end, check)) return false;
+      link->kind = LinkKind::kBareDomain;
+    }
+    link->url = std::string(t_.substr(i, url_end - i));
+    Fill(i, url_end, i, host_end, false, link);
+    *end = url_end;
+    return true;
+  }
+
+  void Fill(size_t b, size_t e, size_t host_b, size_t host_e, bool disguised, Link* link) const {
+    link->host = std::string(t_.substr(host_b, host_e - host_b));
+    for (char& c : link->host) {
+      if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    }
+    const uint32_t fb = view_.FoldedBegin(b);
+    const uint32_t fe = view_.FoldedEnd(e);
+    link->span = folded_.ToOriginal(fb, fe);
+    link->disguised = disguised || view_.AnyDisguised(b, e) || FoldingChanged(link->span, fb, fe);
+    std::string_view host = link->host;
+    if (host.substr(0, 4) == "www.") host.remove_prefix(4);
+    link->shortener = InList(kShorteners, host);
+  }
+
+  // True when the writer's bytes differ from the folded ones by more than
+  // ASCII case: fullwidth letters, zero-width characters, homoglyphs.
+  bool FoldingChanged(const Span& span, uint32_t fb, uint32_t fe) const {
+    if (span.size() != fe - fb) return true;
+    if (original_.empty() || span.end > original_.size()) return false;
+    const std::string_view folded = std::string_view(folded_.text()).substr(fb, fe - fb);
+    for (size_t k = 0; k < folded.size(); ++k) {
+      char c = original_[span.begin + k];
+      if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+      if (c != folded[k]) return true;
+    }
+    return false;
+  }
+
+  const SuffixList& state_;
+  const NormalizedText& folded_;
+  std::string_view original_;
+  const View& view_;
+  std::string_view t_;
+};
+
+}  // namespace
+
+struct LinkFinder::State {
+  psl_ctx_t* owned_psl = nullptr;  // psl_latest()'s context; psl_builtin()'s is static
+  SuffixList suffixes{nullptr};
+
+  State() = default;
+  State(const State&) = delete;
+  State& operator=(const State&) = delete;
+  ~State() {
+    if (owned_psl != nullptr) psl_free(owned_psl);
+  }
+};
+
+base::Result<LinkFinder> LinkFinder::Create() {
+  auto state = std::make_unique<State>();
+  // The system's list when present (it is updated with the OS), else the
+  // copy compiled into libpsl.
+  state->owned_psl = psl_latest(nullptr);
+  state->suffixes = SuffixList(state->owned_psl != nullptr ? state->owned_psl : psl_builtin());
+  if (state->suffixes.psl == nullptr) {
+    return base::InternalError("LinkFinder: no public suffix list (psl_latest and psl_builtin failed)");
+  }
+  return LinkFinder(std::move(state));
+}
+
+LinkFinder::LinkFinder(std::unique_ptr<const State> state) : state_(std::move(state)) {}
+LinkFinder::LinkFinder(LinkFinder&&) noexcept = default;
+LinkFinder& LinkFinder::operator=(LinkFinder&&) noexcept = default;
+LinkFinder::~LinkFinder() = default;
+
+std::vector<Link> LinkFinder::Find(const NormalizedText& folded) const {
+  return Find(folded, std::string_view());
+}
+
+std::vector<Link> LinkFinder::Find(const NormalizedText& folded, std::string_view original) const {
+  if (folded.empty()) return {};
+  const View view = Undisguise(folded, original);
+  return Scan(state_->suffixes, folded, original, view).Run();
+}
+
+}  // namespace commentd::text

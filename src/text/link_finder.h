@@ -2,7 +2,8 @@
 //
 // Finds URLs with any scheme (and the obfuscated "hxxp", "h**p"), "www."
 // hosts, bare domains whose suffix is a real public suffix (libpsl), IP
-// address URLs, and disguises: "example dot com", "example[.]com",
+// address URLs, e-mail addresses (kind kEmail, so a policy can tell them
+// apart from web links), and disguises: "example dot com", "example[.]com",
 // "example (dot) com", spaced letters ("h t t p s : / /"). Fullwidth letters
 // and zero-width characters are already gone in the folded view. Ordinary
 // prose is not a link: "U.S.", "e.g.", "Mr.Kim", "3.5 days", "S/2019/171",
@@ -11,6 +12,7 @@
 
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "base/status.h"
@@ -24,6 +26,7 @@ enum class LinkKind {
   kWww,         // www.host...
   kBareDomain,  // example.com, example.co.kr/path
   kIpAddress,   // 1.2.3.4 with a scheme, port or path
+  kEmail,       // name@example.com (host is the domain): contact details, not a web link
 };
 
 std::string_view LinkKindName(LinkKind kind);
@@ -47,8 +50,14 @@ class LinkFinder {
   LinkFinder& operator=(LinkFinder&&) noexcept;
   ~LinkFinder();
 
-  // Links in `folded`, ordered by span, not overlapping.
+  // Links in `folded`, ordered by span, not overlapping. Spans point into
+  // the original text `folded` was made from.
   std::vector<Link> Find(const NormalizedText& folded) const;
+
+  // Same, also reading `original` (the exact text given to Normalizer::Fold)
+  // where case matters: a bare domain written Title-case after its last dot
+  // ("Mr.Kim", "in Korea.It") is prose, not a link. Prefer this overload.
+  std::vector<Link> Find(const NormalizedText& folded, std::string_view original) const;
 
  private:
   struct State;
