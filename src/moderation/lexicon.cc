@@ -1,1 +1,558 @@
-// Not written yet.
+#include "moderation/lexicon.h"
+
+#include <hs/hs.h>
+
+#include <algorithm>
+#include <map>
+#include <mutex>
+#include <tuple>
+#include <utility>
+
+#include <fmt/format.h>
+
+#include "base/check.h"
+#include "moderation/builtin_lexicons.h"
+#include "text/utf8.h"
+
+namespace commentd::moderation {
+namespace {
+
+// The script family of a code point, as far as word boundaries care. A
+// boundary is only broken by a neighbour of the same family as the entry's
+// edge: "fuck" inside "fucking" is no word, but "fuck你" or "SB吧" are, since
+// Chinese and Japanese writers put Latin words against Han and Kana with no
+// space. Likewise a Kana entry marked `word` ("チョン") is not matched inside
+// a longer Katakana word ("チョンマゲ") but is before a Hiragana particle.
+enum class Script { kOther, kLatin, kHangul, kKana, kHan };
+
+Script ScriptOf(char32_t c) {
+  if ((c >= U'a' && c <= U'z') || (c >= U'A' && c <= U'Z') || (c >= U'0' && c <= U'9')) {
+    return Script::kLatin;
+  }
+  if (c < 0x80) return Script::kOther;
+  // Latin-1 letters (not × ÷), Latin Extended, IPA, Greek, Cyrillic and
+  // Latin Extended Additional: whatever the folding left of other alphabets.
+  if ((c >= 0xC0 && c <= 0x24F && c != 0xD7 && c != 0xF7) || (c >= 0x250 && c <= 0x2AF) ||
+      (c >= 0x370 && c <= 0x52F) || (c >= 0x1E00 && c <= 0x1EFF)) {
+    return Script::kLatin;
+  }
+  if ((c >= 0x1100 && c <= 0x11FF) || (c >= 0x3130 && c <= 0x318F) ||
+      (c >= 0xA960 && c <= 0xA97F) || (c >= 0xAC00 && c <= 0xD7A3) ||
+      (c >= 0xD7B0 && c <= 0xD7FF)) {
+    return Script::kHangul;
+  }
+  if ((c >= 0x3040 && c <= 0x30FF) || (c >= 0x31F0 && c <= 0x31FF) ||
+      (c >= 0xFF66 && c <= 0xFF9F)) {
+    return Script::kKana;
+  }
+  if (c == 0x3005 || (c >= 0x3400 && c <= 0x4DBF) || (c >= 0x4E00 && c <= 0x9FFF) ||
+      (c >= 0xF900 && c <= 0xFAFF) || (c >= 0x20000 && c <= 0x3FFFF)) {
+    return Script::kHan;
+  }
+  return Script::kOther;
+}
+
+bool IsSpace(char32_t c) { return c == U' ' || c == U'\t' || c == U'\n' || c == U'\r'; }
+
+// The code point that ends just before byte `pos` of valid UTF-8 `s`.
+char32_t CodePointBefore(std::string_view s, size_t pos) {
+  size_t start = pos - 1;
+  while (start > 0 && (static_cast<unsigned char>(s[start]) & 0xC0) == 0x80) --start;
+  return text::DecodeUtf8(s, &start);
+}
+
+char32_t CodePointAt(std::string_view s, size_t pos) { return text::DecodeUtf8(s, &pos); }
+
+std::vector<std::string_view> SplitTabs(std::string_view line) {
+  std::vector<std::string_view> fields;
+  size_t start = 0;
+  while (true) {
+    size_t tab = line.find('\t', start);
+    if (tab == std::string_view::npos) {
+      fields.push_back(line.substr(start));
+      return fields;
+    }
+    fields.push_back(line.substr(start, tab - start));
+    start = tab + 1;
+  }
+}
+
+std::string_view Trim(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\r')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\r')) s.remove_suffix(1);
+  return s;
+}
+
+// Calls `f(line_number, line)` for every line that is not blank or a comment;
+// stops at the first error.
+template <typename F>
+base::Status ForEachDataLine(std::string_view contents, F f) {
+  size_t line_number = 0;
+  while (!contents.empty()) {
+    ++line_number;
+    size_t newline = contents.find('\n');
+    std::string_view line = contents.substr(0, newline);
+    contents.remove_prefix(newline == std::string_view::npos ? contents.size() : newline + 1);
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    std::string_view trimmed = Trim(line);
+    if (trimmed.empty() || trimmed.front() == '#') continue;
+    COMMENTD_RETURN_IF_ERROR(f(line_number, line));
+  }
+  return base::OkStatus();
+}
+
+base::Status CheckLang(std::string_view lang) {
+  bool ok = lang.size() >= 2 && lang.size() <= 3 &&
+            std::all_of(lang.begin(), lang.end(), [](char c) { return c >= 'a' && c <= 'z'; });
+  if (!ok) return base::InvalidArgumentError("language '{}' is not a lowercase code like 'en'", lang);
+  return base::OkStatus();
+}
+
+base::Result<Boundary> ParseBoundary(std::string_view name) {
+  if (name == "word") return Boundary::kWord;
+  if (name == "prefix") return Boundary::kPrefix;
+  if (name == "inside") return Boundary::kInside;
+  return base::InvalidArgumentError("unknown boundary '{}' (want word, prefix or inside)", name);
+}
+
+// Hangul, Han and Kana words are not separated by spaces the way Latin words
+// are, so their entries match inside words unless the file says otherwise.
+Boundary DefaultBoundary(std::string_view term) {
+  size_t pos = 0;
+  while (pos < term.size()) {
+    Script s = ScriptOf(text::DecodeUtf8(term, &pos));
+    if (s == Script::kHangul || s == Script::kHan || s == Script::kKana) return Boundary::kInside;
+  }
+  return Boundary::kWord;
+}
+
+// Stretched letters ("fuuuuck", "shiiit") are handled by squeezing: every
+// run of one repeated ASCII letter or digit, and every run of whitespace,
+// becomes one byte, both in the text and in the terms. The terms are then
+// plain literals, which Vectorscan compiles in a fraction of the time a
+// database of "f+u+c+k+" expressions takes (seconds at startup for every
+// process otherwise) and scans faster. A squeezed term remembers how long
+// each of its runs was, and a match must have runs at least that long: the
+// term "ass" squeezes to "as" with runs 1,2, so the text "as" (runs 1,1)
+// does not match it while "assss" does. This is exactly the language of the
+// expression a+s+s+, without the expression.
+struct Squeezed {
+  std::string text;
+  // origin[i] is the first byte in the unsqueezed text that text[i] stands
+  // for; origin[i + 1] - origin[i] is how many bytes it stands for (the run
+  // length). One sentinel at the end.
+  std::vector<uint32_t> origin;
+
+  uint32_t Run(size_t i) const { return origin[i + 1] - origin[i]; }
+};
+
+bool IsSqueezable(unsigned char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+}
+
+void Squeeze(std::string_view s, Squeezed* out) {
+  out->text.clear();
+  out->origin.clear();
+  out->text.reserve(s.size());
+  out->origin.reserve(s.size() + 1);
+  size_t i = 0;
+  while (i < s.size()) {
+    const unsigned char c = static_cast<unsigned char>(s[i]);
+    size_t j = i + 1;
+    if (IsSpace(c)) {
+      while (j < s.size() && IsSpace(static_cast<unsigned char>(s[j]))) ++j;
+      out->text.push_back(' ');
+    } else {
+      if (IsSqueezable(c)) {
+        while (j < s.size() && static_cast<unsigned char>(s[j]) == c) ++j;
+      }
+      out->text.push_back(static_cast<char>(c));
+    }
+    out->origin.push_back(static_cast<uint32_t>(i));
+    i = j;
+  }
+  out->origin.push_back(static_cast<uint32_t>(s.size()));
+}
+
+// The Vectorscan expression matching squeezed `literal` literally: ASCII
+// letters and digits as themselves, other ASCII bytes as \xHH so no regex
+// metacharacter survives, other code points as UTF-8 (their bytes are >=
+// 0x80, never metacharacters).
+std::string LiteralPattern(std::string_view literal) {
+  std::string pattern;
+  for (char ch : literal) {
+    const unsigned char c = static_cast<unsigned char>(ch);
+    if (c >= 0x80 || IsSqueezable(c)) {
+      pattern.push_back(ch);
+    } else {
+      pattern += fmt::format("\\x{:02x}", static_cast<unsigned>(c));
+    }
+  }
+  return pattern;
+}
+
+std::string_view TrimSpaces(std::string_view s) {
+  while (!s.empty() && IsSpace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
+  while (!s.empty() && IsSpace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
+  return s;
+}
+
+struct Hit {
+  uint32_t from;
+  uint32_t to;
+  uint32_t id;
+};
+
+int OnMatch(unsigned int id, unsigned long long from, unsigned long long to,
+            unsigned int /*flags*/, void* context) {
+  auto* hits = static_cast<std::vector<Hit>*>(context);
+  hits->push_back(Hit{static_cast<uint32_t>(from), static_cast<uint32_t>(to), id});
+  return 0;
+}
+
+}  // namespace
+
+std::string_view CategoryName(Category c) {
+  switch (c) {
+    case Category::kProfanity: return "profanity";
+    case Category::kSlur: return "slur";
+    case Category::kSexual: return "sexual";
+    case Category::kAbuse: return "abuse";
+  }
+  return "unknown";
+}
+
+std::string_view SeverityName(Severity s) {
+  switch (s) {
+    case Severity::kMild: return "mild";
+    case Severity::kStrong: return "strong";
+    case Severity::kSevere: return "severe";
+  }
+  return "unknown";
+}
+
+base::Result<Category> ParseCategory(std::string_view name) {
+  if (name == "profanity") return Category::kProfanity;
+  if (name == "slur") return Category::kSlur;
+  if (name == "sexual") return Category::kSexual;
+  if (name == "abuse") return Category::kAbuse;
+  return base::InvalidArgumentError(
+      "unknown category '{}' (want profanity, slur, sexual or abuse)", name);
+}
+
+base::Result<Severity> ParseSeverity(std::string_view name) {
+  if (name == "mild") return Severity::kMild;
+  if (name == "strong") return Severity::kStrong;
+  if (name == "severe") return Severity::kSevere;
+  return base::InvalidArgumentError("unknown severity '{}' (want mild, strong or severe)", name);
+}
+
+// Entries (and their per-entry edge scripts) are fixed at Create; the only
+// mutable part is the scratch pool. Vectorscan needs one scratch per
+// concurrent scan; cloning one costs microseconds, so scratches are kept in a
+// free list and reused, and the pool only grows to the number of threads
+// that ever scanned at once.
+struct Lexicon::State {
+  std::vector<LexiconEntry> entries;
+  std::vector<Script> first_script;  // per entry: script of its first code point
+  std::vector<Script> last_script;   // per entry: script of its last code point
+  // Per pattern (entries, then allowlist words): the least run length of
+  // each byte of its squeezed literal.
+  std::vector<std::vector<uint8_t>> min_runs;
+  hs_database_t* database = nullptr;
+  hs_scratch_t* prototype = nullptr;
+  std::mutex mutex;
+  std::vector<hs_scratch_t*> free_scratch;  // guarded by mutex
+
+  ~State() {
+    for (hs_scratch_t* s : free_scratch) hs_free_scratch(s);
+    if (prototype != nullptr) hs_free_scratch(prototype);
+    if (database != nullptr) hs_free_database(database);
+  }
+
+  hs_scratch_t* AcquireScratch() {
+    {
+      std::lock_guard<std::mutex> lock(mutex);
+      if (!free_scratch.empty()) {
+        hs_scratch_t* s = free_scratch.back();
+        free_scratch.pop_back();
+        return s;
+      }
+    }
+    hs_scratch_t* s = nullptr;
+    // Fails only when memory is exhausted; there is no result to give then.
+    COMMENTD_CHECK(hs_clone_scratch(prototype, &s) == HS_SUCCESS);
+    return s;
+  }
+
+  void ReleaseScratch(hs_scratch_t* s) {
+    std::lock_guard<std::mutex> lock(mutex);
+    free_scratch.push_back(s);
+  }
+};
+
+Lexicon::Lexicon(std::unique_ptr<State> state) : state_(std::move(state)) {}
+Lexicon::Lexicon(Lexicon&&) noexcept = default;
+Lexicon& Lexicon::operator=(Lexicon&&) noexcept = default;
+Lexicon::~Lexicon() = default;
+
+size_t Lexicon::size() const { return state_->entries.size(); }
+
+base::Result<std::vector<LexiconEntry>> Lexicon::ParseEntries(std::string_view contents,
+                                                              std::string_view source) {
+  std::vector<LexiconEntry> entries;
+  base::Status status = ForEachDataLine(contents, [&](size_t line_number, std::string_view line) {
+    auto fail = [&](const base::Status& s) {
+      return s.WithContext(fmt::format("{}:{}", source, line_number));
+    };
+    std::vector<std::string_view> fields = SplitTabs(line);
+    if (fields.size() < 4 || fields.size() > 5) {
+      return fail(base::InvalidArgumentError(
+          "want 4 or 5 tab-separated fields (term, lang, category, severity[, boundary]), got {}",
+          fields.size()));
+    }
+    for (std::string_view& f : fields) f = Trim(f);
+    if (fields[0].empty()) return fail(base::InvalidArgumentError("empty term"));
+    if (base::Status s = text::ValidateUtf8(fields[0]); !s.ok()) return fail(s);
+    if (base::Status s = CheckLang(fields[1]); !s.ok()) return fail(s);
+    base::Result<Category> category = ParseCategory(fields[2]);
+    if (!category.ok()) return fail(category.status());
+    base::Result<Severity> severity = ParseSeverity(fields[3]);
+    if (!severity.ok()) return fail(severity.status());
+    Boundary boundary = DefaultBoundary(fields[0]);
+    if (fields.size() == 5) {
+      base::Result<Boundary> b = ParseBoundary(fields[4]);
+      if (!b.ok()) return fail(b.status());
+      boundary = *b;
+    }
+    entries.push_back(LexiconEntry{std::string(fields[0]), std::string(fields[1]), *category,
+                                   *severity, boundary});
+    return base::OkStatus();
+  });
+  if (!status.ok()) return status;
+  return entries;
+}
+
+base::Result<std::vector<std::string>> Lexicon::ParseAllowed(std::string_view contents,
+                                                             std::string_view source) {
+  std::vector<std::string> words;
+  base::Status status = ForEachDataLine(contents, [&](size_t line_number, std::string_view line) {
+    auto fail = [&](const base::Status& s) {
+      return s.WithContext(fmt::format("{}:{}", source, line_number));
+    };
+    std::vector<std::string_view> fields = SplitTabs(line);
+    if (fields.size() > 2) {
+      return fail(base::InvalidArgumentError(
+          "want 1 or 2 tab-separated fields (word[, lang]), got {}", fields.size()));
+    }
+    std::string_view word = Trim(fields[0]);
+    if (word.empty()) return fail(base::InvalidArgumentError("empty word"));
+    if (base::Status s = text::ValidateUtf8(word); !s.ok()) return fail(s);
+    if (fields.size() == 2) {
+      if (base::Status s = CheckLang(Trim(fields[1])); !s.ok()) return fail(s);
+    }
+    words.emplace_back(word);
+    return base::OkStatus();
+  });
+  if (!status.ok()) return status;
+  return words;
+}
+
+base::Result<Lexicon> Lexicon::Create(const text::Normalizer& normalizer,
+                                      std::vector<LexiconEntry> entries,
+                                      std::vector<std::string> allowed) {
+  auto state = std::make_unique<State>();
+  std::vector<std::string> patterns;
+  Squeezed squeezed;
+  auto add_pattern = [&](std::string_view normalized) {
+    Squeeze(normalized, &squeezed);
+    std::vector<uint8_t> runs(squeezed.text.size());
+    for (size_t i = 0; i < runs.size(); ++i) {
+      runs[i] = static_cast<uint8_t>(std::min<uint32_t>(squeezed.Run(i), 255));
+    }
+    // A space in a term stands for any run of whitespace, however long.
+    for (size_t i = 0; i < runs.size(); ++i) {
+      if (squeezed.text[i] == ' ') runs[i] = 1;
+    }
+    state->min_runs.push_back(std::move(runs));
+    patterns.push_back(LiteralPattern(squeezed.text));
+  };
+  // The same normalized term may be listed twice (in two languages, or as
+  // two spellings that normalize alike): it is compiled once and keeps the
+  // highest severity.
+  std::map<std::pair<std::string, Boundary>, size_t> index_of;
+  for (LexiconEntry& entry : entries) {
+    base::Result<std::string> lexical = normalizer.LexicalString(entry.term);
+    if (!lexical.ok()) {
+      return lexical.status().WithContext(
+          fmt::format("lexicon entry '{}' ({})", text::ToValidUtf8(entry.term), entry.lang));
+    }
+    std::string_view normalized = TrimSpaces(*lexical);
+    if (normalized.empty()) {
+      return base::InvalidArgumentError("lexicon entry '{}' ({}) normalizes to nothing",
+                                        entry.term, entry.lang);
+    }
+    auto key = std::make_pair(std::string(normalized), entry.boundary);
+    if (auto it = index_of.find(key); it != index_of.end()) {
+      LexiconEntry& kept = state->entries[it->second];
+      if (entry.severity > kept.severity) kept = std::move(entry);
+      continue;
+    }
+    index_of.emplace(key, state->entries.size());
+    state->first_script.push_back(ScriptOf(CodePointAt(normalized, 0)));
+    state->last_script.push_back(ScriptOf(CodePointBefore(normalized, normalized.size())));
+    add_pattern(normalized);
+    state->entries.push_back(std::move(entry));
+  }
+  for (const std::string& word : allowed) {
+    base::Result<std::string> lexical = normalizer.LexicalString(word);
+    if (!lexical.ok()) {
+      return lexical.status().WithContext(
+          fmt::format("allowlist word '{}'", text::ToValidUtf8(word)));
+    }
+    std::string_view normalized = TrimSpaces(*lexical);
+    if (normalized.empty()) {
+      return base::InvalidArgumentError("allowlist word '{}' normalizes to nothing", word);
+    }
+    add_pattern(normalized);
+  }
+  if (patterns.empty()) {
+    return base::InvalidArgumentError("a lexicon needs at least one entry");
+  }
+
+  std::vector<const char*> expressions;
+  std::vector<unsigned int> flags(patterns.size(), HS_FLAG_UTF8 | HS_FLAG_SOM_LEFTMOST);
+  std::vector<unsigned int> ids;
+  for (size_t i = 0; i < patterns.size(); ++i) {
+    expressions.push_back(patterns[i].c_str());
+    ids.push_back(static_cast<unsigned int>(i));
+  }
+  hs_compile_error_t* error = nullptr;
+  if (hs_compile_multi(expressions.data(), flags.data(), ids.data(),
+                       static_cast<unsigned int>(patterns.size()), HS_MODE_BLOCK, nullptr,
+                       &state->database, &error) != HS_SUCCESS) {
+    std::string what = "the lexicon";
+    if (error != nullptr && error->expression >= 0) {
+      size_t i = static_cast<size_t>(error->expression);
+      what = i < state->entries.size()
+                 ? fmt::format("lexicon entry '{}' ({})", state->entries[i].term,
+                               state->entries[i].lang)
+                 : fmt::format("allowlist word '{}'", allowed[i - state->entries.size()]);
+    }
+    base::Status status = base::InvalidArgumentError(
+        "{} cannot be compiled: {}", what, error != nullptr ? error->message : "unknown error");
+    hs_free_compile_error(error);
+    return status;
+  }
+  if (hs_alloc_scratch(state->database, &state->prototype) != HS_SUCCESS) {
+    return base::ResourceExhaustedError("cannot allocate Vectorscan scratch space");
+  }
+  return Lexicon(std::move(state));
+}
+
+base::Result<Lexicon> Lexicon::CreateBuiltin(const text::Normalizer& normalizer) {
+  std::vector<LexiconEntry> entries;
+  std::vector<std::string> allowed;
+  for (const auto& [name, contents] : BuiltinLexiconFiles()) {
+    if (name == "allow.tsv") {
+      COMMENTD_ASSIGN_OR_RETURN(std::vector<std::string> words, ParseAllowed(contents, name));
+      for (std::string& w : words) allowed.push_back(std::move(w));
+    } else {
+      COMMENTD_ASSIGN_OR_RETURN(std::vector<LexiconEntry> parsed, ParseEntries(contents, name));
+      for (LexiconEntry& e : parsed) entries.push_back(std::move(e));
+    }
+  }
+  return Create(normalizer, std::move(entries), std::move(allowed));
+}
+
+std::vector<LexiconMatch> Lexicon::Find(const text::NormalizedText& lexical) const {
+  const std::string& text = lexical.text();
+  if (text.empty()) return {};
+  // Vectorscan takes a 32-bit length; a comment that large was refused long
+  // before it got here.
+  COMMENTD_CHECK(text.size() <= 0xFFFFFFFFu);
+
+  Squeezed squeezed;
+  Squeeze(text, &squeezed);
+  std::vector<Hit> hits;
+  hs_scratch_t* scratch = state_->AcquireScratch();
+  hs_error_t err =
+      hs_scan(state_->database, squeezed.text.data(),
+              static_cast<unsigned int>(squeezed.text.size()), 0, scratch, OnMatch, &hits);
+  state_->ReleaseScratch(scratch);
+  COMMENTD_CHECK(err == HS_SUCCESS);
+
+  const uint32_t entry_count = static_cast<uint32_t>(state_->entries.size());
+  std::vector<Hit> allow;
+  std::vector<Hit> candidates;
+  for (Hit h : hits) {
+    // Runs at least as long as the term's, then back to lexical-view bytes,
+    // taking in the whole first and last runs ("fffuckkk").
+    const std::vector<uint8_t>& min_runs = state_->min_runs[h.id];
+    bool long_enough = true;
+    for (size_t k = 0; k < min_runs.size() && long_enough; ++k) {
+      long_enough = squeezed.Run(h.from + k) >= min_runs[k];
+    }
+    if (!long_enough) continue;
+    h.from = squeezed.origin[h.from];
+    h.to = squeezed.origin[h.to];
+    if (h.id >= entry_count) {
+      allow.push_back(h);
+      continue;
+    }
+    const LexiconEntry& entry = state_->entries[h.id];
+    if (entry.boundary != Boundary::kInside && h.from > 0) {
+      Script before = ScriptOf(CodePointBefore(text, h.from));
+      if (before != Script::kOther && before == state_->first_script[h.id]) continue;
+    }
+    if (entry.boundary == Boundary::kWord && h.to < text.size()) {
+      Script after = ScriptOf(CodePointAt(text, h.to));
+      if (after != Script::kOther && after == state_->last_script[h.id]) continue;
+    }
+    candidates.push_back(h);
+  }
+  if (candidates.empty()) return {};
+
+  // Drop matches wholly inside an innocent word (시발 in 시발점). Allow hits
+  // sorted by start with a running maximum of their ends answer "does one
+  // start at or before `from` and reach `to`" by binary search.
+  if (!allow.empty()) {
+    std::sort(allow.begin(), allow.end(),
+              [](const Hit& a, const Hit& b) { return a.from < b.from; });
+    std::vector<uint32_t> max_end(allow.size());
+    uint32_t running = 0;
+    for (size_t i = 0; i < allow.size(); ++i) max_end[i] = running = std::max(running, allow[i].to);
+    std::erase_if(candidates, [&](const Hit& h) {
+      auto it = std::upper_bound(allow.begin(), allow.end(), h.from,
+                                 [](uint32_t from, const Hit& a) { return from < a.from; });
+      if (it == allow.begin()) return false;
+      return max_end[static_cast<size_t>(it - allow.begin()) - 1] >= h.to;
+    });
+  }
+
+  // Of overlapping matches keep the longest (then the most severe, then the
+  // earliest): "motherfucker" rather than "fucker" inside it.
+  std::sort(candidates.begin(), candidates.end(), [&](const Hit& a, const Hit& b) {
+    uint32_t la = a.to - a.from, lb = b.to - b.from;
+    if (la != lb) return la > lb;
+    Severity sa = state_->entries[a.id].severity, sb = state_->entries[b.id].severity;
+    if (sa != sb) return sa > sb;
+    return std::tie(a.from, a.id) < std::tie(b.from, b.id);
+  });
+  std::map<uint32_t, Hit> chosen;  // by start; disjoint
+  for (const Hit& h : candidates) {
+    auto next = chosen.lower_bound(h.from);
+    if (next != chosen.end() && next->second.from < h.to) continue;
+    if (next != chosen.begin() && std::prev(next)->second.to > h.from) continue;
+    chosen.emplace(h.from, h);
+  }
+
+  std::vector<LexiconMatch> matches;
+  matches.reserve(chosen.size());
+  for (const auto& [from, h] : chosen) {
+    matches.push_back(LexiconMatch{lexical.ToOriginal(h.from, h.to), &state_->entries[h.id]});
+  }
+  return matches;
+}
+
+}  // namespace commentd::moderation

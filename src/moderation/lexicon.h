@@ -58,7 +58,8 @@ class Lexicon {
                                       std::vector<LexiconEntry> entries,
                                       std::vector<std::string> allowed);
 
-  // The lexicons built into commentd (lexicons/*.tsv in the source tree).
+  // The lexicons built into commentd (lexicons/*.tsv in the source tree;
+  // allow.tsv is the allowlist, every other file a lexicon).
   static base::Result<Lexicon> CreateBuiltin(const text::Normalizer& normalizer);
 
   // Parses a lexicon file: lines "term<TAB>lang<TAB>category<TAB>severity[<TAB>boundary]",
@@ -66,6 +67,12 @@ class Lexicon {
   // the line number on a bad line.
   static base::Result<std::vector<LexiconEntry>> ParseEntries(std::string_view contents,
                                                               std::string_view source);
+
+  // Parses an allowlist file: lines "word[<TAB>lang]", '#' comments and blank
+  // lines skipped. kInvalidArgument naming `source` and the line number on a
+  // bad line.
+  static base::Result<std::vector<std::string>> ParseAllowed(std::string_view contents,
+                                                             std::string_view source);
 
   Lexicon(Lexicon&&) noexcept;
   Lexicon& operator=(Lexicon&&) noexcept;
