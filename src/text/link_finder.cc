@@ -103,7 +103,7 @@ constexpr std::array kBareSuffixes = std::to_array<std::string_view>({
 // URL shorteners and link-redirect hosts. A bare shortener host is a link even
 // when its suffix is not in kBareSuffixes ("me2.do", "kko.to").
 constexpr std::array kShorteners = std::to_array<std::string_view>({
-    "amzn.to",   "bit.do",   "bit.ly",   "buff.ly",    "c11.kr",  "cutt.ly", "dwz.cn",
+    "amzn.to",   "bit.do",   "bit.ly",   "j.mp",   "buff.ly",    "c11.kr",  "cutt.ly", "dwz.cn",
     "fb.me",     "goo.gl",   "han.gl",   "is.gd",      "kko.to",  "lnkd.in", "me2.do",
     "naver.me",  "ow.ly",    "rb.gy",    "rebrand.ly", "s.id",    "shorturl.at", "suo.im",
     "t.cn",      "t.co",     "t.ly",     "t.me",       "tiny.cc", "tinyurl.com", "url.cn",
@@ -331,6 +331,7 @@ struct DotSeparator {
   bool word_dot = false;         // " dot "
   bool spaced_dot = false;       // " . "
   bool suffix_included = false;  // "닷컴": the suffix is part of the separator
+  bool punctuation = false;      // "。", "·": also ends sentences in CJK text
 };
 
 // Korean and Japanese spellings of the common suffixes after a "dot" word.
@@ -411,6 +412,7 @@ bool MatchDotSeparator(std::string_view s, size_t pos, DotSeparator* out) {
       }
     }
     out->end = k;
+    out->punctuation = w == "。" || w == "·" || w == "・" || w == "ᆞ";
     return true;
   }
   return false;
@@ -544,11 +546,16 @@ View Undisguise(const NormalizedText& folded, std::string_view original) {
           ok = !InList(kDotWordStopwords, left_word) &&
                !(right == "com" && InList(kDotComEraWords, NextWord(s, right_end)));
         }
-        if (ok && sep.spaced_dot && !original.empty()) {
+        // "Korea . It was", "…MSL。UA는": a capital after a spaced dot or
+        // a CJK full stop starts the next sentence. "COM" and friends are
+        // still a domain ("NAVER。COM").
+        if (ok && (sep.spaced_dot || sep.punctuation) && !original.empty()) {
           const size_t right_end = AsciiLabelEnd(s, sep.end);
-          if (right_end > sep.end) {
+          const std::string_view right = s.substr(sep.end, right_end - sep.end);
+          if (right_end > sep.end && right != "com" && right != "net" && right != "org") {
             const Span span = folded.ToOriginal(sep.end, right_end);
-            ok = !IsTitleCase(original.substr(span.begin, span.end - span.begin));
+            const std::string_view typed = original.substr(span.begin, span.end - span.begin);
+            ok = !(sep.spaced_dot ? IsTitleCase(typed) : typed[0] >= 'A' && typed[0] <= 'Z');
           }
         }
         if (ok) {
