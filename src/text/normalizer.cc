@@ -381,12 +381,24 @@ void FoldInsideWords(std::vector<Unit>* units) {
     };
     while (b < e && wrapping(u[b].c)) ++b;
     while (e > b && wrapping(u[e - 1].c)) --e;
-    bool has_latin = false;
-    for (size_t k = b; k < e; ++k) has_latin |= IsLatin(u[k].c);
-    if (has_latin) {
-      for (size_t k = b; k < e; ++k) {
-        if (char32_t l = Leet(u[k].c)) u[k].c = l;
+    // Leetspeak only inside runs of Latin letters and leet characters that
+    // hold a Latin letter ("sh1t", "a$$"): a Chinese or Japanese token runs
+    // to the next space, and "58" in "我有58个iPhone" must not become "sb".
+    for (size_t k = b; k < e;) {
+      size_t run_end = k;
+      bool run_has_latin = false;
+      while (run_end < e && (IsLatin(u[run_end].c) || Leet(u[run_end].c) != 0)) {
+        run_has_latin |= IsLatin(u[run_end].c);
+        ++run_end;
       }
+      if (run_end == k) {
+        ++k;
+        continue;
+      }
+      for (size_t x = k; run_has_latin && x < run_end; ++x) {
+        if (char32_t l = Leet(u[x].c)) u[x].c = l;
+      }
+      k = run_end;
     }
     // CJK: drop up to three non-letters wedged between CJK characters.
     for (size_t k = i + 1; k + 1 < end; ++k) {
