@@ -21,8 +21,10 @@ namespace {
 // boundary is only broken by a neighbour of the same family as the entry's
 // edge: "fuck" inside "fucking" is no word, but "fuck你" or "SB吧" are, since
 // Chinese and Japanese writers put Latin words against Han and Kana with no
-// space. Likewise a Kana entry marked `word` ("チョン") is not matched inside
-// a longer Katakana word ("チョンマゲ") but is before a Hiragana particle.
+// space. Likewise a Hangul entry marked `prefix` is not matched after
+// another syllable, whatever Latin or Han text stands around it. (Kana
+// entries rarely want `word`: the lexical view folds Katakana to Hiragana,
+// so a particle after a Katakana word counts as the same family.)
 enum class Script { kOther, kLatin, kHangul, kKana, kHan };
 
 Script ScriptOf(char32_t c) {
@@ -271,14 +273,15 @@ struct Lexicon::State {
   }
 
   hs_scratch_t* AcquireScratch() {
-    {
-      std::lock_guard<std::mutex> lock(mutex);
-      if (!free_scratch.empty()) {
-        hs_scratch_t* s = free_scratch.back();
-        free_scratch.pop_back();
-        return s;
-      }
+    std::lock_guard<std::mutex> lock(mutex);
+    if (!free_scratch.empty()) {
+      hs_scratch_t* s = free_scratch.back();
+      free_scratch.pop_back();
+      return s;
     }
+    // Cloning happens once per concurrent scanner over the Lexicon's life,
+    // so it may as well happen under the lock, which keeps the prototype
+    // from ever being read by two threads at once.
     hs_scratch_t* s = nullptr;
     // Fails only when memory is exhausted; there is no result to give then.
     COMMENTD_CHECK(hs_clone_scratch(prototype, &s) == HS_SUCCESS);

@@ -48,7 +48,9 @@ struct LexiconMatch {
   const LexiconEntry* entry = nullptr;  // lives as long as the Lexicon
 };
 
-// Immutable after Create; Thread-safe (scratch space is pooled internally).
+// The compiled lexicons. Immutable after Create; Find borrows Vectorscan
+// scratch space from an internal pool, so any number of threads may call it.
+// Thread-safe.
 class Lexicon {
  public:
   // Compiles `entries` and `allowed` (innocent words) with `normalizer`.
