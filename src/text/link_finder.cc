@@ -132,9 +132,21 @@ constexpr std::array kDotComEraWords = std::to_array<std::string_view>({
     "startups", "stocks",  "years",
 });
 
+// The tables above, sorted at compile time for binary search.
 template <size_t N>
-bool InList(const std::array<std::string_view, N>& list, std::string_view s) {
-  return std::find(list.begin(), list.end(), s) != list.end();
+constexpr std::array<std::string_view, N> Sorted(std::array<std::string_view, N> list) {
+  std::sort(list.begin(), list.end());
+  return list;
+}
+constexpr auto kBareSuffixSet = Sorted(kBareSuffixes);
+constexpr auto kShortenerSet = Sorted(kShorteners);
+constexpr auto kKnownSchemeSet = Sorted(kKnownSchemes);
+constexpr auto kDotWordStopwordSet = Sorted(kDotWordStopwords);
+constexpr auto kDotComEraWordSet = Sorted(kDotComEraWords);
+
+template <size_t N>
+bool InSet(const std::array<std::string_view, N>& sorted, std::string_view s) {
+  return std::binary_search(sorted.begin(), sorted.end(), s);
 }
 
 // ---------------------------------------------------------------------------
@@ -359,6 +371,11 @@ bool MatchDotSeparator(std::string_view s, size_t pos, DotSeparator* out) {
   const size_t j = SkipSpaces(s, pos, 3);
   if (j >= n) return false;
   const bool space_before = j > pos;
+  const auto first = static_cast<unsigned char>(s[j]);
+  if (first < 0x80 && first != '[' && first != '(' && first != '{' && first != '<' &&
+      first != '.' && first != 'd') {
+    return false;
+  }
   *out = DotSeparator{};
   out->replacement = ".";
   // "[.]", "(dot)", "{.}", "<dot>", "[点]", with spaces anywhere inside.
@@ -440,7 +457,7 @@ bool ChainEndsInSuffix(std::string_view s, size_t pos) {
     }
     const char32_t next = end < s.size() ? DecodeAt(s, end) : 0;
     if (IsAsciiAlnum(next) || next == '_' || next == '@' || IsNonAsciiLabelChar(next)) return false;
-    return InList(kBareSuffixes, label);
+    return InSet(kBareSuffixSet, label);
   }
   return false;
 }
@@ -503,6 +520,16 @@ size_t MatchSpacedLetters(std::string_view s, size_t pos, std::string* collapsed
   return end;
 }
 
+// Cheap test before MatchSpacedLetters: is a one-character token the next
+// thing after the spaces at `pos`?
+bool SecondSpacedLetter(std::string_view s, size_t pos) {
+  const size_t j = SkipSpaces(s, pos, 3);
+  if (j >= s.size()) return false;
+  const char c = s[j];
+  if (!(IsAsciiAlnum(static_cast<unsigned char>(c)) || c == '.' || c == ':' || c == '/')) return false;
+  return j + 1 >= s.size() || !IsAsciiAlnum(static_cast<unsigned char>(s[j + 1]));
+}
+
 // Builds the view with disguises undone. `original` may be empty (then the
 // Title-case test for " . " is skipped).
 View Undisguise(const NormalizedText& folded, std::string_view original) {
@@ -515,7 +542,8 @@ View Undisguise(const NormalizedText& folded, std::string_view original) {
     const auto c = static_cast<unsigned char>(s[i]);
     // Spaced letters, at a word start.
     if (i + 1 < s.size() && s[i + 1] == ' ' && c < 0x80 &&
-        (i == 0 || !IsAsciiAlnum(static_cast<unsigned char>(s[i - 1])))) {
+        (i == 0 || !IsAsciiAlnum(static_cast<unsigned char>(s[i - 1]))) &&
+        SecondSpacedLetter(s, i + 1)) {
       const size_t end = MatchSpacedLetters(s, i, &collapsed, &positions);
       if (end > 0) {
         for (size_t k = 0; k < positions.size(); ++k) {
@@ -543,8 +571,8 @@ View Undisguise(const NormalizedText& folded, std::string_view original) {
         if (ok && sep.word_dot) {
           const std::string_view right = NextWord(s, sep.end);
           const size_t right_end = AsciiLabelEnd(s, sep.end);
-          ok = !InList(kDotWordStopwords, left_word) &&
-               !(right == "com" && InList(kDotComEraWords, NextWord(s, right_end)));
+          ok = !InSet(kDotWordStopwordSet, left_word) &&
+               !(right == "com" && InSet(kDotComEraWordSet, NextWord(s, right_end)));
         }
         // "Korea . It was", "…MSL。UA는": a capital after a spaced dot or
         // a CJK full stop starts the next sentence. "COM" and friends are
@@ -742,6 +770,17 @@ class Scan {
         i += len;
         continue;
       }
+      // Most words are just words: nothing after them can make a link.
+      if (cp < 0x80) {
+        size_t j = i;
+        while (j < t_.size() && IsAsciiLabelChar(static_cast<unsigned char>(t_[j]))) ++j;
+        const char32_t next = j < t_.size() ? DecodeAt(t_, j) : 0;
+        if (next != '.' && next != ':' && next != '/' && next != '@' && next != '+' &&
+            next != '%' && next != '*' && !IsNonAsciiLabelChar(next)) {
+          i = j;
+          continue;
+        }
+      }
       Link link;
       size_t end = 0;
       if (TryScheme(i, &link, &end) || TryEmail(i, prev, &link, &end) ||
@@ -871,7 +910,7 @@ class Scan {
     if (!IsAsciiAlpha(static_cast<unsigned char>(scheme[0]))) return false;
     const bool obfuscated = IsObfuscatedHttp(scheme);
     const bool http = scheme == "http" || scheme == "https";
-    const bool known = InList(kKnownSchemes, scheme);
+    const bool known = InSet(kKnownSchemeSet, scheme);
     if (!known && scheme.find('*') != std::string_view::npos && !obfuscated) return false;
 
     // The separator. "://" for every scheme; the broken forms ":/", "//",
@@ -1009,8 +1048,8 @@ class Scan {
   // A bare host without anything after it: the strict rules (see top).
   bool BareHostAcceptable(size_t host_start, size_t host_end, const HostCheck& check) const {
     const std::string_view host = t_.substr(host_start, host_end - host_start);
-    if (InList(kShorteners, host)) return true;
-    if (!InList(kBareSuffixes, check.tld)) return false;
+    if (InSet(kShortenerSet, host)) return true;
+    if (!InSet(kBareSuffixSet, check.tld)) return false;
     if (original_.empty()) return true;
     // "Mr.Kim", "in Korea.It": Title-case after the last dot in the original.
     const size_t tld_start = host_end - check.tld.size();
@@ -1058,7 +1097,7 @@ class Scan {
     link->disguised = disguised || view_.AnyDisguised(b, e) || FoldingChanged(link->span, fb, fe);
     std::string_view host = link->host;
     if (host.substr(0, 4) == "www.") host.remove_prefix(4);
-    link->shortener = InList(kShorteners, host);
+    link->shortener = InSet(kShortenerSet, host);
   }
 
   // True when the writer's bytes differ from the folded ones by more than
