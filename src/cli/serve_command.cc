@@ -1,0 +1,330 @@
+// `commentd serve`: the comment server. Reads a TOML config (every key also a
+// flag; flags win), opens the SQLite store, builds the engine and the
+// CommentService, starts the HTTP server and prints
+//   commentd listening on http://HOST:PORT
+// once it accepts connections (the real port when --listen asks for port 0).
+// SIGINT/SIGTERM stop accepting, drain in-flight requests and exit 0.
+// Exit status 2 for a bad flag or config (naming the key) or a setup failure.
+//
+// Config keys (all optional):
+//   site_name = "Example News"          listen = "127.0.0.1:8080"
+//   db = "var/commentd.db"              policy = "policy.toml"   models = "models"
+//   allowed_origins = ["https://news.example.com"]
+//   rate_limit = true                   threads = 0 (one per core)
+//   [limits]  max_body_bytes = 65536    max_comment_bytes = 5000
+//             posts_per_minute = 10     posts_burst = 5   (per IP and per author)
+#include <signal.h>
+
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <optional>
+
+#include <fmt/format.h>
+#include <toml.hpp>
+
+#include "cli/commands.h"
+#include "cli/engine_loader.h"
+#include "cli/flags.h"
+#include "comments/comment_service.h"
+#include "http/server.h"
+#include "store/sqlite/sqlite_store.h"
+
+namespace commentd::cli {
+namespace {
+
+// The demo article's thread (web/index.html).
+constexpr std::string_view kDemoThread = "demo-helong-workers";
+
+struct ServeFlags {
+  std::string config_path;
+  std::string listen = "127.0.0.1:8080";
+  std::string db = "commentd.db";
+  std::string site_name = "commentd";
+  std::vector<std::string> allowed_origins;
+  std::string rate_limit = "on";
+  size_t threads = 0;
+  size_t max_body_bytes = 64 * 1024;
+  size_t max_comment_bytes = 5000;
+  double posts_per_minute = 10;
+  double posts_burst = 5;
+  bool demo = false;
+  EngineOptions engine;
+};
+
+struct HostPort {
+  std::string host;
+  uint16_t port = 0;
+};
+
+// "127.0.0.1:8080", "[::1]:0", "localhost:80".
+base::Result<HostPort> ParseListen(std::string_view s, std::string_view where) {
+  const size_t colon = s.rfind(':');
+  if (colon == std::string_view::npos || colon == 0 || colon + 1 == s.size()) {
+    return base::InvalidArgumentError("{}: \"{}\" is not HOST:PORT (e.g. 127.0.0.1:8080)", where, s);
+  }
+  std::string_view host = s.substr(0, colon);
+  if (host.size() >= 2 && host.front() == '[' && host.back() == ']') {
+    host = host.substr(1, host.size() - 2);
+  }
+  unsigned port = 0;
+  for (char c : s.substr(colon + 1)) {
+    if (c < '0' || c > '9' || port > 65535) {
+      return base::InvalidArgumentError("{}: port in \"{}\" must be a number 0..65535", where, s);
+    }
+    port = port * 10 + static_cast<unsigned>(c - '0');
+  }
+  if (port > 65535) {
+    return base::InvalidArgumentError("{}: port in \"{}\" must be a number 0..65535", where, s);
+  }
+  return HostPort{std::string(host), static_cast<uint16_t>(port)};
+}
+
+// Config values for keys whose flag was not given on the command line.
+class ConfigReader {
+ public:
+  ConfigReader(const CLI::App& command, std::string source)
+      : command_(command), source_(std::move(source)) {}
+
+  bool FlagGiven(const std::string& flag) const { return command_.get_option(flag)->count() > 0; }
+
+  base::Status String(const toml::value& table, const std::string& key, const std::string& flag,
+                      std::string* out) const {
+    if (!table.contains(key) || FlagGiven(flag)) return base::OkStatus();
+    const toml::value& v = table.at(key);
+    if (!v.is_string()) return TypeError(key, "a string", v);
+    *out = v.as_string().str;
+    return base::OkStatus();
+  }
+
+  base::Status Size(const toml::value& table, const std::string& key, const std::string& flag,
+                    size_t* out) const {
+    if (!table.contains(key) || FlagGiven(flag)) return base::OkStatus();
+    const toml::value& v = table.at(key);
+    if (!v.is_integer() || v.as_integer() < 0) return TypeError(key, "a non-negative integer", v);
+    *out = static_cast<size_t>(v.as_integer());
+    return base::OkStatus();
+  }
+
+  base::Status Number(const toml::value& table, const std::string& key, const std::string& flag,
+                      double* out) const {
+    if (!table.contains(key) || FlagGiven(flag)) return base::OkStatus();
+    const toml::value& v = table.at(key);
+    if (v.is_integer() && v.as_integer() > 0) {
+      *out = static_cast<double>(v.as_integer());
+    } else if (v.is_floating() && v.as_floating() > 0) {
+      *out = v.as_floating();
+    } else {
+      return TypeError(key, "a positive number", v);
+    }
+    return base::OkStatus();
+  }
+
+  base::Status Bool(const toml::value& table, const std::string& key, const std::string& flag,
+                    std::string* on_off) const {
+    if (!table.contains(key) || FlagGiven(flag)) return base::OkStatus();
+    const toml::value& v = table.at(key);
+    if (!v.is_boolean()) return TypeError(key, "true or false", v);
+    *on_off = v.as_boolean() ? "on" : "off";
+    return base::OkStatus();
+  }
+
+  base::Status StringArray(const toml::value& table, const std::string& key,
+                           const std::string& flag, std::vector<std::string>* out) const {
+    if (!table.contains(key) || FlagGiven(flag)) return base::OkStatus();
+    const toml::value& v = table.at(key);
+    if (!v.is_array()) return TypeError(key, "an array of strings", v);
+    out->clear();
+    for (const toml::value& e : v.as_array()) {
+      if (!e.is_string()) return TypeError(key, "an array of strings", v);
+      out->push_back(e.as_string().str);
+    }
+    return base::OkStatus();
+  }
+
+  base::Status UnknownKeys(const toml::value& table, std::string_view prefix,
+                           std::initializer_list<std::string_view> known) const {
+    for (const auto& [key, value] : table.as_table()) {
+      if (std::find(known.begin(), known.end(), key) == known.end()) {
+        return base::InvalidArgumentError("{}: unknown key '{}{}' (line {})", source_, prefix, key,
+                                          value.location().line());
+      }
+    }
+    return base::OkStatus();
+  }
+
+ private:
+  base::Status TypeError(const std::string& key, std::string_view want, const toml::value& v) const {
+    return base::InvalidArgumentError("{}: key '{}' must be {} (line {})", source_, key, want,
+                                      v.location().line());
+  }
+
+  const CLI::App& command_;
+  std::string source_;
+};
+
+base::Status ApplyConfig(const CLI::App& command, ServeFlags& flags) {
+  std::ifstream in(flags.config_path, std::ios::binary);
+  if (!in) return base::InvalidArgumentError("cannot read config file {}", flags.config_path);
+  toml::value root;
+  try {
+    root = toml::parse(in, flags.config_path);
+  } catch (const std::exception& e) {
+    return base::InvalidArgumentError("config {} is not valid TOML: {}", flags.config_path, e.what());
+  }
+  const ConfigReader c(command, flags.config_path);
+  COMMENTD_RETURN_IF_ERROR(c.UnknownKeys(root, "",
+                                         {"site_name", "listen", "db", "policy", "models",
+                                          "allowed_origins", "rate_limit", "threads", "limits"}));
+  COMMENTD_RETURN_IF_ERROR(c.String(root, "site_name", "--site-name", &flags.site_name));
+  COMMENTD_RETURN_IF_ERROR(c.String(root, "listen", "--listen", &flags.listen));
+  COMMENTD_RETURN_IF_ERROR(c.String(root, "db", "--db", &flags.db));
+  COMMENTD_RETURN_IF_ERROR(c.String(root, "policy", "--policy", &flags.engine.policy_path));
+  COMMENTD_RETURN_IF_ERROR(c.String(root, "models", "--models", &flags.engine.models_dir));
+  COMMENTD_RETURN_IF_ERROR(
+      c.StringArray(root, "allowed_origins", "--allowed-origin", &flags.allowed_origins));
+  COMMENTD_RETURN_IF_ERROR(c.Bool(root, "rate_limit", "--rate-limit", &flags.rate_limit));
+  COMMENTD_RETURN_IF_ERROR(c.Size(root, "threads", "--threads", &flags.threads));
+  if (root.contains("limits")) {
+    const toml::value& limits = root.at("limits");
+    if (!limits.is_table()) {
+      return base::InvalidArgumentError("{}: key 'limits' must be a table", flags.config_path);
+    }
+    COMMENTD_RETURN_IF_ERROR(c.UnknownKeys(limits, "limits.",
+                                           {"max_body_bytes", "max_comment_bytes",
+                                            "posts_per_minute", "posts_burst"}));
+    COMMENTD_RETURN_IF_ERROR(
+        c.Size(limits, "max_body_bytes", "--max-body-bytes", &flags.max_body_bytes));
+    COMMENTD_RETURN_IF_ERROR(
+        c.Size(limits, "max_comment_bytes", "--max-comment-bytes", &flags.max_comment_bytes));
+    COMMENTD_RETURN_IF_ERROR(
+        c.Number(limits, "posts_per_minute", "--posts-per-minute", &flags.posts_per_minute));
+    COMMENTD_RETURN_IF_ERROR(c.Number(limits, "posts_burst", "--posts-burst", &flags.posts_burst));
+  }
+  return base::OkStatus();
+}
+
+// Seeds the demo article's thread with a few comments (each moderated like
+// any other) when it has none, so `./dev run` shows a live thread.
+base::Status EnsureDemoThread(comments::CommentService& service) {
+  COMMENTD_ASSIGN_OR_RETURN(auto counts, service.Counts({std::string(kDemoThread)}));
+  if (counts[std::string(kDemoThread)] > 0) return base::OkStatus();
+  const struct {
+    const char* author;
+    const char* text;
+    const char* lang;
+  } kSeeds[] = {
+      {"Reader in Seoul", "Thank you for following this story. Who inspects the factories?", "en"},
+      {"editor_kim", "좋은 기사 감사합니다. 후속 보도 기대합니다.", "ko"},
+      {"Visitor", "Great reporting, I hope the workers get paid what they are owed.", "en"},
+  };
+  for (const auto& seed : kSeeds) {
+    comments::PostRequest req;
+    req.thread = std::string(kDemoThread);
+    req.author = seed.author;
+    req.text = seed.text;
+    req.lang = seed.lang;
+    COMMENTD_ASSIGN_OR_RETURN(auto posted, service.Post(req));
+    (void)posted;
+  }
+  return base::OkStatus();
+}
+
+int Serve(const CLI::App& command, ServeFlags flags) {
+  auto fail = [](const base::Status& s) {
+    fmt::print(stderr, "commentd serve: {}\n", s.message());
+    return 2;
+  };
+  if (!flags.config_path.empty()) {
+    base::Status s = ApplyConfig(command, flags);
+    if (!s.ok()) return fail(s);
+  }
+  auto listen = ParseListen(flags.listen, "listen");
+  if (!listen.ok()) return fail(listen.status());
+  if (flags.rate_limit != "on" && flags.rate_limit != "off") {
+    return fail(base::InvalidArgumentError("rate_limit: expected on or off, got \"{}\"",
+                                           flags.rate_limit));
+  }
+  if (flags.max_body_bytes == 0 || flags.max_comment_bytes == 0) {
+    return fail(base::InvalidArgumentError("limits.max_body_bytes and limits.max_comment_bytes must be positive"));
+  }
+
+  auto engine = LoadEngine(flags.engine);
+  if (!engine.ok()) return fail(engine.status());
+  auto store = store::SqliteStore::Create(flags.db);
+  if (!store.ok()) return fail(store.status().WithContext(fmt::format("db {}", flags.db)));
+  auto clock = std::make_shared<base::SystemClock>();
+  comments::ServiceOptions service_options;
+  service_options.max_text_bytes = flags.max_comment_bytes;
+  auto service = comments::CommentService::Create(std::shared_ptr<comments::Store>(std::move(*store)),
+                                                  clock, *engine, service_options);
+  if (!service.ok()) return fail(service.status());
+  std::shared_ptr<comments::CommentService> shared_service = std::move(*service);
+  if (flags.demo) {
+    base::Status s = EnsureDemoThread(*shared_service);
+    if (!s.ok()) return fail(s.WithContext("--demo"));
+  }
+
+  http::ServerOptions options;
+  options.host = listen->host;
+  options.port = listen->port;
+  options.threads = flags.threads;
+  options.allowed_origins = flags.allowed_origins;
+  options.max_body_bytes = flags.max_body_bytes;
+  options.api.site_name = flags.site_name;
+  options.api.rate_limit = flags.rate_limit == "on";
+  options.api.post_per_ip = {flags.posts_burst, flags.posts_per_minute};
+  options.api.post_per_author = {flags.posts_burst, flags.posts_per_minute};
+  options.api.session_ttl = service_options.session_ttl;
+
+  // Block the stop signals before any worker thread exists, so that they are
+  // delivered only to sigwait below.
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGINT);
+  sigaddset(&stop_signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+
+  auto server = http::Server::Start(options, shared_service, clock);
+  if (!server.ok()) return fail(server.status());
+  fmt::print("commentd listening on {}\n", (*server)->url());
+  std::fflush(stdout);
+
+  int signal_number = 0;
+  sigwait(&stop_signals, &signal_number);
+  fmt::print(stderr, "commentd: {} received, draining requests\n",
+             signal_number == SIGTERM ? "SIGTERM" : "SIGINT");
+  (*server)->Shutdown();
+  fmt::print(stderr, "commentd: stopped\n");
+  return 0;
+}
+
+}  // namespace
+
+void RegisterServeCommand(CLI::App& app, int& exit_code) {
+  auto flags = std::make_shared<ServeFlags>();
+  CLI::App* cmd = app.add_subcommand("serve", "Serve comment threads and the moderator API over HTTP");
+  cmd->add_option("--config", flags->config_path, "TOML config file (flags override its keys)");
+  cmd->add_option("--listen", flags->listen, "HOST:PORT to listen on; port 0 picks a free port")
+      ->capture_default_str();
+  cmd->add_option("--db", flags->db, "SQLite database file")->capture_default_str();
+  cmd->add_option("--site-name", flags->site_name, "The publisher's name");
+  cmd->add_option("--allowed-origin", flags->allowed_origins,
+                  "Origin whose pages may call the reader API (repeatable)");
+  cmd->add_option("--rate-limit", flags->rate_limit, "on|off: per-IP and per-author limits")
+      ->check(CLI::IsMember({"on", "off"}))
+      ->capture_default_str();
+  cmd->add_option("--threads", flags->threads, "Worker threads (0: one per core)");
+  cmd->add_option("--max-body-bytes", flags->max_body_bytes, "Largest request body (413 above)")
+      ->capture_default_str();
+  cmd->add_option("--max-comment-bytes", flags->max_comment_bytes, "Longest comment text")
+      ->capture_default_str();
+  cmd->add_option("--posts-per-minute", flags->posts_per_minute,
+                  "Sustained comments per minute per IP and per author");
+  cmd->add_option("--posts-burst", flags->posts_burst, "Comments allowed at once per IP and author");
+  cmd->add_flag("--demo", flags->demo, "Ensure the demo article's thread has comments");
+  AddEngineFlags(*cmd, flags->engine);
+  cmd->callback([cmd, flags, &exit_code] { exit_code = Serve(*cmd, *flags); });
+}
+
+}  // namespace commentd::cli

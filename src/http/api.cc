@@ -1,0 +1,433 @@
+#include "http/api.h"
+
+#include <charconv>
+
+#include "http/json_codec.h"
+#include "http/status_to_http.h"
+#include "moderation/verdict_json.h"
+
+namespace commentd::http {
+namespace {
+
+using nlohmann::json;
+
+constexpr std::string_view kSessionCookie = "commentd_session";
+
+Response Json(int status, const json& body) {
+  Response r;
+  r.status = status;
+  r.body = Dump(body);
+  return r;
+}
+
+Response Error(const base::Status& status) {
+  HttpReply reply = StatusToHttp(status);
+  Response r;
+  r.status = reply.status;
+  r.body = std::move(reply.body);
+  return r;
+}
+
+Response NoContent() {
+  Response r;
+  r.status = 204;
+  r.content_type.clear();
+  return r;
+}
+
+// An integer query parameter, `fallback` when absent.
+base::Result<int> IntQuery(const Request& r, std::string_view name, int fallback) {
+  if (!r.HasQuery(name)) return fallback;
+  std::string_view v = r.Query(name);
+  int value = 0;
+  auto [ptr, ec] = std::from_chars(v.data(), v.data() + v.size(), value);
+  if (ec != std::errc() || ptr != v.data() + v.size()) {
+    return base::InvalidArgumentError("query parameter '{}' must be an integer, got \"{}\"", name, v);
+  }
+  return value;
+}
+
+moderation::Decision DecisionOfState(comments::CommentState state) {
+  switch (state) {
+    case comments::CommentState::kPublished: return moderation::Decision::kPublish;
+    case comments::CommentState::kHeld: return moderation::Decision::kHold;
+    case comments::CommentState::kDeleted: return moderation::Decision::kDelete;
+  }
+  return moderation::Decision::kHold;
+}
+
+// The 201/200, 202 and 422 shapes of a moderated write.
+Response WriteOutcome(const comments::PostResult& result, const std::string& message,
+                      std::string_view edit_token, bool created) {
+  const moderation::Decision decision = DecisionOfState(result.comment.state);
+  const int status = DecisionToHttp(decision, created);
+  switch (decision) {
+    case moderation::Decision::kPublish:
+      return Json(status, {{"status", "published"},
+                           {"comment", PublishedCommentToJson(result.comment)},
+                           {"edit_token", edit_token}});
+    case moderation::Decision::kHold:
+      return Json(status, {{"status", "held"},
+                           {"comment_id", result.comment.id},
+                           {"edit_token", edit_token},
+                           {"reasons", ReasonsToJson(result.verdict.reasons)},
+                           {"message", message}});
+    case moderation::Decision::kDelete:
+      return Json(status, {{"status", "deleted"},
+                           {"comment_id", result.comment.id},
+                           {"reasons", ReasonsToJson(result.verdict.reasons)},
+                           {"message", message}});
+  }
+  return Error(base::InternalError("unknown decision"));
+}
+
+std::vector<std::string> SplitComma(std::string_view s) {
+  std::vector<std::string> out;
+  while (true) {
+    const size_t comma = s.find(',');
+    out.emplace_back(s.substr(0, comma));
+    if (comma == std::string_view::npos) break;
+    s.remove_prefix(comma + 1);
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string PickLanguage(std::string_view lang, std::string_view accept_language) {
+  static constexpr std::string_view kKnown[] = {"en", "ko", "zh", "ja"};
+  for (std::string_view k : kKnown) {
+    if (lang == k) return std::string(k);
+  }
+  // "ko-KR,ko;q=0.9,en;q=0.8": the first known primary subtag wins; writers'
+  // browsers list their preferred language first.
+  std::string_view rest = accept_language;
+  while (!rest.empty()) {
+    const size_t comma = rest.find(',');
+    std::string_view tag = rest.substr(0, comma);
+    rest = comma == std::string_view::npos ? std::string_view() : rest.substr(comma + 1);
+    while (!tag.empty() && tag.front() == ' ') tag.remove_prefix(1);
+    const size_t end = tag.find_first_of("-_; ");
+    std::string_view primary = tag.substr(0, end);
+    for (std::string_view k : kKnown) {
+      if (primary.size() == 2 && (primary[0] | 0x20) == k[0] && (primary[1] | 0x20) == k[1]) {
+        return std::string(k);
+      }
+    }
+  }
+  return "en";
+}
+
+Api::Api(ApiOptions options, std::shared_ptr<comments::CommentService> service,
+         std::shared_ptr<const base::Clock> clock, std::shared_ptr<Metrics> metrics)
+    : options_(std::move(options)),
+      service_(std::move(service)),
+      clock_(std::move(clock)),
+      metrics_(std::move(metrics)),
+      post_per_ip_(options_.post_per_ip),
+      post_per_author_(options_.post_per_author),
+      misc_per_ip_(options_.misc_per_ip),
+      login_per_ip_(options_.login_per_ip) {}
+
+std::vector<Route> Api::Routes() {
+  auto bind = [this](Response (Api::*method)(const Request&)) {
+    return [this, method](const Request& r) { return (this->*method)(r); };
+  };
+  return {
+      {"GET", "/healthz", bind(&Api::Health)},
+      {"GET", "/metrics", bind(&Api::RenderMetrics)},
+      {"GET", "/api/v1/threads/:thread/comments", bind(&Api::ListThread)},
+      {"POST", "/api/v1/threads/:thread/comments", bind(&Api::PostComment)},
+      {"POST", "/api/v1/check", bind(&Api::Check)},
+      {"PATCH", "/api/v1/comments/:id", bind(&Api::EditComment)},
+      {"DELETE", "/api/v1/comments/:id", bind(&Api::DeleteComment)},
+      {"POST", "/api/v1/comments/:id/report", bind(&Api::ReportComment)},
+      {"GET", "/api/v1/counts", bind(&Api::Counts)},
+      {"POST", "/api/v1/auth/login", bind(&Api::Login)},
+      {"POST", "/api/v1/auth/logout", bind(&Api::Logout)},
+      {"GET", "/api/v1/auth/me", bind(&Api::Me)},
+      {"GET", "/api/v1/mod/queues/:queue", bind(&Api::ListQueue)},
+      {"POST", "/api/v1/mod/actions", bind(&Api::Act)},
+      {"GET", "/api/v1/mod/audit", bind(&Api::Audit)},
+      {"GET", "/api/v1/mod/stats", bind(&Api::Stats)},
+  };
+}
+
+std::optional<Response> Api::Limit(RateLimiter& limiter, std::string_view what,
+                                   std::string_view key) {
+  if (!options_.rate_limit) return std::nullopt;
+  const int retry_after = limiter.Acquire(key, clock_->Now());
+  if (retry_after == 0) return std::nullopt;
+  Response r = Error(base::ResourceExhaustedError(
+      "too many {}; try again in {} seconds", what, retry_after));
+  r.headers.emplace_back("Retry-After", std::to_string(retry_after));
+  return r;
+}
+
+base::Result<comments::Session> Api::RequireSession(const Request& r, bool write) const {
+  const std::string_view token = r.Cookie(kSessionCookie);
+  if (token.empty()) {
+    return base::UnauthenticatedError("no session: log in at POST /api/v1/auth/login");
+  }
+  COMMENTD_ASSIGN_OR_RETURN(comments::Session session, service_->Authenticate(token));
+  if (write) {
+    const std::string_view csrf = r.Header("x-csrf-token");
+    if (csrf.empty()) return base::PermissionDeniedError("header X-CSRF-Token is required");
+    COMMENTD_RETURN_IF_ERROR(comments::CommentService::CheckCsrf(session, csrf));
+  }
+  return session;
+}
+
+Response Api::Health(const Request&) { return Json(200, {{"status", "ok"}}); }
+
+Response Api::RenderMetrics(const Request&) {
+  Response r;
+  r.content_type = "text/plain; version=0.0.4; charset=utf-8";
+  r.body = metrics_->Render();
+  return r;
+}
+
+Response Api::ListThread(const Request& r) {
+  comments::ThreadRequest req;
+  req.thread = std::string(r.Param("thread"));
+  auto limit = IntQuery(r, "limit", 50);
+  if (!limit.ok()) return Error(limit.status());
+  req.limit = *limit;
+  req.after = std::string(r.Query("after"));
+  if (r.HasQuery("sort")) {
+    auto sort = comments::ParseSortOrder(r.Query("sort"));
+    if (!sort.ok()) return Error(sort.status().WithContext("query parameter 'sort'"));
+    req.sort = *sort;
+  }
+  auto page = service_->ListThread(req);
+  if (!page.ok()) return Error(page.status());
+  json list = json::array();
+  for (const auto& node : page->comments) list.push_back(ThreadNodeToJson(node));
+  return Json(200, {{"thread", page->thread},
+                    {"counts", {{"published", page->published_count}}},
+                    {"comments", std::move(list)},
+                    {"next_cursor", page->next_cursor ? json(*page->next_cursor) : json(nullptr)}});
+}
+
+Response Api::PostComment(const Request& r) {
+  auto body = ParseObject(r.body);
+  if (!body.ok()) return Error(body.status());
+  comments::PostRequest req;
+  req.thread = std::string(r.Param("thread"));
+  auto author = RequiredString(*body, "author");
+  if (!author.ok()) return Error(author.status());
+  auto text = RequiredString(*body, "text");
+  if (!text.ok()) return Error(text.status());
+  auto parent = OptionalString(*body, "parent_id");
+  if (!parent.ok()) return Error(parent.status());
+  auto lang = OptionalString(*body, "lang");
+  if (!lang.ok()) return Error(lang.status());
+  req.author = std::move(*author);
+  req.text = std::move(*text);
+  req.parent_id = std::move(*parent);
+  req.lang = lang->value_or("");
+  req.ip = r.peer_ip;
+
+  const std::string ip_hash = service_->HashIp(r.peer_ip);
+  if (auto limited = Limit(post_per_ip_, "comments from this address", ip_hash)) return *limited;
+  if (auto limited = Limit(post_per_author_, "comments by this author", req.author)) return *limited;
+
+  auto result = service_->Post(req);
+  if (!result.ok()) return Error(result.status());
+  metrics_->RecordVerdict(result->verdict);
+  const std::string language = PickLanguage(req.lang, r.Header("accept-language"));
+  return WriteOutcome(*result, comments::ExplainVerdict(result->verdict, language),
+                      result->edit_token, /*created=*/true);
+}
+
+Response Api::Check(const Request& r) {
+  auto body = ParseObject(r.body);
+  if (!body.ok()) return Error(body.status());
+  auto text = RequiredString(*body, "text");
+  if (!text.ok()) return Error(text.status());
+  auto lang = OptionalString(*body, "lang");
+  if (!lang.ok()) return Error(lang.status());
+  if (auto limited = Limit(misc_per_ip_, "requests from this address", service_->HashIp(r.peer_ip))) {
+    return *limited;
+  }
+  const std::string language = PickLanguage(lang->value_or(""), r.Header("accept-language"));
+  auto result = service_->Check(*text, language);
+  if (!result.ok()) return Error(result.status());
+  metrics_->RecordVerdict(result->verdict);
+  json out = moderation::VerdictToJson(result->verdict);
+  out["message"] = result->message;
+  return Json(200, out);
+}
+
+Response Api::EditComment(const Request& r) {
+  const std::string_view token = r.Header("x-edit-token");
+  if (token.empty()) return Error(base::PermissionDeniedError("header X-Edit-Token is required"));
+  auto body = ParseObject(r.body);
+  if (!body.ok()) return Error(body.status());
+  auto text = RequiredString(*body, "text");
+  if (!text.ok()) return Error(text.status());
+  auto lang = OptionalString(*body, "lang");
+  if (!lang.ok()) return Error(lang.status());
+  if (auto limited = Limit(post_per_ip_, "comments from this address", service_->HashIp(r.peer_ip))) {
+    return *limited;
+  }
+  const std::string language = PickLanguage(lang->value_or(""), r.Header("accept-language"));
+  auto result = service_->Edit(r.Param("id"), token, *text, language);
+  if (!result.ok()) return Error(result.status());
+  metrics_->RecordVerdict(result->verdict);
+  return WriteOutcome(*result, comments::ExplainVerdict(result->verdict, language), token,
+                      /*created=*/false);
+}
+
+Response Api::DeleteComment(const Request& r) {
+  const std::string_view token = r.Header("x-edit-token");
+  if (token.empty()) return Error(base::PermissionDeniedError("header X-Edit-Token is required"));
+  base::Status s = service_->Delete(r.Param("id"), token);
+  if (!s.ok()) return Error(s);
+  return NoContent();
+}
+
+Response Api::ReportComment(const Request& r) {
+  auto body = ParseObject(r.body);
+  if (!body.ok()) return Error(body.status());
+  auto reason = OptionalString(*body, "reason");
+  if (!reason.ok()) return Error(reason.status());
+  if (auto limited = Limit(misc_per_ip_, "requests from this address", service_->HashIp(r.peer_ip))) {
+    return *limited;
+  }
+  base::Status s = service_->Report(r.Param("id"), reason->value_or(""), r.peer_ip);
+  if (!s.ok()) return Error(s);
+  return Json(202, {{"status", "reported"}});
+}
+
+Response Api::Counts(const Request& r) {
+  if (r.Query("threads").empty()) {
+    return Error(base::InvalidArgumentError(
+        "query parameter 'threads' is required: a comma-separated list of thread keys"));
+  }
+  auto counts = service_->Counts(SplitComma(r.Query("threads")));
+  if (!counts.ok()) return Error(counts.status());
+  json out = json::object();
+  for (const auto& [thread, n] : *counts) out[thread] = n;
+  return Json(200, {{"counts", std::move(out)}});
+}
+
+Response Api::Login(const Request& r) {
+  auto body = ParseObject(r.body);
+  if (!body.ok()) return Error(body.status());
+  auto name = RequiredString(*body, "name");
+  if (!name.ok()) return Error(name.status());
+  auto password = RequiredString(*body, "password");
+  if (!password.ok()) return Error(password.status());
+  if (auto limited = Limit(login_per_ip_, "login attempts from this address",
+                           service_->HashIp(r.peer_ip))) {
+    return *limited;
+  }
+  auto login = service_->Login(*name, *password);
+  if (!login.ok()) return Error(login.status());
+  Response out = Json(200, {{"moderator", login->session.moderator},
+                            {"csrf_token", login->session.csrf_token}});
+  out.headers.emplace_back(
+      "Set-Cookie", fmt::format("{}={}; Path=/; HttpOnly; SameSite=Strict; Max-Age={}{}",
+                                kSessionCookie, login->session_token, options_.session_ttl.count(),
+                                options_.secure_cookie ? "; Secure" : ""));
+  return out;
+}
+
+Response Api::Logout(const Request& r) {
+  const std::string_view token = r.Cookie(kSessionCookie);
+  if (!token.empty()) {
+    base::Status s = service_->Logout(token);
+    if (!s.ok()) return Error(s);
+  }
+  Response out = NoContent();
+  out.headers.emplace_back(
+      "Set-Cookie", fmt::format("{}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0{}",
+                                kSessionCookie, options_.secure_cookie ? "; Secure" : ""));
+  return out;
+}
+
+Response Api::Me(const Request& r) {
+  auto session = RequireSession(r, /*write=*/false);
+  if (!session.ok()) return Error(session.status());
+  return Json(200, {{"moderator", session->moderator}, {"csrf_token", session->csrf_token}});
+}
+
+Response Api::ListQueue(const Request& r) {
+  auto session = RequireSession(r, /*write=*/false);
+  if (!session.ok()) return Error(session.status());
+  auto queue = comments::ParseQueue(r.Param("queue"));
+  if (!queue.ok()) {
+    return Error(base::NotFoundError(
+        "no queue \"{}\"; the queues are held, deleted, reported and published", r.Param("queue")));
+  }
+  auto limit = IntQuery(r, "limit", 50);
+  if (!limit.ok()) return Error(limit.status());
+  auto page = service_->ListQueue(*queue, *limit, r.Query("after"));
+  if (!page.ok()) return Error(page.status());
+  json list = json::array();
+  for (const auto& c : page->items) list.push_back(ModCommentToJson(c));
+  return Json(200, {{"comments", std::move(list)},
+                    {"next_cursor", page->next ? json(page->next->Encode()) : json(nullptr)}});
+}
+
+Response Api::Act(const Request& r) {
+  auto session = RequireSession(r, /*write=*/true);
+  if (!session.ok()) return Error(session.status());
+  auto body = ParseObject(r.body);
+  if (!body.ok()) return Error(body.status());
+  auto action_name = RequiredString(*body, "action");
+  if (!action_name.ok()) return Error(action_name.status());
+  auto action = comments::ParseModAction(*action_name);
+  if (!action.ok()) return Error(action.status().WithContext("field 'action'"));
+  auto ids = RequiredStringArray(*body, "comment_ids");
+  if (!ids.ok()) return Error(ids.status());
+  auto reason = OptionalString(*body, "reason");
+  if (!reason.ok()) return Error(reason.status());
+  comments::ActRequest req;
+  req.action = *action;
+  req.comment_ids = std::move(*ids);
+  req.moderator = session->moderator;
+  req.reason = reason->value_or("");
+  auto results = service_->Act(req);
+  if (!results.ok()) return Error(results.status());
+  json list = json::array();
+  for (const auto& res : *results) {
+    if (res.status.ok()) {
+      list.push_back({{"id", res.id}, {"ok", true}});
+    } else {
+      list.push_back({{"id", res.id},
+                      {"ok", false},
+                      {"code", base::StatusCodeName(res.status.code())},
+                      {"error", res.status.message()}});
+    }
+  }
+  return Json(200, {{"results", std::move(list)}});
+}
+
+Response Api::Audit(const Request& r) {
+  auto session = RequireSession(r, /*write=*/false);
+  if (!session.ok()) return Error(session.status());
+  auto limit = IntQuery(r, "limit", 50);
+  if (!limit.ok()) return Error(limit.status());
+  auto page = service_->ListAudit(*limit, r.Query("after"));
+  if (!page.ok()) return Error(page.status());
+  json list = json::array();
+  for (const auto& e : page->items) list.push_back(AuditEntryToJson(e));
+  return Json(200, {{"entries", std::move(list)},
+                    {"next_cursor", page->next ? json(page->next->Encode()) : json(nullptr)}});
+}
+
+Response Api::Stats(const Request& r) {
+  auto session = RequireSession(r, /*write=*/false);
+  if (!session.ok()) return Error(session.status());
+  auto days = IntQuery(r, "days", 30);
+  if (!days.ok()) return Error(days.status());
+  auto stats = service_->Stats(*days);
+  if (!stats.ok()) return Error(stats.status());
+  json list = json::array();
+  for (const auto& d : *stats) list.push_back(DayStatsToJson(d));
+  return Json(200, {{"days", std::move(list)}});
+}
+
+}  // namespace commentd::http

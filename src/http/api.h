@@ -1,0 +1,87 @@
+// Api: the handlers of the commentd HTTP API (docs/api.md), one per route,
+// each a function from a Request to a Response. They parse and format; the
+// CommentService decides. Rate limits, sessions and CSRF checks live here
+// because they are properties of the HTTP surface, not of the domain.
+#pragma once
+
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "base/clock.h"
+#include "comments/comment_service.h"
+#include "http/exchange.h"
+#include "http/metrics.h"
+#include "http/rate_limiter.h"
+
+namespace commentd::http {
+
+struct ApiOptions {
+  std::string site_name = "commentd";
+  bool rate_limit = true;
+  RateLimit post_per_ip{5, 10};      // comments posted and edited, per IP hash
+  RateLimit post_per_author{5, 10};  // comments posted, per author name
+  RateLimit misc_per_ip{30, 120};    // checks and reports, per IP hash
+  RateLimit login_per_ip{5, 5};      // login attempts, per IP hash
+  std::chrono::seconds session_ttl{12 * 60 * 60};  // Max-Age of the session cookie
+  bool secure_cookie = false;  // add "Secure" (when served over HTTPS by a proxy)
+};
+
+// One route: method, express-style pattern (also the metrics label) and handler.
+struct Route {
+  std::string method;
+  std::string pattern;
+  std::function<Response(const Request&)> handler;
+};
+
+// Thread-safe (the service, metrics and limiters are).
+class Api {
+ public:
+  // The service, clock and metrics must outlive the Api and its routes.
+  Api(ApiOptions options, std::shared_ptr<comments::CommentService> service,
+      std::shared_ptr<const base::Clock> clock, std::shared_ptr<Metrics> metrics);
+
+  // Every API route; the handlers refer to this Api.
+  std::vector<Route> Routes();
+
+  Response Health(const Request& r);
+  Response RenderMetrics(const Request& r);
+  Response ListThread(const Request& r);
+  Response PostComment(const Request& r);
+  Response Check(const Request& r);
+  Response EditComment(const Request& r);
+  Response DeleteComment(const Request& r);
+  Response ReportComment(const Request& r);
+  Response Counts(const Request& r);
+  Response Login(const Request& r);
+  Response Logout(const Request& r);
+  Response Me(const Request& r);
+  Response ListQueue(const Request& r);
+  Response Act(const Request& r);
+  Response Audit(const Request& r);
+  Response Stats(const Request& r);
+
+ private:
+  // 429 with Retry-After when `key` is over `limiter`'s rate; nullopt if allowed.
+  std::optional<Response> Limit(RateLimiter& limiter, std::string_view what, std::string_view key);
+  // The session of the request's cookie; on failure the 401 reply. With
+  // `write`, also the X-CSRF-Token check (403).
+  base::Result<comments::Session> RequireSession(const Request& r, bool write) const;
+
+  const ApiOptions options_;
+  std::shared_ptr<comments::CommentService> service_;
+  std::shared_ptr<const base::Clock> clock_;
+  std::shared_ptr<Metrics> metrics_;
+  RateLimiter post_per_ip_;
+  RateLimiter post_per_author_;
+  RateLimiter misc_per_ip_;
+  RateLimiter login_per_ip_;
+};
+
+// The writer's language for messages: `lang` if given, else the first of
+// en/ko/zh/ja named in Accept-Language, else "en".
+std::string PickLanguage(std::string_view lang, std::string_view accept_language);
+
+}  // namespace commentd::http

@@ -1,0 +1,49 @@
+// The JSON codec of the HTTP API: strict readers for request bodies (an
+// object, each field of the declared type, errors naming the field) and the
+// writers for every response shape in docs/api.md. Request bodies are
+// untrusted: nothing here throws or aborts on any input.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "base/status.h"
+#include "comments/comment.h"
+#include "comments/comment_service.h"
+#include "moderation/verdict.h"
+
+namespace commentd::http {
+
+// A request body that must be one JSON object. kInvalidArgument naming the
+// byte offset for malformed JSON (including invalid UTF-8 inside strings), or
+// saying what was found instead of an object.
+base::Result<nlohmann::json> ParseObject(std::string_view body);
+
+// Field readers: kInvalidArgument "field 'text' must be a string" for a wrong
+// type; a required field that is absent is "field 'text' is required".
+base::Result<std::string> RequiredString(const nlohmann::json& object, std::string_view field);
+base::Result<std::optional<std::string>> OptionalString(const nlohmann::json& object,
+                                                        std::string_view field);
+base::Result<std::vector<std::string>> RequiredStringArray(const nlohmann::json& object,
+                                                           std::string_view field);
+
+// Serializes with invalid UTF-8 replaced (stored text is valid; this is a
+// belt for messages that quote input).
+std::string Dump(const nlohmann::json& j);
+
+// R: {"rule","start","end","match","detail","action","score"}.
+nlohmann::json ReasonsToJson(const std::vector<moderation::Reason>& reasons);
+// C: a comment as readers see it (thread listing).
+nlohmann::json ThreadNodeToJson(const comments::ThreadNode& node);
+// C for a comment just published (no replies yet).
+nlohmann::json PublishedCommentToJson(const comments::Comment& comment);
+// M: a comment as the moderator queues show it.
+nlohmann::json ModCommentToJson(const comments::Comment& comment);
+nlohmann::json AuditEntryToJson(const comments::AuditEntry& entry);
+nlohmann::json DayStatsToJson(const comments::DayStats& day);
+
+}  // namespace commentd::http

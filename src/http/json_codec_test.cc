@@ -1,0 +1,48 @@
+#include "http/json_codec.h"
+
+#include <gtest/gtest.h>
+
+namespace commentd::http {
+namespace {
+
+TEST(JsonCodecTest, RejectsBodiesThatAreNotOneObject) {
+  const struct {
+    std::string body;
+    const char* message_part;
+  } kCases[] = {
+      {"", "empty"},
+      {"{\"text\": ", "not valid JSON at byte"},
+      {"[1,2]", "must be a JSON object, got an array"},
+      {"\"text\"", "got a string"},
+      {"{\"text\":\"\xff\"}", "not valid JSON"},
+      {"{} trailing", "not valid JSON"},
+  };
+  for (const auto& c : kCases) {
+    SCOPED_TRACE(c.body);
+    auto r = ParseObject(c.body);
+    ASSERT_FALSE(r.ok());
+    EXPECT_EQ(r.status().code(), base::StatusCode::kInvalidArgument);
+    EXPECT_NE(r.status().message().find(c.message_part), std::string::npos) << r.status().message();
+  }
+}
+
+TEST(JsonCodecTest, FieldReadersNameTheFieldAndTheTypeFound) {
+  auto obj = ParseObject(R"({"text": 5, "ids": ["a", 2], "lang": null, "author": "kim"})");
+  ASSERT_TRUE(obj.ok());
+  auto text = RequiredString(*obj, "text");
+  ASSERT_FALSE(text.ok());
+  EXPECT_EQ(text.status().message(), "field 'text' must be a string, got a number");
+  auto missing = RequiredString(*obj, "password");
+  EXPECT_EQ(missing.status().message(), "field 'password' is required");
+  auto ids = RequiredStringArray(*obj, "ids");
+  EXPECT_EQ(ids.status().message(), "field 'ids[1]' must be a string, got a number");
+  auto lang = OptionalString(*obj, "lang");
+  ASSERT_TRUE(lang.ok());
+  EXPECT_FALSE(lang->has_value());
+  auto author = RequiredString(*obj, "author");
+  ASSERT_TRUE(author.ok());
+  EXPECT_EQ(*author, "kim");
+}
+
+}  // namespace
+}  // namespace commentd::http

@@ -1,0 +1,392 @@
+#include "http/server.h"
+
+#include <algorithm>
+#include <atomic>
+#include <condition_variable>
+#include <future>
+#include <mutex>
+#include <optional>
+#include <thread>
+
+#include <restinio/all.hpp>
+
+#include "http/static_assets.h"
+#include "http/status_to_http.h"
+
+namespace commentd::http {
+
+// web/ embedded by cmake/embed.cmake (src/http/CMakeLists.txt).
+std::vector<std::pair<std::string_view, std::string_view>> WebFiles();
+
+namespace {
+
+using Router = restinio::router::express_router_t<>;
+using Traits = restinio::traits_t<restinio::asio_timer_manager_t, restinio::null_logger_t, Router>;
+using HttpServer = restinio::http_server_t<Traits>;
+namespace asio = restinio::asio_ns;
+
+// The dashboard and demo page load only their own scripts and styles: no
+// inline code, nothing from elsewhere, never framed.
+constexpr std::string_view kHtmlCsp =
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; "
+    "frame-ancestors 'none'";
+constexpr std::string_view kApiCsp = "default-src 'none'; frame-ancestors 'none'";
+
+std::string_view ReasonPhrase(int status) {
+  switch (status) {
+    case 200: return "OK";
+    case 201: return "Created";
+    case 202: return "Accepted";
+    case 204: return "No Content";
+    case 301: return "Moved Permanently";
+    case 400: return "Bad Request";
+    case 401: return "Unauthorized";
+    case 403: return "Forbidden";
+    case 404: return "Not Found";
+    case 409: return "Conflict";
+    case 413: return "Payload Too Large";
+    case 422: return "Unprocessable Entity";
+    case 429: return "Too Many Requests";
+    case 503: return "Service Unavailable";
+    default: return status >= 500 ? "Internal Server Error" : "Unknown";
+  }
+}
+
+std::optional<restinio::http_method_id_t> MethodId(std::string_view m) {
+  if (m == "GET") return restinio::http_method_get();
+  if (m == "POST") return restinio::http_method_post();
+  if (m == "PATCH") return restinio::http_method_patch();
+  if (m == "DELETE") return restinio::http_method_delete();
+  if (m == "PUT") return restinio::http_method_put();
+  return std::nullopt;
+}
+
+// ":thread" and ":id" of "/api/v1/threads/:thread/comments".
+std::vector<std::string> ParamNames(std::string_view pattern) {
+  std::vector<std::string> names;
+  for (size_t i = 0; i < pattern.size(); ++i) {
+    if (pattern[i] != ':') continue;
+    size_t j = i + 1;
+    while (j < pattern.size() && pattern[j] != '/' && pattern[j] != '(') ++j;
+    names.emplace_back(pattern.substr(i + 1, j - i - 1));
+    i = j;
+  }
+  return names;
+}
+
+std::string Unescape(std::string_view s) {
+  auto r = restinio::utils::try_unescape_percent_encoding<restinio::utils::relaxed_unescape_traits>(s);
+  // A malformed escape stays as typed; the handler's validation names it.
+  return r ? *r : std::string(s);
+}
+
+std::vector<std::pair<std::string, std::string>> ParseQuery(std::string_view q) {
+  std::vector<std::pair<std::string, std::string>> out;
+  while (!q.empty()) {
+    const size_t amp = q.find('&');
+    std::string_view pair = q.substr(0, amp);
+    q = amp == std::string_view::npos ? std::string_view() : q.substr(amp + 1);
+    if (pair.empty()) continue;
+    const size_t eq = pair.find('=');
+    std::string key = Unescape(pair.substr(0, eq));
+    std::string value = eq == std::string_view::npos ? std::string() : Unescape(pair.substr(eq + 1));
+    std::replace(key.begin(), key.end(), '+', ' ');
+    std::replace(value.begin(), value.end(), '+', ' ');
+    out.emplace_back(std::move(key), std::move(value));
+  }
+  return out;
+}
+
+bool StartsWith(std::string_view s, std::string_view prefix) {
+  return s.substr(0, prefix.size()) == prefix;
+}
+
+// The reader API may be called from the publisher's pages; the moderator API
+// and everything else only from commentd's own origin.
+bool IsCorsPath(std::string_view path) {
+  return StartsWith(path, "/api/v1/threads/") || StartsWith(path, "/api/v1/comments/") ||
+         path == "/api/v1/check" || path == "/api/v1/counts";
+}
+
+}  // namespace
+
+struct Server::Impl {
+  ServerOptions options;
+  std::shared_ptr<comments::CommentService> service;
+  std::shared_ptr<const base::Clock> clock;
+  std::shared_ptr<Metrics> metrics = std::make_shared<Metrics>();
+  std::unique_ptr<Api> api;
+  std::vector<Route> routes;
+  StaticAssets assets{WebFiles()};
+
+  asio::io_context io_context;
+  std::optional<asio::executor_work_guard<asio::io_context::executor_type>> work;
+  std::unique_ptr<HttpServer> server;  // after io_context: destroyed first
+  std::vector<std::thread> workers;
+  std::atomic<uint16_t> port{0};
+  std::string host;
+
+  std::mutex mu;
+  std::condition_variable idle;
+  int in_flight = 0;                   // guarded by mu
+  std::atomic<bool> draining{false};
+  bool stopped = false;
+
+  bool OriginAllowed(std::string_view origin) const {
+    return std::find(options.allowed_origins.begin(), options.allowed_origins.end(), origin) !=
+           options.allowed_origins.end();
+  }
+
+  void Enter() {
+    std::lock_guard<std::mutex> lock(mu);
+    ++in_flight;
+  }
+  void Leave() {
+    std::lock_guard<std::mutex> lock(mu);
+    if (--in_flight == 0) idle.notify_all();
+  }
+
+  Request ToRequest(const restinio::request_handle_t& req) const {
+    Request r;
+    r.method = std::string(req->header().method().c_str());
+    r.path = std::string(req->header().path());
+    r.query = ParseQuery(req->header().query());
+    req->header().for_each_field([&r](const restinio::http_header_field_t& f) {
+      std::string name(f.name());
+      std::transform(name.begin(), name.end(), name.begin(),
+                     [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+      r.headers.emplace_back(std::move(name), std::string(f.value()));
+    });
+    r.body = req->body();
+    r.peer_ip = req->remote_endpoint().address().to_string();
+    return r;
+  }
+
+  // Sends `resp` with the headers every response carries and records it.
+  void Send(const restinio::request_handle_t& req, const Request& r, Response resp,
+            std::string_view route, bool is_html,
+            std::chrono::steady_clock::time_point started) {
+    auto out = req->create_response(restinio::http_status_line_t(
+        restinio::http_status_code_t(static_cast<std::uint16_t>(resp.status)),
+        std::string(ReasonPhrase(resp.status))));
+    if (!resp.content_type.empty()) out.append_header("Content-Type", resp.content_type);
+    out.append_header("X-Content-Type-Options", "nosniff");
+    out.append_header("Referrer-Policy", "strict-origin-when-cross-origin");
+    out.append_header("X-Frame-Options", "DENY");
+    out.append_header("Content-Security-Policy", std::string(is_html ? kHtmlCsp : kApiCsp));
+    if (!is_html) out.append_header("Cache-Control", "no-store");
+    const std::string_view origin = r.Header("origin");
+    if (!origin.empty() && IsCorsPath(r.path) && OriginAllowed(origin)) {
+      out.append_header("Access-Control-Allow-Origin", std::string(origin));
+      out.append_header("Vary", "Origin");
+    }
+    for (auto& [k, v] : resp.headers) out.append_header(k, v);
+    if (draining.load()) out.connection_close();
+    out.set_body(std::move(resp.body));
+    const double seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    metrics->RecordRequest(r.method, route, resp.status, seconds);
+    out.done([this](const asio::error_code&) { Leave(); });
+  }
+
+  restinio::request_handling_status_t Handle(const restinio::request_handle_t& req,
+                                             const Route* route,
+                                             const restinio::router::route_params_t* params) {
+    const auto started = std::chrono::steady_clock::now();
+    Enter();
+    Request r;
+    std::string_view route_name = route ? std::string_view(route->pattern) : "unmatched";
+    bool is_html = false;
+    Response resp;
+    try {
+      r = ToRequest(req);
+      if (route && params) {
+        for (const std::string& name : ParamNames(route->pattern)) {
+          r.params.emplace_back(name, Unescape((*params)[name]));
+        }
+      }
+      if (r.body.size() > options.max_body_bytes) {
+        HttpReply reply = PayloadTooLarge(r.body.size(), options.max_body_bytes);
+        resp.status = reply.status;
+        resp.body = std::move(reply.body);
+      } else if (route) {
+        resp = route->handler(r);
+      } else {
+        resp = Unmatched(r, &route_name, &is_html);
+      }
+    } catch (const std::exception& e) {
+      HttpReply reply = StatusToHttp(base::InternalError("unexpected failure: {}", e.what()));
+      resp = Response{};
+      resp.status = reply.status;
+      resp.body = std::move(reply.body);
+    }
+    try {
+      Send(req, r, std::move(resp), route_name, is_html, started);
+    } catch (const std::exception&) {
+      Leave();  // the connection is gone; nothing to answer
+    }
+    return restinio::request_accepted();
+  }
+
+  // CORS preflight, the embedded web files, or 404.
+  Response Unmatched(const Request& r, std::string_view* route_name, bool* is_html) const {
+    Response resp;
+    if (r.method == "OPTIONS" && StartsWith(r.path, "/api/")) {
+      *route_name = "preflight";
+      const std::string_view origin = r.Header("origin");
+      if (!IsCorsPath(r.path) || !OriginAllowed(origin)) {
+        resp.status = 403;
+        resp.body = ErrorBody("permission_denied",
+                              fmt::format("origin \"{}\" may not call {} from a browser", origin,
+                                          r.path));
+        return resp;
+      }
+      resp.status = 204;
+      resp.content_type.clear();
+      resp.headers = {{"Access-Control-Allow-Methods", "GET, POST, PATCH, DELETE"},
+                      {"Access-Control-Allow-Headers", "Content-Type, X-Edit-Token"},
+                      {"Access-Control-Max-Age", "600"}};
+      return resp;
+    }
+    if (r.method == "GET" && !StartsWith(r.path, "/api/")) {
+      *route_name = "static";
+      if (auto asset = assets.Find(r.path)) {
+        resp.content_type = std::string(asset->content_type);
+        resp.body = std::string(asset->content);
+        *is_html = asset->is_html;
+        return resp;
+      }
+      if (assets.Find(r.path + "/")) {
+        resp.status = 301;
+        resp.content_type.clear();
+        resp.headers = {{"Location", r.path + "/"}};
+        return resp;
+      }
+    }
+    HttpReply reply = UnknownRoute(r.method, r.path);
+    resp.status = reply.status;
+    resp.body = std::move(reply.body);
+    return resp;
+  }
+
+  std::unique_ptr<Router> MakeRouter() {
+    auto router = std::make_unique<Router>();
+    for (const Route& route : routes) {
+      const Route* rp = &route;
+      router->add_handler(*MethodId(route.method), route.pattern,
+                          [this, rp](const restinio::request_handle_t& req,
+                                     restinio::router::route_params_t params) {
+                            return Handle(req, rp, &params);
+                          });
+    }
+    router->non_matched_request_handler(
+        [this](const restinio::request_handle_t& req) { return Handle(req, nullptr, nullptr); });
+    return router;
+  }
+};
+
+Server::Server(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+
+Server::~Server() { Shutdown(); }
+
+base::Result<std::unique_ptr<Server>> Server::Start(
+    ServerOptions options, std::shared_ptr<comments::CommentService> service,
+    std::shared_ptr<const base::Clock> clock) {
+  auto impl = std::make_unique<Impl>();
+  asio::error_code ec;
+  std::string host = options.host == "localhost" ? "127.0.0.1" : options.host;
+  const asio::ip::address address = asio::ip::make_address(host, ec);
+  if (ec) {
+    return base::InvalidArgumentError("listen address \"{}\" is not an IP address", options.host);
+  }
+  impl->host = host;
+  impl->options = std::move(options);
+  impl->service = std::move(service);
+  impl->clock = std::move(clock);
+  impl->api = std::make_unique<Api>(impl->options.api, impl->service, impl->clock, impl->metrics);
+  impl->routes = impl->api->Routes();
+
+  Impl* self = impl.get();
+  restinio::server_settings_t<Traits> settings;
+  settings.address(address)
+      .port(impl->options.port)
+      .request_handler(impl->MakeRouter())
+      // RESTinio drops a connection whose body exceeds its limit without a
+      // reply; keep that limit well above ours so the client gets a 413.
+      .incoming_http_msg_limits(restinio::incoming_http_msg_limits_t{}.max_body_size(
+          std::max<std::uint64_t>(impl->options.max_body_bytes * 4, 1 << 20)))
+      .read_next_http_message_timelimit(std::chrono::seconds(30))
+      .handle_request_timeout(std::chrono::seconds(30))
+      .write_http_response_timelimit(std::chrono::seconds(30))
+      .acceptor_post_bind_hook([self](asio::ip::tcp::acceptor& acceptor) {
+        self->port = acceptor.local_endpoint().port();
+      });
+  try {
+    impl->server = std::make_unique<HttpServer>(restinio::external_io_context(impl->io_context),
+                                                std::move(settings));
+  } catch (const std::exception& e) {
+    return base::InternalError("cannot create the HTTP server: {}", e.what());
+  }
+
+  impl->work.emplace(asio::make_work_guard(impl->io_context));
+  size_t threads = impl->options.threads;
+  if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
+  for (size_t i = 0; i < threads; ++i) {
+    impl->workers.emplace_back([self] { self->io_context.run(); });
+  }
+  std::promise<std::string> opened;  // empty: ok; else the error
+  auto opened_future = opened.get_future();
+  impl->server->open_async([&opened] { opened.set_value(""); },
+                           [&opened](std::exception_ptr ex) {
+                             try {
+                               std::rethrow_exception(ex);
+                             } catch (const std::exception& e) {
+                               opened.set_value(e.what());
+                             } catch (...) {
+                               opened.set_value("unknown error");
+                             }
+                           });
+  const std::string error = opened_future.get();
+  auto server = std::unique_ptr<Server>(new Server(std::move(impl)));
+  if (!error.empty()) {
+    server->impl_->stopped = true;
+    server->impl_->work.reset();
+    server->impl_->io_context.stop();
+    for (auto& t : server->impl_->workers) t.join();
+    return base::UnavailableError("cannot listen on {}:{}: {}", server->impl_->host,
+                                  server->impl_->options.port, error);
+  }
+  return server;
+}
+
+uint16_t Server::port() const { return impl_->port.load(); }
+
+std::string Server::url() const {
+  const bool v6 = impl_->host.find(':') != std::string::npos;
+  return fmt::format("http://{}{}{}:{}", v6 ? "[" : "", impl_->host, v6 ? "]" : "", port());
+}
+
+const Metrics& Server::metrics() const { return *impl_->metrics; }
+
+void Server::Shutdown() {
+  Impl& impl = *impl_;
+  if (impl.stopped) return;
+  impl.stopped = true;
+  impl.draining = true;
+  std::promise<void> closed;
+  auto closed_future = closed.get_future();
+  impl.server->close_async([&closed] { closed.set_value(); },
+                           [&closed](std::exception_ptr) { closed.set_value(); });
+  closed_future.wait();
+  {
+    std::unique_lock<std::mutex> lock(impl.mu);
+    impl.idle.wait_for(lock, impl.options.drain_timeout, [&impl] { return impl.in_flight == 0; });
+  }
+  impl.work.reset();
+  impl.io_context.stop();
+  for (auto& t : impl.workers) t.join();
+  impl.workers.clear();
+}
+
+}  // namespace commentd::http

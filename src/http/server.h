@@ -1,0 +1,66 @@
+// Server: commentd's HTTP front door. It listens on one address, routes each
+// request to the Api (docs/api.md) or to the embedded web files, and adds
+// what every response needs: security headers, CORS for the publisher's
+// configured origins, the body size limit, metrics. RESTinio and Asio stay
+// behind the pimpl.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "base/clock.h"
+#include "base/status.h"
+#include "comments/comment_service.h"
+#include "http/api.h"
+
+namespace commentd::http {
+
+struct ServerOptions {
+  std::string host = "127.0.0.1";
+  uint16_t port = 8080;  // 0: the OS picks a free port (see Server::port())
+  size_t threads = 0;    // worker threads; 0: one per core
+  // Origins ("https://news.example.com") whose pages may call the reader API
+  // from the browser. Others get no CORS headers and a 403 on preflight.
+  std::vector<std::string> allowed_origins;
+  size_t max_body_bytes = 64 * 1024;  // larger bodies get 413
+  // How long Shutdown waits for in-flight requests before closing anyway.
+  std::chrono::milliseconds drain_timeout{10000};
+  ApiOptions api;
+};
+
+// Owned by one thread (the one that calls Start and Shutdown); requests are
+// served on the server's own worker threads.
+class Server {
+ public:
+  // Binds, starts the workers and returns once the server accepts
+  // connections. kInvalidArgument for a bad host; kUnavailable when the
+  // address cannot be bound (in use, no permission).
+  static base::Result<std::unique_ptr<Server>> Start(ServerOptions options,
+                                                     std::shared_ptr<comments::CommentService> service,
+                                                     std::shared_ptr<const base::Clock> clock);
+  ~Server();  // Shutdown()
+  Server(const Server&) = delete;
+  Server& operator=(const Server&) = delete;
+
+  // The bound port (the real one when options.port was 0).
+  uint16_t port() const;
+  // "http://127.0.0.1:PORT".
+  std::string url() const;
+
+  // Stops accepting, lets in-flight requests finish (at most drain_timeout),
+  // then stops the workers. Idempotent.
+  void Shutdown();
+
+  // The metrics this server records (for tests and the CLI).
+  const Metrics& metrics() const;
+
+ private:
+  struct Impl;
+  explicit Server(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace commentd::http

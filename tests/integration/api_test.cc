@@ -1,0 +1,547 @@
+// Drives every route of the HTTP API over real sockets against an in-process
+// Server on port 0, backed by a SqliteStore in a temporary directory and a
+// FakeClock (so the edit window and rate limits are tested without sleeps).
+#include <stdlib.h>
+
+#include <filesystem>
+#include <memory>
+#include <string>
+
+#include <gtest/gtest.h>
+
+#include "comments/comment_service.h"
+#include "http/server.h"
+#include "moderation/moderator.h"
+#include "store/sqlite/sqlite_store.h"
+#include "tests/integration/http_client.h"
+
+namespace commentd {
+namespace {
+
+using nlohmann::json;
+using testing::EncodePathSegment;
+using testing::Headers;
+using testing::HttpClient;
+using testing::HttpResponse;
+
+constexpr char kThread[] = "news/2026/helong:workers";
+constexpr char kOrigin[] = "https://news.example.com";
+constexpr char kModName[] = "editor";
+constexpr char kModPassword[] = "correct horse battery";
+
+std::string ThreadPath(std::string_view thread = kThread) {
+  return "/api/v1/threads/" + EncodePathSegment(thread) + "/comments";
+}
+
+class ApiTest : public ::testing::Test {
+ protected:
+  void SetUp() override { Start(/*rate_limit=*/false); }
+
+  void TearDown() override {
+    if (server_) server_->Shutdown();
+    server_.reset();
+    service_.reset();
+    std::filesystem::remove_all(dir_);
+  }
+
+  void Start(bool rate_limit) {
+    char tmpl[] = "/tmp/commentd_api_test_XXXXXX";
+    ASSERT_NE(mkdtemp(tmpl), nullptr);
+    dir_ = tmpl;
+    auto store = store::SqliteStore::Create(dir_ + "/commentd.db");
+    ASSERT_TRUE(store.ok()) << store.status().ToString();
+    // Links are held rather than deleted here, so that one engine shows all
+    // three outcomes: plain text publishes, a link holds, strong profanity deletes.
+    moderation::Policy policy = moderation::Policy::Default();
+    policy.link.action = moderation::Decision::kHold;
+    auto engine = moderation::Moderator::Create(policy);
+    ASSERT_TRUE(engine.ok()) << engine.status().ToString();
+    clock_ = std::make_shared<base::FakeClock>(base::Time(std::chrono::seconds(1795000000)));
+    comments::ServiceOptions service_options;
+    service_options.password_ops_limit = 1;      // libsodium's minimum: tests need no real cost
+    service_options.password_mem_limit = 8192;
+    service_options.max_text_bytes = 2000;
+    auto service = comments::CommentService::Create(std::shared_ptr<comments::Store>(std::move(*store)),
+                                                    clock_, *engine, service_options);
+    ASSERT_TRUE(service.ok()) << service.status().ToString();
+    service_ = std::move(*service);
+    ASSERT_TRUE(service_->AddModerator(kModName, kModPassword).ok());
+
+    http::ServerOptions options;
+    options.host = "127.0.0.1";
+    options.port = 0;
+    options.threads = 2;
+    options.allowed_origins = {kOrigin};
+    options.max_body_bytes = 4096;
+    options.api.rate_limit = rate_limit;
+    options.api.post_per_ip = {2, 6};
+    options.api.post_per_author = {2, 6};
+    auto server = http::Server::Start(options, service_, clock_);
+    ASSERT_TRUE(server.ok()) << server.status().ToString();
+    server_ = std::move(*server);
+    ASSERT_NE(server_->port(), 0);
+    client_ = std::make_unique<HttpClient>("127.0.0.1", server_->port());
+  }
+
+  HttpResponse Send(std::string_view method, std::string_view target, std::string_view body = {},
+                    const Headers& headers = {}) {
+    auto r = client_->Send(method, target, body, headers);
+    EXPECT_TRUE(r.ok()) << r.status().ToString();
+    return r.ok() ? *r : HttpResponse{};
+  }
+
+  HttpResponse Post(std::string_view author, std::string_view text, std::string extra = "") {
+    json body = {{"author", author}, {"text", text}};
+    if (!extra.empty()) body.update(json::parse(extra));
+    return Send("POST", ThreadPath(), body.dump());
+  }
+
+  // Logs in and remembers the cookie and CSRF token.
+  void Login() {
+    HttpResponse r = Send("POST", "/api/v1/auth/login",
+                          json{{"name", kModName}, {"password", kModPassword}}.dump());
+    ASSERT_EQ(r.status, 200) << r.body;
+    const std::string set_cookie = r.Header("Set-Cookie");
+    cookie_ = set_cookie.substr(0, set_cookie.find(';'));
+    csrf_ = r.Json()["csrf_token"];
+  }
+
+  Headers Session(bool with_csrf = true) const {
+    Headers h = {{"Cookie", cookie_}};
+    if (with_csrf) h.emplace_back("X-CSRF-Token", csrf_);
+    return h;
+  }
+
+  // Everything readers and moderators can list, to prove a refused request
+  // changed nothing.
+  std::string Snapshot() {
+    if (cookie_.empty()) Login();
+    std::string out = Send("GET", ThreadPath()).body;
+    for (const char* q : {"held", "deleted", "reported", "published"}) {
+      out += Send("GET", std::string("/api/v1/mod/queues/") + q, {}, Session()).body;
+    }
+    out += Send("GET", "/api/v1/mod/audit", {}, Session()).body;
+    return out;
+  }
+
+  void ExpectError(const HttpResponse& r, int status, std::string_view code) {
+    EXPECT_EQ(r.status, status) << r.body;
+    json j = r.Json();
+    ASSERT_TRUE(j.is_object()) << r.body;
+    EXPECT_EQ(j["error"]["code"], code) << r.body;
+    EXPECT_FALSE(j["error"]["message"].get<std::string>().empty());
+    EXPECT_EQ(r.Header("Content-Type"), "application/json");
+  }
+
+  std::string dir_;
+  std::shared_ptr<base::FakeClock> clock_;
+  std::shared_ptr<comments::CommentService> service_;
+  std::unique_ptr<http::Server> server_;
+  std::unique_ptr<HttpClient> client_;
+  std::string cookie_;
+  std::string csrf_;
+};
+
+TEST_F(ApiTest, HealthzAnswersOk) {
+  HttpResponse r = Send("GET", "/healthz");
+  EXPECT_EQ(r.status, 200);
+  EXPECT_EQ(r.Json(), json({{"status", "ok"}}));
+}
+
+TEST_F(ApiTest, UnknownThreadIsAnEmptyPage) {
+  HttpResponse r = Send("GET", ThreadPath("no-comments-yet"));
+  ASSERT_EQ(r.status, 200) << r.body;
+  json j = r.Json();
+  EXPECT_EQ(j["thread"], "no-comments-yet");
+  EXPECT_EQ(j["counts"]["published"], 0);
+  EXPECT_EQ(j["comments"], json::array());
+  EXPECT_TRUE(j["next_cursor"].is_null());
+}
+
+TEST_F(ApiTest, PublishedCommentIsListedWithNestedReply) {
+  HttpResponse first = Post("Reader", "Thanks for the careful reporting.");
+  ASSERT_EQ(first.status, 201) << first.body;
+  json j = first.Json();
+  EXPECT_EQ(j["status"], "published");
+  EXPECT_FALSE(j["edit_token"].get<std::string>().empty());
+  const std::string id = j["comment"]["id"];
+  EXPECT_EQ(id.substr(0, 2), "c_");
+  EXPECT_EQ(j["comment"]["author"], "Reader");
+  EXPECT_TRUE(j["comment"]["parent_id"].is_null());
+
+  HttpResponse reply = Post("Second", "I agree with this.", json{{"parent_id", id}}.dump());
+  ASSERT_EQ(reply.status, 201) << reply.body;
+
+  json page = Send("GET", ThreadPath()).Json();
+  EXPECT_EQ(page["thread"], kThread);
+  EXPECT_EQ(page["counts"]["published"], 2);
+  ASSERT_EQ(page["comments"].size(), 1u);
+  EXPECT_EQ(page["comments"][0]["id"], id);
+  EXPECT_EQ(page["comments"][0]["text"], "Thanks for the careful reporting.");
+  EXPECT_EQ(page["comments"][0]["state"], "published");
+  ASSERT_EQ(page["comments"][0]["replies"].size(), 1u);
+  EXPECT_EQ(page["comments"][0]["replies"][0]["author"], "Second");
+  EXPECT_EQ(page["comments"][0]["replies"][0]["parent_id"], id);
+}
+
+TEST_F(ApiTest, PagesThroughTopLevelCommentsWithCursor) {
+  for (int i = 0; i < 3; ++i) ASSERT_EQ(Post("Reader", fmt::format("Comment {}", i)).status, 201);
+  json p1 = Send("GET", ThreadPath() + "?limit=2&sort=newest").Json();
+  ASSERT_EQ(p1["comments"].size(), 2u);
+  EXPECT_EQ(p1["comments"][0]["text"], "Comment 2");
+  ASSERT_TRUE(p1["next_cursor"].is_string());
+  json p2 = Send("GET", ThreadPath() + "?limit=2&sort=newest&after=" +
+                            EncodePathSegment(p1["next_cursor"].get<std::string>()))
+                .Json();
+  ASSERT_EQ(p2["comments"].size(), 1u);
+  EXPECT_EQ(p2["comments"][0]["text"], "Comment 0");
+  EXPECT_TRUE(p2["next_cursor"].is_null());
+}
+
+TEST_F(ApiTest, LinkIsHeldWithReasonByteOffsets) {
+  const std::string text = "Details at https://example.org/page now";
+  HttpResponse r = Post("Linker", text);
+  ASSERT_EQ(r.status, 202) << r.body;
+  json j = r.Json();
+  EXPECT_EQ(j["status"], "held");
+  EXPECT_FALSE(j["edit_token"].get<std::string>().empty());
+  EXPECT_FALSE(j["message"].get<std::string>().empty());
+  ASSERT_FALSE(j["reasons"].empty());
+  json reason = j["reasons"][0];
+  EXPECT_EQ(reason["rule"], "link");
+  const size_t start = reason["start"], end = reason["end"];
+  ASSERT_LE(end, text.size());
+  EXPECT_EQ(text.substr(start, end - start), reason["match"].get<std::string>());
+  // Held comments are not shown to readers.
+  EXPECT_EQ(Send("GET", ThreadPath()).Json()["comments"], json::array());
+}
+
+TEST_F(ApiTest, ProfanityIsDeletedWithMessageInWritersLanguage) {
+  HttpResponse en = Post("Rude", "what the fuck is this");
+  ASSERT_EQ(en.status, 422) << en.body;
+  json j = en.Json();
+  EXPECT_EQ(j["status"], "deleted");
+  EXPECT_TRUE(j["comment_id"].is_string());
+  EXPECT_FALSE(j.contains("edit_token"));
+  EXPECT_EQ(j["reasons"][0]["rule"], "inappropriate_language");
+  HttpResponse ko = Send("POST", ThreadPath(),
+                         json{{"author", "Rude"}, {"text", "what the fuck is this"}}.dump(),
+                         {{"Accept-Language", "ko-KR,ko;q=0.9"}});
+  ASSERT_EQ(ko.status, 422);
+  EXPECT_NE(ko.Json()["message"], j["message"]) << "Korean message expected: " << ko.body;
+  EXPECT_EQ(Send("GET", ThreadPath()).Json()["counts"]["published"], 0);
+}
+
+TEST_F(ApiTest, CheckDecidesWithoutStoring) {
+  HttpResponse r = Send("POST", "/api/v1/check", json{{"text", "what the fuck"}}.dump());
+  ASSERT_EQ(r.status, 200) << r.body;
+  json j = r.Json();
+  EXPECT_EQ(j["decision"], "delete");
+  EXPECT_EQ(j["reasons"][0]["rule"], "inappropriate_language");
+  EXPECT_TRUE(j["scores"].is_object());
+  EXPECT_TRUE(j["policy_version"].is_string());
+  EXPECT_FALSE(j["message"].get<std::string>().empty());
+  EXPECT_EQ(Send("GET", ThreadPath()).Json()["comments"], json::array());
+}
+
+TEST_F(ApiTest, BadRequestsGetJsonErrorsAndChangeNothing) {
+  ASSERT_EQ(Post("Reader", "A first comment.").status, 201);
+  const std::string before = Snapshot();
+  const std::string long_text(2001, 'a');
+  const struct {
+    const char* name;
+    std::string method;
+    std::string target;
+    std::string body;
+    int status;
+    const char* code;
+  } kCases[] = {
+      {"malformed JSON", "POST", ThreadPath(), "{\"author\": \"x\", ", 400, "invalid_argument"},
+      {"not an object", "POST", ThreadPath(), "[\"x\"]", 400, "invalid_argument"},
+      {"empty body", "POST", ThreadPath(), "", 400, "invalid_argument"},
+      {"text not a string", "POST", ThreadPath(), R"({"author":"x","text":5})", 400,
+       "invalid_argument"},
+      {"author missing", "POST", ThreadPath(), R"({"text":"hello"})", 400, "invalid_argument"},
+      {"invalid UTF-8", "POST", ThreadPath(), "{\"author\":\"x\",\"text\":\"bad \xc3\x28\"}", 400,
+       "invalid_argument"},
+      {"empty text", "POST", ThreadPath(), R"({"author":"x","text":"   "})", 400,
+       "invalid_argument"},
+      {"comment too long", "POST", ThreadPath(),
+       json{{"author", "x"}, {"text", long_text}}.dump(), 400, "invalid_argument"},
+      {"oversize body", "POST", ThreadPath(),
+       json{{"author", "x"}, {"text", std::string(5000, 'b')}}.dump(), 413, "payload_too_large"},
+      {"bad thread key", "POST", ThreadPath("bad key!"), R"({"author":"x","text":"hi"})", 400,
+       "invalid_argument"},
+      {"unknown parent", "POST", ThreadPath(),
+       R"({"author":"x","text":"hi","parent_id":"c_aaaaaaaaaaaaaaaaaaaa"})", 400,
+       "invalid_argument"},
+      {"bad lang", "POST", ThreadPath(), R"({"author":"x","text":"hi","lang":"fr"})", 400,
+       "invalid_argument"},
+      {"bad limit", "GET", ThreadPath() + "?limit=abc", "", 400, "invalid_argument"},
+      {"limit out of range", "GET", ThreadPath() + "?limit=0", "", 400, "invalid_argument"},
+      {"bad sort", "GET", ThreadPath() + "?sort=random", "", 400, "invalid_argument"},
+      {"bad cursor", "GET", ThreadPath() + "?after=garbage", "", 400, "invalid_argument"},
+      {"unknown route", "GET", "/api/v1/nothing", "", 404, "not_found"},
+      {"wrong method", "PUT", ThreadPath(), "{}", 404, "not_found"},
+      {"unknown static", "GET", "/no-such-page.html", "", 404, "not_found"},
+      {"counts without threads", "GET", "/api/v1/counts", "", 400, "invalid_argument"},
+      {"report unknown comment", "POST", "/api/v1/comments/c_aaaaaaaaaaaaaaaaaaaa/report",
+       R"({"reason":"spam"})", 404, "not_found"},
+      {"check wrong type", "POST", "/api/v1/check", R"({"text":["a"]})", 400, "invalid_argument"},
+  };
+  for (const auto& c : kCases) {
+    SCOPED_TRACE(c.name);
+    ExpectError(Send(c.method, c.target, c.body), c.status, c.code);
+  }
+  EXPECT_EQ(Snapshot(), before);
+}
+
+TEST_F(ApiTest, EditAndDeleteNeedTheEditTokenWithinTheWindow) {
+  json posted = Post("Writer", "Fist version.").Json();
+  const std::string id = posted["comment"]["id"];
+  const std::string token = posted["edit_token"];
+  const std::string path = "/api/v1/comments/" + id;
+  const std::string before = Snapshot();
+
+  ExpectError(Send("PATCH", path, R"({"text":"x"})"), 403, "permission_denied");
+  ExpectError(Send("PATCH", path, R"({"text":"x"})", {{"X-Edit-Token", "wrong"}}), 403,
+              "permission_denied");
+  ExpectError(Send("DELETE", path, {}, {{"X-Edit-Token", "wrong"}}), 403, "permission_denied");
+  ExpectError(Send("PATCH", path, R"({"text":7})", {{"X-Edit-Token", token}}), 400,
+              "invalid_argument");
+  ExpectError(Send("PATCH", "/api/v1/comments/c_aaaaaaaaaaaaaaaaaaaa", R"({"text":"x"})",
+                   {{"X-Edit-Token", token}}),
+              404, "not_found");
+  EXPECT_EQ(Snapshot(), before);
+
+  HttpResponse edited = Send("PATCH", path, R"({"text":"First version."})", {{"X-Edit-Token", token}});
+  ASSERT_EQ(edited.status, 200) << edited.body;
+  EXPECT_EQ(edited.Json()["status"], "published");
+  json page = Send("GET", ThreadPath()).Json();
+  EXPECT_EQ(page["comments"][0]["text"], "First version.");
+  EXPECT_TRUE(page["comments"][0]["edited_at"].is_string());
+
+  HttpResponse held = Send("PATCH", path, R"({"text":"see https://example.org"})",
+                           {{"X-Edit-Token", token}});
+  ASSERT_EQ(held.status, 202) << held.body;
+  EXPECT_EQ(Send("GET", ThreadPath()).Json()["counts"]["published"], 0);
+
+  clock_->Advance(std::chrono::minutes(16));
+  ExpectError(Send("PATCH", path, R"({"text":"late"})", {{"X-Edit-Token", token}}), 409,
+              "failed_precondition");
+  ExpectError(Send("DELETE", path, {}, {{"X-Edit-Token", token}}), 409, "failed_precondition");
+}
+
+TEST_F(ApiTest, AuthorDeleteHidesTheComment) {
+  json posted = Post("Writer", "Short lived.").Json();
+  const std::string path = "/api/v1/comments/" + posted["comment"]["id"].get<std::string>();
+  HttpResponse r = Send("DELETE", path, {}, {{"X-Edit-Token", posted["edit_token"]}});
+  EXPECT_EQ(r.status, 204) << r.body;
+  EXPECT_TRUE(r.body.empty());
+  EXPECT_EQ(Send("GET", ThreadPath()).Json()["comments"], json::array());
+}
+
+TEST_F(ApiTest, ReportPutsCommentInReportedQueue) {
+  const std::string id = Post("Writer", "Report me.").Json()["comment"]["id"];
+  HttpResponse r = Send("POST", "/api/v1/comments/" + id + "/report", R"({"reason":"off topic"})");
+  EXPECT_EQ(r.status, 202) << r.body;
+  Login();
+  json queue = Send("GET", "/api/v1/mod/queues/reported", {}, Session()).Json();
+  ASSERT_EQ(queue["comments"].size(), 1u);
+  EXPECT_EQ(queue["comments"][0]["id"], id);
+  EXPECT_EQ(queue["comments"][0]["reports"], 1);
+}
+
+TEST_F(ApiTest, CountsCoverEveryRequestedThread) {
+  ASSERT_EQ(Post("Reader", "One.").status, 201);
+  HttpResponse r = Send("GET", "/api/v1/counts?threads=" + EncodePathSegment(kThread) + ",other");
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(r.Json()["counts"], json({{kThread, 1}, {"other", 0}}));
+}
+
+TEST_F(ApiTest, ModeratorApiNeedsSessionAndCsrf) {
+  const std::string held_id = Post("Linker", "go to https://example.org").Json()["comment_id"];
+  ExpectError(Send("GET", "/api/v1/mod/queues/held"), 401, "unauthenticated");
+  ExpectError(Send("GET", "/api/v1/auth/me"), 401, "unauthenticated");
+  ExpectError(Send("GET", "/api/v1/mod/queues/held", {}, {{"Cookie", "commentd_session=forged"}}),
+              401, "unauthenticated");
+  ExpectError(Send("POST", "/api/v1/auth/login", json{{"name", kModName}, {"password", "nope"}}.dump()),
+              401, "unauthenticated");
+  ExpectError(Send("POST", "/api/v1/auth/login", R"({"name":"editor"})"), 400, "invalid_argument");
+
+  HttpResponse login = Send("POST", "/api/v1/auth/login",
+                            json{{"name", kModName}, {"password", kModPassword}}.dump());
+  ASSERT_EQ(login.status, 200) << login.body;
+  const std::string cookie = login.Header("Set-Cookie");
+  EXPECT_EQ(cookie.rfind("commentd_session=", 0), 0u) << cookie;
+  EXPECT_NE(cookie.find("HttpOnly"), std::string::npos) << cookie;
+  EXPECT_NE(cookie.find("SameSite=Strict"), std::string::npos) << cookie;
+  EXPECT_NE(cookie.find("Path=/"), std::string::npos) << cookie;
+  EXPECT_EQ(login.Json()["moderator"], kModName);
+  cookie_ = cookie.substr(0, cookie.find(';'));
+  csrf_ = login.Json()["csrf_token"];
+
+  json me = Send("GET", "/api/v1/auth/me", {}, Session(false)).Json();
+  EXPECT_EQ(me["moderator"], kModName);
+  EXPECT_EQ(me["csrf_token"], csrf_);
+
+  json held = Send("GET", "/api/v1/mod/queues/held", {}, Session(false)).Json();
+  ASSERT_EQ(held["comments"].size(), 1u);
+  EXPECT_EQ(held["comments"][0]["id"], held_id);
+  EXPECT_EQ(held["comments"][0]["state"], "held");
+  EXPECT_EQ(held["comments"][0]["decided_by"], "engine");
+  EXPECT_EQ(held["comments"][0]["thread"], kThread);
+  EXPECT_EQ(held["comments"][0]["reasons"][0]["rule"], "link");
+  ExpectError(Send("GET", "/api/v1/mod/queues/nonsense", {}, Session()), 404, "not_found");
+
+  const std::string approve = json{{"action", "approve"}, {"comment_ids", {held_id}}}.dump();
+  const std::string before = Snapshot();
+  ExpectError(Send("POST", "/api/v1/mod/actions", approve, {{"X-CSRF-Token", csrf_}}), 401,
+              "unauthenticated");
+  ExpectError(Send("POST", "/api/v1/mod/actions", approve, Session(false)), 403,
+              "permission_denied");
+  ExpectError(Send("POST", "/api/v1/mod/actions", approve,
+                   {{"Cookie", cookie_}, {"X-CSRF-Token", "not-the-token"}}),
+              403, "permission_denied");
+  ExpectError(Send("POST", "/api/v1/mod/actions", R"({"action":"promote","comment_ids":["x"]})",
+                   Session()),
+              400, "invalid_argument");
+  ExpectError(Send("POST", "/api/v1/mod/actions", R"({"action":"approve","comment_ids":"x"})",
+                   Session()),
+              400, "invalid_argument");
+  EXPECT_EQ(Snapshot(), before);
+
+  HttpResponse acted = Send("POST", "/api/v1/mod/actions",
+                            json{{"action", "approve"},
+                                 {"comment_ids", {held_id, "c_aaaaaaaaaaaaaaaaaaaa"}},
+                                 {"reason", "link is fine"}}
+                                .dump(),
+                            Session());
+  ASSERT_EQ(acted.status, 200) << acted.body;
+  json results = acted.Json()["results"];
+  ASSERT_EQ(results.size(), 2u);
+  EXPECT_EQ(results[0], json({{"id", held_id}, {"ok", true}}));
+  EXPECT_EQ(results[1]["ok"], false);
+  EXPECT_TRUE(results[1]["error"].is_string());
+  EXPECT_EQ(Send("GET", ThreadPath()).Json()["comments"][0]["id"], held_id);
+
+  json audit = Send("GET", "/api/v1/mod/audit", {}, Session(false)).Json();
+  ASSERT_FALSE(audit["entries"].empty());
+  EXPECT_EQ(audit["entries"][0]["action"], "approve");
+  EXPECT_EQ(audit["entries"][0]["moderator"], kModName);
+  EXPECT_EQ(audit["entries"][0]["comment_id"], held_id);
+  EXPECT_EQ(audit["entries"][0]["reason"], "link is fine");
+
+  json stats = Send("GET", "/api/v1/mod/stats?days=7", {}, Session(false)).Json();
+  ASSERT_EQ(stats["days"].size(), 7u);
+  EXPECT_EQ(stats["days"][6]["hold"], 1);
+  EXPECT_EQ(stats["days"][6]["by_rule"]["link"], 1);
+  ExpectError(Send("GET", "/api/v1/mod/stats?days=0", {}, Session()), 400, "invalid_argument");
+
+  HttpResponse logout = Send("POST", "/api/v1/auth/logout", {}, Session());
+  EXPECT_EQ(logout.status, 204);
+  EXPECT_NE(logout.Header("Set-Cookie").find("Max-Age=0"), std::string::npos);
+  ExpectError(Send("GET", "/api/v1/auth/me", {}, Session()), 401, "unauthenticated");
+}
+
+TEST_F(ApiTest, BanDeletesAndRefusesTheAuthor) {
+  const std::string id = Post("Troll", "Harmless at first.").Json()["comment"]["id"];
+  Login();
+  HttpResponse r = Send("POST", "/api/v1/mod/actions",
+                        json{{"action", "ban"}, {"comment_ids", {id}}}.dump(), Session());
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(r.Json()["results"][0]["ok"], true);
+  EXPECT_EQ(Send("GET", ThreadPath()).Json()["comments"], json::array());
+  ExpectError(Post("Troll", "I am back."), 403, "permission_denied");
+}
+
+TEST_F(ApiTest, ResponsesCarrySecurityHeaders) {
+  HttpResponse api = Send("GET", ThreadPath());
+  EXPECT_EQ(api.Header("X-Content-Type-Options"), "nosniff");
+  EXPECT_FALSE(api.Header("Referrer-Policy").empty());
+  EXPECT_EQ(api.Header("Content-Type"), "application/json");
+  HttpResponse page = Send("GET", "/dashboard/");
+  ASSERT_EQ(page.status, 200) << page.body;
+  EXPECT_EQ(page.Header("Content-Type"), "text/html; charset=utf-8");
+  const std::string csp = page.Header("Content-Security-Policy");
+  EXPECT_NE(csp.find("frame-ancestors 'none'"), std::string::npos) << csp;
+  EXPECT_EQ(csp.find("unsafe-inline"), std::string::npos) << csp;
+  EXPECT_EQ(page.Header("X-Content-Type-Options"), "nosniff");
+}
+
+TEST_F(ApiTest, ServesEmbeddedWebFilesWithContentTypes) {
+  HttpResponse index = Send("GET", "/");
+  EXPECT_EQ(index.status, 200);
+  EXPECT_EQ(index.Header("Content-Type"), "text/html; charset=utf-8");
+  EXPECT_NE(index.body.find("<html"), std::string::npos);
+  HttpResponse js = Send("GET", "/embed.js");
+  EXPECT_EQ(js.status, 200);
+  EXPECT_EQ(js.Header("Content-Type"), "text/javascript; charset=utf-8");
+  HttpResponse redirect = Send("GET", "/dashboard");
+  EXPECT_EQ(redirect.status, 301);
+  EXPECT_EQ(redirect.Header("Location"), "/dashboard/");
+  EXPECT_EQ(Send("GET", "/dashboard/dashboard.js").Header("Content-Type"),
+            "text/javascript; charset=utf-8");
+  EXPECT_EQ(Send("GET", "/dashboard/dashboard.css").Header("Content-Type"),
+            "text/css; charset=utf-8");
+}
+
+TEST_F(ApiTest, CorsOnlyForConfiguredOrigins) {
+  HttpResponse ok = Send("OPTIONS", ThreadPath(), {},
+                         {{"Origin", kOrigin}, {"Access-Control-Request-Method", "POST"}});
+  EXPECT_EQ(ok.status, 204);
+  EXPECT_EQ(ok.Header("Access-Control-Allow-Origin"), kOrigin);
+  EXPECT_NE(ok.Header("Access-Control-Allow-Methods").find("POST"), std::string::npos);
+  EXPECT_NE(ok.Header("Access-Control-Allow-Headers").find("X-Edit-Token"), std::string::npos);
+
+  HttpResponse other = Send("OPTIONS", ThreadPath(), {},
+                            {{"Origin", "https://evil.example"}, {"Access-Control-Request-Method", "POST"}});
+  ExpectError(other, 403, "permission_denied");
+  EXPECT_EQ(other.Header("Access-Control-Allow-Origin"), "");
+  ExpectError(Send("OPTIONS", "/api/v1/mod/actions", {}, {{"Origin", kOrigin}}), 403,
+              "permission_denied");
+
+  EXPECT_EQ(Send("GET", ThreadPath(), {}, {{"Origin", kOrigin}}).Header("Access-Control-Allow-Origin"),
+            kOrigin);
+  EXPECT_EQ(Send("GET", ThreadPath(), {}, {{"Origin", "https://evil.example"}})
+                .Header("Access-Control-Allow-Origin"),
+            "");
+}
+
+TEST_F(ApiTest, MetricsCountRequestsAndDecisions) {
+  ASSERT_EQ(Post("Reader", "Counted.").status, 201);
+  ASSERT_EQ(Post("Rude", "fuck").status, 422);
+  HttpResponse r = Send("GET", "/metrics");
+  ASSERT_EQ(r.status, 200);
+  EXPECT_EQ(r.Header("Content-Type").rfind("text/plain", 0), 0u);
+  EXPECT_NE(r.body.find("commentd_http_requests_total{method=\"POST\",route=\"/api/v1/threads/"
+                        ":thread/comments\",status=\"201\"} 1"),
+            std::string::npos)
+      << r.body;
+  EXPECT_NE(r.body.find("commentd_http_request_duration_seconds_count"), std::string::npos);
+  EXPECT_NE(r.body.find("commentd_moderation_decisions_total{decision=\"delete\"} 1"),
+            std::string::npos)
+      << r.body;
+  EXPECT_NE(r.body.find("commentd_moderation_reasons_total{rule=\"inappropriate_language\""),
+            std::string::npos)
+      << r.body;
+}
+
+class RateLimitedApiTest : public ApiTest {
+ protected:
+  void SetUp() override { Start(/*rate_limit=*/true); }
+};
+
+TEST_F(RateLimitedApiTest, TooManyPostsGet429WithRetryAfterUntilRefilled) {
+  ASSERT_EQ(Post("Fast", "one").status, 201);
+  ASSERT_EQ(Post("Fast", "two").status, 201);
+  HttpResponse limited = Post("Fast", "three");
+  ExpectError(limited, 429, "resource_exhausted");
+  EXPECT_EQ(limited.Header("Retry-After"), "10");
+  EXPECT_EQ(Send("GET", ThreadPath()).Json()["counts"]["published"], 2);
+  clock_->Advance(std::chrono::seconds(10));
+  EXPECT_EQ(Post("Fast", "four").status, 201);
+}
+
+}  // namespace
+}  // namespace commentd
