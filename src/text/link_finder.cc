@@ -344,6 +344,7 @@ struct DotSeparator {
   bool spaced_dot = false;       // " . "
   bool suffix_included = false;  // "닷컴": the suffix is part of the separator
   bool punctuation = false;      // "。", "·": also ends sentences in CJK text
+  bool weak = false;             // ". " and ",": ordinary punctuation in prose
 };
 
 // Korean and Japanese spellings of the common suffixes after a "dot" word.
@@ -373,7 +374,7 @@ bool MatchDotSeparator(std::string_view s, size_t pos, DotSeparator* out) {
   const bool space_before = j > pos;
   const auto first = static_cast<unsigned char>(s[j]);
   if (first < 0x80 && first != '[' && first != '(' && first != '{' && first != '<' &&
-      first != '.' && first != 'd') {
+      first != '.' && first != 'd' && first != ',') {
     return false;
   }
   *out = DotSeparator{};
@@ -415,6 +416,13 @@ bool MatchDotSeparator(std::string_view s, size_t pos, DotSeparator* out) {
     if (!space_before && k == j + 1) return false;  // plain "."
     out->end = k;
     out->spaced_dot = true;
+    out->weak = !space_before;  // "example. com" is how every sentence ends
+    return true;
+  }
+  // "example,com": a comma for a dot.
+  if (s[j] == ',' && !space_before) {
+    out->end = j + 1;
+    out->weak = true;
     return true;
   }
   for (std::string_view w : kDotWords) {
@@ -557,7 +565,8 @@ View Undisguise(const NormalizedText& folded, std::string_view original) {
     }
     // Disguised dots, right after an ASCII label.
     if (i > 0 && IsAsciiAlnum(static_cast<unsigned char>(s[i - 1])) &&
-        (c == ' ' || c == '[' || c == '(' || c == '{' || c == '<' || c >= 0x80)) {
+        (c == ' ' || c == '.' || c == ',' || c == '[' || c == '(' || c == '{' || c == '<' ||
+         c >= 0x80)) {
       DotSeparator sep;
       if (MatchDotSeparator(s, i, &sep)) {
         bool ok = sep.suffix_included
@@ -573,6 +582,12 @@ View Undisguise(const NormalizedText& folded, std::string_view original) {
           const size_t right_end = AsciiLabelEnd(s, sep.end);
           ok = !InSet(kDotWordStopwordSet, left_word) &&
                !(right == "com" && InSet(kDotComEraWordSet, NextWord(s, right_end)));
+        }
+        // "ok. me too", "apples,co": after ordinary punctuation only the
+        // big three suffixes, which are no words, make a domain.
+        if (ok && sep.weak) {
+          const std::string_view right = s.substr(sep.end, AsciiLabelEnd(s, sep.end) - sep.end);
+          ok = right == "com" || right == "net" || right == "org";
         }
         // "Korea . It was", "…MSL。UA는": a capital after a spaced dot or
         // a CJK full stop starts the next sentence. "COM" and friends are
@@ -905,7 +920,7 @@ class Scan {
       ++j;
     }
     if (j == i || j - i > 16 || j >= t_.size()) return false;
-    if (t_[j] != ':' && t_[j] != '/') return false;
+    if (t_[j] != ':' && t_[j] != '/' && t_[j] != '[' && t_[j] != '(') return false;
     const std::string_view scheme = t_.substr(i, j - i);
     if (!IsAsciiAlpha(static_cast<unsigned char>(scheme[0]))) return false;
     const bool obfuscated = IsObfuscatedHttp(scheme);
@@ -927,6 +942,9 @@ class Scan {
       }
     } else if (!(http || obfuscated)) {
       return false;
+    } else if (StartsWith(t_, j, "[:]//") || StartsWith(t_, j, "(:)//")) {
+      sep = Sep::kBroken;  // "hxxp[:]//": the way security reports defang links
+      host_start = j + 5;
     } else if (StartsWith(t_, j, ":/") || StartsWith(t_, j, "//") || StartsWith(t_, j, ":\\\\")) {
       sep = Sep::kBroken;
       host_start = j + (StartsWith(t_, j, ":\\\\") ? 3 : 2);

@@ -301,6 +301,25 @@ TEST_F(LinkFinderTest, ScansPathologicalInputWithoutLosingLinks) {
   EXPECT_THAT(Hosts(input), ElementsAre("example.com", "x.com"));
 }
 
+TEST_F(LinkFinderTest, KeepsItsContractOnTheBigListOfNaughtyStrings) {
+  const std::string data = DataDir();
+  if (data.empty()) GTEST_SKIP() << "shared data sets not found (set COMMENTD_DATA); BLNS not run";
+  const std::string text = ReadFile(data + "/blns-naughty-strings/blns.json");
+  ASSERT_FALSE(text.empty()) << "blns-naughty-strings/blns.json is missing";
+  const auto strings = nlohmann::json::parse(text);
+  ASSERT_GE(strings.size(), 500u);
+  int links = 0;
+  for (const auto& value : strings) {
+    const std::string input = value.get<std::string>();
+    SCOPED_TRACE(input);
+    // Find() checks order, overlap and bounds of every span.
+    links += static_cast<int>(Find(input).size());
+    links += static_cast<int>(Find(input + " http://example.com/" + input).size());
+  }
+  // Every string got a link appended; naughty text around it must not hide it.
+  EXPECT_GE(links, static_cast<int>(strings.size()));
+}
+
 // ---------------------------------------------------------------------------
 // Conformance with public link-detection suites (see
 // testdata/links_conformance_exceptions.tsv for where we disagree on purpose).
