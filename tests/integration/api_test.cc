@@ -35,6 +35,19 @@ std::string ThreadPath(std::string_view thread = kThread) {
 
 class ApiTest : public ::testing::Test {
  protected:
+  // Building the engine compiles the lexicons; once per suite is enough, and
+  // the engine is immutable, so the tests cannot affect each other through it.
+  static void SetUpTestSuite() {
+    // Links are held rather than deleted here, so that one engine shows all
+    // three outcomes: plain text publishes, a link holds, strong profanity deletes.
+    moderation::Policy policy = moderation::Policy::Default();
+    policy.link.action = moderation::Decision::kHold;
+    auto engine = moderation::Moderator::Create(policy);
+    if (engine.ok()) engine_ = *engine;
+  }
+  static void TearDownTestSuite() { engine_.reset(); }
+  static inline std::shared_ptr<const moderation::Moderator> engine_;
+
   void SetUp() override { Start(/*rate_limit=*/false); }
 
   void TearDown() override {
@@ -50,19 +63,14 @@ class ApiTest : public ::testing::Test {
     dir_ = tmpl;
     auto store = store::SqliteStore::Create(dir_ + "/commentd.db");
     ASSERT_TRUE(store.ok()) << store.status().ToString();
-    // Links are held rather than deleted here, so that one engine shows all
-    // three outcomes: plain text publishes, a link holds, strong profanity deletes.
-    moderation::Policy policy = moderation::Policy::Default();
-    policy.link.action = moderation::Decision::kHold;
-    auto engine = moderation::Moderator::Create(policy);
-    ASSERT_TRUE(engine.ok()) << engine.status().ToString();
+    ASSERT_NE(engine_, nullptr);
     clock_ = std::make_shared<base::FakeClock>(base::Time(std::chrono::seconds(1795000000)));
     comments::ServiceOptions service_options;
     service_options.password_ops_limit = 1;      // libsodium's minimum: tests need no real cost
     service_options.password_mem_limit = 8192;
     service_options.max_text_bytes = 2000;
     auto service = comments::CommentService::Create(std::shared_ptr<comments::Store>(std::move(*store)),
-                                                    clock_, *engine, service_options);
+                                                    clock_, engine_, service_options);
     ASSERT_TRUE(service.ok()) << service.status().ToString();
     service_ = std::move(*service);
     ASSERT_TRUE(service_->AddModerator(kModName, kModPassword).ok());
