@@ -194,6 +194,9 @@ function suite() {
       const mark = verdict.locator('mark.span');
       assert.match(await mark.first().textContent(), /spam\.example\.com/);
       assert.match(await mark.first().getAttribute('data-rule'), /\blink\b/);
+      assert.equal(await mark.first().textContent(),
+          await verdict.locator('.reasons li[data-rule="link"] q').first().textContent(),
+          'the highlight covers exactly the reported match');
       assert.match(await verdict.locator('.reasons li[data-rule="link"]').first().textContent(), /./);
       // The highlighted copy is exactly the submitted text.
       assert.equal(await verdict.locator('.quote').textContent(), linkText);
@@ -263,6 +266,19 @@ function suite() {
       await form.locator('button.primary').click();
       await form.locator('.result-slot .ok').filter({hasText: '댓글이 등록되었습니다.'}).waitFor();
       await listBodies(page).filter({hasText: '후속 보도도 기대합니다'}).waitFor();
+
+      // Spans are UTF-8 byte offsets: after Hangul (3 bytes a syllable) the
+      // highlight must still cover exactly the matched link.
+      const koLink = '북한 노동자 관련 자료는 http://spam.example.com 에서 확인하세요';
+      await form.locator('textarea.text').fill(koLink);
+      await form.locator('button.primary').click();
+      const verdict = form.locator('.result-slot .verdict.deleted');
+      await verdict.waitFor();
+      assert.equal(await verdict.locator('.verdict-head').textContent(), '댓글이 게시되지 않았습니다.');
+      const match = await verdict.locator('.reasons li[data-rule="link"] q').first().textContent();
+      assert.match(match, /spam\.example\.com/);
+      assert.equal(await verdict.locator('mark.span').first().textContent(), match);
+      assert.equal(await verdict.locator('.quote').textContent(), koLink);
       await page.screenshot({path: path.join(shots, 'demo-ko.png'), fullPage: true});
       await page.context().close();
     });
