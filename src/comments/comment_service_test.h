@@ -1,0 +1,578 @@
+// CommentService behaviour, as one parameterized suite over the store
+// backends (see store_contract_test.h for how a backend instantiates it):
+// the real moderation engine under the publisher's default policy, a fake
+// clock that tests move by hand, and a real store.
+#pragma once
+
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "base/clock.h"
+#include "comments/comment_service.h"
+#include "comments/store_contract_test.h"
+#include "moderation/moderator.h"
+#include "moderation/policy.h"
+
+namespace commentd::comments::testing {
+
+inline constexpr std::string_view kCleanText = "The summit statement said little about sanctions.";
+inline constexpr std::string_view kLinkText = "Read more at http://spam-news.example.com/offer now";
+
+class CommentServiceTest : public ::testing::TestWithParam<StoreBackend> {
+ protected:
+  void SetUp() override {
+    ASSERT_FALSE(scratch_.path().empty()) << "cannot create a scratch directory";
+    auto made = GetParam().make(scratch_.path());
+    ASSERT_TRUE(made.ok()) << made.status().ToString();
+    store_ = std::shared_ptr<Store>(std::move(made).value());
+    clock_ = std::make_shared<base::FakeClock>(At(kDay0 + 12 * 3600));
+    ASSERT_NE(DefaultEngine(), nullptr);
+    auto service = CommentService::Create(store_, clock_, DefaultEngine(), FastOptions());
+    ASSERT_TRUE(service.ok()) << service.status().ToString();
+    service_ = std::move(service).value();
+  }
+
+  // Building the engine takes seconds (pattern compilation), so the suite
+  // shares one; it is immutable and thread-safe, which is its contract.
+  static std::shared_ptr<const moderation::Moderator> DefaultEngine() {
+    static const std::shared_ptr<const moderation::Moderator> engine = [] {
+      auto m = moderation::Moderator::Create(moderation::Policy::Default());
+      EXPECT_TRUE(m.ok()) << m.status().ToString();
+      return m.ok() ? *m : nullptr;
+    }();
+    return engine;
+  }
+
+  static ServiceOptions FastOptions() {
+    ServiceOptions options;
+    // The argon2id minimum keeps the suite quick; the format is the same.
+    options.password_ops_limit = 1;
+    options.password_mem_limit = 8192;
+    return options;
+  }
+
+  PostRequest Request(std::string_view text, std::string author = "reader",
+                      std::string thread = "nk/summit-2026") {
+    PostRequest r;
+    r.thread = std::move(thread);
+    r.author = std::move(author);
+    r.text = std::string(text);
+    r.ip = "203.0.113.7";
+    return r;
+  }
+
+  PostResult MustPost(const PostRequest& request) {
+    auto r = service_->Post(request);
+    EXPECT_TRUE(r.ok()) << r.status().ToString();
+    return r.ok() ? std::move(r).value() : PostResult{};
+  }
+
+  PostResult MustPostPublished(std::string_view text, std::optional<std::string> parent = {},
+                               std::string thread = "nk/summit-2026") {
+    PostRequest request = Request(text, "reader", std::move(thread));
+    request.parent_id = std::move(parent);
+    PostResult r = MustPost(request);
+    EXPECT_EQ(r.comment.state, CommentState::kPublished) << text;
+    return r;
+  }
+
+  void AddModerator(std::string name = "mod1") {
+    ASSERT_TRUE(service_->AddModerator(name, "correct horse battery").ok());
+  }
+
+  std::vector<ActionResult> MustAct(ModAction action, std::vector<std::string> ids,
+                                    std::string reason = "") {
+    auto r = service_->Act(ActRequest{action, std::move(ids), "mod1", std::move(reason)});
+    EXPECT_TRUE(r.ok()) << r.status().ToString();
+    return r.ok() ? *r : std::vector<ActionResult>{};
+  }
+
+  static ThreadRequest ThreadOf(std::string thread, int limit = 50, std::string after = "",
+                                SortOrder sort = SortOrder::kOldest) {
+    ThreadRequest r;
+    r.thread = std::move(thread);
+    r.limit = limit;
+    r.after = std::move(after);
+    r.sort = sort;
+    return r;
+  }
+
+  ThreadPage MustList(ThreadRequest request) {
+    auto r = service_->ListThread(request);
+    EXPECT_TRUE(r.ok()) << r.status().ToString();
+    return r.ok() ? *r : ThreadPage{};
+  }
+
+  ScratchDir scratch_;
+  std::shared_ptr<Store> store_;
+  std::shared_ptr<base::FakeClock> clock_;
+  std::unique_ptr<CommentService> service_;
+};
+
+TEST_P(CommentServiceTest, CleanCommentIsPublishedWithAnEditToken) {
+  const PostResult r = MustPost(Request(kCleanText));
+  EXPECT_EQ(r.verdict.decision, moderation::Decision::kPublish);
+  EXPECT_EQ(r.comment.state, CommentState::kPublished);
+  EXPECT_EQ(r.comment.id.substr(0, 2), "c_");
+  EXPECT_EQ(r.comment.id.size(), 22u);
+  EXPECT_GE(r.edit_token.size(), 40u);
+  EXPECT_TRUE(r.message.empty());
+  EXPECT_EQ(r.comment.created_at, clock_->Now());
+  EXPECT_EQ(r.comment.DecidedByName(), "engine");
+  // Neither the token nor the address is stored as given.
+  EXPECT_NE(r.comment.edit_token_hash, r.edit_token);
+  EXPECT_EQ(r.comment.author.ip_hash, service_->HashIp("203.0.113.7"));
+  EXPECT_EQ(r.comment.author.ip_hash.find("203.0.113.7"), std::string::npos);
+  auto counts = service_->Counts({"nk/summit-2026", "other"});
+  ASSERT_TRUE(counts.ok());
+  EXPECT_EQ(counts->at("nk/summit-2026"), 1);
+  EXPECT_EQ(counts->at("other"), 0);
+}
+
+TEST_P(CommentServiceTest, CommentWithALinkIsDeletedButKeptWithItsReasons) {
+  PostRequest request = Request(kLinkText);
+  request.lang = "ko";
+  const PostResult r = MustPost(request);
+  EXPECT_EQ(r.verdict.decision, moderation::Decision::kDelete);
+  EXPECT_EQ(r.comment.state, CommentState::kDeleted);
+  ASSERT_FALSE(r.comment.reasons.empty());
+  bool found_link = false;
+  for (const moderation::Reason& reason : r.comment.reasons) {
+    if (reason.rule != moderation::Rule::kLink) continue;
+    found_link = true;
+    EXPECT_EQ(std::string(kLinkText).substr(reason.span.begin, reason.span.size()), reason.match);
+  }
+  EXPECT_TRUE(found_link);
+  EXPECT_NE(r.message.find("링크"), std::string::npos) << r.message;
+  auto stored = store_->GetComment(r.comment.id);
+  ASSERT_TRUE(stored.ok());
+  EXPECT_EQ(stored->text, kLinkText);
+  EXPECT_EQ(stored->reasons.size(), r.verdict.reasons.size());
+  auto deleted = service_->ListQueue(Queue::kDeleted, 10, "");
+  ASSERT_TRUE(deleted.ok());
+  ASSERT_EQ(deleted->items.size(), 1u);
+  EXPECT_EQ(deleted->items[0].id, r.comment.id);
+  EXPECT_TRUE(MustList(ThreadOf("nk/summit-2026")).comments.empty());
+}
+
+TEST_P(CommentServiceTest, HoldPolicyPutsTheCommentInTheHeldQueue) {
+  moderation::Policy policy = moderation::Policy::Default();
+  policy.link.action = moderation::Decision::kHold;
+  auto engine = moderation::Moderator::Create(policy);
+  ASSERT_TRUE(engine.ok());
+  service_->SetModerator(*engine);
+  const PostResult r = MustPost(Request(kLinkText));
+  EXPECT_EQ(r.comment.state, CommentState::kHeld);
+  EXPECT_FALSE(r.message.empty());
+  auto held = service_->ListQueue(Queue::kHeld, 10, "");
+  ASSERT_TRUE(held.ok());
+  ASSERT_EQ(held->items.size(), 1u);
+  EXPECT_EQ(held->items[0].id, r.comment.id);
+}
+
+TEST_P(CommentServiceTest, InvalidInputNamesTheField) {
+  const PostResult parent = MustPostPublished(kCleanText, {}, "other-thread");
+  struct Case {
+    std::string field;
+    std::function<void(PostRequest&)> spoil;
+  };
+  const std::vector<Case> cases = {
+      {"thread", [](PostRequest& r) { r.thread = ""; }},
+      {"thread", [](PostRequest& r) { r.thread = "has space"; }},
+      {"thread", [](PostRequest& r) { r.thread = std::string(201, 'a'); }},
+      {"author", [](PostRequest& r) { r.author = "   "; }},
+      {"author", [](PostRequest& r) { r.author = std::string(65, 'a'); }},
+      {"author", [](PostRequest& r) { r.author = "bad\xC3\x28name"; }},
+      {"author", [](PostRequest& r) { r.author = "tab\x01name"; }},
+      {"text", [](PostRequest& r) { r.text = ""; }},
+      {"text", [](PostRequest& r) { r.text = " \n\t "; }},
+      {"text", [](PostRequest& r) { r.text = std::string(5001, 'a'); }},
+      {"text", [](PostRequest& r) { r.text = "bad \xC3\x28 utf-8"; }},
+      {"lang", [](PostRequest& r) { r.lang = "fr"; }},
+      {"parent_id", [](PostRequest& r) { r.parent_id = "c_nosuchcomment"; }},
+      {"parent_id", [&](PostRequest& r) { r.parent_id = parent.comment.id; }},  // other thread
+  };
+  for (const Case& c : cases) {
+    PostRequest request = Request(kCleanText);
+    c.spoil(request);
+    SCOPED_TRACE(c.field + ": " + request.thread.substr(0, 20) + " / " + request.author.substr(0, 20));
+    auto r = service_->Post(request);
+    ASSERT_FALSE(r.ok());
+    EXPECT_EQ(r.status().code(), base::StatusCode::kInvalidArgument);
+    EXPECT_EQ(r.status().message().substr(0, c.field.size() + 1), c.field + ":")
+        << r.status().message();
+  }
+  EXPECT_EQ(service_->Counts({"nk/summit-2026"})->at("nk/summit-2026"), 0);
+  auto bad_cursor = service_->ListThread(ThreadOf("nk/summit-2026", 10, "garbage"));
+  EXPECT_EQ(bad_cursor.status().code(), base::StatusCode::kInvalidArgument);
+  EXPECT_EQ(bad_cursor.status().message().substr(0, 6), "after:");
+  auto bad_limit = service_->ListThread(ThreadOf("nk/summit-2026", 0));
+  EXPECT_EQ(bad_limit.status().message().substr(0, 6), "limit:");
+  auto bad_key = service_->Counts({"ok", "not ok"});
+  EXPECT_EQ(bad_key.status().message().substr(0, 11), "threads[1]:");
+}
+
+TEST_P(CommentServiceTest, ReplyToAHiddenCommentIsRefused) {
+  const PostResult deleted = MustPost(Request(kLinkText));
+  ASSERT_EQ(deleted.comment.state, CommentState::kDeleted);
+  PostRequest reply = Request(kCleanText);
+  reply.parent_id = deleted.comment.id;
+  auto r = service_->Post(reply);
+  EXPECT_EQ(r.status().code(), base::StatusCode::kInvalidArgument);
+  EXPECT_EQ(r.status().message().substr(0, 10), "parent_id:");
+}
+
+TEST_P(CommentServiceTest, DeletedParentWithPublishedRepliesBecomesARemovedPlaceholder) {
+  AddModerator();
+  const PostResult parent = MustPostPublished("First: the border reopened today.");
+  const PostResult reply = MustPostPublished("Reply: trade will follow.", parent.comment.id);
+  const PostResult nested = MustPostPublished("Nested: maybe not soon.", reply.comment.id);
+  const PostResult lonely = MustPostPublished("A comment nobody answered.");
+  const auto results = MustAct(ModAction::kDelete, {parent.comment.id, lonely.comment.id});
+  ASSERT_EQ(results.size(), 2u);
+  EXPECT_TRUE(results[0].status.ok()) << results[0].status.ToString();
+  EXPECT_TRUE(results[1].status.ok()) << results[1].status.ToString();
+
+  const ThreadPage page = MustList(ThreadOf("nk/summit-2026"));
+  EXPECT_EQ(page.published_count, 2);
+  ASSERT_EQ(page.comments.size(), 1u);  // the lonely deleted comment is gone entirely
+  const ThreadNode& placeholder = page.comments[0];
+  EXPECT_EQ(placeholder.id, parent.comment.id);
+  EXPECT_TRUE(placeholder.removed);
+  EXPECT_TRUE(placeholder.author.empty());
+  EXPECT_TRUE(placeholder.text.empty());
+  ASSERT_EQ(placeholder.replies.size(), 1u);
+  EXPECT_EQ(placeholder.replies[0].id, reply.comment.id);
+  EXPECT_FALSE(placeholder.replies[0].removed);
+  EXPECT_EQ(placeholder.replies[0].text, "Reply: trade will follow.");
+  ASSERT_EQ(placeholder.replies[0].replies.size(), 1u);
+  EXPECT_EQ(placeholder.replies[0].replies[0].id, nested.comment.id);
+
+  // Hiding the only published descendants too removes the whole branch.
+  MustAct(ModAction::kDelete, {reply.comment.id, nested.comment.id});
+  EXPECT_TRUE(MustList(ThreadOf("nk/summit-2026")).comments.empty());
+}
+
+TEST_P(CommentServiceTest, PaginationCursorsStayStableUnderInserts) {
+  std::vector<std::string> originals;
+  for (int i = 0; i < 5; ++i) {
+    originals.push_back(MustPostPublished(fmt::format("Comment number {} on the summit.", i)).comment.id);
+    clock_->Advance(std::chrono::seconds(1));
+  }
+  for (SortOrder sort : {SortOrder::kOldest, SortOrder::kNewest}) {
+    SCOPED_TRACE(sort == SortOrder::kOldest ? "oldest" : "newest");
+    std::vector<std::string> seen;
+    std::set<std::string> inserted;
+    ThreadRequest request = ThreadOf("nk/summit-2026", 2, "", sort);
+    for (int guard = 0; guard < 20; ++guard) {
+      const ThreadPage page = MustList(request);
+      for (const ThreadNode& n : page.comments) seen.push_back(n.id);
+      // A new comment arrives between every two page loads.
+      inserted.insert(MustPostPublished("A late arrival joins the thread.").comment.id);
+      if (!page.next_cursor.has_value()) break;
+      request.after = *page.next_cursor;
+    }
+    const std::set<std::string> unique(seen.begin(), seen.end());
+    EXPECT_EQ(unique.size(), seen.size()) << "a comment was shown twice";
+    std::vector<std::string> seen_originals;
+    for (const std::string& id : seen) {
+      if (!inserted.count(id)) seen_originals.push_back(id);
+    }
+    std::vector<std::string> expected = originals;
+    if (sort == SortOrder::kNewest) std::reverse(expected.begin(), expected.end());
+    // Originals only need to be a subsequence of what we saw; later arrivals
+    // from an earlier pass of this loop are also in the thread.
+    std::vector<std::string> filtered;
+    for (const std::string& id : seen_originals) {
+      if (std::find(originals.begin(), originals.end(), id) != originals.end()) filtered.push_back(id);
+    }
+    EXPECT_EQ(filtered, expected);
+  }
+}
+
+TEST_P(CommentServiceTest, EditWithinTheWindowIsModeratedAgain) {
+  AddModerator();
+  const PostResult posted = MustPostPublished(kCleanText);
+  clock_->Advance(std::chrono::minutes(15));  // the last allowed moment
+  auto edited = service_->Edit(posted.comment.id, posted.edit_token, kLinkText, "");
+  ASSERT_TRUE(edited.ok()) << edited.status().ToString();
+  EXPECT_EQ(edited->verdict.decision, moderation::Decision::kDelete);
+  EXPECT_EQ(edited->comment.state, CommentState::kDeleted);
+  EXPECT_EQ(edited->comment.text, kLinkText);
+  EXPECT_EQ(edited->comment.edited_at, std::optional<base::Time>(clock_->Now()));
+  EXPECT_FALSE(edited->message.empty());
+  // Deleted by the engine, the writer may still fix it within the window.
+  auto fixed = service_->Edit(posted.comment.id, posted.edit_token, kCleanText, "en");
+  ASSERT_TRUE(fixed.ok()) << fixed.status().ToString();
+  EXPECT_EQ(fixed->comment.state, CommentState::kPublished);
+  EXPECT_EQ(MustList(ThreadOf("nk/summit-2026")).comments.at(0).edited_at,
+            std::optional<base::Time>(clock_->Now()));
+}
+
+TEST_P(CommentServiceTest, EditAfterTheWindowIsRefused) {
+  const PostResult posted = MustPostPublished(kCleanText);
+  clock_->Advance(std::chrono::minutes(15) + std::chrono::microseconds(1));
+  auto edited = service_->Edit(posted.comment.id, posted.edit_token, "Changed my mind.", "");
+  EXPECT_EQ(edited.status().code(), base::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(service_->Delete(posted.comment.id, posted.edit_token).code(),
+            base::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(store_->GetComment(posted.comment.id)->text, kCleanText);
+}
+
+TEST_P(CommentServiceTest, WrongEditTokenIsPermissionDenied) {
+  const PostResult posted = MustPostPublished(kCleanText);
+  const PostResult other = MustPostPublished("Another reader's comment.");
+  for (const std::string& token : {std::string("wrong"), std::string(""), other.edit_token}) {
+    SCOPED_TRACE(token);
+    EXPECT_EQ(service_->Edit(posted.comment.id, token, "Hijacked.", "").status().code(),
+              base::StatusCode::kPermissionDenied);
+    EXPECT_EQ(service_->Delete(posted.comment.id, token).code(),
+              base::StatusCode::kPermissionDenied);
+  }
+  EXPECT_EQ(service_->Edit("c_unknown", posted.edit_token, "x", "").status().code(),
+            base::StatusCode::kNotFound);
+  auto stored = store_->GetComment(posted.comment.id);
+  EXPECT_EQ(stored->text, kCleanText);
+  EXPECT_EQ(stored->state, CommentState::kPublished);
+}
+
+TEST_P(CommentServiceTest, AuthorDeleteHidesTheCommentAndEndsEditing) {
+  const PostResult posted = MustPostPublished(kCleanText);
+  ASSERT_TRUE(service_->Delete(posted.comment.id, posted.edit_token).ok());
+  auto stored = store_->GetComment(posted.comment.id);
+  ASSERT_TRUE(stored.ok());
+  EXPECT_EQ(stored->state, CommentState::kDeleted);
+  EXPECT_EQ(stored->DecidedByName(), "author");
+  EXPECT_TRUE(MustList(ThreadOf("nk/summit-2026")).comments.empty());
+  EXPECT_EQ(service_->Edit(posted.comment.id, posted.edit_token, kCleanText, "").status().code(),
+            base::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(service_->Delete(posted.comment.id, posted.edit_token).code(),
+            base::StatusCode::kFailedPrecondition);
+}
+
+TEST_P(CommentServiceTest, BanRefusesNewPostsFromTheAuthorNameAndAddress) {
+  AddModerator();
+  PostRequest spam = Request("Totally normal comment from a spammer.", "spammer");
+  spam.ip = "198.51.100.9";
+  const PostResult posted = MustPost(spam);
+  const auto results = MustAct(ModAction::kBan, {posted.comment.id}, "repeat advertiser");
+  ASSERT_EQ(results.size(), 1u);
+  ASSERT_TRUE(results[0].status.ok()) << results[0].status.ToString();
+  EXPECT_EQ(store_->GetComment(posted.comment.id)->state, CommentState::kDeleted);
+
+  auto same_name = service_->Post(Request(kCleanText, "spammer"));
+  EXPECT_EQ(same_name.status().code(), base::StatusCode::kPermissionDenied);
+  PostRequest same_ip = Request(kCleanText, "new-identity");
+  same_ip.ip = "198.51.100.9";
+  EXPECT_EQ(service_->Post(same_ip).status().code(), base::StatusCode::kPermissionDenied);
+  PostRequest innocent = Request(kCleanText, "someone-else");
+  innocent.ip = "192.0.2.1";
+  EXPECT_TRUE(service_->Post(innocent).ok());
+}
+
+TEST_P(CommentServiceTest, EveryActionIsAudited) {
+  AddModerator();
+  const PostResult a = MustPostPublished("Comment A about the talks.");
+  const PostResult b = MustPostPublished("Comment B about the talks.");
+  const PostResult c = MustPostPublished("Comment C about the talks.");
+  const PostResult d = MustPostPublished("Comment D about the talks.");
+  MustAct(ModAction::kDelete, {a.comment.id}, "off topic");
+  MustAct(ModAction::kRestore, {a.comment.id}, "on reflection fine");
+  ASSERT_TRUE(service_->Report(b.comment.id, "rude", "192.0.2.5").ok());
+  MustAct(ModAction::kApprove, {b.comment.id}, "reviewed");
+  MustAct(ModAction::kBan, {c.comment.id}, "spam");
+  ASSERT_TRUE(service_->Edit(d.comment.id, d.edit_token, "Comment D, corrected.", "").ok());
+  ASSERT_TRUE(service_->Delete(d.comment.id, d.edit_token).ok());
+  ASSERT_TRUE(service_->AddModerator("mod2", "another password").ok());
+  ASSERT_TRUE(service_->RemoveModerator("mod2").ok());
+
+  auto audit = service_->ListAudit(50, "");
+  ASSERT_TRUE(audit.ok()) << audit.status().ToString();
+  std::vector<std::string> actions;
+  for (const AuditEntry& e : audit->items) {
+    actions.push_back(fmt::format("{} {} {} {}", AuditActionName(e.action), e.moderator,
+                                  e.comment_id.empty() ? e.author : e.comment_id, e.reason));
+  }
+  const std::vector<std::string> expected = {
+      fmt::format("moderator_remove cli mod2 "),
+      fmt::format("moderator_add cli mod2 "),
+      fmt::format("author_delete author {} ", d.comment.id),
+      fmt::format("author_edit author {} publish", d.comment.id),
+      fmt::format("ban mod1 {} spam", c.comment.id),
+      fmt::format("approve mod1 {} reviewed", b.comment.id),
+      fmt::format("restore mod1 {} on reflection fine", a.comment.id),
+      fmt::format("delete mod1 {} off topic", a.comment.id),
+      fmt::format("moderator_add cli mod1 "),
+  };
+  EXPECT_EQ(actions, expected);
+  EXPECT_EQ(audit->items[0].at, clock_->Now());
+
+  // Paging the audit log visits every entry once.
+  std::vector<int64_t> ids;
+  std::string after;
+  for (int guard = 0; guard < 20; ++guard) {
+    auto page = service_->ListAudit(4, after);
+    ASSERT_TRUE(page.ok());
+    for (const AuditEntry& e : page->items) ids.push_back(e.id);
+    if (!page->next.has_value()) break;
+    after = page->next->Encode();
+  }
+  EXPECT_EQ(ids.size(), expected.size());
+}
+
+TEST_P(CommentServiceTest, ActionsReportPerCommentResults) {
+  AddModerator();
+  const PostResult held_free = MustPostPublished(kCleanText);
+  const auto results =
+      MustAct(ModAction::kRestore, {held_free.comment.id, "c_doesnotexist"});
+  ASSERT_EQ(results.size(), 2u);
+  EXPECT_EQ(results[0].id, held_free.comment.id);
+  EXPECT_EQ(results[0].status.code(), base::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(results[1].status.code(), base::StatusCode::kNotFound);
+  EXPECT_EQ(MustAct(ModAction::kApprove, {held_free.comment.id})[0].status.code(),
+            base::StatusCode::kFailedPrecondition);  // published and never reported
+  auto unknown_mod = service_->Act(ActRequest{ModAction::kDelete, {held_free.comment.id}, "ghost", ""});
+  EXPECT_EQ(unknown_mod.status().code(), base::StatusCode::kInvalidArgument);
+  auto no_ids = service_->Act(ActRequest{ModAction::kDelete, {}, "mod1", ""});
+  EXPECT_EQ(no_ids.status().code(), base::StatusCode::kInvalidArgument);
+  EXPECT_TRUE(service_->ListAudit(10, "")->items.size() == 1u);  // only the account creation
+}
+
+TEST_P(CommentServiceTest, ReportedCommentsWaitInTheReportedQueueUntilDecided) {
+  AddModerator();
+  const PostResult posted = MustPostPublished(kCleanText);
+  ASSERT_TRUE(service_->Report(posted.comment.id, "this is rude", "192.0.2.8").ok());
+  ASSERT_TRUE(service_->Report(posted.comment.id, "", "").ok());
+  auto reported = service_->ListQueue(Queue::kReported, 10, "");
+  ASSERT_TRUE(reported.ok());
+  ASSERT_EQ(reported->items.size(), 1u);
+  EXPECT_EQ(reported->items[0].open_reports, 2);
+  MustAct(ModAction::kApprove, {posted.comment.id});
+  EXPECT_TRUE(service_->ListQueue(Queue::kReported, 10, "")->items.empty());
+  EXPECT_EQ(store_->GetComment(posted.comment.id)->DecidedByName(), "mod1");
+
+  const PostResult deleted = MustPost(Request(kLinkText));
+  EXPECT_EQ(service_->Report(deleted.comment.id, "x", "").code(), base::StatusCode::kNotFound);
+  EXPECT_EQ(service_->Report("c_nothing", "x", "").code(), base::StatusCode::kNotFound);
+  EXPECT_EQ(service_->Report(posted.comment.id, std::string(501, 'x'), "").code(),
+            base::StatusCode::kInvalidArgument);
+}
+
+TEST_P(CommentServiceTest, StatsCountEngineDecisionsPerDayIncludingEmptyDays) {
+  MustPost(Request(kCleanText));
+  MustPost(Request(kLinkText));
+  clock_->Advance(std::chrono::hours(48));
+  MustPost(Request(kLinkText));
+  auto stats = service_->Stats(3);
+  ASSERT_TRUE(stats.ok()) << stats.status().ToString();
+  ASSERT_EQ(stats->size(), 3u);
+  const int64_t today = base::ToUnixMicros(clock_->Now()) / (86400LL * 1000000);
+  EXPECT_EQ((*stats)[0].day, today - 2);
+  EXPECT_EQ((*stats)[0].publish, 1);
+  EXPECT_EQ((*stats)[0].del, 1);
+  EXPECT_EQ((*stats)[0].link, 1);
+  EXPECT_EQ((*stats)[1].day, today - 1);
+  EXPECT_EQ((*stats)[1].publish + (*stats)[1].hold + (*stats)[1].del, 0);
+  EXPECT_EQ((*stats)[2].day, today);
+  EXPECT_EQ((*stats)[2].del, 1);
+  EXPECT_EQ(base::FormatDate(base::FromUnixMicros((*stats)[2].day * 86400LL * 1000000)),
+            "2026-03-03");
+  EXPECT_EQ(service_->Stats(0).status().code(), base::StatusCode::kInvalidArgument);
+  EXPECT_EQ(service_->Stats(366).status().code(), base::StatusCode::kInvalidArgument);
+}
+
+TEST_P(CommentServiceTest, LoginGivesASessionWithCsrfTokenUntilItExpires) {
+  AddModerator("alice");
+  EXPECT_EQ(service_->Login("alice", "wrong password").status().code(),
+            base::StatusCode::kUnauthenticated);
+  EXPECT_EQ(service_->Login("nobody", "correct horse battery").status().code(),
+            base::StatusCode::kUnauthenticated);
+  auto login = service_->Login("alice", "correct horse battery");
+  ASSERT_TRUE(login.ok()) << login.status().ToString();
+  EXPECT_GE(login->session_token.size(), 40u);
+  EXPECT_NE(login->session.token_hash, login->session_token);
+
+  auto session = service_->Authenticate(login->session_token);
+  ASSERT_TRUE(session.ok()) << session.status().ToString();
+  EXPECT_EQ(session->moderator, "alice");
+  EXPECT_TRUE(CommentService::CheckCsrf(*session, login->session.csrf_token).ok());
+  EXPECT_EQ(CommentService::CheckCsrf(*session, "").code(), base::StatusCode::kPermissionDenied);
+  EXPECT_EQ(CommentService::CheckCsrf(*session, "forged").code(),
+            base::StatusCode::kPermissionDenied);
+  EXPECT_EQ(service_->Authenticate("not-a-session").status().code(),
+            base::StatusCode::kUnauthenticated);
+  EXPECT_EQ(service_->Authenticate("").status().code(), base::StatusCode::kUnauthenticated);
+
+  clock_->Advance(std::chrono::hours(12));
+  EXPECT_EQ(service_->Authenticate(login->session_token).status().code(),
+            base::StatusCode::kUnauthenticated);
+
+  auto again = service_->Login("alice", "correct horse battery");
+  ASSERT_TRUE(again.ok());
+  ASSERT_TRUE(service_->Logout(again->session_token).ok());
+  EXPECT_EQ(service_->Authenticate(again->session_token).status().code(),
+            base::StatusCode::kUnauthenticated);
+}
+
+TEST_P(CommentServiceTest, ModeratorAccountsAreValidatedAndRemovalEndsSessions) {
+  EXPECT_EQ(service_->AddModerator("bad name", "long enough pw").code(),
+            base::StatusCode::kInvalidArgument);
+  EXPECT_EQ(service_->AddModerator("engine", "long enough pw").code(),
+            base::StatusCode::kInvalidArgument);
+  EXPECT_EQ(service_->AddModerator("alice", "short").code(), base::StatusCode::kInvalidArgument);
+  ASSERT_TRUE(service_->AddModerator("alice", "long enough pw").ok());
+  EXPECT_EQ(service_->AddModerator("alice", "another long pw").code(),
+            base::StatusCode::kAlreadyExists);
+  auto accounts = service_->ListModerators();
+  ASSERT_TRUE(accounts.ok());
+  ASSERT_EQ(accounts->size(), 1u);
+  EXPECT_EQ((*accounts)[0].password_hash.substr(0, 10), "$argon2id$");
+  auto login = service_->Login("alice", "long enough pw");
+  ASSERT_TRUE(login.ok());
+  ASSERT_TRUE(service_->RemoveModerator("alice").ok());
+  EXPECT_EQ(service_->Authenticate(login->session_token).status().code(),
+            base::StatusCode::kUnauthenticated);
+  EXPECT_EQ(service_->RemoveModerator("alice").code(), base::StatusCode::kNotFound);
+}
+
+TEST_P(CommentServiceTest, TheSiteKeyIsKeptInTheStore) {
+  auto second = CommentService::Create(store_, clock_, nullptr, FastOptions());
+  ASSERT_TRUE(second.ok());
+  EXPECT_EQ((*second)->HashIp("192.0.2.1"), service_->HashIp("192.0.2.1"));
+  EXPECT_NE(service_->HashIp("192.0.2.1"), service_->HashIp("192.0.2.2"));
+  EXPECT_EQ(service_->HashIp(""), "");
+  ServiceOptions other_key = FastOptions();
+  other_key.site_key = std::string(32, 'k');
+  auto third = CommentService::Create(store_, clock_, nullptr, other_key);
+  ASSERT_TRUE(third.ok());
+  EXPECT_NE((*third)->HashIp("192.0.2.1"), service_->HashIp("192.0.2.1"));
+  // Without an engine nothing can be posted, and it says why.
+  EXPECT_EQ((*second)->Post(Request(kCleanText)).status().code(), base::StatusCode::kUnavailable);
+}
+
+TEST_P(CommentServiceTest, MessagesExplainInTheWritersLanguage) {
+  const moderation::Verdict deleted = service_->moderator()->Evaluate(kLinkText);
+  ASSERT_EQ(deleted.decision, moderation::Decision::kDelete);
+  std::set<std::string> messages;
+  for (std::string_view lang : {"en", "ko", "zh", "ja"}) {
+    const std::string m = ExplainVerdict(deleted, lang);
+    EXPECT_FALSE(m.empty()) << lang;
+    messages.insert(m);
+  }
+  EXPECT_EQ(messages.size(), 4u);
+  EXPECT_EQ(ExplainVerdict(deleted, "fr"), ExplainVerdict(deleted, "en"));
+  EXPECT_EQ(ExplainVerdict(deleted, "ja-JP"), ExplainVerdict(deleted, "ja"));
+  EXPECT_NE(ExplainVerdict(deleted, "en").find("a link"), std::string::npos);
+  auto check = service_->Check(kCleanText, "en");
+  ASSERT_TRUE(check.ok());
+  EXPECT_EQ(check->verdict.decision, moderation::Decision::kPublish);
+  EXPECT_TRUE(check->message.empty());
+}
+
+}  // namespace commentd::comments::testing

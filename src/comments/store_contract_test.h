@@ -1,0 +1,495 @@
+// The contract every comments::Store must keep, as one parameterized test
+// suite. A backend instantiates it with a factory:
+//
+//   INSTANTIATE_TEST_SUITE_P(Sqlite, StoreContractTest,
+//                            ::testing::Values(StoreBackend{"sqlite", MakeSqliteStore}),
+//                            StoreBackendName);
+//
+// The factory gets a fresh empty directory (removed after the test) and
+// returns an empty store. Times are fixed values, never the wall clock.
+#pragma once
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cstdlib>
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <set>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "base/clock.h"
+#include "comments/comment.h"
+#include "comments/store.h"
+
+namespace commentd::comments::testing {
+
+struct StoreBackend {
+  std::string name;
+  std::function<base::Result<std::unique_ptr<Store>>(const std::string& scratch_dir)> make;
+};
+
+inline std::string StoreBackendName(const ::testing::TestParamInfo<StoreBackend>& info) {
+  return info.param.name;
+}
+
+// A fresh directory for one test, removed with it. Owned by one thread.
+class ScratchDir {
+ public:
+  ScratchDir() {
+    std::string tmpl = (std::filesystem::temp_directory_path() / "commentd-store-XXXXXX").string();
+    if (mkdtemp(tmpl.data()) != nullptr) path_ = tmpl;
+  }
+  ~ScratchDir() {
+    if (path_.empty()) return;
+    std::error_code ec;
+    std::filesystem::remove_all(path_, ec);
+  }
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
+};
+
+inline base::Time At(int64_t unix_seconds) {
+  return base::FromUnixMicros(unix_seconds * 1000000);
+}
+
+// 2026-03-01T00:00:00Z
+inline constexpr int64_t kDay0 = 1772323200;
+
+inline Comment MakeComment(std::string id, std::string thread, CommentState state,
+                           base::Time created_at = At(kDay0)) {
+  Comment c;
+  c.id = std::move(id);
+  c.thread = std::move(thread);
+  c.author = Author{"reader", "iphash1"};
+  c.text = "The talks in Pyongyang went on late.";
+  c.lang = "en";
+  c.state = state;
+  c.engine_decision = state == CommentState::kPublished ? moderation::Decision::kPublish
+                      : state == CommentState::kHeld    ? moderation::Decision::kHold
+                                                        : moderation::Decision::kDelete;
+  c.policy_version = "test-1";
+  c.created_at = created_at;
+  c.decided_at = created_at;
+  c.edit_token_hash = "edithash";
+  return c;
+}
+
+class StoreContractTest : public ::testing::TestWithParam<StoreBackend> {
+ protected:
+  void SetUp() override {
+    ASSERT_FALSE(scratch_.path().empty()) << "cannot create a scratch directory";
+    auto made = GetParam().make(scratch_.path());
+    ASSERT_TRUE(made.ok()) << made.status().ToString();
+    store_ = std::move(made).value();
+  }
+
+  Comment Insert(const Comment& c) {
+    auto r = store_->InsertComment(c);
+    EXPECT_TRUE(r.ok()) << r.status().ToString();
+    return r.ok() ? *r : Comment{};
+  }
+
+  AuditEntry Audit(std::string moderator, AuditAction action, std::string comment_id) {
+    return AuditEntry{0, At(kDay0), std::move(moderator), action, std::move(comment_id), "reader",
+                      "test"};
+  }
+
+  ScratchDir scratch_;
+  std::unique_ptr<Store> store_;
+};
+
+TEST_P(StoreContractTest, InsertAssignsIncreasingSeqAndRoundTripsEveryField) {
+  Comment a = MakeComment("c_a", "article-1", CommentState::kDeleted);
+  a.reasons.push_back(moderation::Reason{moderation::Rule::kLink, text::Span{4, 19},
+                                         "spam.example.com", "bare_domain",
+                                         moderation::Decision::kDelete, 1.0});
+  a.reasons.push_back(moderation::Reason{moderation::Rule::kInappropriateLanguage,
+                                         text::Span{20, 24}, "damn", "profanity/mild",
+                                         moderation::Decision::kPublish, 0.5});
+  a.text = "see spam.example.com damn, 한국어";
+  a.lang = "ko";
+  a.edited_at = At(kDay0 + 60);
+  a.decided_by = DecidedBy::kModerator;
+  a.decided_by_moderator = "mod1";
+  const Comment stored_a = Insert(a);
+  Comment b = MakeComment("c_b", "article-1", CommentState::kPublished);
+  b.parent_id = "c_a";
+  const Comment stored_b = Insert(b);
+  EXPECT_GT(stored_a.seq, 0);
+  EXPECT_GT(stored_b.seq, stored_a.seq);
+
+  auto got = store_->GetComment("c_a");
+  ASSERT_TRUE(got.ok()) << got.status().ToString();
+  EXPECT_EQ(got->id, "c_a");
+  EXPECT_EQ(got->seq, stored_a.seq);
+  EXPECT_EQ(got->thread, "article-1");
+  EXPECT_FALSE(got->parent_id.has_value());
+  EXPECT_EQ(got->author.name, "reader");
+  EXPECT_EQ(got->author.ip_hash, "iphash1");
+  EXPECT_EQ(got->text, a.text);
+  EXPECT_EQ(got->lang, "ko");
+  EXPECT_EQ(got->state, CommentState::kDeleted);
+  EXPECT_EQ(got->engine_decision, moderation::Decision::kDelete);
+  ASSERT_EQ(got->reasons.size(), 2u);
+  EXPECT_EQ(got->reasons[0].rule, moderation::Rule::kLink);
+  EXPECT_EQ(got->reasons[0].span, (text::Span{4, 19}));
+  EXPECT_EQ(got->reasons[0].match, "spam.example.com");
+  EXPECT_EQ(got->reasons[0].detail, "bare_domain");
+  EXPECT_EQ(got->reasons[0].action, moderation::Decision::kDelete);
+  EXPECT_EQ(got->reasons[1].rule, moderation::Rule::kInappropriateLanguage);
+  EXPECT_EQ(got->reasons[1].action, moderation::Decision::kPublish);
+  EXPECT_DOUBLE_EQ(got->reasons[1].score, 0.5);
+  EXPECT_EQ(got->policy_version, "test-1");
+  EXPECT_EQ(got->decided_by, DecidedBy::kModerator);
+  EXPECT_EQ(got->DecidedByName(), "mod1");
+  EXPECT_EQ(got->created_at, At(kDay0));
+  ASSERT_TRUE(got->edited_at.has_value());
+  EXPECT_EQ(*got->edited_at, At(kDay0 + 60));
+  EXPECT_EQ(got->edit_token_hash, "edithash");
+  EXPECT_EQ(got->open_reports, 0);
+
+  auto reply = store_->GetComment("c_b");
+  ASSERT_TRUE(reply.ok());
+  EXPECT_EQ(reply->parent_id, std::optional<std::string>("c_a"));
+  EXPECT_FALSE(reply->edited_at.has_value());
+}
+
+TEST_P(StoreContractTest, InsertRefusesATakenId) {
+  Insert(MakeComment("c_a", "t", CommentState::kPublished));
+  auto again = store_->InsertComment(MakeComment("c_a", "t", CommentState::kHeld));
+  EXPECT_EQ(again.status().code(), base::StatusCode::kAlreadyExists);
+  EXPECT_EQ(store_->GetComment("c_a")->state, CommentState::kPublished);
+}
+
+TEST_P(StoreContractTest, InsertRefusesAParentOutsideTheThread) {
+  Insert(MakeComment("c_a", "t1", CommentState::kPublished));
+  Comment other_thread = MakeComment("c_b", "t2", CommentState::kPublished);
+  other_thread.parent_id = "c_a";
+  auto r = store_->InsertComment(other_thread);
+  EXPECT_EQ(r.status().code(), base::StatusCode::kInvalidArgument);
+  EXPECT_NE(r.status().message().find("parent_id"), std::string::npos) << r.status().message();
+  Comment unknown_parent = MakeComment("c_c", "t1", CommentState::kPublished);
+  unknown_parent.parent_id = "c_missing";
+  EXPECT_EQ(store_->InsertComment(unknown_parent).status().code(),
+            base::StatusCode::kInvalidArgument);
+  EXPECT_EQ(store_->GetComment("c_b").status().code(), base::StatusCode::kNotFound);
+}
+
+TEST_P(StoreContractTest, GetUnknownCommentIsNotFound) {
+  EXPECT_EQ(store_->GetComment("c_nothing").status().code(), base::StatusCode::kNotFound);
+}
+
+TEST_P(StoreContractTest, ListThreadReturnsEveryStateInInsertionOrder) {
+  Insert(MakeComment("c_3", "t", CommentState::kPublished, At(kDay0 + 30)));
+  Insert(MakeComment("c_1", "t", CommentState::kDeleted, At(kDay0 + 10)));
+  Insert(MakeComment("c_x", "other", CommentState::kPublished));
+  Insert(MakeComment("c_2", "t", CommentState::kHeld, At(kDay0 + 20)));
+  auto list = store_->ListThread("t");
+  ASSERT_TRUE(list.ok()) << list.status().ToString();
+  std::vector<std::string> ids;
+  for (const Comment& c : *list) ids.push_back(c.id);
+  // Insertion order, not created_at order: seq is the one total order.
+  EXPECT_EQ(ids, (std::vector<std::string>{"c_3", "c_1", "c_2"}));
+  auto empty = store_->ListThread("no-such-thread");
+  ASSERT_TRUE(empty.ok());
+  EXPECT_TRUE(empty->empty());
+}
+
+TEST_P(StoreContractTest, CountPublishedCountsOnlyPublishedAndNamesEveryKey) {
+  Insert(MakeComment("c_1", "a", CommentState::kPublished));
+  Insert(MakeComment("c_2", "a", CommentState::kPublished));
+  Insert(MakeComment("c_3", "a", CommentState::kHeld));
+  Insert(MakeComment("c_4", "b", CommentState::kDeleted));
+  auto counts = store_->CountPublished({"a", "b", "c"});
+  ASSERT_TRUE(counts.ok()) << counts.status().ToString();
+  EXPECT_EQ(*counts, (std::map<std::string, int64_t>{{"a", 2}, {"b", 0}, {"c", 0}}));
+}
+
+TEST_P(StoreContractTest, UpdateCommentWritesChangeAndEffectsTogether) {
+  Insert(MakeComment("c_1", "t", CommentState::kPublished));
+  ASSERT_TRUE(store_->AddReport(Report{"c_1", "spam", "iphash9", At(kDay0 + 5)}).ok());
+  ASSERT_EQ(store_->GetComment("c_1")->open_reports, 1);
+  auto updated = store_->UpdateComment("c_1", [](Comment& c) -> base::Result<CommentUpdateEffects> {
+    c.state = CommentState::kDeleted;
+    c.decided_by = DecidedBy::kModerator;
+    c.decided_by_moderator = "mod1";
+    c.decided_at = At(kDay0 + 100);
+    CommentUpdateEffects effects;
+    effects.audit = AuditEntry{0, At(kDay0 + 100), "mod1", AuditAction::kBan, c.id, c.author.name,
+                               "spammer"};
+    effects.ban = Ban{c.author.name, c.author.ip_hash, "mod1", "spammer", At(kDay0 + 100)};
+    effects.resolve_reports = true;
+    return effects;
+  });
+  ASSERT_TRUE(updated.ok()) << updated.status().ToString();
+  EXPECT_EQ(updated->state, CommentState::kDeleted);
+  EXPECT_EQ(updated->open_reports, 0);
+  EXPECT_EQ(updated->DecidedByName(), "mod1");
+  EXPECT_EQ(updated->decided_at, At(kDay0 + 100));
+  EXPECT_TRUE(*store_->IsBanned("reader", ""));
+  auto audit = store_->ListAudit(std::nullopt, 10);
+  ASSERT_TRUE(audit.ok());
+  ASSERT_EQ(audit->items.size(), 1u);
+  EXPECT_EQ(audit->items[0].action, AuditAction::kBan);
+  EXPECT_EQ(audit->items[0].comment_id, "c_1");
+  EXPECT_EQ(audit->items[0].reason, "spammer");
+}
+
+TEST_P(StoreContractTest, UpdateCommentThatFailsChangesNothing) {
+  Insert(MakeComment("c_1", "t", CommentState::kHeld));
+  auto r = store_->UpdateComment("c_1", [](Comment& c) -> base::Result<CommentUpdateEffects> {
+    c.state = CommentState::kPublished;
+    return base::FailedPreconditionError("changed my mind");
+  });
+  EXPECT_EQ(r.status().code(), base::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(r.status().message(), "changed my mind");
+  EXPECT_EQ(store_->GetComment("c_1")->state, CommentState::kHeld);
+  EXPECT_TRUE(store_->ListAudit(std::nullopt, 10)->items.empty());
+  EXPECT_EQ(store_->UpdateComment("c_none", [](Comment&) -> base::Result<CommentUpdateEffects> {
+              return CommentUpdateEffects{};
+            }).status().code(),
+            base::StatusCode::kNotFound);
+}
+
+TEST_P(StoreContractTest, UpdateCommentKeepsIdentityFields) {
+  const Comment before = Insert(MakeComment("c_1", "t", CommentState::kHeld));
+  auto r = store_->UpdateComment("c_1", [](Comment& c) -> base::Result<CommentUpdateEffects> {
+    c.thread = "elsewhere";
+    c.author.name = "someone else";
+    c.created_at = At(1);
+    c.edit_token_hash = "other";
+    c.text = "edited text";
+    c.edited_at = At(kDay0 + 9);
+    return CommentUpdateEffects{};
+  });
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->thread, "t");
+  EXPECT_EQ(r->author.name, "reader");
+  EXPECT_EQ(r->created_at, before.created_at);
+  EXPECT_EQ(r->edit_token_hash, "edithash");
+  EXPECT_EQ(r->seq, before.seq);
+  EXPECT_EQ(r->text, "edited text");
+  EXPECT_EQ(r->edited_at, std::optional<base::Time>(At(kDay0 + 9)));
+}
+
+TEST_P(StoreContractTest, ReportsPutAPublishedCommentInTheReportedQueue) {
+  Insert(MakeComment("c_1", "t", CommentState::kPublished));
+  Insert(MakeComment("c_2", "t", CommentState::kPublished));
+  Insert(MakeComment("c_3", "t", CommentState::kHeld));
+  ASSERT_TRUE(store_->AddReport(Report{"c_2", "rude", "h1", At(kDay0)}).ok());
+  ASSERT_TRUE(store_->AddReport(Report{"c_2", "spam", "h2", At(kDay0)}).ok());
+  ASSERT_TRUE(store_->AddReport(Report{"c_3", "spam", "h2", At(kDay0)}).ok());
+  EXPECT_EQ(store_->AddReport(Report{"c_none", "x", "", At(kDay0)}).code(),
+            base::StatusCode::kNotFound);
+  auto reported = store_->ListQueue(Queue::kReported, std::nullopt, 10);
+  ASSERT_TRUE(reported.ok()) << reported.status().ToString();
+  ASSERT_EQ(reported->items.size(), 1u);  // c_3 is held: it is in the held queue
+  EXPECT_EQ(reported->items[0].id, "c_2");
+  EXPECT_EQ(reported->items[0].open_reports, 2);
+}
+
+TEST_P(StoreContractTest, QueuesPageNewestFirstWithCursors) {
+  for (int i = 0; i < 5; ++i) {
+    Insert(MakeComment(fmt::format("c_h{}", i), "t", CommentState::kHeld));
+    Insert(MakeComment(fmt::format("c_p{}", i), "t", CommentState::kPublished));
+  }
+  Insert(MakeComment("c_d0", "t", CommentState::kDeleted));
+  std::vector<std::string> seen;
+  std::optional<Cursor> after;
+  int pages = 0;
+  do {
+    auto page = store_->ListQueue(Queue::kHeld, after, 2);
+    ASSERT_TRUE(page.ok()) << page.status().ToString();
+    for (const Comment& c : page->items) seen.push_back(c.id);
+    after = page->next;
+    ++pages;
+  } while (after.has_value() && pages < 10);
+  EXPECT_EQ(seen, (std::vector<std::string>{"c_h4", "c_h3", "c_h2", "c_h1", "c_h0"}));
+  EXPECT_EQ(pages, 3);
+  auto deleted = store_->ListQueue(Queue::kDeleted, std::nullopt, 10);
+  ASSERT_TRUE(deleted.ok());
+  ASSERT_EQ(deleted->items.size(), 1u);
+  EXPECT_FALSE(deleted->next.has_value());
+  EXPECT_EQ(store_->ListQueue(Queue::kPublished, std::nullopt, 10)->items.size(), 5u);
+}
+
+TEST_P(StoreContractTest, BansMatchByNameOrNonEmptyIpHash) {
+  Insert(MakeComment("c_1", "t", CommentState::kPublished));
+  EXPECT_FALSE(*store_->IsBanned("reader", "iphash1"));
+  auto r = store_->UpdateComment("c_1", [](Comment& c) -> base::Result<CommentUpdateEffects> {
+    CommentUpdateEffects effects;
+    effects.ban = Ban{"spammer", "", "mod1", "", At(kDay0)};
+    c.state = CommentState::kDeleted;
+    return effects;
+  });
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_TRUE(*store_->IsBanned("spammer", ""));
+  EXPECT_TRUE(*store_->IsBanned("spammer", "anything"));
+  // A ban without an IP hash must not match every writer without one.
+  EXPECT_FALSE(*store_->IsBanned("reader", ""));
+  ASSERT_TRUE(store_
+                  ->UpdateComment("c_1",
+                                  [](Comment&) -> base::Result<CommentUpdateEffects> {
+                                    CommentUpdateEffects effects;
+                                    effects.ban = Ban{"x", "iphash7", "mod1", "", At(kDay0)};
+                                    return effects;
+                                  })
+                  .ok());
+  EXPECT_TRUE(*store_->IsBanned("new name", "iphash7"));
+  EXPECT_FALSE(*store_->IsBanned("new name", "iphash8"));
+}
+
+TEST_P(StoreContractTest, AuditPagesNewestFirst) {
+  for (int i = 0; i < 5; ++i) {
+    ASSERT_TRUE(store_->AppendAudit(Audit("mod1", AuditAction::kDelete, fmt::format("c_{}", i))).ok());
+  }
+  std::vector<std::string> seen;
+  std::optional<Cursor> after;
+  for (int guard = 0; guard < 10; ++guard) {
+    auto page = store_->ListAudit(after, 2);
+    ASSERT_TRUE(page.ok()) << page.status().ToString();
+    for (const AuditEntry& e : page->items) {
+      EXPECT_GT(e.id, 0);
+      seen.push_back(e.comment_id);
+    }
+    after = page->next;
+    if (!after.has_value()) break;
+  }
+  EXPECT_EQ(seen, (std::vector<std::string>{"c_4", "c_3", "c_2", "c_1", "c_0"}));
+}
+
+TEST_P(StoreContractTest, StatsBucketByUtcDayAndCountActingRules) {
+  Comment link = MakeComment("c_1", "t", CommentState::kDeleted, At(kDay0 + 10));
+  link.reasons.push_back({moderation::Rule::kLink, {0, 3}, "x.y", "", moderation::Decision::kDelete,
+                          1.0});
+  Insert(link);
+  Comment mild = MakeComment("c_2", "t", CommentState::kPublished, At(kDay0 + 86399));
+  mild.reasons.push_back({moderation::Rule::kInappropriateLanguage, {0, 4}, "damn", "",
+                          moderation::Decision::kPublish, 1.0});
+  Insert(mild);
+  Comment ad = MakeComment("c_3", "t", CommentState::kHeld, At(kDay0 + 86400));
+  ad.reasons.push_back({moderation::Rule::kAdvertisement, {0, 4}, "sale", "",
+                        moderation::Decision::kHold, 0.7});
+  Insert(ad);
+  Insert(MakeComment("c_4", "t", CommentState::kPublished, At(kDay0 + 3 * 86400)));  // outside
+
+  auto stats = store_->Stats(At(kDay0), At(kDay0 + 2 * 86400));
+  ASSERT_TRUE(stats.ok()) << stats.status().ToString();
+  ASSERT_EQ(stats->size(), 2u);
+  const DayStats& d0 = (*stats)[0];
+  EXPECT_EQ(d0.day, kDay0 / 86400);
+  EXPECT_EQ(d0.publish, 1);
+  EXPECT_EQ(d0.del, 1);
+  EXPECT_EQ(d0.hold, 0);
+  EXPECT_EQ(d0.link, 1);
+  EXPECT_EQ(d0.inappropriate_language, 0);  // the mild word did not act
+  const DayStats& d1 = (*stats)[1];
+  EXPECT_EQ(d1.day, kDay0 / 86400 + 1);
+  EXPECT_EQ(d1.hold, 1);
+  EXPECT_EQ(d1.advertisement, 1);
+}
+
+TEST_P(StoreContractTest, ModeratorAccountsAndTheirSessions) {
+  const ModeratorAccount alice{"alice", "$argon2id$fake", At(kDay0)};
+  ASSERT_TRUE(store_->InsertModerator(alice, Audit("cli", AuditAction::kModeratorAdd, "")).ok());
+  ASSERT_TRUE(store_
+                  ->InsertModerator({"bob", "$argon2id$b", At(kDay0)},
+                                    Audit("cli", AuditAction::kModeratorAdd, ""))
+                  .ok());
+  EXPECT_EQ(store_->InsertModerator(alice, Audit("cli", AuditAction::kModeratorAdd, "")).code(),
+            base::StatusCode::kAlreadyExists);
+  auto got = store_->GetModerator("alice");
+  ASSERT_TRUE(got.ok());
+  EXPECT_EQ(got->password_hash, "$argon2id$fake");
+  EXPECT_EQ(got->created_at, At(kDay0));
+  EXPECT_EQ(store_->GetModerator("carol").status().code(), base::StatusCode::kNotFound);
+  auto list = store_->ListModerators();
+  ASSERT_TRUE(list.ok());
+  ASSERT_EQ(list->size(), 2u);
+  EXPECT_EQ((*list)[0].name, "alice");
+  EXPECT_EQ((*list)[1].name, "bob");
+
+  const Session s{"tokhash", "alice", "csrf", At(kDay0), At(kDay0 + 3600)};
+  ASSERT_TRUE(store_->InsertSession(s).ok());
+  EXPECT_EQ(store_->InsertSession(s).code(), base::StatusCode::kAlreadyExists);
+  EXPECT_EQ(store_->InsertSession({"t2", "carol", "c", At(kDay0), At(kDay0 + 1)}).code(),
+            base::StatusCode::kNotFound);
+  auto session = store_->GetSession("tokhash");
+  ASSERT_TRUE(session.ok());
+  EXPECT_EQ(session->moderator, "alice");
+  EXPECT_EQ(session->csrf_token, "csrf");
+  EXPECT_EQ(session->expires_at, At(kDay0 + 3600));
+
+  ASSERT_TRUE(store_->RemoveModerator("alice", Audit("cli", AuditAction::kModeratorRemove, "")).ok());
+  EXPECT_EQ(store_->GetSession("tokhash").status().code(), base::StatusCode::kNotFound);
+  EXPECT_EQ(store_->RemoveModerator("alice", Audit("cli", AuditAction::kModeratorRemove, "")).code(),
+            base::StatusCode::kNotFound);
+  auto audit = store_->ListAudit(std::nullopt, 10);
+  ASSERT_TRUE(audit.ok());
+  // Two adds and one remove; the failed add and remove left no entry.
+  EXPECT_EQ(audit->items.size(), 3u);
+}
+
+TEST_P(StoreContractTest, SessionsExpireAndDelete) {
+  ASSERT_TRUE(store_
+                  ->InsertModerator({"alice", "h", At(kDay0)},
+                                    Audit("cli", AuditAction::kModeratorAdd, ""))
+                  .ok());
+  ASSERT_TRUE(store_->InsertSession({"old", "alice", "c1", At(kDay0), At(kDay0 + 10)}).ok());
+  ASSERT_TRUE(store_->InsertSession({"new", "alice", "c2", At(kDay0), At(kDay0 + 100)}).ok());
+  ASSERT_TRUE(store_->DeleteExpiredSessions(At(kDay0 + 10)).ok());
+  EXPECT_EQ(store_->GetSession("old").status().code(), base::StatusCode::kNotFound);
+  EXPECT_TRUE(store_->GetSession("new").ok());
+  ASSERT_TRUE(store_->DeleteSession("new").ok());
+  EXPECT_EQ(store_->GetSession("new").status().code(), base::StatusCode::kNotFound);
+  EXPECT_TRUE(store_->DeleteSession("never-existed").ok());
+}
+
+TEST_P(StoreContractTest, SettingsKeepTheFirstValue) {
+  std::string binary("\x00\x01\xff key", 7);
+  auto first = store_->GetOrInsertSetting("site_key", binary);
+  ASSERT_TRUE(first.ok()) << first.status().ToString();
+  EXPECT_EQ(*first, binary);
+  auto second = store_->GetOrInsertSetting("site_key", "other");
+  ASSERT_TRUE(second.ok());
+  EXPECT_EQ(*second, binary);
+}
+
+TEST_P(StoreContractTest, ConcurrentWritersAndReadersLoseNothing) {
+  constexpr int kThreads = 6;
+  constexpr int kPerThread = 25;
+  std::atomic<int> failures{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < kPerThread; ++i) {
+        auto r = store_->InsertComment(
+            MakeComment(fmt::format("c_{}_{}", t, i), "busy", CommentState::kPublished));
+        if (!r.ok()) ++failures;
+        auto list = store_->ListThread("busy");
+        if (!list.ok() || list->empty()) ++failures;
+        auto counts = store_->CountPublished({"busy"});
+        if (!counts.ok()) ++failures;
+      }
+    });
+  }
+  for (std::thread& th : threads) th.join();
+  EXPECT_EQ(failures.load(), 0);
+  auto all = store_->ListThread("busy");
+  ASSERT_TRUE(all.ok());
+  ASSERT_EQ(all->size(), static_cast<size_t>(kThreads * kPerThread));
+  std::set<int64_t> seqs;
+  for (const Comment& c : *all) seqs.insert(c.seq);
+  EXPECT_EQ(seqs.size(), all->size());
+  EXPECT_EQ(store_->CountPublished({"busy"})->at("busy"), kThreads * kPerThread);
+}
+
+}  // namespace commentd::comments::testing
