@@ -263,6 +263,42 @@ TEST(LexiconTest, BuiltinLexiconsCoverFourLanguages) {
   }
 }
 
+// Each entry, written alone as a comment, is found, and found whole: an
+// entry that normalizes oddly or whose boundary rule excludes itself would
+// silently never match.
+TEST(LexiconTest, EveryBuiltinEntryMatchesItsOwnTerm) {
+  int entries = 0;
+  for (const auto& [name, contents] : BuiltinLexiconFiles()) {
+    if (name == "allow.tsv") continue;
+    auto parsed = Lexicon::ParseEntries(contents, name);
+    ASSERT_TRUE(parsed.ok()) << parsed.status().ToString();
+    for (const LexiconEntry& e : *parsed) {
+      SCOPED_TRACE(std::string(name) + ": " + e.term);
+      auto matches = FindIn(Builtin(), e.term);
+      ASSERT_EQ(matches.size(), 1u);
+      EXPECT_EQ(matches[0].span, (text::Span{0, static_cast<uint32_t>(e.term.size())}));
+      ++entries;
+    }
+  }
+  EXPECT_GT(entries, 700);
+}
+
+// Each allowlist word, written alone, is clean: the words it protects are
+// really suppressed (and no other entry hides in it).
+TEST(LexiconTest, EveryAllowlistWordIsClean) {
+  for (const auto& [name, contents] : BuiltinLexiconFiles()) {
+    if (name != "allow.tsv") continue;
+    auto words = Lexicon::ParseAllowed(contents, name);
+    ASSERT_TRUE(words.ok()) << words.status().ToString();
+    EXPECT_GT(words->size(), 100u);
+    for (const std::string& w : *words) {
+      SCOPED_TRACE(w);
+      auto matches = FindIn(Builtin(), w);
+      EXPECT_TRUE(matches.empty()) << "found " << matches.front().entry->term;
+    }
+  }
+}
+
 // testdata/lexicon.tsv: "expected<TAB>input". expected is "-" for a clean
 // comment, else the matches in text order, comma-separated, each a category
 // ("slur") or a category and the entry's term ("abuse:kill yourself").
