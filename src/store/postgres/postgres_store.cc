@@ -1,0 +1,775 @@
+#include "store/postgres/postgres_store.h"
+
+#include <condition_variable>
+#include <exception>
+#include <mutex>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "store/postgres/pg_connection.h"
+#include "store/postgres/pg_schema.h"
+
+namespace commentd::store {
+namespace {
+
+using base::Result;
+using base::Status;
+using comments::AuditEntry;
+using comments::Comment;
+using comments::CommentState;
+using comments::DecidedBy;
+using pg::Connection;
+using pg::Params;
+using pg::Rows;
+
+constexpr std::string_view kCommentBaseColumns =
+    "c.seq, c.id, c.thread, c.parent_id, c.author_name, c.author_ip_hash, c.text, c.lang, "
+    "c.state, c.engine_decision, c.reasons, c.policy_version, c.decided_by, "
+    "c.decided_by_moderator, c.created_at, c.edited_at, c.decided_at, c.edit_token_hash";
+constexpr std::string_view kOpenReports =
+    "(SELECT COUNT(*) FROM reports r WHERE r.comment_id = c.id AND NOT r.resolved)";
+
+std::string_view DecidedByColumn(DecidedBy d) {
+  switch (d) {
+    case DecidedBy::kEngine:
+      return "engine";
+    case DecidedBy::kAuthor:
+      return "author";
+    case DecidedBy::kModerator:
+      return "moderator";
+  }
+  return "engine";
+}
+
+Result<DecidedBy> ParseDecidedBy(std::string_view s) {
+  if (s == "engine") return DecidedBy::kEngine;
+  if (s == "author") return DecidedBy::kAuthor;
+  if (s == "moderator") return DecidedBy::kModerator;
+  return base::InternalError("postgres: corrupt decided_by \"{}\"", s);
+}
+
+// The same JSON shape SqliteStore writes, so `commentd migrate` copies the
+// column byte for byte.
+std::string ReasonsToJson(const std::vector<moderation::Reason>& reasons) {
+  nlohmann::json array = nlohmann::json::array();
+  for (const moderation::Reason& r : reasons) {
+    array.push_back({{"rule", moderation::RuleName(r.rule)},
+                     {"begin", r.span.begin},
+                     {"end", r.span.end},
+                     {"match", r.match},
+                     {"detail", r.detail},
+                     {"action", moderation::DecisionName(r.action)},
+                     {"score", r.score}});
+  }
+  return array.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+Result<std::vector<moderation::Reason>> ReasonsFromJson(const std::string& text) {
+  const nlohmann::json array = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
+  if (array.is_discarded() || !array.is_array()) {
+    return base::InternalError("postgres: corrupt reasons column");
+  }
+  std::vector<moderation::Reason> reasons;
+  try {
+    for (const nlohmann::json& item : array) {
+      moderation::Reason r;
+      COMMENTD_ASSIGN_OR_RETURN(r.rule, moderation::ParseRule(item.at("rule").get<std::string>()));
+      r.span.begin = item.at("begin").get<uint32_t>();
+      r.span.end = item.at("end").get<uint32_t>();
+      r.match = item.at("match").get<std::string>();
+      r.detail = item.at("detail").get<std::string>();
+      COMMENTD_ASSIGN_OR_RETURN(r.action,
+                                moderation::ParseDecision(item.at("action").get<std::string>()));
+      r.score = item.at("score").get<double>();
+      reasons.push_back(std::move(r));
+    }
+  } catch (const std::exception& e) {
+    return base::InternalError("postgres: corrupt reasons column: {}", e.what());
+  }
+  return reasons;
+}
+
+// Whether a reason of `rule` changed the decision (mild words that the
+// policy publishes do not count in the statistics).
+bool Hit(const std::vector<moderation::Reason>& reasons, moderation::Rule rule) {
+  for (const moderation::Reason& r : reasons) {
+    if (r.rule == rule && r.action != moderation::Decision::kPublish) return true;
+  }
+  return false;
+}
+
+std::optional<int64_t> OptionalMicros(const std::optional<base::Time>& t) {
+  if (!t.has_value()) return std::nullopt;
+  return base::ToUnixMicros(*t);
+}
+
+Params& AddOptional(Params& p, std::optional<int64_t> v) {
+  return v.has_value() ? p.Add(*v) : p.AddNull();
+}
+
+Result<Comment> ReadComment(const Rows& rows, int i) {
+  Comment c;
+  COMMENTD_ASSIGN_OR_RETURN(c.seq, rows.Int(i, 0));
+  c.id = rows.Text(i, 1);
+  c.thread = rows.Text(i, 2);
+  c.parent_id = rows.OptionalText(i, 3);
+  c.author.name = rows.Text(i, 4);
+  c.author.ip_hash = rows.Text(i, 5);
+  c.text = rows.Text(i, 6);
+  c.lang = rows.Text(i, 7);
+  COMMENTD_ASSIGN_OR_RETURN(c.state, comments::ParseCommentState(rows.Text(i, 8)));
+  COMMENTD_ASSIGN_OR_RETURN(c.engine_decision, moderation::ParseDecision(rows.Text(i, 9)));
+  COMMENTD_ASSIGN_OR_RETURN(c.reasons, ReasonsFromJson(rows.Text(i, 10)));
+  c.policy_version = rows.Text(i, 11);
+  COMMENTD_ASSIGN_OR_RETURN(c.decided_by, ParseDecidedBy(rows.Text(i, 12)));
+  c.decided_by_moderator = rows.Text(i, 13);
+  COMMENTD_ASSIGN_OR_RETURN(int64_t created, rows.Int(i, 14));
+  c.created_at = base::FromUnixMicros(created);
+  if (!rows.IsNull(i, 15)) {
+    COMMENTD_ASSIGN_OR_RETURN(int64_t edited, rows.Int(i, 15));
+    c.edited_at = base::FromUnixMicros(edited);
+  }
+  COMMENTD_ASSIGN_OR_RETURN(int64_t decided, rows.Int(i, 16));
+  c.decided_at = base::FromUnixMicros(decided);
+  c.edit_token_hash = rows.Text(i, 17);
+  COMMENTD_ASSIGN_OR_RETURN(c.open_reports, rows.Int(i, 18));
+  return c;
+}
+
+Result<std::vector<Comment>> ReadComments(const Rows& rows) {
+  std::vector<Comment> out;
+  out.reserve(static_cast<size_t>(rows.size()));
+  for (int i = 0; i < rows.size(); ++i) {
+    COMMENTD_ASSIGN_OR_RETURN(Comment c, ReadComment(rows, i));
+    out.push_back(std::move(c));
+  }
+  return out;
+}
+
+Result<comments::AuditAction> ParseAuditAction(std::string_view name) {
+  for (auto a : {comments::AuditAction::kApprove, comments::AuditAction::kDelete,
+                 comments::AuditAction::kRestore, comments::AuditAction::kBan,
+                 comments::AuditAction::kAuthorEdit, comments::AuditAction::kAuthorDelete,
+                 comments::AuditAction::kModeratorAdd, comments::AuditAction::kModeratorRemove}) {
+    if (comments::AuditActionName(a) == name) return a;
+  }
+  return base::InternalError("postgres: corrupt audit action \"{}\"", name);
+}
+
+Status InsertAudit(Connection& conn, const AuditEntry& e) {
+  Params p;
+  p.Add(base::ToUnixMicros(e.at))
+      .Add(e.moderator)
+      .Add(comments::AuditActionName(e.action))
+      .Add(e.comment_id)
+      .Add(e.author)
+      .Add(e.reason);
+  return conn
+      .Exec("INSERT INTO audit (at, moderator, action, comment_id, author, reason) "
+            "VALUES ($1, $2, $3, $4, $5, $6)",
+            p)
+      .status();
+}
+
+// A PostgreSQL text[] literal: every element quoted, so commas, braces and
+// "NULL" in a key stay plain text.
+std::string TextArray(const std::vector<std::string>& items) {
+  std::string out = "{";
+  for (size_t i = 0; i < items.size(); ++i) {
+    if (i > 0) out += ',';
+    out += '"';
+    for (char c : items[i]) {
+      if (c == '"' || c == '\\') out += '\\';
+      out += c;
+    }
+    out += '"';
+  }
+  out += '}';
+  return out;
+}
+
+bool IsOk(const Status& s) { return s.ok(); }
+template <typename T>
+bool IsOk(const Result<T>& r) {
+  return r.ok();
+}
+
+}  // namespace
+
+struct PostgresStore::Impl {
+  std::string conninfo;
+  int pool_size = 1;
+
+  std::mutex mu;
+  std::condition_variable freed;
+  std::vector<std::unique_ptr<Connection>> idle;  // guarded by mu
+  int open = 0;                                   // connections in existence, guarded by mu
+
+  // A pooled connection lent for one call; returned when this is destroyed.
+  class Lease {
+   public:
+    Lease(Impl* impl, std::unique_ptr<Connection> conn) : impl_(impl), conn_(std::move(conn)) {}
+    Lease(Lease&&) = default;
+    Lease& operator=(Lease&&) = delete;
+    ~Lease() {
+      if (conn_ == nullptr) return;
+      {
+        std::lock_guard<std::mutex> lock(impl_->mu);
+        impl_->idle.push_back(std::move(conn_));
+      }
+      impl_->freed.notify_one();
+    }
+    Connection& operator*() { return *conn_; }
+    Connection* operator->() { return conn_.get(); }
+
+   private:
+    Impl* impl_;
+    std::unique_ptr<Connection> conn_;
+  };
+
+  // Waits for a free connection (or opens one while fewer than pool_size
+  // exist) and makes sure it is usable: one the server dropped while it sat
+  // idle is re-opened here. kUnavailable when the server cannot be reached.
+  Result<Lease> Acquire() {
+    std::unique_ptr<Connection> conn;
+    {
+      std::unique_lock<std::mutex> lock(mu);
+      freed.wait(lock, [&] { return !idle.empty() || open < pool_size; });
+      if (!idle.empty()) {
+        conn = std::move(idle.back());
+        idle.pop_back();
+      } else {
+        ++open;
+      }
+    }
+    if (conn == nullptr) {
+      auto opened = Connection::Open(conninfo);
+      if (!opened.ok()) {
+        {
+          std::lock_guard<std::mutex> lock(mu);
+          --open;
+        }
+        freed.notify_one();
+        return opened.status();
+      }
+      return Lease(this, std::move(opened).value());
+    }
+    Lease lease(this, std::move(conn));
+    lease->Poll();
+    if (lease->Broken()) COMMENTD_RETURN_IF_ERROR(lease->Reset());
+    return lease;
+  }
+
+  // Runs `body(conn)`, a read or a single self-contained statement. A read
+  // is repeated once on a fresh connection when the old one turns out to be
+  // dead: nothing was written, so trying again is safe.
+  template <typename Body>
+  auto Read(Body&& body) -> decltype(body(std::declval<Connection&>())) {
+    COMMENTD_ASSIGN_OR_RETURN(Lease lease, Acquire());
+    auto result = body(*lease);
+    if (!IsOk(result) && lease->Broken() && lease->Reset().ok()) result = body(*lease);
+    return result;
+  }
+
+  // Runs one statement that writes. It is not repeated after a lost
+  // connection, since the server may have committed it before the loss.
+  template <typename Body>
+  auto WriteOne(Body&& body) -> decltype(body(std::declval<Connection&>())) {
+    COMMENTD_ASSIGN_OR_RETURN(Lease lease, Acquire());
+    return body(*lease);
+  }
+
+  // Runs `body(conn)` in a READ COMMITTED transaction: committed when it
+  // returns OK, rolled back otherwise. A deadlock or serialization failure
+  // rolls back and runs the body again (at most three times in all).
+  template <typename Body>
+  Status Transaction(Body&& body) {
+    COMMENTD_ASSIGN_OR_RETURN(Lease lease, Acquire());
+    Connection& conn = *lease;
+    Status status;
+    for (int attempt = 0; attempt < 3; ++attempt) {
+      status = conn.Script("BEGIN ISOLATION LEVEL READ COMMITTED");
+      // BEGIN changed nothing: on a connection found dead, reconnect and retry once.
+      if (!status.ok() && conn.Broken()) {
+        COMMENTD_RETURN_IF_ERROR(conn.Reset());
+        status = conn.Script("BEGIN ISOLATION LEVEL READ COMMITTED");
+      }
+      COMMENTD_RETURN_IF_ERROR(status);
+      status = body(conn);
+      if (status.ok()) status = conn.Script("COMMIT");
+      const std::string sqlstate = conn.last_sqlstate();
+      if (!status.ok() && !conn.Broken() && conn.InTransaction()) (void)conn.Script("ROLLBACK");
+      if (status.ok() || conn.Broken()) return status;
+      if (sqlstate != pg::kDeadlockDetected && sqlstate != pg::kSerializationFailure) {
+        return status;
+      }
+    }
+    return status;
+  }
+};
+
+PostgresStore::PostgresStore(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+PostgresStore::~PostgresStore() = default;
+
+int PostgresStore::LatestSchemaVersion() { return pg::LatestSchemaVersion(); }
+
+Result<std::unique_ptr<PostgresStore>> PostgresStore::Open(std::string_view conninfo,
+                                                           int pool_size) {
+  if (conninfo.empty()) return base::InvalidArgumentError("db: the PostgreSQL URL is empty");
+  if (pool_size < 1 || pool_size > 1000) {
+    return base::InvalidArgumentError("pool_size: must be in 1..1000, got {}", pool_size);
+  }
+  auto impl = std::make_unique<Impl>();
+  impl->conninfo = std::string(conninfo);
+  impl->pool_size = pool_size;
+  {
+    COMMENTD_ASSIGN_OR_RETURN(Impl::Lease lease, impl->Acquire());
+    COMMENTD_RETURN_IF_ERROR(pg::Migrate(*lease));
+  }
+  return std::unique_ptr<PostgresStore>(new PostgresStore(std::move(impl)));
+}
+
+Result<int> PostgresStore::SchemaVersion() {
+  return impl_->Read([](Connection& conn) { return pg::AppliedVersion(conn); });
+}
+
+Result<std::string> PostgresStore::GetOrInsertSetting(std::string_view name,
+                                                      std::string_view value_if_absent) {
+  return impl_->Read([&](Connection& conn) -> Result<std::string> {
+    // Idempotent, so Read's one retry is safe. When another node inserts the
+    // same name at the same moment, DO NOTHING returns no row and the
+    // statement's snapshot may not show theirs yet: the second SELECT does.
+    Params p;
+    p.Add(name).Bytes(value_if_absent);
+    COMMENTD_ASSIGN_OR_RETURN(
+        Rows rows,
+        conn.Exec("WITH ins AS (INSERT INTO settings (name, value) VALUES ($1, $2) "
+                  "ON CONFLICT (name) DO NOTHING RETURNING value) "
+                  "SELECT value FROM ins UNION ALL SELECT value FROM settings WHERE name = $1",
+                  p));
+    if (rows.empty()) {
+      Params q;
+      q.Add(name);
+      COMMENTD_ASSIGN_OR_RETURN(rows, conn.Exec("SELECT value FROM settings WHERE name = $1", q));
+    }
+    if (rows.empty()) return base::InternalError("postgres: setting {} vanished", name);
+    return rows.Bytea(0, 0);
+  });
+}
+
+Result<Comment> PostgresStore::InsertComment(const Comment& comment) {
+  static const std::string kSql = fmt::format(
+      "INSERT INTO comments AS c (id, thread, parent_id, author_name, author_ip_hash, text, "
+      "lang, state, engine_decision, reasons, policy_version, hit_link, hit_advertisement, "
+      "hit_inappropriate_language, decided_by, decided_by_moderator, created_at, edited_at, "
+      "decided_at, edit_token_hash) "
+      "SELECT $1::text, $2::text, $3::text, $4::text, $5::text, $6::text, $7::text, $8::text, "
+      "$9::text, $10::text, $11::text, $12::boolean, $13::boolean, $14::boolean, $15::text, "
+      "$16::text, $17::bigint, $18::bigint, $19::bigint, $20::text "
+      // The parent must exist in the same thread; checked in the same
+      // statement (comments are never destroyed, so no lock is needed).
+      "WHERE $3::text IS NULL OR EXISTS "
+      "(SELECT 1 FROM comments p WHERE p.id = $3::text AND p.thread = $2::text) "
+      "RETURNING {}, 0::bigint",
+      kCommentBaseColumns);
+  Params p;
+  p.Add(comment.id)
+      .Add(comment.thread)
+      .Add(comment.parent_id)
+      .Add(comment.author.name)
+      .Add(comment.author.ip_hash)
+      .Add(comment.text)
+      .Add(comment.lang)
+      .Add(comments::CommentStateName(comment.state))
+      .Add(moderation::DecisionName(comment.engine_decision))
+      .Add(ReasonsToJson(comment.reasons))
+      .Add(comment.policy_version)
+      .Add(Hit(comment.reasons, moderation::Rule::kLink))
+      .Add(Hit(comment.reasons, moderation::Rule::kAdvertisement))
+      .Add(Hit(comment.reasons, moderation::Rule::kInappropriateLanguage))
+      .Add(DecidedByColumn(comment.decided_by))
+      .Add(comment.decided_by_moderator)
+      .Add(base::ToUnixMicros(comment.created_at));
+  AddOptional(p, OptionalMicros(comment.edited_at))
+      .Add(base::ToUnixMicros(comment.decided_at))
+      .Add(comment.edit_token_hash);
+  return impl_->WriteOne([&](Connection& conn) -> Result<Comment> {
+    auto rows = conn.Exec(kSql, p);
+    if (!rows.ok()) {
+      if (rows.status().code() == base::StatusCode::kAlreadyExists) {
+        return base::AlreadyExistsError("comment {} already exists", comment.id);
+      }
+      return rows.status();
+    }
+    if (rows->empty()) {
+      return base::InvalidArgumentError("parent_id: no comment {} in thread {}",
+                                        comment.parent_id.value_or(""), comment.thread);
+    }
+    return ReadComment(*rows, 0);
+  });
+}
+
+Result<Comment> PostgresStore::GetComment(std::string_view id) {
+  static const std::string kSql = fmt::format("SELECT {}, {} FROM comments c WHERE c.id = $1",
+                                              kCommentBaseColumns, kOpenReports);
+  return impl_->Read([&](Connection& conn) -> Result<Comment> {
+    Params p;
+    p.Add(id);
+    COMMENTD_ASSIGN_OR_RETURN(Rows rows, conn.Exec(kSql, p));
+    if (rows.empty()) return base::NotFoundError("no comment {}", id);
+    return ReadComment(rows, 0);
+  });
+}
+
+Result<std::vector<Comment>> PostgresStore::ListThread(std::string_view thread) {
+  static const std::string kSql =
+      fmt::format("SELECT {}, {} FROM comments c WHERE c.thread = $1 ORDER BY c.seq",
+                  kCommentBaseColumns, kOpenReports);
+  return impl_->Read([&](Connection& conn) -> Result<std::vector<Comment>> {
+    Params p;
+    p.Add(thread);
+    COMMENTD_ASSIGN_OR_RETURN(Rows rows, conn.Exec(kSql, p));
+    return ReadComments(rows);
+  });
+}
+
+Result<std::map<std::string, int64_t>> PostgresStore::CountPublished(
+    const std::vector<std::string>& threads) {
+  std::map<std::string, int64_t> counts;
+  for (const std::string& t : threads) counts[t] = 0;
+  if (threads.empty()) return counts;
+  return impl_->Read([&](Connection& conn) -> Result<std::map<std::string, int64_t>> {
+    Params p;
+    p.Add(TextArray(threads));
+    COMMENTD_ASSIGN_OR_RETURN(
+        Rows rows, conn.Exec("SELECT thread, COUNT(*) FROM comments WHERE thread = ANY($1::text[]) "
+                             "AND state = 'published' GROUP BY thread",
+                             p));
+    std::map<std::string, int64_t> out = counts;
+    for (int i = 0; i < rows.size(); ++i) {
+      COMMENTD_ASSIGN_OR_RETURN(out[rows.Text(i, 0)], rows.Int(i, 1));
+    }
+    return out;
+  });
+}
+
+Result<Comment> PostgresStore::UpdateComment(std::string_view id,
+                                             const comments::CommentMutation& mutate) {
+  static const std::string kSelect = fmt::format(
+      "SELECT {}, {} FROM comments c WHERE c.id = $1 FOR UPDATE OF c", kCommentBaseColumns,
+      kOpenReports);
+  static const std::string kUpdate = fmt::format(
+      "UPDATE comments AS c SET text = $1, lang = $2, state = $3, engine_decision = $4, "
+      "reasons = $5, policy_version = $6, hit_link = $7, hit_advertisement = $8, "
+      "hit_inappropriate_language = $9, decided_by = $10, decided_by_moderator = $11, "
+      "edited_at = $12, decided_at = $13 WHERE c.id = $14 RETURNING {}, {}",
+      kCommentBaseColumns, kOpenReports);
+  Comment stored;
+  Status status = impl_->Transaction([&](Connection& conn) -> Status {
+    Comment current;
+    {
+      // The row lock makes concurrent updates of one comment (two moderators
+      // on two nodes) take turns; each sees the other's committed result.
+      Params p;
+      p.Add(id);
+      COMMENTD_ASSIGN_OR_RETURN(Rows rows, conn.Exec(kSelect, p));
+      if (rows.empty()) return base::NotFoundError("no comment {}", id);
+      COMMENTD_ASSIGN_OR_RETURN(current, ReadComment(rows, 0));
+    }
+    Comment changed = current;
+    COMMENTD_ASSIGN_OR_RETURN(comments::CommentUpdateEffects effects, mutate(changed));
+    if (effects.resolve_reports) {
+      Params p;
+      p.Add(current.id);
+      COMMENTD_RETURN_IF_ERROR(
+          conn.Exec("UPDATE reports SET resolved = true WHERE comment_id = $1 AND NOT resolved", p)
+              .status());
+    }
+    if (effects.ban.has_value()) {
+      const comments::Ban& ban = *effects.ban;
+      Params p;
+      p.Add(ban.author_name).Add(ban.ip_hash).Add(ban.moderator).Add(ban.reason).Add(
+          base::ToUnixMicros(ban.at));
+      COMMENTD_RETURN_IF_ERROR(conn.Exec("INSERT INTO bans (author_name, ip_hash, moderator, "
+                                         "reason, at) VALUES ($1, $2, $3, $4, $5)",
+                                         p)
+                                   .status());
+    }
+    if (effects.audit.has_value()) COMMENTD_RETURN_IF_ERROR(InsertAudit(conn, *effects.audit));
+    Params p;
+    p.Add(changed.text)
+        .Add(changed.lang)
+        .Add(comments::CommentStateName(changed.state))
+        .Add(moderation::DecisionName(changed.engine_decision))
+        .Add(ReasonsToJson(changed.reasons))
+        .Add(changed.policy_version)
+        .Add(Hit(changed.reasons, moderation::Rule::kLink))
+        .Add(Hit(changed.reasons, moderation::Rule::kAdvertisement))
+        .Add(Hit(changed.reasons, moderation::Rule::kInappropriateLanguage))
+        .Add(DecidedByColumn(changed.decided_by))
+        .Add(changed.decided_by_moderator);
+    AddOptional(p, OptionalMicros(changed.edited_at))
+        .Add(base::ToUnixMicros(changed.decided_at))
+        .Add(current.id);
+    COMMENTD_ASSIGN_OR_RETURN(Rows rows, conn.Exec(kUpdate, p));
+    if (rows.empty()) return base::InternalError("postgres: comment {} vanished", id);
+    COMMENTD_ASSIGN_OR_RETURN(stored, ReadComment(rows, 0));
+    return base::OkStatus();
+  });
+  COMMENTD_RETURN_IF_ERROR(status);
+  return stored;
+}
+
+Status PostgresStore::AddReport(const comments::Report& report) {
+  return impl_->WriteOne([&](Connection& conn) -> Status {
+    Params p;
+    p.Add(report.comment_id).Add(report.reason).Add(report.ip_hash).Add(
+        base::ToUnixMicros(report.at));
+    auto rows = conn.Exec(
+        "INSERT INTO reports (comment_id, reason, ip_hash, at) VALUES ($1, $2, $3, $4)", p);
+    if (!rows.ok() && conn.last_sqlstate() == pg::kForeignKeyViolation) {
+      return base::NotFoundError("no comment {}", report.comment_id);
+    }
+    return rows.status();
+  });
+}
+
+Result<comments::Page<Comment>> PostgresStore::ListQueue(comments::Queue queue,
+                                                          std::optional<comments::Cursor> after,
+                                                          int limit) {
+  if (limit < 1) return base::InvalidArgumentError("limit: must be at least 1, got {}", limit);
+  std::string_view where;
+  switch (queue) {
+    case comments::Queue::kHeld:
+      where = "c.state = 'held'";
+      break;
+    case comments::Queue::kDeleted:
+      where = "c.state = 'deleted'";
+      break;
+    case comments::Queue::kPublished:
+      where = "c.state = 'published'";
+      break;
+    case comments::Queue::kReported:
+      where =
+          "c.state = 'published' AND EXISTS (SELECT 1 FROM reports r WHERE r.comment_id = c.id "
+          "AND NOT r.resolved)";
+      break;
+  }
+  const std::string sql =
+      fmt::format("SELECT {}, {} FROM comments c WHERE {} AND c.seq < $1 ORDER BY c.seq DESC "
+                  "LIMIT $2",
+                  kCommentBaseColumns, kOpenReports, where);
+  return impl_->Read([&](Connection& conn) -> Result<comments::Page<Comment>> {
+    Params p;
+    p.Add(after.has_value() ? after->seq : INT64_MAX).Add(static_cast<int64_t>(limit) + 1);
+    COMMENTD_ASSIGN_OR_RETURN(Rows result, conn.Exec(sql, p));
+    COMMENTD_ASSIGN_OR_RETURN(std::vector<Comment> rows, ReadComments(result));
+    comments::Page<Comment> page;
+    if (static_cast<int>(rows.size()) > limit) {
+      rows.resize(static_cast<size_t>(limit));
+      page.next = comments::Cursor{rows.back().seq};
+    }
+    page.items = std::move(rows);
+    return page;
+  });
+}
+
+Result<bool> PostgresStore::IsBanned(std::string_view author_name, std::string_view ip_hash) {
+  return impl_->Read([&](Connection& conn) -> Result<bool> {
+    Params p;
+    p.Add(author_name).Add(ip_hash);
+    COMMENTD_ASSIGN_OR_RETURN(
+        Rows rows, conn.Exec("SELECT EXISTS (SELECT 1 FROM bans WHERE author_name = $1) OR "
+                             "($2 <> '' AND EXISTS (SELECT 1 FROM bans WHERE ip_hash = $2))",
+                             p));
+    return !rows.empty() && rows.Bool(0, 0);
+  });
+}
+
+Status PostgresStore::AppendAudit(const AuditEntry& entry) {
+  return impl_->WriteOne([&](Connection& conn) { return InsertAudit(conn, entry); });
+}
+
+Result<comments::Page<AuditEntry>> PostgresStore::ListAudit(std::optional<comments::Cursor> after,
+                                                            int limit) {
+  if (limit < 1) return base::InvalidArgumentError("limit: must be at least 1, got {}", limit);
+  return impl_->Read([&](Connection& conn) -> Result<comments::Page<AuditEntry>> {
+    Params p;
+    p.Add(after.has_value() ? after->seq : INT64_MAX).Add(static_cast<int64_t>(limit) + 1);
+    COMMENTD_ASSIGN_OR_RETURN(
+        Rows rows,
+        conn.Exec("SELECT id, at, moderator, action, comment_id, author, reason FROM audit "
+                  "WHERE id < $1 ORDER BY id DESC LIMIT $2",
+                  p));
+    comments::Page<AuditEntry> page;
+    for (int i = 0; i < rows.size(); ++i) {
+      if (static_cast<int>(page.items.size()) == limit) {
+        page.next = comments::Cursor{page.items.back().id};
+        break;
+      }
+      AuditEntry e;
+      COMMENTD_ASSIGN_OR_RETURN(e.id, rows.Int(i, 0));
+      COMMENTD_ASSIGN_OR_RETURN(int64_t at, rows.Int(i, 1));
+      e.at = base::FromUnixMicros(at);
+      e.moderator = rows.Text(i, 2);
+      COMMENTD_ASSIGN_OR_RETURN(e.action, ParseAuditAction(rows.Text(i, 3)));
+      e.comment_id = rows.Text(i, 4);
+      e.author = rows.Text(i, 5);
+      e.reason = rows.Text(i, 6);
+      page.items.push_back(std::move(e));
+    }
+    return page;
+  });
+}
+
+Result<std::vector<comments::DayStats>> PostgresStore::Stats(base::Time from, base::Time to) {
+  return impl_->Read([&](Connection& conn) -> Result<std::vector<comments::DayStats>> {
+    Params p;
+    p.Add(base::ToUnixMicros(from)).Add(base::ToUnixMicros(to));
+    // created_at is in microseconds; integer division buckets by UTC day
+    // (timestamps before 1970 do not occur).
+    COMMENTD_ASSIGN_OR_RETURN(
+        Rows rows,
+        conn.Exec("SELECT created_at / 86400000000 AS day, "
+                  "COUNT(*) FILTER (WHERE engine_decision = 'publish'), "
+                  "COUNT(*) FILTER (WHERE engine_decision = 'hold'), "
+                  "COUNT(*) FILTER (WHERE engine_decision = 'delete'), "
+                  "COUNT(*) FILTER (WHERE hit_link), COUNT(*) FILTER (WHERE hit_advertisement), "
+                  "COUNT(*) FILTER (WHERE hit_inappropriate_language) FROM comments "
+                  "WHERE created_at >= $1 AND created_at < $2 GROUP BY day ORDER BY day",
+                  p));
+    std::vector<comments::DayStats> out;
+    for (int i = 0; i < rows.size(); ++i) {
+      comments::DayStats d;
+      COMMENTD_ASSIGN_OR_RETURN(d.day, rows.Int(i, 0));
+      COMMENTD_ASSIGN_OR_RETURN(d.publish, rows.Int(i, 1));
+      COMMENTD_ASSIGN_OR_RETURN(d.hold, rows.Int(i, 2));
+      COMMENTD_ASSIGN_OR_RETURN(d.del, rows.Int(i, 3));
+      COMMENTD_ASSIGN_OR_RETURN(d.link, rows.Int(i, 4));
+      COMMENTD_ASSIGN_OR_RETURN(d.advertisement, rows.Int(i, 5));
+      COMMENTD_ASSIGN_OR_RETURN(d.inappropriate_language, rows.Int(i, 6));
+      out.push_back(d);
+    }
+    return out;
+  });
+}
+
+Status PostgresStore::InsertModerator(const comments::ModeratorAccount& account,
+                                      const AuditEntry& audit) {
+  return impl_->Transaction([&](Connection& conn) -> Status {
+    Params p;
+    p.Add(account.name).Add(account.password_hash).Add(base::ToUnixMicros(account.created_at));
+    auto rows = conn.Exec(
+        "INSERT INTO moderators (name, password_hash, created_at) VALUES ($1, $2, $3)", p);
+    if (!rows.ok() && rows.status().code() == base::StatusCode::kAlreadyExists) {
+      return base::AlreadyExistsError("name: moderator {} already exists", account.name);
+    }
+    COMMENTD_RETURN_IF_ERROR(rows.status());
+    return InsertAudit(conn, audit);
+  });
+}
+
+Result<comments::ModeratorAccount> PostgresStore::GetModerator(std::string_view name) {
+  return impl_->Read([&](Connection& conn) -> Result<comments::ModeratorAccount> {
+    Params p;
+    p.Add(name);
+    COMMENTD_ASSIGN_OR_RETURN(
+        Rows rows,
+        conn.Exec("SELECT name, password_hash, created_at FROM moderators WHERE name = $1", p));
+    if (rows.empty()) return base::NotFoundError("no moderator {}", name);
+    COMMENTD_ASSIGN_OR_RETURN(int64_t created, rows.Int(0, 2));
+    return comments::ModeratorAccount{rows.Text(0, 0), rows.Text(0, 1),
+                                      base::FromUnixMicros(created)};
+  });
+}
+
+Result<std::vector<comments::ModeratorAccount>> PostgresStore::ListModerators() {
+  return impl_->Read([&](Connection& conn) -> Result<std::vector<comments::ModeratorAccount>> {
+    // Byte order, as SqliteStore sorts, whatever the database's collation.
+    COMMENTD_ASSIGN_OR_RETURN(
+        Rows rows, conn.Exec("SELECT name, password_hash, created_at FROM moderators "
+                             "ORDER BY name COLLATE \"C\""));
+    std::vector<comments::ModeratorAccount> out;
+    for (int i = 0; i < rows.size(); ++i) {
+      COMMENTD_ASSIGN_OR_RETURN(int64_t created, rows.Int(i, 2));
+      out.push_back({rows.Text(i, 0), rows.Text(i, 1), base::FromUnixMicros(created)});
+    }
+    return out;
+  });
+}
+
+Status PostgresStore::RemoveModerator(std::string_view name, const AuditEntry& audit) {
+  return impl_->Transaction([&](Connection& conn) -> Status {
+    Params p;
+    p.Add(name);
+    // Sessions go with the account (ON DELETE CASCADE).
+    COMMENTD_ASSIGN_OR_RETURN(Rows rows, conn.Exec("DELETE FROM moderators WHERE name = $1", p));
+    if (rows.affected() == 0) return base::NotFoundError("no moderator {}", name);
+    return InsertAudit(conn, audit);
+  });
+}
+
+Status PostgresStore::InsertSession(const comments::Session& session) {
+  return impl_->WriteOne([&](Connection& conn) -> Status {
+    Params p;
+    p.Add(session.token_hash)
+        .Add(session.moderator)
+        .Add(session.csrf_token)
+        .Add(base::ToUnixMicros(session.created_at))
+        .Add(base::ToUnixMicros(session.expires_at));
+    auto rows = conn.Exec(
+        "INSERT INTO sessions (token_hash, moderator, csrf_token, created_at, expires_at) "
+        "VALUES ($1, $2, $3, $4, $5)",
+        p);
+    if (!rows.ok() && conn.last_sqlstate() == pg::kForeignKeyViolation) {
+      return base::NotFoundError("no moderator {}", session.moderator);
+    }
+    if (!rows.ok() && rows.status().code() == base::StatusCode::kAlreadyExists) {
+      return base::AlreadyExistsError("session already exists");
+    }
+    return rows.status();
+  });
+}
+
+Result<comments::Session> PostgresStore::GetSession(std::string_view token_hash) {
+  return impl_->Read([&](Connection& conn) -> Result<comments::Session> {
+    Params p;
+    p.Add(token_hash);
+    COMMENTD_ASSIGN_OR_RETURN(
+        Rows rows, conn.Exec("SELECT token_hash, moderator, csrf_token, created_at, expires_at "
+                             "FROM sessions WHERE token_hash = $1",
+                             p));
+    if (rows.empty()) return base::NotFoundError("no such session");
+    comments::Session s;
+    s.token_hash = rows.Text(0, 0);
+    s.moderator = rows.Text(0, 1);
+    s.csrf_token = rows.Text(0, 2);
+    COMMENTD_ASSIGN_OR_RETURN(int64_t created, rows.Int(0, 3));
+    COMMENTD_ASSIGN_OR_RETURN(int64_t expires, rows.Int(0, 4));
+    s.created_at = base::FromUnixMicros(created);
+    s.expires_at = base::FromUnixMicros(expires);
+    return s;
+  });
+}
+
+Status PostgresStore::DeleteSession(std::string_view token_hash) {
+  // Deleting twice deletes once: safe to repeat after a lost connection.
+  return impl_->Read([&](Connection& conn) -> Status {
+    Params p;
+    p.Add(token_hash);
+    return conn.Exec("DELETE FROM sessions WHERE token_hash = $1", p).status();
+  });
+}
+
+Status PostgresStore::DeleteExpiredSessions(base::Time now) {
+  return impl_->Read([&](Connection& conn) -> Status {
+    Params p;
+    p.Add(base::ToUnixMicros(now));
+    return conn.Exec("DELETE FROM sessions WHERE expires_at <= $1", p).status();
+  });
+}
+
+}  // namespace commentd::store

@@ -1,0 +1,375 @@
+// PostgresStore against a real server (env COMMENTD_TEST_PG_URL; every test
+// skips without it): the store contract and comment service suites, then
+// what only a shared network database has: migrations that several nodes
+// run at once, a server that drops a connection, one that is down, and one
+// that restarts under a live store.
+#include "store/postgres/postgres_store.h"
+
+#include <arpa/inet.h>
+#include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "comments/comment_service_test.h"
+#include "comments/store_contract_test.h"
+#include "store/postgres/pg_test_support.h"
+
+namespace commentd::store {
+namespace {
+
+using comments::CommentState;
+using comments::testing::CommentServiceTest;
+using comments::testing::MakeComment;
+using comments::testing::StoreBackend;
+using comments::testing::StoreContractTest;
+using testing::PgQuery;
+using testing::PgSchema;
+using testing::TestPgUrl;
+
+// Schemas made for the parameterized suites live until the end of the
+// process (the suites own only the store).
+std::mutex schemas_mu;
+std::vector<std::unique_ptr<PgSchema>>& Schemas() {
+  static auto* schemas = new std::vector<std::unique_ptr<PgSchema>>();
+  return *schemas;
+}
+
+class Environment : public testing::PgEnvironment {
+ public:
+  void TearDown() override {
+    std::lock_guard<std::mutex> lock(schemas_mu);
+    Schemas().clear();
+  }
+};
+[[maybe_unused]] ::testing::Environment* const kEnvironment =
+    ::testing::AddGlobalTestEnvironment(new Environment);
+
+base::Result<std::unique_ptr<comments::Store>> MakePostgresStore(const std::string&) {
+  auto schema = std::make_unique<PgSchema>("contract");
+  if (schema->url().empty()) {
+    return base::UnavailableError("cannot make a test schema: {}", schema->error());
+  }
+  COMMENTD_ASSIGN_OR_RETURN(auto store, PostgresStore::Open(schema->url(), 4));
+  std::lock_guard<std::mutex> lock(schemas_mu);
+  Schemas().push_back(std::move(schema));
+  return std::unique_ptr<comments::Store>(std::move(store));
+}
+
+INSTANTIATE_TEST_SUITE_P(Postgres, StoreContractTest,
+                         ::testing::Values(StoreBackend{"postgres", MakePostgresStore}),
+                         comments::testing::StoreBackendName);
+INSTANTIATE_TEST_SUITE_P(Postgres, CommentServiceTest,
+                         ::testing::Values(StoreBackend{"postgres", MakePostgresStore}),
+                         comments::testing::StoreBackendName);
+
+std::string One(const std::string& url, const std::string& sql) {
+  auto r = PgQuery(url, sql);
+  return r.ok() ? *r : "error: " + r.status().ToString();
+}
+
+TEST(PostgresStoreTest, MigratesAnEmptySchemaToTheLatestVersion) {
+  PgSchema schema("migrate");
+  ASSERT_FALSE(schema.url().empty()) << schema.error();
+  auto store = PostgresStore::Open(schema.url(), 1);
+  ASSERT_TRUE(store.ok()) << store.status().ToString();
+  auto version = (*store)->SchemaVersion();
+  ASSERT_TRUE(version.ok()) << version.status().ToString();
+  EXPECT_EQ(*version, PostgresStore::LatestSchemaVersion());
+  EXPECT_EQ(One(schema.url(), "SELECT COUNT(*) FROM schema_migrations"),
+            std::to_string(PostgresStore::LatestSchemaVersion()));
+  // The tables are in the test's schema, not in public.
+  EXPECT_EQ(One(schema.url(), "SELECT table_schema FROM information_schema.tables "
+                              "WHERE table_name = 'comments' AND table_schema = current_schema()"),
+            schema.name());
+}
+
+TEST(PostgresStoreTest, NodesStartingAtOnceMigrateExactlyOnce) {
+  PgSchema schema("race");
+  ASSERT_FALSE(schema.url().empty()) << schema.error();
+  constexpr int kNodes = 6;
+  std::vector<base::Status> results(kNodes);
+  std::vector<std::thread> nodes;
+  for (int i = 0; i < kNodes; ++i) {
+    nodes.emplace_back([&, i] {
+      auto store = PostgresStore::Open(schema.url(), 1);
+      results[static_cast<size_t>(i)] = store.ok() ? base::OkStatus() : store.status();
+    });
+  }
+  for (std::thread& t : nodes) t.join();
+  for (const base::Status& s : results) EXPECT_TRUE(s.ok()) << s.ToString();
+  EXPECT_EQ(One(schema.url(), "SELECT COUNT(*) FROM schema_migrations"),
+            std::to_string(PostgresStore::LatestSchemaVersion()));
+}
+
+TEST(PostgresStoreTest, ReopeningKeepsDataAndContinuesTheSequence) {
+  PgSchema schema("reopen");
+  ASSERT_FALSE(schema.url().empty()) << schema.error();
+  int64_t first_seq = 0;
+  {
+    auto store = PostgresStore::Open(schema.url(), 2);
+    ASSERT_TRUE(store.ok()) << store.status().ToString();
+    auto c = (*store)->InsertComment(MakeComment("c_keep", "t", CommentState::kPublished));
+    ASSERT_TRUE(c.ok()) << c.status().ToString();
+    first_seq = c->seq;
+    ASSERT_TRUE((*store)->GetOrInsertSetting("site_key", "first").ok());
+  }
+  auto store = PostgresStore::Open(schema.url(), 2);
+  ASSERT_TRUE(store.ok()) << store.status().ToString();
+  EXPECT_EQ((*store)->GetComment("c_keep")->thread, "t");
+  EXPECT_EQ(*(*store)->GetOrInsertSetting("site_key", "second"), "first");
+  auto next = (*store)->InsertComment(MakeComment("c_next", "t", CommentState::kPublished));
+  ASSERT_TRUE(next.ok()) << next.status().ToString();
+  EXPECT_GT(next->seq, first_seq);
+}
+
+TEST(PostgresStoreTest, TwoStoresOnOneDatabaseShareOneOrder) {
+  PgSchema schema("twonodes");
+  ASSERT_FALSE(schema.url().empty()) << schema.error();
+  auto a = PostgresStore::Open(schema.url(), 2);
+  auto b = PostgresStore::Open(schema.url(), 2);
+  ASSERT_TRUE(a.ok() && b.ok());
+  std::vector<int64_t> seqs;
+  for (int i = 0; i < 6; ++i) {
+    PostgresStore& node = i % 2 == 0 ? **a : **b;
+    auto c = node.InsertComment(MakeComment(fmt::format("c_{}", i), "t", CommentState::kPublished));
+    ASSERT_TRUE(c.ok()) << c.status().ToString();
+    seqs.push_back(c->seq);
+  }
+  for (size_t i = 1; i < seqs.size(); ++i) EXPECT_GT(seqs[i], seqs[i - 1]);
+  auto listed = (*b)->ListThread("t");
+  ASSERT_TRUE(listed.ok());
+  ASSERT_EQ(listed->size(), 6u);
+  EXPECT_EQ((*listed)[0].id, "c_0");
+  EXPECT_EQ((*listed)[5].id, "c_5");
+  // The same setting on both nodes: the first writer wins everywhere.
+  EXPECT_EQ(*(*a)->GetOrInsertSetting("site_key", "from-a"), "from-a");
+  EXPECT_EQ(*(*b)->GetOrInsertSetting("site_key", "from-b"), "from-a");
+}
+
+TEST(PostgresStoreTest, ConcurrentModeratorsOnOneCommentTakeTurns) {
+  PgSchema schema("rowlock");
+  ASSERT_FALSE(schema.url().empty()) << schema.error();
+  auto a = PostgresStore::Open(schema.url(), 4);
+  auto b = PostgresStore::Open(schema.url(), 4);
+  ASSERT_TRUE(a.ok() && b.ok());
+  ASSERT_TRUE((*a)->InsertComment(MakeComment("c_1", "t", CommentState::kHeld)).ok());
+  // Each update appends one character to the text it read; a lost update
+  // would leave the text shorter than the number of updates.
+  constexpr int kPerNode = 20;
+  std::vector<std::thread> threads;
+  std::atomic<int> failures{0};
+  for (PostgresStore* node : {a->get(), b->get()}) {
+    for (int t = 0; t < 2; ++t) {
+      threads.emplace_back([&, node] {
+        for (int i = 0; i < kPerNode; ++i) {
+          auto r = node->UpdateComment("c_1", [](comments::Comment& c)
+                                                   -> base::Result<comments::CommentUpdateEffects> {
+            c.text += "x";
+            comments::CommentUpdateEffects effects;
+            effects.audit = comments::AuditEntry{0, c.created_at, "mod", comments::AuditAction::kApprove,
+                                                 c.id, c.author.name, ""};
+            return effects;
+          });
+          if (!r.ok()) ++failures;
+        }
+      });
+    }
+  }
+  for (std::thread& t : threads) t.join();
+  EXPECT_EQ(failures.load(), 0);
+  const std::string base_text = MakeComment("c_1", "t", CommentState::kHeld).text;
+  auto got = (*a)->GetComment("c_1");
+  ASSERT_TRUE(got.ok());
+  EXPECT_EQ(got->text, base_text + std::string(4 * kPerNode, 'x'));
+  EXPECT_EQ(One(schema.url(), "SELECT COUNT(*) FROM audit"), std::to_string(4 * kPerNode));
+}
+
+TEST(PostgresStoreTest, RefusesASchemaNewerThanThisBuild) {
+  PgSchema schema("future");
+  ASSERT_FALSE(schema.url().empty()) << schema.error();
+  { ASSERT_TRUE(PostgresStore::Open(schema.url(), 1).ok()); }
+  ASSERT_EQ(One(schema.url(), "INSERT INTO schema_migrations (version) VALUES (999) "
+                              "RETURNING version"),
+            "999");
+  auto store = PostgresStore::Open(schema.url(), 1);
+  EXPECT_EQ(store.status().code(), base::StatusCode::kFailedPrecondition);
+  EXPECT_NE(store.status().message().find("999"), std::string::npos) << store.status().message();
+}
+
+TEST(PostgresStoreTest, BadArgumentsAreInvalid) {
+  EXPECT_EQ(PostgresStore::Open("", 1).status().code(), base::StatusCode::kInvalidArgument);
+  EXPECT_EQ(PostgresStore::Open(TestPgUrl(), 0).status().code(),
+            base::StatusCode::kInvalidArgument);
+  auto bad = PostgresStore::Open("postgresql://u@127.0.0.1:5432/db?nosuchoption=1", 1);
+  EXPECT_EQ(bad.status().code(), base::StatusCode::kInvalidArgument) << bad.status().ToString();
+  EXPECT_NE(bad.status().message().find("nosuchoption"), std::string::npos)
+      << bad.status().message();
+}
+
+// A port on 127.0.0.1 that nothing listens on (the kernel just handed it out).
+int FreePort() {
+  const int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  addr.sin_port = 0;
+  socklen_t len = sizeof(addr);
+  int port = 0;
+  if (bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0 &&
+      getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) == 0) {
+    port = ntohs(addr.sin_port);
+  }
+  close(fd);
+  return port;
+}
+
+TEST(PostgresStoreTest, UnreachableServerIsUnavailableAndNamed) {
+  const int port = FreePort();
+  ASSERT_GT(port, 0);
+  const std::string url = fmt::format("postgresql://nobody:secret@127.0.0.1:{}/nodb", port);
+  auto store = PostgresStore::Open(url, 2);
+  EXPECT_EQ(store.status().code(), base::StatusCode::kUnavailable);
+  EXPECT_NE(store.status().message().find(fmt::format("127.0.0.1:{}", port)), std::string::npos)
+      << store.status().message();
+  EXPECT_EQ(store.status().message().find("secret"), std::string::npos)
+      << "the password leaked: " << store.status().message();
+}
+
+TEST(PostgresStoreTest, DroppedConnectionIsReopenedOnTheNextCall) {
+  PgSchema schema("dropped");
+  ASSERT_FALSE(schema.url().empty()) << schema.error();
+  const std::string app = fmt::format("commentd_drop_{}", getpid());
+  const std::string url = testing::WithParam(schema.url(), "application_name", app);
+  auto store = PostgresStore::Open(url, 1);
+  ASSERT_TRUE(store.ok()) << store.status().ToString();
+  ASSERT_TRUE((*store)->InsertComment(MakeComment("c_1", "t", CommentState::kPublished)).ok());
+  const std::string kill = fmt::format(
+      "SELECT COUNT(*) FROM (SELECT pg_terminate_backend(pid, 10000) FROM pg_stat_activity "
+      "WHERE application_name = '{}') k",
+      app);
+
+  // The server ends the pool's only connection; a read reconnects.
+  ASSERT_EQ(One(TestPgUrl(), kill), "1");
+  auto got = (*store)->GetComment("c_1");
+  EXPECT_TRUE(got.ok()) << got.status().ToString();
+
+  // And a write right after a drop goes through on a fresh connection.
+  ASSERT_EQ(One(TestPgUrl(), kill), "1");
+  auto inserted = (*store)->InsertComment(MakeComment("c_2", "t", CommentState::kPublished));
+  EXPECT_TRUE(inserted.ok()) << inserted.status().ToString();
+
+  // A transaction too.
+  ASSERT_EQ(One(TestPgUrl(), kill), "1");
+  auto updated = (*store)->UpdateComment(
+      "c_2", [](comments::Comment& c) -> base::Result<comments::CommentUpdateEffects> {
+        c.state = CommentState::kDeleted;
+        return comments::CommentUpdateEffects{};
+      });
+  EXPECT_TRUE(updated.ok()) << updated.status().ToString();
+  EXPECT_EQ(One(schema.url(), "SELECT COUNT(*) FROM comments"), "2");
+}
+
+// A second throwaway cluster of the test's own (on a free port), so that
+// stopping it does not disturb the tests that share the main one.
+class OwnCluster {
+ public:
+  OwnCluster() {
+    port_ = FreePort();
+    char tmpl[] = "/tmp/commentd-pg-restart-XXXXXX";
+    if (mkdtemp(tmpl) == nullptr) return;
+    dir_ = tmpl;
+  }
+  ~OwnCluster() {
+    if (!dir_.empty()) (void)Run("destroy");
+  }
+  int Run(std::string_view verb) const {
+    const std::string cmd =
+        fmt::format("COMMENTD_PG_PORT={} COMMENTD_PG_DIR={} {}/tests/postgres/cluster.sh {} "
+                    ">{}/cluster.out 2>&1",
+                    port_, dir_, COMMENTD_SOURCE_DIR, verb, dir_);
+    return std::system(cmd.c_str());
+  }
+  std::string url() const {
+    return fmt::format("postgresql://commentd_test@127.0.0.1:{}/commentd_test", port_);
+  }
+  std::string log() const {
+    std::string out;
+    for (const char* f : {"/cluster.out", "/server.log"}) {
+      std::ifstream in(dir_ + f);
+      out += std::string(std::istreambuf_iterator<char>(in), {});
+    }
+    return out;
+  }
+  bool ok() const { return port_ > 0 && !dir_.empty(); }
+
+ private:
+  int port_ = 0;
+  std::string dir_;
+};
+
+TEST(PostgresStoreTest, ServerRestartIsUnavailableThenRecoversWithoutReopening) {
+  OwnCluster cluster;
+  ASSERT_TRUE(cluster.ok());
+  ASSERT_EQ(cluster.Run("start"), 0) << cluster.log();
+  auto opened = PostgresStore::Open(cluster.url(), 3);
+  ASSERT_TRUE(opened.ok()) << opened.status().ToString();
+  PostgresStore& store = **opened;
+
+  int acknowledged = 0;
+  for (int i = 0; i < 10; ++i) {
+    auto c = store.InsertComment(
+        MakeComment(fmt::format("c_before_{}", i), "t", CommentState::kPublished));
+    ASSERT_TRUE(c.ok()) << c.status().ToString();
+    ++acknowledged;
+  }
+  // Use every pooled connection, so that all of them see the stop.
+  std::vector<std::thread> readers;
+  for (int i = 0; i < 3; ++i) {
+    readers.emplace_back([&] { EXPECT_TRUE(store.ListThread("t").ok()); });
+  }
+  for (std::thread& t : readers) t.join();
+
+  ASSERT_EQ(cluster.Run("stop"), 0) << cluster.log();
+  for (int i = 0; i < 5; ++i) {
+    auto c = store.InsertComment(
+        MakeComment(fmt::format("c_down_{}", i), "t", CommentState::kPublished));
+    ASSERT_FALSE(c.ok()) << "acknowledged while the server is down";
+    EXPECT_EQ(c.status().code(), base::StatusCode::kUnavailable) << c.status().ToString();
+    EXPECT_NE(c.status().message().find("postgres"), std::string::npos) << c.status().message();
+    auto read = store.GetComment("c_before_0");
+    EXPECT_EQ(read.status().code(), base::StatusCode::kUnavailable) << read.status().ToString();
+  }
+  auto update = store.UpdateComment(
+      "c_before_0", [](comments::Comment&) -> base::Result<comments::CommentUpdateEffects> {
+        return comments::CommentUpdateEffects{};
+      });
+  EXPECT_EQ(update.status().code(), base::StatusCode::kUnavailable) << update.status().ToString();
+
+  ASSERT_EQ(cluster.Run("start"), 0) << cluster.log();
+  for (int i = 0; i < 10; ++i) {
+    auto c = store.InsertComment(
+        MakeComment(fmt::format("c_after_{}", i), "t", CommentState::kPublished));
+    ASSERT_TRUE(c.ok()) << c.status().ToString();
+    ++acknowledged;
+  }
+  auto all = store.ListThread("t");
+  ASSERT_TRUE(all.ok()) << all.status().ToString();
+  EXPECT_EQ(static_cast<int>(all->size()), acknowledged);
+  EXPECT_EQ(One(cluster.url(), "SELECT COUNT(*) FROM comments"), std::to_string(acknowledged));
+  EXPECT_EQ(One(cluster.url(), "SELECT COUNT(*) FROM comments WHERE id LIKE 'c_down_%'"), "0");
+}
+
+}  // namespace
+}  // namespace commentd::store
