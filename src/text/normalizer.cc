@@ -395,7 +395,13 @@ void FoldInsideWords(std::vector<Unit>* units) {
         ++k;
         continue;
       }
-      for (size_t x = k; run_has_latin && x < run_end; ++x) {
+      // An amount with a one-letter unit ("$5B", "58B", "$B") is not
+      // leetspeak either: "$5B" must not read "ssb".
+      bool amount = run_end - k >= 2 && IsLatin(u[run_end - 1].c);
+      for (size_t x = k; amount && x + 1 < run_end; ++x) {
+        amount = u[x].c == '$' || (u[x].c >= '0' && u[x].c <= '9');
+      }
+      for (size_t x = k; run_has_latin && !amount && x < run_end; ++x) {
         if (char32_t l = Leet(u[x].c)) u[x].c = l;
       }
       k = run_end;
