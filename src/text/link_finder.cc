@@ -545,13 +545,19 @@ View Undisguise(const NormalizedText& folded, std::string_view original) {
   View view(s);
   std::string collapsed;
   std::vector<size_t> positions;
+  // The loop visits the start of each ASCII word (for spaced letters) and
+  // the character right after it (for disguised dots); everything else is
+  // skipped a code point at a time.
   size_t i = 0;
   while (i < s.size()) {
-    const auto c = static_cast<unsigned char>(s[i]);
+    if (!IsAsciiAlnum(static_cast<unsigned char>(s[i]))) {
+      size_t len;
+      DecodeAt(s, i, &len);
+      i += len;
+      continue;
+    }
     // Spaced letters, at a word start.
-    if (i + 1 < s.size() && s[i + 1] == ' ' && c < 0x80 &&
-        (i == 0 || !IsAsciiAlnum(static_cast<unsigned char>(s[i - 1]))) &&
-        SecondSpacedLetter(s, i + 1)) {
+    if (i + 1 < s.size() && s[i + 1] == ' ' && SecondSpacedLetter(s, i + 1)) {
       const size_t end = MatchSpacedLetters(s, i, &collapsed, &positions);
       if (end > 0) {
         for (size_t k = 0; k < positions.size(); ++k) {
@@ -563,10 +569,12 @@ View Undisguise(const NormalizedText& folded, std::string_view original) {
         continue;
       }
     }
+    while (i < s.size() && IsAsciiAlnum(static_cast<unsigned char>(s[i]))) ++i;
+    if (i >= s.size()) break;
     // Disguised dots, right after an ASCII label.
-    if (i > 0 && IsAsciiAlnum(static_cast<unsigned char>(s[i - 1])) &&
-        (c == ' ' || c == '.' || c == ',' || c == '[' || c == '(' || c == '{' || c == '<' ||
-         c >= 0x80)) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    if (c == ' ' || c == '.' || c == ',' || c == '[' || c == '(' || c == '{' || c == '<' ||
+        c >= 0x80) {
       DotSeparator sep;
       if (MatchDotSeparator(s, i, &sep)) {
         bool ok = sep.suffix_included
@@ -608,9 +616,6 @@ View Undisguise(const NormalizedText& folded, std::string_view original) {
         }
       }
     }
-    size_t len;
-    DecodeAt(s, i, &len);
-    i += len;
   }
   view.Finish();
   return view;
@@ -773,13 +778,23 @@ class Scan {
     std::vector<Link> links;
     size_t i = 0;
     while (i < t_.size()) {
-      size_t len;
-      const char32_t cp = DecodeAt(t_, i, &len);
-      if (!(IsAsciiAlnum(cp) || cp == '*' || IsNonAsciiLabelChar(cp))) {
-        i += len;
-        continue;
+      const auto byte = static_cast<unsigned char>(t_[i]);
+      size_t len = 1;
+      char32_t cp = byte;
+      if (byte < 0x80) {
+        if (!IsAsciiAlnum(byte) && byte != '*') {
+          ++i;
+          continue;
+        }
+      } else {
+        cp = DecodeAt(t_, i, &len);
+        if (!IsNonAsciiLabelChar(cp)) {
+          i += len;
+          continue;
+        }
       }
-      const char32_t prev = DecodeBefore(t_, i);
+      const char32_t prev =
+          i > 0 && static_cast<unsigned char>(t_[i - 1]) < 0x80 ? t_[i - 1] : DecodeBefore(t_, i);
       if (IsAsciiAlnum(prev) || prev == '_' || prev == '*' ||
           (IsNonAsciiLabelChar(prev) && IsNonAsciiLabelChar(cp))) {
         i += len;
