@@ -176,6 +176,55 @@ function suite() {
       await page.context().close();
     });
 
+    test('a reply nests under its parent; the writer edits and deletes their own comment', async () => {
+      const page = await openPage('/');
+      await widgetReady(page);
+      const parent = page.locator('#commentd .list > .comment', {hasText: cleanText});
+      await parent.locator(':scope > article .actions button.reply').click();
+      const replyForm = parent.locator(':scope > article .slot form');
+      await replyForm.locator('input.author').fill('Second Reader');
+      const replyText = `Agreed, the sanctions part is clear. r${stamp}`;
+      await replyForm.locator('textarea.text').fill(replyText);
+      await replyForm.locator('button.primary').click();
+      await parent.locator(':scope > ol.replies > .comment', {hasText: replyText}).waitFor();
+      const replyId = await parent.locator(':scope > ol.replies > .comment', {hasText: replyText}).getAttribute('data-id');
+      const reply = parent.locator(`:scope > ol.replies > .comment[data-id="${replyId}"]`);
+      assert.equal(await parent.locator(':scope > article .slot form').count(), 0, 'the reply form closes');
+
+      // Own comment: edit within the window with the stored token.
+      await reply.locator('button.edit').click();
+      const editForm = reply.locator('.slot form');
+      const edited = `Agreed, the part on the sanctions is clear. r${stamp}`;
+      await editForm.locator('textarea.text').fill(edited);
+      await editForm.locator('button.primary').click();
+      await reply.locator('.body', {hasText: edited}).waitFor();
+      await reply.locator('.meta .edited').waitFor();
+
+      await page.reload();
+      await widgetReady(page);
+      const again = page.locator('#commentd .list > .comment', {hasText: cleanText})
+          .locator(`:scope > ol.replies > .comment[data-id="${replyId}"]`);
+      assert.equal(await again.locator('.body').textContent(), edited);
+      // Delete asks for a second click instead of a dialog.
+      await again.locator('button.delete').click();
+      assert.equal(await again.locator('button.delete').textContent(), 'Delete for good?');
+      await again.locator('button.delete').click();
+      await again.waitFor({state: 'detached'});
+      await page.reload();
+      await widgetReady(page);
+      assert.ok(!(await bodiesText(page)).some((t) => t.includes(`r${stamp}`)), 'the deleted reply stays gone');
+      await page.context().close();
+
+      // Another reader has no edit token: no Edit, but Report.
+      const other = await openPage('/');
+      await widgetReady(other);
+      const theirs = other.locator('#commentd .list > .comment', {hasText: cleanText});
+      assert.equal(await theirs.locator(':scope > article button.edit').count(), 0);
+      await theirs.locator(':scope > article button.report').click();
+      await theirs.locator(':scope > article .note').waitFor();
+      await other.context().close();
+    });
+
     test('a comment with a link is deleted and the writer sees why, with the span', async () => {
       const page = await openPage('/');
       await widgetReady(page);
@@ -222,6 +271,11 @@ function suite() {
       await mod.locator('#login-form button').click();
       await mod.locator('#app').waitFor();
       assert.equal(await mod.locator('#who-name').textContent(), kModerator);
+
+      await mod.locator('.tabs button[data-view=reported]').click();
+      const reported = mod.locator('#queue-list .card', {hasText: cleanText});
+      await reported.waitFor();
+      assert.match(await reported.locator('.reports').textContent(), /^1 report$/);
 
       await mod.locator('.tabs button[data-view=deleted]').click();
       const card = mod.locator('#queue-list .card', {hasText: linkText});
