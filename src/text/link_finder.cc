@@ -599,14 +599,20 @@ View Undisguise(const NormalizedText& folded, std::string_view original) {
         }
         // "Korea . It was", "…MSL。UA는": a capital after a spaced dot or
         // a CJK full stop starts the next sentence. "COM" and friends are
-        // still a domain ("NAVER。COM").
-        if (ok && (sep.spaced_dot || sep.punctuation) && !original.empty()) {
+        // still a domain ("NAVER。COM"). Without the original text the case
+        // is unknown, and a CJK full stop then only counts before the big
+        // three.
+        if (ok && (sep.spaced_dot || sep.punctuation)) {
           const size_t right_end = AsciiLabelEnd(s, sep.end);
           const std::string_view right = s.substr(sep.end, right_end - sep.end);
           if (right_end > sep.end && right != "com" && right != "net" && right != "org") {
-            const Span span = folded.ToOriginal(sep.end, right_end);
-            const std::string_view typed = original.substr(span.begin, span.end - span.begin);
-            ok = !(sep.spaced_dot ? IsTitleCase(typed) : typed[0] >= 'A' && typed[0] <= 'Z');
+            if (original.empty()) {
+              ok = !sep.punctuation;
+            } else {
+              const Span span = folded.ToOriginal(sep.end, right_end);
+              const std::string_view typed = original.substr(span.begin, span.end - span.begin);
+              ok = !(sep.spaced_dot ? IsTitleCase(typed) : typed[0] >= 'A' && typed[0] <= 'Z');
+            }
           }
         }
         if (ok) {

@@ -284,6 +284,17 @@ TEST_F(LinkFinderTest, TitleCaseAfterTheDotIsProseOnlyWhenTheOriginalIsGiven) {
   EXPECT_EQ(blind[0].host, "seoul.com");
 }
 
+TEST_F(LinkFinderTest, CjkFullStopBeforeAnUnknownCaseIsASentenceEndWithoutTheOriginal) {
+  const std::string original = "昨天看了MLB。TV转播, 가입은 NAVER。COM 에서, example。kr";
+  auto folded = normalizer_->Fold(original);
+  ASSERT_TRUE(folded.ok());
+  std::vector<std::string> with_original, folded_only;
+  for (const Link& link : finder_->Find(*folded, original)) with_original.push_back(link.host);
+  for (const Link& link : finder_->Find(*folded)) folded_only.push_back(link.host);
+  EXPECT_THAT(with_original, ElementsAre("naver.com", "example.kr"));
+  EXPECT_THAT(folded_only, ElementsAre("naver.com"));
+}
+
 TEST_F(LinkFinderTest, ReturnsNothingForEmptyAndLinklessText) {
   EXPECT_THAT(Find(""), IsEmpty());
   EXPECT_THAT(Find("   "), IsEmpty());
