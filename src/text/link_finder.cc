@@ -67,13 +67,15 @@ namespace {
 // ---------------------------------------------------------------------------
 // Tables
 
-// Suffixes that make a bare domain without a path a link. Generic TLDs that
-// are well known or commonly abused by spam, plus country codes. Left out on
-// purpose: country codes that are English words or abbreviations in prose
-// (ad al am as at be by do et id im in is it me? no: "me" stays, my no pm re
-// so st to us), units and file extensions (cm gb hr kg km md ml mm ms pl ps
-// pt py rs sh tm cv mr sr). Words that are also gTLDs (kim, name, zip, mov,
-// then, one, news, life, ...) are not in the list at all.
+// Suffixes that make a bare domain without a path a link: generic TLDs that
+// are well known or commonly abused by spam, and country codes. Left out on
+// purpose, because they end ordinary words in prose written without a space
+// after the dot: country codes that are English words or abbreviations (ad al
+// am as at be by do id im in is it my no pm re so sr st to us ye), units and
+// file extensions (cm cv gb hr kg km md ml mm ms pl ps pt py rs sh tm) and
+// "mr". Generic TLDs that are words or file extensions (kim, name, zip, mov,
+// one, news, life, ...) are not listed at all. All of them still count with a
+// scheme, "www." or a path.
 constexpr std::array kBareSuffixes = std::to_array<std::string_view>({
     // generic
     "adult", "app", "asia", "bet", "biz", "buzz", "casino", "click", "cloud", "club", "com",
@@ -95,9 +97,9 @@ constexpr std::array kBareSuffixes = std::to_array<std::string_view>({
     "mo", "mp", "mq", "mt", "mu", "mv", "mw", "mx", "mz", "na", "nc", "ne", "nf", "ng", "ni",
     "nl", "np", "nr", "nu", "nz", "om", "pa", "pe", "pf", "pg", "ph", "pk", "pn", "pr", "pw",
     "qa", "ro", "ru", "rw", "sa", "sb", "sc", "sd", "se", "sg", "si", "sk", "sl", "sm", "sn",
-    "sr", "ss", "su", "sv", "sx", "sy", "sz", "tc", "td", "tf", "tg", "th", "tj", "tk", "tl",
+    "ss", "su", "sv", "sx", "sy", "sz", "tc", "td", "tf", "tg", "th", "tj", "tk", "tl",
     "tn", "tr", "tt", "tv", "tw", "tz", "ua", "ug", "uk", "uy", "uz", "va", "vc", "ve", "vg",
-    "vi", "vn", "vu", "wf", "ws", "ye", "yt", "za", "zm", "zw",
+    "vi", "vn", "vu", "wf", "ws", "yt", "za", "zm", "zw",
 });
 
 // URL shorteners and link-redirect hosts. A bare shortener host is a link even
@@ -244,6 +246,15 @@ bool IsNonAsciiLabelChar(char32_t c) {
   return !IsSpace(c) && !IsCjkLetter(c) && !IsCjkPunct(c);
 }
 
+// Arrows, dingbats, pictographs, emoji and their modifiers. They may stand in
+// an IDN label ("✪df.ws"), but right after an ASCII label they are decoration
+// ("example.com😀"), so a host is cut there when it does not validate whole,
+// and a path stops at them.
+bool IsSymbol(char32_t c) {
+  return (c >= 0x2190 && c <= 0x2BFF) || (c >= 0xE000 && c <= 0xF8FF) ||
+         (c >= 0xFE00 && c <= 0xFE0F) || (c >= 0x1F000 && c <= 0x1FAFF);
+}
+
 bool IsHostChar(char32_t c, bool allow_cjk) {
   return IsAsciiLabelChar(c) || IsNonAsciiLabelChar(c) || (allow_cjk && IsCjkLetter(c));
 }
@@ -252,7 +263,7 @@ bool IsHostChar(char32_t c, bool allow_cjk) {
 bool IsPathChar(char32_t c) {
   if (c < 0x21 || c == 0x7F || c == '<' || c == '>' || c == '`' || c == '\\') return false;
   if (c >= 0x80 && c <= 0x9F) return false;
-  return !IsSpace(c) && !IsCjkLetter(c) && !IsCjkPunct(c) && c != kInvalid;
+  return !IsSpace(c) && !IsCjkLetter(c) && !IsCjkPunct(c) && !IsSymbol(c) && c != kInvalid;
 }
 
 bool StartsWith(std::string_view s, size_t pos, std::string_view prefix) {
@@ -643,7 +654,8 @@ struct HostCheck {
 // Parses a host starting at t[pos]: labels of host characters separated by
 // single dots. Stops before a dot that is not followed by a host character
 // (a sentence end). Returns the end; *cuts gets the positions where an ASCII
-// label runs into CJK letters (the places to cut an over-long host).
+// label runs into CJK letters or symbols (the places to cut an over-long
+// host).
 size_t ParseHost(std::string_view t, size_t pos, bool allow_cjk, std::vector<size_t>* cuts) {
   size_t j = pos;
   size_t label_start = pos;
@@ -661,8 +673,9 @@ size_t ParseHost(std::string_view t, size_t pos, bool allow_cjk, std::vector<siz
       continue;
     }
     if (!IsHostChar(cp, allow_cjk)) break;
-    const bool cjk = IsCjkLetter(cp);
-    if (cjk && prev_ascii && cuts != nullptr && cuts->size() < 8) cuts->push_back(j);
+    if (prev_ascii && (IsCjkLetter(cp) || IsSymbol(cp)) && cuts != nullptr && cuts->size() < 8) {
+      cuts->push_back(j);
+    }
     prev_ascii = cp < 0x80;
     j += len;
   }
