@@ -29,6 +29,7 @@ enum class LinkKind {
   kEmail,       // name@example.com (host is the domain): contact details, not a web link
 };
 
+// Stable names for logs and JSON: "url", "www", "bare_domain", "ip_address", "email".
 std::string_view LinkKindName(LinkKind kind);
 
 struct Link {
@@ -36,14 +37,16 @@ struct Link {
   std::string url;     // as found, in folded form with disguises undone: "http://example.com/x"
   std::string host;    // lower-case host without port: "example.com"
   LinkKind kind = LinkKind::kUrl;
-  bool disguised = false;  // written with "dot", "[.]", "hxxp", spaced letters, ...
+  bool disguised = false;  // written with "dot", "[.]", "hxxp", spaced letters, fullwidth,
+                           // zero-width or homoglyph characters (not: upper case)
   bool shortener = false;  // bit.ly, t.co, ...
 };
 
 // Immutable after Create; Thread-safe.
 class LinkFinder {
  public:
-  // Loads the public suffix list (libpsl's built-in or the system's).
+  // Loads the public suffix list (the system's, else libpsl's built-in copy).
+  // kInternal when neither can be loaded.
   static base::Result<LinkFinder> Create();
 
   LinkFinder(LinkFinder&&) noexcept;
