@@ -979,6 +979,10 @@ class Scan {
     } else if (StartsWith(t_, j, "[:]//") || StartsWith(t_, j, "(:)//")) {
       sep = Sep::kBroken;  // "hxxp[:]//": the way security reports defang links
       host_start = j + 5;
+    } else if (const size_t k = SkipSpaces(t_, j + 1, 2);
+               t_[j] == ':' && k > j + 1 && StartsWith(t_, k, "//")) {
+      sep = Sep::kBroken;  // "http: //example.com"
+      host_start = k + 2;
     } else if (StartsWith(t_, j, ":/") || StartsWith(t_, j, "//") || StartsWith(t_, j, ":\\\\")) {
       sep = Sep::kBroken;
       host_start = j + (StartsWith(t_, j, ":\\\\") ? 3 : 2);
