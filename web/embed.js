@@ -2,6 +2,7 @@
 //
 //   <script src="https://comments.example/embed.js" data-thread="article-slug" async></script>
 //
+// Optional: data-page-size (top-level comments per page, 1-100, default 20).
 // The thread key comes from data-thread (else location.pathname); the API base
 // is the script's own origin. Everything renders inside a Shadow DOM attached to
 // <div id="commentd"> (created after the script tag when absent). User data is
@@ -21,7 +22,7 @@
   const lang = ['ko', 'zh', 'ja'].includes(pageLang) ? pageLang : 'en';
   const kEditWindowMs = 15 * 60 * 1000;
   const kCheckDelayMs = 500;
-  const kPageSize = 20;
+  const kPageSize = Math.min(100, Math.max(1, parseInt(script.dataset.pageSize, 10) || 20));
 
   const STRINGS = {
     en: {

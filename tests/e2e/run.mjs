@@ -225,6 +225,43 @@ function suite() {
       await other.context().close();
     });
 
+    test('without data-thread or a mount point the widget uses the path and pages with load more', async () => {
+      // A publisher page that is not part of commentd: served by the test,
+      // loading /embed.js and talking to the real server.
+      const pagePath = `/e2e/pages-${stamp}.html`;
+      const context = await browser.newContext({viewport: {width: 1000, height: 800}});
+      await context.route(base + pagePath, (route) => route.fulfill({
+        contentType: 'text/html; charset=utf-8',
+        body: '<!doctype html><html lang="ja"><head><meta charset="utf-8"><title>pages</title></head>' +
+          '<body><article><p>記事</p></article><script src="/embed.js" data-page-size="2" async></script></body></html>',
+      }));
+      const posted = [];
+      for (const n of [1, 2, 3]) {
+        const text = `ページ送りの確認 ${n} p${stamp}`;
+        const r = await fetch(`${base}/api/v1/threads/${encodeURIComponent(pagePath)}/comments`, {
+          method: 'POST', headers: {'Content-Type': 'application/json'},
+          body: JSON.stringify({author: `読者${n}`, text, lang: 'ja'}),
+        });
+        assert.equal(r.status, 201, `posting comment ${n}: ${await r.text()}`);
+        posted.push(text);
+      }
+      const page = await context.newPage();
+      page.on('pageerror', (e) => pageErrors.push(`${pagePath}: ${e.message}`));
+      await page.goto(base + pagePath);
+      await widgetReady(page);
+      // Mounted right after the script tag, in Japanese.
+      assert.equal(await page.evaluate(() => document.querySelector('script[src="/embed.js"]').nextElementSibling.id), 'commentd');
+      assert.equal(await page.locator('#commentd .count').textContent(), 'コメント（3件）');
+      assert.deepEqual(await bodiesText(page), posted.slice(0, 2));
+      const more = page.locator('#commentd button.more');
+      assert.equal(await more.textContent(), 'コメントをさらに読み込む');
+      await more.click();
+      await listBodies(page).nth(2).waitFor();
+      assert.deepEqual(await bodiesText(page), posted);
+      await more.waitFor({state: 'hidden'});
+      await context.close();
+    });
+
     test('a comment with a link is deleted and the writer sees why, with the span', async () => {
       const page = await openPage('/');
       await widgetReady(page);
