@@ -19,6 +19,8 @@ namespace {
 // Weights
 //
 // The policy deletes at 1.0 and holds at 0.6. The weights are set so that:
+//  - a few self-promotion calls have no reading but an ad ("subscribe to
+//    my channel", "sub4sub", "claim your prize"): 0.6, held on their own;
 //  - one strong signal alone (a contact handle, a phone number, a casino
 //    keyword, a money call) is 0.5: under the hold threshold, because each of
 //    them also occurs in honest news comments ("North Korea earns foreign
@@ -35,6 +37,7 @@ namespace {
 //    discuss (casinos in Macau, loans from China) and phone numbers may be
 //    hotlines: alone they can at most have a comment held (0.8 and 0.5);
 //  - repetition and shouting are style, not content: 0.2 each, capped at 0.2.
+constexpr double kDecisive = 0.6;
 constexpr double kStrong = 0.5;
 constexpr double kMedium = 0.35;
 constexpr double kWeak = 0.2;
@@ -133,14 +136,16 @@ constexpr PatternSpec kPatterns[] = {
      "earn extra cash|earn extra money|make extra money|easy money|click here|click the link|"
      "link in bio|link in my bio|buy now|order now|shop now|limited offer|limited time offer|"
      "free bitcoin|free btc|free crypto|double your bitcoin|double your money|guaranteed income|"
-     "guaranteed profit|guaranteed returns|passive income|claim your prize|claim your reward|"
+     "guaranteed profit|guaranteed returns|passive income|claim your reward|"
      "claim your free|you have won|you've won|you have been selected|congratulations you|cash prize|"
-     "free entry|100% free|risk free|no credit check|check out my channel|check out my video|"
+     "free entry|100% free|risk free|no credit check|check out my video|"
      "check out my new|check out my page|check out my website|check out my music|check out my song|"
-     "check my channel|visit my channel|visit my website|subscribe to my channel|sub to my channel|"
-     "subscribe my channel|please subscribe|sub4sub|sub 4 sub|follow my page|promo code|"
+     "visit my website|please subscribe|follow my page|promo code|"
      "discount code|coupon code|free gift|free iphone|binary options|forex signals|crypto signals|"
      "trading signals|get paid to"},
+    {K::kMoneyCall, kDecisive, P,
+     "check out my channel|check my channel|visit my channel|subscribe to my channel|"
+     "sub to my channel|subscribe my channel|sub4sub|sub 4 sub|claim your prize"},
     {K::kMoneyCall, kMedium, P,
      "work from home|work at home|gift card|free trial|hiring now|financial freedom|"
      "investment platform|call now|apply now|act now|join now|sign up now|register now|"
@@ -192,8 +197,8 @@ constexpr PatternSpec kPatterns[] = {
      "escort girls|call girls|hot singles|adult dating|sex cam|live sex|bet365|1xbet|baccarat|"
      "slot machines|online slots|casino bonus|free spins|online poker|online pharmacy|diet pills|"
      "male enhancement|penis enlargement"},
-    {K::kSpamKeyword, kMedium, P, "poker|slots|porn|xxx|onlyfans|hookup|nudes|ringtone|ringtones"},
-    {K::kSpamKeyword, kWeak, P, "loan|loans|betting|gambling|lottery|roulette|jackpot|forex"},
+    {K::kSpamKeyword, kMedium, P, "poker|porn|onlyfans|hookup|nudes|ringtone|ringtones"},
+    {K::kSpamKeyword, kWeak, P, "loan|loans|betting|gambling|lottery|roulette|jackpot|forex|slots"},
     {K::kSpamKeyword, kStrong, P,
      "카지노|바카라|토토사이트|토토 사이트|사설토토|스포츠토토|먹튀검증|먹튀 검증|먹튀사이트|출장안마|"
      "출장마사지|출장 마사지|파워볼|꽁머니|첫충|매충|비아그라|시알리스|조건만남|슬롯사이트|홀덤사이트|"
@@ -216,24 +221,20 @@ constexpr PatternSpec kPatterns[] = {
 struct PatternInfo {
   Kind kind;
   double weight;
+  uint32_t length;  // bytes of a phrase (its match is fixed-length); 0 for a regex
 };
 
 // Turns a phrase (already in lexical form) into a Vectorscan expression:
-// ASCII punctuation escaped, spaces optional ("clickhere", "click  here"),
-// word boundaries at ASCII word ends so "cialis" misses "specialist".
+// ASCII punctuation escaped, word boundaries at ASCII word ends so "cialis"
+// misses "specialist". The match has the phrase's length, so the lexical
+// database needs no start-of-match tracking (which would cost a third of
+// the scan); "clickhere" and "click  here" are therefore not matched.
 std::string PhraseToRegex(std::string_view phrase) {
   auto is_word = [](unsigned char c) { return std::isalnum(c) || c == '_'; };
   std::string out;
   if (!phrase.empty() && is_word(static_cast<unsigned char>(phrase.front()))) out += "\\b";
-  bool in_space = false;
   for (unsigned char c : phrase) {
-    if (c == ' ') {
-      if (!in_space) out += "\\s*";
-      in_space = true;
-      continue;
-    }
-    in_space = false;
-    if (c >= 0x80 || std::isalnum(c)) {
+    if (c >= 0x80 || std::isalnum(c) || c == ' ') {
       out.push_back(static_cast<char>(c));
     } else {
       out.push_back('\\');
@@ -250,12 +251,12 @@ struct HsDatabaseDeleter {
 using HsDatabase = std::unique_ptr<hs_database_t, HsDatabaseDeleter>;
 
 base::Result<HsDatabase> Compile(const std::vector<std::string>& expressions,
-                                 const std::vector<unsigned>& ids) {
+                                 const std::vector<unsigned>& ids, unsigned extra_flags) {
   std::vector<const char*> c_expressions;
   std::vector<unsigned> flags;
   for (const std::string& e : expressions) {
     c_expressions.push_back(e.c_str());
-    flags.push_back(HS_FLAG_UTF8 | HS_FLAG_CASELESS | HS_FLAG_SOM_LEFTMOST);
+    flags.push_back(HS_FLAG_UTF8 | HS_FLAG_CASELESS | extra_flags);
   }
   hs_database_t* db = nullptr;
   hs_compile_error_t* error = nullptr;
@@ -277,17 +278,31 @@ struct RawMatch {
   size_t to;
 };
 
+struct ScanContext {
+  const std::vector<PatternInfo>* patterns;
+  std::vector<RawMatch>* matches;
+};
+
 int OnMatch(unsigned id, unsigned long long from, unsigned long long to, unsigned /*flags*/,
             void* context) {
-  auto* matches = static_cast<std::vector<RawMatch>*>(context);
+  auto* ctx = static_cast<ScanContext*>(context);
+  const uint32_t length = (*ctx->patterns)[id].length;
+  if (length != 0) from = to >= length ? to - length : 0;
+  std::vector<RawMatch>& matches = *ctx->matches;
   // A regex with a repeat reports every end; keep one match per start,
   // extended to its furthest end.
-  if (!matches->empty() && matches->back().id == id && matches->back().from == from) {
-    matches->back().to = std::max<size_t>(matches->back().to, to);
+  if (!matches.empty() && matches.back().id == id && matches.back().from == from) {
+    matches.back().to = std::max<size_t>(matches.back().to, to);
   } else {
-    matches->push_back(RawMatch{id, static_cast<size_t>(from), static_cast<size_t>(to)});
+    matches.push_back(RawMatch{id, static_cast<size_t>(from), static_cast<size_t>(to)});
   }
   return 0;
+}
+
+// Stops the scan at the first match: the prefilter only asks "any?".
+int OnAnyMatch(unsigned, unsigned long long, unsigned long long, unsigned, void* context) {
+  *static_cast<bool*>(context) = true;
+  return 1;
 }
 
 // A finding before overlaps, repeats and caps are applied.
@@ -569,102 +584,136 @@ size_t MarkRunThreshold(char32_t c) {
   }
 }
 
-void ScanRepetition(const text::NormalizedText& view, std::vector<char32_t>* cps,
-                    std::vector<size_t>* offsets, std::vector<Candidate>* out) {
-  const std::string& s = view.text();
-  cps->clear();
-  offsets->clear();
-  size_t pos = 0;
-  while (pos < s.size()) {
-    offsets->push_back(pos);
-    cps->push_back(text::DecodeUtf8(s, &pos));
+// Whether chunk c[0, len) may count as a repeated slogan (see above).
+bool CountableChunk(const char32_t* c, size_t len) {
+  bool all_same = true, has_word = false, all_ascii = true;
+  for (size_t k = 0; k < len; ++k) {
+    if (IsJamo(c[k]) || IsSpaceCp(c[k]) || (c[k] >= '0' && c[k] <= '9')) return false;
+    all_same &= c[k] == c[0];
+    has_word |= IsWordCp(c[k]);
+    all_ascii &= c[k] < 0x80;
   }
-  offsets->push_back(s.size());
-  const std::vector<char32_t>& c = *cps;
-  const std::vector<size_t>& off = *offsets;
-  const size_t n = c.size();
+  return !all_same && has_word && !(all_ascii && len <= 2);
+}
+
+// Whether a whitespace-separated word may count when repeated.
+bool CountableWord(const char32_t* c, size_t len) {
+  bool has_word = false, all_ascii = true;
+  for (size_t k = 0; k < len; ++k) {
+    if (IsJamo(c[k]) || (c[k] >= '0' && c[k] <= '9')) return false;
+    has_word |= IsWordCp(c[k]);
+    all_ascii &= c[k] < 0x80;
+  }
+  return has_word && (!all_ascii || len >= 3);
+}
+
+// Decodes well-formed UTF-8 (the folded view is) without re-validating it.
+inline char32_t DecodeValid(const std::string& s, size_t* pos) {
+  const auto b = [&](size_t i) { return static_cast<unsigned char>(s[i]); };
+  const unsigned char b0 = b(*pos);
+  char32_t c;
+  if (b0 < 0x80) {
+    c = b0;
+    *pos += 1;
+  } else if (b0 < 0xE0) {
+    c = (char32_t{b0} & 0x1F) << 6 | (b(*pos + 1) & 0x3F);
+    *pos += 2;
+  } else if (b0 < 0xF0) {
+    c = (char32_t{b0} & 0x0F) << 12 | (char32_t{b(*pos + 1)} & 0x3F) << 6 | (b(*pos + 2) & 0x3F);
+    *pos += 3;
+  } else {
+    c = (char32_t{b0} & 0x07) << 18 | (char32_t{b(*pos + 1)} & 0x3F) << 12 |
+        (char32_t{b(*pos + 2)} & 0x3F) << 6 | (b(*pos + 3) & 0x3F);
+    *pos += 4;
+  }
+  return c;
+}
+
+void ScanRepetition(const text::NormalizedText& view, std::vector<Candidate>* out) {
+  const std::string& s = view.text();
+  // Code points and their byte offsets: on the stack for ordinary comments.
+  constexpr size_t kStack = 1024;
+  std::array<char32_t, kStack> stack_cps;
+  std::array<uint32_t, kStack + 1> stack_off;
+  std::vector<char32_t> heap_cps;
+  std::vector<uint32_t> heap_off;
+  char32_t* c = stack_cps.data();
+  uint32_t* off = stack_off.data();
+  if (s.size() > kStack) {
+    heap_cps.resize(s.size());
+    heap_off.resize(s.size() + 1);
+    c = heap_cps.data();
+    off = heap_off.data();
+  }
+  size_t n = 0;
+  for (size_t pos = 0; pos < s.size();) {
+    off[n] = static_cast<uint32_t>(pos);
+    c[n++] = DecodeValid(s, &pos);
+  }
+  off[n] = static_cast<uint32_t>(s.size());
+  if (n == 0) return;
   uint64_t key = 0;
   auto emit = [&](size_t from, size_t to) {
     out->push_back(Candidate{Kind::kRepetition, kWeak, ++key, view.ToOriginal(off[from], off[to])});
   };
-  // Runs of one mark.
-  for (size_t i = 0; i < n;) {
-    size_t j = i + 1;
-    while (j < n && c[j] == c[i]) ++j;
-    const size_t threshold = MarkRunThreshold(c[i]);
-    if (threshold != 0 && j - i >= threshold) emit(i, j);
-    i = j;
-  }
-  // A chunk of 2-4 characters repeated 4 times or more, back to back.
-  for (size_t i = 0; i < n;) {
-    size_t advance = 1;
-    for (size_t len = 2; len <= 4 && i + 4 * len <= n; ++len) {
-      bool all_same = true, has_word = false, bad = false, all_ascii = true;
-      for (size_t k = i; k < i + len; ++k) {
-        all_same &= c[k] == c[i];
-        has_word |= IsWordCp(c[k]);
-        all_ascii &= c[k] < 0x80;
-        bad |= IsJamo(c[k]) || IsSpaceCp(c[k]) || (c[k] >= '0' && c[k] <= '9');
-      }
-      if (all_same || !has_word || bad || (all_ascii && len <= 2)) continue;
-      size_t reps = 1;
-      while (i + (reps + 1) * len <= n &&
-             std::equal(c.begin() + static_cast<std::ptrdiff_t>(i),
-                        c.begin() + static_cast<std::ptrdiff_t>(i + len),
-                        c.begin() + static_cast<std::ptrdiff_t>(i + reps * len))) {
-        ++reps;
-      }
-      if (reps >= 4) {
-        emit(i, i + reps * len);
-        advance = reps * len;
-        break;
-      }
-    }
-    i += advance;
-  }
-  // The same word 4 times or more in a row: "buy buy buy buy".
-  auto word_at = [&](size_t from, size_t* to) {
-    size_t k = from;
-    while (k < n && !IsSpaceCp(c[k])) ++k;
-    *to = k;
+  // One pass for runs of one mark and for chunks of 2-4 characters repeated
+  // four times or more back to back. For a chunk of `len`, such a repeat is
+  // a stretch of at least 3 * len positions k where c[k] == c[k - len].
+  size_t mark_begin = 0;
+  size_t run2 = 0, run3 = 0, run4 = 0;
+  // Called when a stretch of `run` matches at distance `len` ends before k.
+  auto close_chunk = [&](size_t run, size_t len, size_t k) {
+    const size_t start = k - run - len;
+    if (CountableChunk(c + start, len)) emit(start, k);
   };
-  size_t i = 0;
-  while (i < n && IsSpaceCp(c[i])) ++i;
-  while (i < n) {
-    size_t e;
-    word_at(i, &e);
-    bool has_word = false, has_digit = false, has_jamo = false, ascii = true;
-    for (size_t k = i; k < e; ++k) {
-      has_word |= IsWordCp(c[k]);
-      has_digit |= c[k] >= '0' && c[k] <= '9';
-      has_jamo |= IsJamo(c[k]);
-      ascii &= c[k] < 0x80;
-    }
-    const size_t len = e - i;
-    size_t reps = 1;
-    size_t last_end = e;
-    size_t next = e;
-    if (has_word && !has_digit && !has_jamo && (!ascii || len >= 3)) {
-      while (true) {
-        size_t b = next;
-        while (b < n && IsSpaceCp(c[b])) ++b;
-        size_t be;
-        if (b >= n) break;
-        word_at(b, &be);
-        if (be - b != len || !std::equal(c.begin() + static_cast<std::ptrdiff_t>(i),
-                                         c.begin() + static_cast<std::ptrdiff_t>(e),
-                                         c.begin() + static_cast<std::ptrdiff_t>(b))) {
-          break;
-        }
-        ++reps;
-        last_end = be;
-        next = be;
+  for (size_t k = 1; k < n; ++k) {
+    if (c[k] != c[k - 1]) {
+      if (k - mark_begin >= 4) {
+        const size_t threshold = MarkRunThreshold(c[mark_begin]);
+        if (threshold != 0 && k - mark_begin >= threshold) emit(mark_begin, k);
       }
+      mark_begin = k;
     }
-    if (reps >= 4) emit(i, last_end);
-    i = reps >= 4 ? last_end : e;
-    while (i < n && IsSpaceCp(c[i])) ++i;
+    // Branch-free counting; the rare long stretch takes the branch.
+    const size_t r2 = k >= 2 && c[k] == c[k - 2] ? run2 + 1 : 0;
+    const size_t r3 = k >= 3 && c[k] == c[k - 3] ? run3 + 1 : 0;
+    const size_t r4 = k >= 4 && c[k] == c[k - 4] ? run4 + 1 : 0;
+    if (r2 == 0 && run2 >= 6) close_chunk(run2, 2, k);
+    if (r3 == 0 && run3 >= 9) close_chunk(run3, 3, k);
+    if (r4 == 0 && run4 >= 12) close_chunk(run4, 4, k);
+    run2 = r2;
+    run3 = r3;
+    run4 = r4;
   }
+  if (n - mark_begin >= 4) {
+    const size_t threshold = MarkRunThreshold(c[mark_begin]);
+    if (threshold != 0 && n - mark_begin >= threshold) emit(mark_begin, n);
+  }
+  if (run2 >= 6) close_chunk(run2, 2, n);
+  if (run3 >= 9) close_chunk(run3, 3, n);
+  if (run4 >= 12) close_chunk(run4, 4, n);
+  // The same word four times or more in a row: "buy buy buy buy".
+  size_t prev_begin = 0, prev_len = 0, reps = 0, first = 0;
+  auto close = [&] {
+    if (reps >= 4 && CountableWord(c + prev_begin, prev_len)) emit(first, prev_begin + prev_len);
+  };
+  for (size_t i = 0; i < n;) {
+    while (i < n && IsSpaceCp(c[i])) ++i;
+    if (i >= n) break;
+    const size_t b = i;
+    while (i < n && !IsSpaceCp(c[i])) ++i;
+    const size_t len = i - b;
+    if (reps > 0 && len == prev_len && std::equal(c + b, c + i, c + prev_begin)) {
+      ++reps;
+    } else {
+      close();
+      reps = 1;
+      first = b;
+    }
+    prev_begin = b;
+    prev_len = len;
+  }
+  close();
 }
 
 // ---------------------------------------------------------------------------
@@ -739,7 +788,10 @@ void ScanShouting(std::string_view original, std::vector<Candidate>* out) {
 struct AdDetector::State {
   std::vector<PatternInfo> patterns;  // by Vectorscan id
   HsDatabase lexical_db;              // phrases, over the lexical view
-  HsDatabase folded_db;               // regexes, over the folded view
+  // Regexes over the folded view: without start offsets first (fast, stops
+  // at the first match), and only when something matched, again with them.
+  HsDatabase folded_prefilter_db;
+  HsDatabase folded_db;
   hs_scratch_t* prototype = nullptr;
 
   // Vectorscan scratch is per concurrent scan: a pool, grown on demand.
@@ -777,7 +829,7 @@ base::Result<AdDetector> AdDetector::Create(const text::Normalizer& normalizer) 
     if (spec.form == Form::kRegex) {
       folded_ids.push_back(static_cast<unsigned>(state->patterns.size()));
       folded_expressions.emplace_back(spec.text);
-      state->patterns.push_back(PatternInfo{spec.kind, spec.weight});
+      state->patterns.push_back(PatternInfo{spec.kind, spec.weight, 0});
       continue;
     }
     std::string_view rest = spec.text;
@@ -793,12 +845,17 @@ base::Result<AdDetector> AdDetector::Create(const text::Normalizer& normalizer) 
       if (lexical->empty()) continue;
       lexical_ids.push_back(static_cast<unsigned>(state->patterns.size()));
       lexical_expressions.push_back(PhraseToRegex(*lexical));
-      state->patterns.push_back(PatternInfo{spec.kind, spec.weight});
+      state->patterns.push_back(
+          PatternInfo{spec.kind, spec.weight, static_cast<uint32_t>(lexical->size())});
     }
   }
-  COMMENTD_ASSIGN_OR_RETURN(state->lexical_db, Compile(lexical_expressions, lexical_ids));
-  COMMENTD_ASSIGN_OR_RETURN(state->folded_db, Compile(folded_expressions, folded_ids));
+  COMMENTD_ASSIGN_OR_RETURN(state->lexical_db, Compile(lexical_expressions, lexical_ids, 0));
+  COMMENTD_ASSIGN_OR_RETURN(state->folded_prefilter_db,
+                            Compile(folded_expressions, folded_ids, HS_FLAG_SINGLEMATCH));
+  COMMENTD_ASSIGN_OR_RETURN(state->folded_db,
+                            Compile(folded_expressions, folded_ids, HS_FLAG_SOM_LEFTMOST));
   if (hs_alloc_scratch(state->lexical_db.get(), &state->prototype) != HS_SUCCESS ||
+      hs_alloc_scratch(state->folded_prefilter_db.get(), &state->prototype) != HS_SUCCESS ||
       hs_alloc_scratch(state->folded_db.get(), &state->prototype) != HS_SUCCESS) {
     return base::InternalError("ad detector: cannot allocate Vectorscan scratch");
   }
@@ -816,13 +873,14 @@ AdAssessment AdDetector::Assess(std::string_view original, const text::Normalize
   std::vector<RawMatch> matches;
 
   hs_scratch_t* scratch = state_->Acquire();
+  ScanContext context{&state_->patterns, &matches};
   auto scan = [&](const hs_database_t* db, const text::NormalizedText& view) {
     if (scratch == nullptr || view.empty()) return;
     matches.clear();
     // A failed scan (only possible on scratch misuse) loses that view's
     // matches; the other signals still stand.
     if (hs_scan(db, view.text().data(), static_cast<unsigned>(view.size()), 0, scratch, OnMatch,
-                &matches) != HS_SUCCESS) {
+                &context) != HS_SUCCESS) {
       return;
     }
     for (const RawMatch& m : matches) {
@@ -832,15 +890,17 @@ AdAssessment AdDetector::Assess(std::string_view original, const text::Normalize
     }
   };
   scan(state_->lexical_db.get(), lexical);
-  scan(state_->folded_db.get(), folded);
+  bool any_folded = false;
+  if (scratch != nullptr && !folded.empty()) {
+    // HS_SCAN_TERMINATED is the expected answer when something matched.
+    (void)hs_scan(state_->folded_prefilter_db.get(), folded.text().data(),
+                  static_cast<unsigned>(folded.size()), 0, scratch, OnAnyMatch, &any_folded);
+  }
+  if (any_folded) scan(state_->folded_db.get(), folded);
   state_->Release(scratch);
 
   ScanPhones(folded.text(), &candidates, folded);
-  {
-    std::vector<char32_t> cps;
-    std::vector<size_t> offsets;
-    ScanRepetition(folded, &cps, &offsets, &candidates);
-  }
+  ScanRepetition(folded, &candidates);
   ScanShouting(original, &candidates);
 
   // Within a kind: the strongest (then longest) of overlapping findings

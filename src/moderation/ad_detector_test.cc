@@ -125,6 +125,22 @@ TEST(AdDetectorTest, KoreanLaughterAndChineseCheerAreNotRepetition) {
   EXPECT_EQ(money.signals[0].kind, "repetition");
 }
 
+TEST(AdDetectorTest, RepeatedSlogansAndWordsAreRepetition) {
+  for (const char* comment : {"加微信加微信加微信加微信", "buy buy buy buy", "가입가입가입가입가입",
+                              "👉👉👉👉👉 here", "WIN!!!!!!!!!!"}) {
+    SCOPED_TRACE(comment);
+    const AdAssessment a = Assess(comment);
+    bool repetition = false;
+    for (const AdSignal& s : a.signals) repetition |= s.kind == "repetition";
+    EXPECT_TRUE(repetition) << Describe(a);
+  }
+  // Three times is emphasis, not a slogan; laughter never counts.
+  for (const char* comment : {"대박 대박 대박", "no no no no no", "lololololol", "呵呵呵呵呵呵"}) {
+    SCOPED_TRACE(comment);
+    EXPECT_EQ(Assess(comment).score, 0.0) << Describe(Assess(comment));
+  }
+}
+
 // The writer and the moderator must see exactly what was typed, whatever the
 // normalizer folded on the way.
 TEST(AdDetectorTest, SpansPointToTheOriginalBytes) {
@@ -342,11 +358,13 @@ TEST(AdDetectorTest, ReportsRecallAndFalsePositivesOnYoutubeSpam) {
   }
   tally.Print("youtube-spam-collection");
   EXPECT_EQ(tally.spam + tally.ham, 1138);
-  // Floors measured on this collection (see the printed line); links are the
-  // link rule's job, so the recall of the ad rule alone is modest.
-  EXPECT_GE(tally.Rate(tally.spam_held, tally.spam), 0.30);
-  EXPECT_LE(tally.Rate(tally.ham_held, tally.ham), 0.03);
-  EXPECT_LE(tally.Rate(tally.ham_deleted, tally.ham), 0.01);
+  // Floors a little under what was measured (any 0.538, hold 0.113, ham
+  // held 0.000). Most of this spam is a bare link, which is the link rule's
+  // job, or a single "check out this video", which alone is not held.
+  EXPECT_GE(tally.Rate(tally.spam_flagged, tally.spam), 0.50);
+  EXPECT_GE(tally.Rate(tally.spam_held, tally.spam), 0.10);
+  EXPECT_LE(tally.Rate(tally.ham_held, tally.ham), 0.01);
+  EXPECT_LE(tally.Rate(tally.ham_deleted, tally.ham), 0.005);
 }
 
 TEST(AdDetectorTest, ReportsRecallAndFalsePositivesOnSmsSpam) {
@@ -369,9 +387,15 @@ TEST(AdDetectorTest, ReportsRecallAndFalsePositivesOnSmsSpam) {
   }
   tally.Print("sms-spam-collection");
   EXPECT_GT(tally.spam, 700);
-  EXPECT_GE(tally.Rate(tally.spam_held, tally.spam), 0.30);
-  EXPECT_LE(tally.Rate(tally.ham_held, tally.ham), 0.03);
-  EXPECT_LE(tally.Rate(tally.ham_deleted, tally.ham), 0.01);
+  // Floors a little under what was measured (any 0.810, hold 0.390, delete
+  // 0.248; ham: any 0.026, held 0.0002). Much of this spam is a premium
+  // number and a prize, which the rules see; the rest is chat-speak offers.
+  EXPECT_GE(tally.Rate(tally.spam_flagged, tally.spam), 0.75);
+  EXPECT_GE(tally.Rate(tally.spam_held, tally.spam), 0.35);
+  EXPECT_GE(tally.Rate(tally.spam_deleted, tally.spam), 0.20);
+  EXPECT_LT(tally.Rate(tally.ham_flagged, tally.ham), 0.03);
+  EXPECT_LE(tally.Rate(tally.ham_held, tally.ham), 0.005);
+  EXPECT_LE(tally.Rate(tally.ham_deleted, tally.ham), 0.002);
 }
 
 }  // namespace
