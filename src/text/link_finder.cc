@@ -660,7 +660,7 @@ size_t ParseHost(std::string_view t, size_t pos, bool allow_cjk, std::vector<siz
   size_t j = pos;
   size_t label_start = pos;
   bool prev_ascii = false;
-  while (j < t.size() && j - pos < 1024) {
+  while (j < t.size() && j - pos <= 260) {  // hosts are at most 253 bytes
     size_t len;
     const char32_t cp = DecodeAt(t, j, &len);
     if (cp == '.') {
