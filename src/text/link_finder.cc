@@ -4,8 +4,11 @@
 
 #include <algorithm>
 #include <array>
+#include <cstdint>
+#include <string>
 #include <string_view>
 #include <utility>
+#include <vector>
 
 namespace commentd::text {
 
@@ -38,9 +41,10 @@ std::string_view LinkKindName(LinkKind kind) {
 //    copied: the view is then the folded text itself.
 // 2. The scan walks the view once. At each word start it tries, in order, a
 //    scheme URL ("https://", "hxxp://", "ttp://", "h**p://", "http:x.com"),
-//    a "www." host, then a bare domain or IPv4 address; on success it jumps
-//    past the link, on failure past the word. The public suffix list is only
-//    asked about candidates (a host with a dot), never about ordinary words.
+//    an e-mail address, a "www." host, then a bare domain or IPv4 address;
+//    on success it jumps past the link, on failure past the word. A word not
+//    followed by one of . : / @ is skipped without trying anything, and the
+//    public suffix list is only asked about hosts with a dot.
 //
 // How sure we must be depends on what the writer typed:
 //  - After a real scheme ("http://", "ftp://") every well-formed host counts,
