@@ -9,6 +9,7 @@ namespace commentd::cli {
 
 void RegisterCheckCommand(CLI::App& app, int& exit_code);
 void RegisterModerateCommand(CLI::App& app, int& exit_code);
+void RegisterMigrateCommand(CLI::App& app, int& exit_code);
 void RegisterModeratorCommand(CLI::App& app, int& exit_code);
 void RegisterTrainCommand(CLI::App& app, int& exit_code);
 void RegisterEvalCommand(CLI::App& app, int& exit_code);

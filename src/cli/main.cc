@@ -12,6 +12,7 @@ int main(int argc, char** argv) {
   int exit_code = 0;
   commentd::cli::RegisterCheckCommand(app, exit_code);
   commentd::cli::RegisterModerateCommand(app, exit_code);
+  commentd::cli::RegisterMigrateCommand(app, exit_code);
   commentd::cli::RegisterModeratorCommand(app, exit_code);
   commentd::cli::RegisterTrainCommand(app, exit_code);
   commentd::cli::RegisterEvalCommand(app, exit_code);

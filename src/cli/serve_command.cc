@@ -1,6 +1,7 @@
 // `commentd serve`: the comment server. Reads a TOML config (every key also a
-// flag; flags win), opens the SQLite store, builds the engine and the
-// CommentService, starts the HTTP server and prints
+// flag; flags win), opens the store (SQLite, or PostgreSQL when --db is a
+// postgresql:// URL), builds the engine and the CommentService, starts the
+// HTTP server and prints
 //   commentd listening on http://HOST:PORT
 // once it accepts connections (the real port when --listen asks for port 0).
 // SIGINT/SIGTERM stop accepting, drain in-flight requests and exit 0.
@@ -15,10 +16,12 @@
 //             posts_per_minute = 10     posts_burst = 5   (per IP and per author)
 #include <signal.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <fstream>
 #include <iostream>
 #include <optional>
+#include <thread>
 
 #include <fmt/format.h>
 #include <toml.hpp>
@@ -28,6 +31,7 @@
 #include "cli/flags.h"
 #include "comments/comment_service.h"
 #include "http/server.h"
+#include "store/postgres/postgres_store.h"
 #include "store/sqlite/sqlite_store.h"
 
 namespace commentd::cli {
@@ -251,12 +255,27 @@ int Serve(const CLI::App& command, ServeFlags flags) {
 
   auto engine = LoadEngine(flags.engine);
   if (!engine.ok()) return fail(engine.status());
-  auto store = store::SqliteStore::Create(flags.db);
-  if (!store.ok()) return fail(store.status().WithContext(fmt::format("db {}", flags.db)));
+  // --db postgresql://... (or postgres://) picks PostgresStore, with one
+  // connection per worker thread plus one for work outside requests;
+  // anything else is a SQLite file.
+  std::shared_ptr<comments::Store> shared_store;
+  if (flags.db.rfind("postgresql://", 0) == 0 || flags.db.rfind("postgres://", 0) == 0) {
+    const size_t workers =
+        flags.threads > 0 ? flags.threads : std::max(1u, std::thread::hardware_concurrency());
+    const int pool_size = static_cast<int>(std::min<size_t>(workers + 1, 1000));
+    auto store = store::PostgresStore::Open(flags.db, pool_size);
+    // The URL may hold a password: name the backend, not the URL.
+    if (!store.ok()) return fail(store.status().WithContext("db (PostgreSQL)"));
+    shared_store = std::move(*store);
+  } else {
+    auto store = store::SqliteStore::Create(flags.db);
+    if (!store.ok()) return fail(store.status().WithContext(fmt::format("db {}", flags.db)));
+    shared_store = std::move(*store);
+  }
   auto clock = std::make_shared<base::SystemClock>();
   comments::ServiceOptions service_options;
   service_options.max_text_bytes = flags.max_comment_bytes;
-  auto service = comments::CommentService::Create(std::shared_ptr<comments::Store>(std::move(*store)),
+  auto service = comments::CommentService::Create(std::move(shared_store),
                                                   clock, *engine, service_options);
   if (!service.ok()) return fail(service.status());
   std::shared_ptr<comments::CommentService> shared_service = std::move(*service);
@@ -307,7 +326,7 @@ void RegisterServeCommand(CLI::App& app, int& exit_code) {
   cmd->add_option("--config", flags->config_path, "TOML config file (flags override its keys)");
   cmd->add_option("--listen", flags->listen, "HOST:PORT to listen on; port 0 picks a free port")
       ->capture_default_str();
-  cmd->add_option("--db", flags->db, "SQLite database file")->capture_default_str();
+  cmd->add_option("--db", flags->db, "SQLite database file, or postgresql://USER@HOST:PORT/DB")->capture_default_str();
   cmd->add_option("--site-name", flags->site_name, "The publisher's name");
   cmd->add_option("--allowed-origin", flags->allowed_origins,
                   "Origin whose pages may call the reader API (repeatable)");
