@@ -8,6 +8,7 @@
 #include <set>
 #include <sstream>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include <gmock/gmock.h>
@@ -293,6 +294,38 @@ TEST_F(LinkFinderTest, CjkFullStopBeforeAnUnknownCaseIsASentenceEndWithoutTheOri
   for (const Link& link : finder_->Find(*folded)) folded_only.push_back(link.host);
   EXPECT_THAT(with_original, ElementsAre("naver.com", "example.kr"));
   EXPECT_THAT(folded_only, ElementsAre("naver.com"));
+}
+
+TEST_F(LinkFinderTest, OneFinderServesManyThreadsWithTheSameAnswers) {
+  std::vector<std::string> inputs;
+  std::vector<NormalizedText> folded;
+  for (const std::string& line : SplitLines(ReadFile(COMMENTD_SOURCE_DIR "/testdata/links.tsv"))) {
+    const size_t tab = line.find('\t');
+    if (line.empty() || line[0] == '#' || tab == std::string::npos) continue;
+    inputs.push_back(Unescape(line.substr(tab + 1)));
+    auto f = normalizer_->Fold(inputs.back());
+    ASSERT_TRUE(f.ok());
+    folded.push_back(std::move(f).value());
+  }
+  ASSERT_FALSE(inputs.empty());
+  const auto hosts_of = [&](size_t i) {
+    std::string hosts;
+    for (const Link& link : finder_->Find(folded[i], inputs[i])) hosts += link.host + "|";
+    return hosts;
+  };
+  std::vector<std::string> expected;
+  for (size_t i = 0; i < inputs.size(); ++i) expected.push_back(hosts_of(i));
+  std::vector<int> mismatches(4, 0);
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&, t] {
+      for (int round = 0; round < 20; ++round) {
+        for (size_t i = 0; i < inputs.size(); ++i) mismatches[t] += hosts_of(i) != expected[i] ? 1 : 0;
+      }
+    });
+  }
+  for (std::thread& thread : threads) thread.join();
+  EXPECT_THAT(mismatches, ElementsAre(0, 0, 0, 0));
 }
 
 TEST_F(LinkFinderTest, ReturnsNothingForEmptyAndLinklessText) {
