@@ -44,6 +44,7 @@
       hint: 'Ctrl+Enter posts', needName: 'Please enter your name.',
       needText: 'Please write a comment.', tooLate: 'The 15 minutes for editing are over.',
       loadError: 'Comments could not be loaded.', replyTo: (a) => `Reply to ${a}`,
+      banned: 'You cannot comment here.', slowDown: 'You are posting too fast. Please wait a moment and try again.',
     },
     ko: {
       count: (n) => `댓글 ${n}개`,
@@ -64,6 +65,7 @@
       hint: 'Ctrl+Enter로 등록', needName: '이름을 입력하세요.',
       needText: '댓글 내용을 입력하세요.', tooLate: '수정할 수 있는 15분이 지났습니다.',
       loadError: '댓글을 불러오지 못했습니다.', replyTo: (a) => `${a}님에게 답글`,
+      banned: '이곳에 댓글을 달 수 없습니다.', slowDown: '너무 빠르게 작성하고 있습니다. 잠시 후 다시 시도해 주세요.',
     },
     zh: {
       count: (n) => `评论（${n}）`,
@@ -84,6 +86,7 @@
       hint: 'Ctrl+Enter 发表', needName: '请输入昵称。',
       needText: '请输入评论内容。', tooLate: '已超过 15 分钟的编辑时限。',
       loadError: '评论加载失败。', replyTo: (a) => `回复 ${a}`,
+      banned: '你无法在此发表评论。', slowDown: '发表太频繁，请稍后再试。',
     },
     ja: {
       count: (n) => `コメント（${n}件）`,
@@ -104,6 +107,7 @@
       hint: 'Ctrl+Enterで投稿', needName: '名前を入力してください。',
       needText: 'コメントを入力してください。', tooLate: '編集できる15分が過ぎました。',
       loadError: 'コメントを読み込めませんでした。', replyTo: (a) => `${a}さんへの返信`,
+      banned: 'ここにはコメントできません。', slowDown: '投稿が早すぎます。しばらくしてからもう一度お試しください。',
     },
   };
   const T = STRINGS[lang];
@@ -344,7 +348,9 @@
         result.append(verdictBox('deleted', T.deleted, d.message, value, d.reasons));
       } else {
         if (r.status === 409 && editing) forgetToken(opts.edit.id);
-        result.append(h('p', {class: 'error', role: 'alert'}, r.status === 409 ? T.tooLate : errorText(r)));
+        const why = r.status === 409 ? T.tooLate : r.status === 429 ? T.slowDown :
+          (r.status === 403 && !editing) ? T.banned : errorText(r);
+        result.append(h('p', {class: 'error', role: 'alert'}, why));
       }
     });
     return {form, focus: () => (editing || author.value ? text : author).focus()};

@@ -437,6 +437,48 @@ function suite() {
       await page.context().close();
     });
 
+    // Last of the posting tests: the ban covers the IP every test posts from.
+    test('a moderator bans an author: the comment goes and the author cannot post again', async () => {
+      const spamText = `Great article. Anyone want a job abroad? Ask me. b${stamp}`;
+      const page = await openPage('/');
+      await widgetReady(page);
+      const form = topForm(page);
+      await form.locator('input.author').fill('Recruiter');
+      await form.locator('textarea.text').fill(spamText);
+      await form.locator('button.primary').click();
+      await listBodies(page).filter({hasText: spamText}).waitFor();
+
+      const mod = await openPage('/dashboard/');
+      await mod.locator('#login-form input[name=name]').fill(kModerator);
+      await mod.locator('#login-form input[name=password]').fill(kPassword);
+      await mod.locator('#login-form button').click();
+      await mod.locator('.tabs button[data-view=published]').click();
+      const card = mod.locator('#queue-list .card', {hasText: spamText});
+      await card.locator('input[type=checkbox]').check();
+      await mod.locator('#action-reason').fill('recruiting');
+      const ban = mod.locator('[data-action=ban]');
+      await ban.click();
+      assert.match(await ban.textContent(), /Click again/, 'ban asks for a second click');
+      assert.equal(await card.count(), 1, 'nothing happens on the first click');
+      await ban.click();
+      await card.waitFor({state: 'detached'});
+      await mod.locator('.tabs button[data-view=audit]').click();
+      const row = mod.locator('#audit-rows tr', {hasText: 'recruiting'}).first();
+      await row.waitFor();
+      assert.match(await row.textContent(), /ban/);
+      await mod.context().close();
+
+      await page.reload();
+      await widgetReady(page);
+      assert.ok(!(await bodiesText(page)).includes(spamText));
+      await form.locator('input.author').fill('Recruiter');
+      await form.locator('textarea.text').fill(`One more try. b${stamp}`);
+      await form.locator('button.primary').click();
+      await form.locator('.result-slot .error', {hasText: 'You cannot comment here.'}).waitFor();
+      assert.ok(!(await bodiesText(page)).some((t) => t.includes('One more try')));
+      await page.context().close();
+    });
+
     test('the demo page reads well on desktop and on a 390px phone', async () => {
       const desk = await openPage('/');
       await widgetReady(desk);
