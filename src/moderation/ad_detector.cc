@@ -201,14 +201,14 @@ constexpr PatternSpec kPatterns[] = {
     {K::kSpamKeyword, kWeak, P, "loan|loans|betting|gambling|lottery|roulette|jackpot|forex|slots"},
     {K::kSpamKeyword, kStrong, P,
      "카지노|바카라|토토사이트|토토 사이트|사설토토|스포츠토토|먹튀검증|먹튀 검증|먹튀사이트|출장안마|"
-     "출장마사지|출장 마사지|파워볼|꽁머니|첫충|매충|비아그라|시알리스|조건만남|슬롯사이트|홀덤사이트|"
+     "출장마사지|출장 마사지|파워볼|꽁머니|첫충|비아그라|시알리스|조건만남|슬롯사이트|홀덤사이트|"
      "릴게임|무직자대출|무직자 대출|당일대출|당일 대출|비상금대출|작업대출|대포통장"},
     {K::kSpamKeyword, kMedium, P, "레플리카|성인용품|홀덤|슬롯"},
     {K::kSpamKeyword, kWeak, P, "먹튀|도박|대출|사채"},
     {K::kSpamKeyword, kStrong, P,
-     "博彩|六合彩|代孕|百家乐|娱乐城|裸聊|约炮|援交|伟哥|信用卡套现|小额贷款|无抵押贷款|快速贷款|"
+     "博彩|六合彩|百家乐|娱乐城|裸聊|约炮|援交|伟哥|信用卡套现|小额贷款|无抵押贷款|快速贷款|"
      "网上赌场|线上赌场|时时彩|赌球"},
-    {K::kSpamKeyword, kMedium, P, "赌场|发票|网贷|套现|棋牌|高仿"},
+    {K::kSpamKeyword, kMedium, P, "赌场|发票|网贷|套现|棋牌|高仿|代孕"},
     {K::kSpamKeyword, kWeak, P, "彩票|赌博|贷款"},
     {K::kSpamKeyword, kStrong, P,
      "出会い系|カジノ|オンラインカジノ|闇金|バカラ|バイアグラ|スーパーコピー|ブランドコピー|セフレ|"
@@ -586,9 +586,15 @@ size_t MarkRunThreshold(char32_t c) {
 
 // Whether chunk c[0, len) may count as a repeated slogan (see above).
 bool CountableChunk(const char32_t* c, size_t len) {
+  // "haha" is "ha" twice: judged as the shorter chunk.
+  if (len == 4 && c[0] == c[2] && c[1] == c[3]) return false;
   bool all_same = true, has_word = false, all_ascii = true;
   for (size_t k = 0; k < len; ++k) {
-    if (IsJamo(c[k]) || IsSpaceCp(c[k]) || (c[k] >= '0' && c[k] <= '9')) return false;
+    // Jamo laughter, cheers in digits, and emoji codes like "[捂脸]".
+    if (IsJamo(c[k]) || IsSpaceCp(c[k]) || (c[k] >= '0' && c[k] <= '9') || c[k] == '[' ||
+        c[k] == ']') {
+      return false;
+    }
     all_same &= c[k] == c[0];
     has_word |= IsWordCp(c[k]);
     all_ascii &= c[k] < 0x80;

@@ -13,6 +13,8 @@
 #include <thread>
 #include <vector>
 
+#include "text/utf8.h"
+
 namespace commentd::moderation {
 namespace {
 
@@ -329,6 +331,11 @@ struct Tally {
   }
   double Rate(int n, int d) const { return d == 0 ? 0 : static_cast<double>(n) / d; }
   void Print(const char* name) const {
+    if (spam == 0) {
+      std::printf("[ %s ] %d comments | any signal %.4f held(>=0.6) %.4f deleted(>=1.0) %.4f\n",
+                  name, ham, Rate(ham_flagged, ham), Rate(ham_held, ham), Rate(ham_deleted, ham));
+      return;
+    }
     std::printf(
         "[ %s ] spam %d ham %d | recall any(>0) %.3f hold(>=0.6) %.3f delete(>=1.0) %.3f | "
         "FPR any %.4f hold %.4f delete %.4f\n",
@@ -396,6 +403,98 @@ TEST(AdDetectorTest, ReportsRecallAndFalsePositivesOnSmsSpam) {
   EXPECT_LT(tally.Rate(tally.ham_flagged, tally.ham), 0.03);
   EXPECT_LE(tally.Rate(tally.ham_held, tally.ham), 0.005);
   EXPECT_LE(tally.Rate(tally.ham_deleted, tally.ham), 0.002);
+}
+
+
+// The value of a string field in one line of JSON ("text": "..."), with the
+// escapes JSON allows; empty when absent.
+std::string JsonStringField(const std::string& line, const std::string& field) {
+  const std::string key = "\"" + field + "\": \"";
+  size_t p = line.find(key);
+  if (p == std::string::npos) return "";
+  p += key.size();
+  std::string out;
+  while (p < line.size() && line[p] != '"') {
+    if (line[p] != '\\' || p + 1 >= line.size()) {
+      out.push_back(line[p++]);
+      continue;
+    }
+    const char e = line[p + 1];
+    p += 2;
+    if (e == 'n' || e == 't' || e == 'r') {
+      out.push_back(' ');
+    } else if (e == 'u' && p + 4 <= line.size()) {
+      char32_t cp = static_cast<char32_t>(std::stoul(line.substr(p, 4), nullptr, 16));
+      p += 4;
+      if (cp >= 0xD800 && cp <= 0xDBFF && line.compare(p, 2, "\\u") == 0 && p + 6 <= line.size()) {
+        const auto low = static_cast<char32_t>(std::stoul(line.substr(p + 2, 4), nullptr, 16));
+        cp = 0x10000 + ((cp - 0xD800) << 10) + (low - 0xDC00);
+        p += 6;
+      }
+      if (cp >= 0xD800 && cp <= 0xDFFF) cp = 0xFFFD;
+      text::AppendUtf8(cp, &out);
+    } else {
+      out.push_back(e);
+    }
+  }
+  return out;
+}
+
+// News comments in the three languages of the site (Korean news comments,
+// Chinese social-media comments, Fox News comments), labelled for hate and
+// offence, not for ads: almost none is an ad, so what the rules hold or
+// delete there is a false positive.
+TEST(AdDetectorTest, ReportsFalsePositivesOnNewsComments) {
+  const std::string dir = DataDir();
+  if (!std::filesystem::exists(dir + "/kmhas-korean-news-hate")) {
+    GTEST_SKIP() << dir << " holds no news comment corpora (set COMMENTD_DATA)";
+  }
+  struct Corpus {
+    const char* name;
+    std::vector<std::string> comments;
+  };
+  std::vector<Corpus> corpora;
+  {
+    Corpus ko{"kmhas-korean-news-hate (ko)", {}};
+    std::ifstream in(dir + "/kmhas-korean-news-hate/kmhas_valid.txt");
+    std::string line;
+    std::getline(in, line);  // header
+    while (std::getline(in, line)) ko.comments.push_back(line.substr(0, line.find('\t')));
+    corpora.push_back(std::move(ko));
+  }
+  {
+    Corpus zh{"cold-chinese-offensive dev (zh)", {}};
+    const auto rows = ReadCsv(dir + "/cold-chinese-offensive/dev.csv");
+    for (size_t r = 1; r < rows.size(); ++r) {
+      if (rows[r].size() == 5) zh.comments.push_back(rows[r][4]);
+    }
+    corpora.push_back(std::move(zh));
+  }
+  {
+    Corpus en{"fox-news-hate-comments (en)", {}};
+    std::ifstream in(dir + "/fox-news-hate-comments/fox-news-comments.json");
+    std::string line;
+    while (std::getline(in, line)) en.comments.push_back(JsonStringField(line, "text"));
+    corpora.push_back(std::move(en));
+  }
+  for (const Corpus& corpus : corpora) {
+    SCOPED_TRACE(corpus.name);
+    ASSERT_GT(corpus.comments.size(), 1000u);
+    Tally tally;
+    for (const std::string& comment : corpus.comments) {
+      auto folded = TheEngine().normalizer.Fold(comment);
+      if (!folded.ok()) continue;
+      tally.Add(false, TheEngine()
+                           .detector.Assess(comment, *folded, TheEngine().normalizer.Lexical(*folded))
+                           .score);
+    }
+    tally.Print(corpus.name);
+    // Measured: any signal on 0.4% (ko) / 0.5% (zh) / 2.8% (en, mostly
+    // shouting); held 1 of 8,776 Korean comments (gambling talk), none else.
+    EXPECT_LT(tally.Rate(tally.ham_flagged, tally.ham), 0.04);
+    EXPECT_LE(tally.Rate(tally.ham_held, tally.ham), 0.001);
+    EXPECT_EQ(tally.ham_deleted, 0);
+  }
 }
 
 }  // namespace
