@@ -1,0 +1,132 @@
+// What a comment costs on SqliteStore: a durable insert (one fsync'd WAL
+// commit per comment, synchronous=FULL), a point read, a whole-thread read,
+// and CommentService::Post end to end (moderation + insert). Run from any
+// directory; the database lives in a fresh temporary directory.
+#include <benchmark/benchmark.h>
+#include <stdlib.h>
+
+#include <filesystem>
+#include <memory>
+#include <string>
+
+#include "base/clock.h"
+#include "comments/comment_service.h"
+#include "store/sqlite/sqlite_store.h"
+
+namespace commentd::store {
+namespace {
+
+// A temporary database file, removed at the end. Owned by one thread.
+class TempDb {
+ public:
+  TempDb() {
+    std::string tmpl = (std::filesystem::temp_directory_path() / "commentd-bench-XXXXXX").string();
+    if (mkdtemp(tmpl.data()) != nullptr) dir_ = tmpl;
+  }
+  ~TempDb() {
+    std::error_code ec;
+    if (!dir_.empty()) std::filesystem::remove_all(dir_, ec);
+  }
+  std::string path() const { return dir_ + "/bench.db"; }
+
+ private:
+  std::string dir_;
+};
+
+comments::Comment MakeComment(int64_t n, const std::string& thread) {
+  comments::Comment c;
+  c.id = "c_bench" + std::to_string(n);
+  c.thread = thread;
+  c.author = {"reader", "0123456789abcdef"};
+  c.text = "The delegation left Beijing without a joint statement, which says a lot.";
+  c.lang = "en";
+  c.state = comments::CommentState::kPublished;
+  c.engine_decision = moderation::Decision::kPublish;
+  c.policy_version = "bench";
+  c.created_at = base::FromUnixMicros(1772323200000000 + n);
+  c.decided_at = c.created_at;
+  c.edit_token_hash = "hash";
+  return c;
+}
+
+void BM_InsertComment(benchmark::State& state) {
+  TempDb db;
+  auto store = SqliteStore::Create(db.path());
+  if (!store.ok()) {
+    state.SkipWithError(store.status().ToString().c_str());
+    return;
+  }
+  int64_t n = 0;
+  for (auto _ : state) {
+    auto r = (*store)->InsertComment(MakeComment(++n, "t" + std::to_string(n % 100)));
+    if (!r.ok()) state.SkipWithError(r.status().ToString().c_str());
+  }
+}
+BENCHMARK(BM_InsertComment)->UseRealTime();
+
+void BM_GetComment(benchmark::State& state) {
+  TempDb db;
+  auto store = SqliteStore::Create(db.path());
+  if (!store.ok()) {
+    state.SkipWithError(store.status().ToString().c_str());
+    return;
+  }
+  for (int64_t i = 1; i <= 1000; ++i) (void)(*store)->InsertComment(MakeComment(i, "t"));
+  int64_t n = 0;
+  for (auto _ : state) {
+    auto r = (*store)->GetComment("c_bench" + std::to_string(1 + (n++ % 1000)));
+    if (!r.ok()) state.SkipWithError(r.status().ToString().c_str());
+  }
+}
+BENCHMARK(BM_GetComment)->UseRealTime();
+
+// Reading a whole thread of state.range(0) comments, as ListThread does.
+void BM_ListThread(benchmark::State& state) {
+  TempDb db;
+  auto store = SqliteStore::Create(db.path());
+  if (!store.ok()) {
+    state.SkipWithError(store.status().ToString().c_str());
+    return;
+  }
+  for (int64_t i = 1; i <= state.range(0); ++i) {
+    (void)(*store)->InsertComment(MakeComment(i, "big"));
+  }
+  for (auto _ : state) {
+    auto r = (*store)->ListThread("big");
+    if (!r.ok()) state.SkipWithError(r.status().ToString().c_str());
+    benchmark::DoNotOptimize(r);
+  }
+}
+BENCHMARK(BM_ListThread)->Arg(100)->Arg(1000)->UseRealTime();
+
+void BM_ServicePost(benchmark::State& state) {
+  TempDb db;
+  auto store = SqliteStore::Create(db.path());
+  auto engine = moderation::Moderator::Create(moderation::Policy::Default());
+  if (!store.ok() || !engine.ok()) {
+    state.SkipWithError("setup failed");
+    return;
+  }
+  auto service = comments::CommentService::Create(
+      std::shared_ptr<comments::Store>(std::move(*store)), std::make_shared<base::SystemClock>(),
+      *engine);
+  if (!service.ok()) {
+    state.SkipWithError(service.status().ToString().c_str());
+    return;
+  }
+  comments::PostRequest request;
+  request.thread = "nk/summit";
+  request.author = "reader";
+  request.text = "The delegation left Beijing without a joint statement, which says a lot.";
+  request.ip = "203.0.113.7";
+  for (auto _ : state) {
+    auto r = (*service)->Post(request);
+    if (!r.ok()) state.SkipWithError(r.status().ToString().c_str());
+  }
+}
+BENCHMARK(BM_ServicePost)->UseRealTime();
+
+}  // namespace
+}  // namespace commentd::store
+
+BENCHMARK_MAIN();
