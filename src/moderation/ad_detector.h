@@ -59,7 +59,7 @@ class AdDetector {
   // `original` is the writer's text, `folded` and `lexical` its views as
   // built by the same Normalizer (Fold(original), Lexical(folded)); every
   // span points into `original`. Never fails. Budget: 2 µs for a 200-byte
-  // comment (see the measurements in the commit history / report).
+  // comment.
   AdAssessment Assess(std::string_view original, const text::NormalizedText& folded,
                       const text::NormalizedText& lexical) const;
 

@@ -497,5 +497,38 @@ TEST(AdDetectorTest, ReportsFalsePositivesOnNewsComments) {
   }
 }
 
+
+// Whatever the text, every span lies inside it and names its exact bytes,
+// and the score is the sum of the weights. Run over the Big List of Naughty
+// Strings (and each of them doubled, tripled and glued to an ad).
+TEST(AdDetectorTest, KeepsItsContractOnNaughtyStrings) {
+  const std::string path = DataDir() + "/blns-naughty-strings/blns.txt";
+  std::ifstream in(path);
+  if (!in) GTEST_SKIP() << path << " is absent (set COMMENTD_DATA to the shared data folder)";
+  std::string line;
+  int checked = 0;
+  while (std::getline(in, line)) {
+    if (line.empty() || line[0] == '#') continue;
+    for (const std::string& text :
+         {line, line + line + line, line + " 카톡 abc123 010-1234-5678 " + line}) {
+      auto folded = TheEngine().normalizer.Fold(text);
+      if (!folded.ok()) continue;
+      const AdAssessment a =
+          TheEngine().detector.Assess(text, *folded, TheEngine().normalizer.Lexical(*folded));
+      double sum = 0;
+      for (const AdSignal& s : a.signals) {
+        ASSERT_LT(s.span.begin, s.span.end) << text;
+        ASSERT_LE(s.span.end, text.size()) << text;
+        EXPECT_EQ(text.substr(s.span.begin, s.span.size()), s.match) << text;
+        EXPECT_GE(s.weight, 0.0) << text;
+        sum += s.weight;
+      }
+      EXPECT_NEAR(a.score, sum, 1e-6) << text;
+      ++checked;
+    }
+  }
+  EXPECT_GT(checked, 1000);
+}
+
 }  // namespace
 }  // namespace commentd::moderation
