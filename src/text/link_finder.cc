@@ -375,7 +375,7 @@ constexpr std::array kSuffixWords = {
 // "dot" in words and signs that writers put between labels. Each may be
 // surrounded by spaces.
 constexpr std::array kDotWords = std::to_array<std::string_view>({
-    "닷", "쩜", "점", "点", "點", "ドット", "。", "·", "・",
+    "닷", "쩜", "점", "点", "點", "ドット", "。", "·", "・", "•",
     "ᆞ",  // U+119E: what NFKC makes of "ㆍ" (U+318D), the Korean middle dot
 });
 
@@ -389,7 +389,7 @@ bool MatchDotSeparator(std::string_view s, size_t pos, DotSeparator* out) {
   const bool space_before = j > pos;
   const auto first = static_cast<unsigned char>(s[j]);
   if (first < 0x80 && first != '[' && first != '(' && first != '{' && first != '<' &&
-      first != '.' && first != 'd' && first != ',') {
+      first != '.' && first != 'd' && first != ',') {  // "dot", "d0t"
     return false;
   }
   *out = DotSeparator{};
@@ -401,7 +401,7 @@ bool MatchDotSeparator(std::string_view s, size_t pos, DotSeparator* out) {
     size_t k = SkipSpaces(s, j + 1, 3);
     if (StartsWith(s, k, ".")) {
       k += 1;
-    } else if (StartsWith(s, k, "dot")) {
+    } else if (StartsWith(s, k, "dot") || StartsWith(s, k, "d0t")) {
       k += 3;
     } else {
       bool found = false;
@@ -419,8 +419,8 @@ bool MatchDotSeparator(std::string_view s, size_t pos, DotSeparator* out) {
     out->end = SkipSpaces(s, k + 1, 3);
     return true;
   }
-  // " dot ": needs a space on both sides.
-  if (space_before && StartsWith(s, j, "dot ")) {
+  // " dot " (or the leet " d0t "): needs a space on both sides.
+  if (space_before && (StartsWith(s, j, "dot ") || StartsWith(s, j, "d0t "))) {
     out->end = SkipSpaces(s, j + 3, 3);
     out->word_dot = true;
     return out->end > j + 3;
@@ -452,7 +452,7 @@ bool MatchDotSeparator(std::string_view s, size_t pos, DotSeparator* out) {
       }
     }
     out->end = k;
-    out->punctuation = w == "。" || w == "·" || w == "・" || w == "ᆞ";
+    out->punctuation = w == "。" || w == "·" || w == "・" || w == "•" || w == "ᆞ";
     return true;
   }
   return false;
