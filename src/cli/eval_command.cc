@@ -14,6 +14,7 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -89,17 +90,15 @@ constexpr std::string_view kHeader =
     "|------------------------|------|-------------|--------|-------|-------|-------|-------|-----------"
     "|------------|-----------|\n";
 
-// The smallest threshold on a 0.01 grid such that at most `max_share` of
-// `clean` probabilities reach it.
+// The smallest threshold such that at most `max_share` of `clean`
+// probabilities reach it: just above the k-th largest, k = share * n.
+// fastText's probabilities crowd near 0 and 1, so no fixed grid is used.
 double ThresholdFor(std::vector<double> clean, double max_share) {
-  std::sort(clean.begin(), clean.end());
-  for (int step = 1; step <= 100; ++step) {
-    const double t = step / 100.0;
-    const size_t at_or_above =
-        clean.end() - std::lower_bound(clean.begin(), clean.end(), t - 1e-12);
-    if (static_cast<double>(at_or_above) <= max_share * static_cast<double>(clean.size())) return t;
-  }
-  return 1.0;
+  if (clean.empty()) return 1.0;
+  std::sort(clean.begin(), clean.end(), std::greater<>());
+  const size_t k = static_cast<size_t>(max_share * static_cast<double>(clean.size()));
+  if (k >= clean.size()) return 0.0;
+  return std::nextafter(clean[k], 2.0);
 }
 
 std::string OneLine(std::string_view text) {
@@ -225,7 +224,7 @@ base::Status Eval(const EvalOptions& options) {
     for (auto& [task, probs] : clean_probabilities) {
       const double del = ThresholdFor(probs, 0.01);
       const double hold = std::min(del, ThresholdFor(probs, 0.04));
-      fmt::print("  {}: classifier_delete_threshold = {:.2f}, classifier_hold_threshold = {:.2f} "
+      fmt::print("  {}: classifier_delete_threshold = {:.6f}, classifier_hold_threshold = {:.6f} "
                  "({} clean comments)\n",
                  moderation::TaskName(task), del, hold, probs.size());
     }
