@@ -1,0 +1,151 @@
+#!/usr/bin/env bash
+# HTTP load on PostgreSQL: wrk on loopback against one `commentd serve` node
+# and against two nodes behind nginx (round robin, the upstream block of
+# docs/deploying.md), all on the throwaway cluster of cluster.sh, each run in
+# its own schema. Prints a Markdown table for docs/benchmarks.md.
+#   tests/postgres/bench_http.sh    # uses build-pg-rel/src/cli/commentd
+#   COMMENTD_BIN=path/to/commentd DURATION=10s CONNECTIONS=32 tests/postgres/bench_http.sh
+# Needs wrk, nginx and curl (./dev installs them) and PostgreSQL 15 binaries.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+ROOT=$(pwd)
+BIN=${COMMENTD_BIN:-$ROOT/build-pg-rel/src/cli/commentd}
+DURATION=${DURATION:-10s}
+CONNECTIONS=${CONNECTIONS:-32}
+THREADS=${WRK_THREADS:-2}
+NODE_THREADS=${NODE_THREADS:-2}
+THREAD_KEY=bench-pg
+COMMENTS=100
+
+for tool in wrk curl psql; do
+  command -v "$tool" >/dev/null || { echo "missing $tool" >&2; exit 2; }
+done
+NGINX=$(command -v nginx || echo /usr/sbin/nginx)
+[ -x "$NGINX" ] || { echo "missing nginx" >&2; exit 2; }
+[ -x "$BIN" ] || { echo "commentd binary not found: $BIN (set COMMENTD_BIN)" >&2; exit 2; }
+
+BASE_URL=$(tests/postgres/cluster.sh start)
+WORK=$(mktemp -d)
+PIDS=()
+SCHEMAS=()
+cleanup() {
+  for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null && wait "$p" 2>/dev/null || true; done
+  for s in "${SCHEMAS[@]}"; do psql -q "$BASE_URL" -c "DROP SCHEMA IF EXISTS $s CASCADE" >/dev/null 2>&1 || true; done
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+
+# fresh_schema NAME: prints a URL whose tables live in a new schema NAME.
+fresh_schema() {
+  psql -q "$BASE_URL" -c "DROP SCHEMA IF EXISTS $1 CASCADE; CREATE SCHEMA $1" >/dev/null 2>&1
+  SCHEMAS+=("$1")
+  echo "$BASE_URL?options=-csearch_path%3D$1"
+}
+
+# start_node DB_URL: starts commentd, prints its base URL.
+start_node() {
+  local fifo="$WORK/out.${#PIDS[@]}"
+  mkfifo "$fifo"
+  "$BIN" serve --listen 127.0.0.1:0 --db "$1" --rate-limit=off --threads "$NODE_THREADS" \
+    >"$fifo" 2>>"$WORK/server.log" &
+  PIDS+=($!)
+  local line
+  exec {fd}<"$fifo"
+  read -r -t 60 line <&$fd || { echo "commentd did not start:" >&2; cat "$WORK/server.log" >&2; exit 1; }
+  echo "${line#commentd listening on }"
+}
+
+# start_nginx PORT UPSTREAM...: a round-robin balancer; prints its URL.
+start_nginx() {
+  local port=$1
+  shift
+  local servers="" dir="$WORK/nginx-$port"
+  for u in "$@"; do servers+="    server ${u#http://};"$'\n'; done
+  mkdir -p "$dir"
+  cat >"$dir/nginx.conf" <<CONF
+worker_processes 1;
+pid $dir/nginx.pid;
+error_log $dir/error.log;
+daemon off;
+events { worker_connections 1024; }
+http {
+  access_log off;
+  client_body_temp_path $dir; proxy_temp_path $dir;
+  fastcgi_temp_path $dir; uwsgi_temp_path $dir; scgi_temp_path $dir;
+  upstream commentd {
+$servers    keepalive 32;
+  }
+  server {
+    listen 127.0.0.1:$port;
+    location / {
+      proxy_pass http://commentd;
+      proxy_http_version 1.1;
+      proxy_set_header Connection "";
+      proxy_set_header Host \$host;
+    }
+  }
+}
+CONF
+  "$NGINX" -c "$dir/nginx.conf" -p "$dir" &
+  PIDS+=($!)
+  for _ in $(seq 100); do curl -sf -o /dev/null "http://127.0.0.1:$port/healthz" && break; sleep 0.1; done
+  echo "http://127.0.0.1:$port"
+}
+
+seed() {
+  for i in $(seq $COMMENTS); do
+    curl -sf -o /dev/null -H 'Content-Type: application/json' \
+      -d "{\"author\":\"Reader $i\",\"text\":\"Comment $i on the article: thanks for the detailed reporting on the factory.\"}" \
+      "$1/api/v1/threads/$THREAD_KEY/comments"
+  done
+}
+
+# run ARGS...: wrk with latency percentiles; prints "req/s p50 p99 non-2xx".
+run() {
+  local out
+  out=$(wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency "$@")
+  echo "$out" >>"$WORK/wrk.log"
+  local rps p50 p99 errors
+  rps=$(echo "$out" | awk '/Requests\/sec/ {print $2}')
+  p50=$(echo "$out" | awk '$1=="50%" {print $2}')
+  p99=$(echo "$out" | awk '$1=="99%" {print $2}')
+  errors=$(echo "$out" | awk '/Non-2xx/ {print $5}')
+  echo "$rps ${p50:-?} ${p99:-?} ${errors:-0}"
+}
+
+# One node, direct.
+DB1=$(fresh_schema "bench_one_$$")
+N1=$(start_node "$DB1")
+seed "$N1"
+get1=$(run "$N1/api/v1/threads/$THREAD_KEY/comments?limit=$COMMENTS")
+post1=$(run -s "$ROOT/bench/http/post.lua" "$N1/api/v1/threads/$THREAD_KEY/comments")
+rows1=$(psql -tAq "$DB1" -c "SELECT COUNT(*) FROM comments")
+
+# One node behind nginx, and two nodes behind nginx, on a second schema.
+DB2=$(fresh_schema "bench_two_$$")
+A=$(start_node "$DB2")
+B=$(start_node "$DB2")
+LB1=$(start_nginx "$(free_port)" "$A")
+LB2=$(start_nginx "$(free_port)" "$A" "$B")
+seed "$LB2"
+get_lb1=$(run "$LB1/api/v1/threads/$THREAD_KEY/comments?limit=$COMMENTS")
+post_lb1=$(run -s "$ROOT/bench/http/post.lua" "$LB1/api/v1/threads/$THREAD_KEY/comments")
+get_lb2=$(run "$LB2/api/v1/threads/$THREAD_KEY/comments?limit=$COMMENTS")
+post_lb2=$(run -s "$ROOT/bench/http/post.lua" "$LB2/api/v1/threads/$THREAD_KEY/comments")
+
+echo
+echo "machine: $(nproc) cores, $(lscpu | grep 'Model name' | sed 's/Model name: *//'), $(date -u +%Y-%m-%d)"
+echo "wrk -t$THREADS -c$CONNECTIONS -d$DURATION, loopback; nodes --threads $NODE_THREADS; PostgreSQL 15 on the same machine"
+echo "(cluster.sh settings: fsync=off, synchronous_commit=off); GET = thread of $COMMENTS comments"
+echo "rows stored by the one-node POST run: $rows1"
+echo
+echo "| setup | request | req/s | p50 | p99 | non-2xx |"
+echo "|---|---|---:|---:|---:|---:|"
+printf '| 1 node, direct | GET thread | %s | %s | %s | %s |\n' $get1
+printf '| 1 node, direct | POST comment | %s | %s | %s | %s |\n' $post1
+printf '| 1 node, nginx | GET thread | %s | %s | %s | %s |\n' $get_lb1
+printf '| 1 node, nginx | POST comment | %s | %s | %s | %s |\n' $post_lb1
+printf '| 2 nodes, nginx | GET thread | %s | %s | %s | %s |\n' $get_lb2
+printf '| 2 nodes, nginx | POST comment | %s | %s | %s | %s |\n' $post_lb2

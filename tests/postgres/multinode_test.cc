@@ -1,0 +1,238 @@
+// Two `commentd serve` processes on one PostgreSQL database, as behind a load
+// balancer: what one node writes, the other serves; a moderator session made
+// on one node works on the other; a ban on one refuses the author on the
+// other; concurrent posts to both lose nothing. Needs COMMENTD_TEST_PG_URL
+// (tests/postgres/cluster.sh); each run uses its own schema.
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "base/clock.h"
+#include "comments/comment_service.h"
+#include "moderation/moderator.h"
+#include "moderation/policy.h"
+#include "store/postgres/pg_test_support.h"
+#include "store/postgres/postgres_store.h"
+#include "tests/integration/http_client.h"
+
+namespace commentd {
+namespace {
+
+using nlohmann::json;
+using testing::Headers;
+using testing::HttpClient;
+using testing::HttpResponse;
+
+const char kBinary[] = COMMENTD_BINARY_DIR "/src/cli/commentd";
+constexpr char kModName[] = "nightdesk";
+constexpr char kModPassword[] = "correct horse battery staple";
+
+[[maybe_unused]] ::testing::Environment* const kEnvironment =
+    ::testing::AddGlobalTestEnvironment(new store::testing::PgEnvironment);
+
+// One `commentd serve` child process. Owned by one thread.
+class Node {
+ public:
+  explicit Node(const std::string& db_url) {
+    int out[2];
+    if (pipe(out) != 0) return;
+    pid_ = fork();
+    if (pid_ == 0) {
+      dup2(out[1], 1);
+      close(out[0]);
+      const std::vector<std::string> args = {kBinary,         "serve",       "--listen",
+                                             "127.0.0.1:0",   "--db",        db_url,
+                                             "--rate-limit",  "off",         "--threads",
+                                             "2"};
+      std::vector<char*> argv;
+      for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+      argv.push_back(nullptr);
+      execv(argv[0], argv.data());
+      _exit(127);
+    }
+    close(out[1]);
+    out_ = fdopen(out[0], "r");
+    char buf[512];
+    if (out_ != nullptr && fgets(buf, sizeof(buf), out_) != nullptr) line_ = buf;
+    const std::string prefix = "commentd listening on http://127.0.0.1:";
+    if (line_.rfind(prefix, 0) == 0) port_ = std::stoi(line_.substr(prefix.size()));
+  }
+  ~Node() {
+    if (pid_ > 0) {
+      kill(pid_, SIGTERM);
+      int status = 0;
+      waitpid(pid_, &status, 0);
+    }
+    if (out_ != nullptr) fclose(out_);
+  }
+
+  // 0 when the node did not start; line() says what it printed instead.
+  int port() const { return port_; }
+  const std::string& line() const { return line_; }
+  HttpClient client() const { return HttpClient("127.0.0.1", static_cast<uint16_t>(port_)); }
+
+ private:
+  pid_t pid_ = -1;
+  FILE* out_ = nullptr;
+  std::string line_;
+  int port_ = 0;
+};
+
+HttpResponse Must(const base::Result<HttpResponse>& r) {
+  EXPECT_TRUE(r.ok()) << r.status().ToString();
+  return r.ok() ? *r : HttpResponse{};
+}
+
+HttpResponse Post(const HttpClient& c, const std::string& thread, const std::string& author,
+                  const std::string& text) {
+  return Must(c.Send("POST", "/api/v1/threads/" + thread + "/comments",
+                     json{{"author", author}, {"text", text}}.dump()));
+}
+
+std::vector<std::string> ListedIds(const HttpClient& c, const std::string& thread) {
+  const json body = Must(c.Send("GET", "/api/v1/threads/" + thread + "/comments?limit=200")).Json();
+  std::vector<std::string> ids;
+  if (!body.contains("comments")) return ids;
+  for (const json& comment : body["comments"]) {
+    if (comment.value("state", "") == "published") ids.push_back(comment["id"]);
+  }
+  return ids;
+}
+
+int64_t Count(const HttpClient& c, const std::string& thread) {
+  const json body = Must(c.Send("GET", "/api/v1/counts?threads=" + thread)).Json();
+  return body["counts"].value(thread, int64_t{-1});
+}
+
+class MultiNodeTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    if (!std::filesystem::exists(kBinary)) GTEST_SKIP() << "commentd binary not built: " << kBinary;
+    schema_ = std::make_unique<store::testing::PgSchema>("multinode");
+    ASSERT_FALSE(schema_->url().empty()) << schema_->error();
+    // The moderator account is made the way `commentd moderator add` makes
+    // it: through a CommentService on the same database.
+    auto store = store::PostgresStore::Open(schema_->url(), 1);
+    ASSERT_TRUE(store.ok()) << store.status().ToString();
+    auto engine = moderation::Moderator::Create(moderation::Policy::Default());
+    ASSERT_TRUE(engine.ok()) << engine.status().ToString();
+    comments::ServiceOptions options;
+    options.password_ops_limit = 1;
+    options.password_mem_limit = 8192;
+    auto service = comments::CommentService::Create(
+        std::shared_ptr<comments::Store>(std::move(*store)),
+        std::make_shared<base::SystemClock>(), *engine, options);
+    ASSERT_TRUE(service.ok()) << service.status().ToString();
+    ASSERT_TRUE((*service)->AddModerator(kModName, kModPassword).ok());
+  }
+
+  // Logs in on `c`; returns the headers a moderator write needs.
+  Headers Login(const HttpClient& c) {
+    HttpResponse r = Must(c.Send("POST", "/api/v1/auth/login",
+                                 json{{"name", kModName}, {"password", kModPassword}}.dump()));
+    EXPECT_EQ(r.status, 200) << r.body;
+    const std::string set_cookie = r.Header("Set-Cookie");
+    return {{"Cookie", set_cookie.substr(0, set_cookie.find(';'))},
+            {"X-CSRF-Token", r.Json().value("csrf_token", "")}};
+  }
+
+  std::unique_ptr<store::testing::PgSchema> schema_;
+};
+
+TEST_F(MultiNodeTest, TwoNodesServeOneSite) {
+  Node a(schema_->url());
+  Node b(schema_->url());
+  ASSERT_GT(a.port(), 0) << "node A printed: " << a.line();
+  ASSERT_GT(b.port(), 0) << "node B printed: " << b.line();
+  const HttpClient ca = a.client();
+  const HttpClient cb = b.client();
+
+  // Posted on A, listed by B.
+  HttpResponse posted = Post(ca, "nk-summit", "Reader", "The statement said little about sanctions.");
+  ASSERT_EQ(posted.status, 201) << posted.body;
+  const std::string id = posted.Json()["comment"]["id"];
+  EXPECT_EQ(ListedIds(cb, "nk-summit"), std::vector<std::string>{id});
+
+  // Deleted by the engine on A; a moderator restores it on B (with the
+  // session made on A: sessions live in the database); A serves it.
+  HttpResponse link = Post(ca, "nk-summit", "Reader", "Read more at http://spam-news.example.com/offer");
+  ASSERT_EQ(link.status, 422) << link.body;
+  const std::string link_id = link.Json()["comment_id"];
+  const Headers session = Login(ca);
+  HttpResponse restored = Must(cb.Send(
+      "POST", "/api/v1/mod/actions",
+      json{{"action", "restore"}, {"comment_ids", {link_id}}, {"reason", "a source"}}.dump(),
+      session));
+  ASSERT_EQ(restored.status, 200) << restored.body;
+  EXPECT_EQ(restored.Json()["results"][0].value("ok", false), true) << restored.body;
+  EXPECT_EQ(ListedIds(ca, "nk-summit"), (std::vector<std::string>{id, link_id}));
+  // And the audit entry written through B is on A.
+  const json audit = Must(ca.Send("GET", "/api/v1/mod/audit?limit=5", {}, session)).Json();
+  ASSERT_FALSE(audit["entries"].empty()) << audit.dump();
+  EXPECT_EQ(audit["entries"][0]["action"], "restore");
+
+  // Concurrent posts to both nodes: every acknowledged one is stored once,
+  // and both nodes count the published ones alike.
+  constexpr int kWriters = 4;
+  constexpr int kPerWriter = 15;
+  std::mutex mu;
+  int published = 0;
+  int acknowledged = 0;  // 201 published, 202 held, 422 deleted: all three are stored
+  std::vector<std::string> other;
+  std::vector<std::thread> writers;
+  for (int w = 0; w < kWriters; ++w) {
+    writers.emplace_back([&, w] {
+      const HttpClient& node = w % 2 == 0 ? ca : cb;
+      for (int i = 0; i < kPerWriter; ++i) {
+        auto r = node.Send("POST", "/api/v1/threads/busy/comments",
+                           json{{"author", fmt::format("writer{}", w)},
+                                {"text", fmt::format("Comment {} from writer {}.", i, w)}}
+                               .dump());
+        std::lock_guard<std::mutex> lock(mu);
+        if (r.ok() && r->status == 201) ++published;
+        if (r.ok() && (r->status == 201 || r->status == 202 || r->status == 422)) {
+          ++acknowledged;
+        } else {
+          other.push_back(r.ok() ? fmt::format("{} {}", r->status, r->body)
+                                 : r.status().ToString());
+        }
+      }
+    });
+  }
+  for (std::thread& t : writers) t.join();
+  EXPECT_EQ(acknowledged, kWriters * kPerWriter)
+      << "not acknowledged: " << (other.empty() ? "" : other.front());
+  EXPECT_GT(published, 0);
+  EXPECT_EQ(Count(ca, "busy"), published);
+  EXPECT_EQ(Count(cb, "busy"), published);
+  EXPECT_EQ(ListedIds(cb, "busy").size(), static_cast<size_t>(published));
+  auto stored = store::testing::PgQuery(
+      schema_->url(), "SELECT COUNT(*) FROM comments WHERE thread = 'busy'");
+  ASSERT_TRUE(stored.ok()) << stored.status().ToString();
+  EXPECT_EQ(*stored, std::to_string(acknowledged));
+
+  // A ban on A refuses the author on B (who could post there just before).
+  HttpResponse spam = Post(cb, "nk-summit", "spammer", "Nothing wrong with this one yet.");
+  ASSERT_EQ(spam.status, 201) << spam.body;
+  HttpResponse banned = Must(ca.Send(
+      "POST", "/api/v1/mod/actions",
+      json{{"action", "ban"}, {"comment_ids", {spam.Json()["comment"]["id"]}}, {"reason", "spam"}}
+          .dump(),
+      session));
+  ASSERT_EQ(banned.status, 200) << banned.body;
+  EXPECT_EQ(banned.Json()["results"][0].value("ok", false), true) << banned.body;
+  HttpResponse refused = Post(cb, "nk-summit", "spammer", "Trying again from the other node.");
+  EXPECT_EQ(refused.status, 403) << refused.body;
+}
+
+}  // namespace
+}  // namespace commentd
