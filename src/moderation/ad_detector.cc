@@ -585,7 +585,8 @@ size_t MarkRunThreshold(char32_t c) {
 }
 
 // Whether chunk c[0, len) may count as a repeated slogan (see above).
-bool CountableChunk(const char32_t* c, size_t len) {
+template <typename Ch>
+bool CountableChunk(const Ch* c, size_t len) {
   // "haha" is "ha" twice: judged as the shorter chunk.
   if (len == 4 && c[0] == c[2] && c[1] == c[3]) return false;
   bool all_same = true, has_word = false, all_ascii = true;
@@ -603,7 +604,8 @@ bool CountableChunk(const char32_t* c, size_t len) {
 }
 
 // Whether a whitespace-separated word may count when repeated.
-bool CountableWord(const char32_t* c, size_t len) {
+template <typename Ch>
+bool CountableWord(const Ch* c, size_t len) {
   bool has_word = false, all_ascii = true;
   for (size_t k = 0; k < len; ++k) {
     if (IsJamo(c[k]) || (c[k] >= '0' && c[k] <= '9')) return false;
@@ -635,33 +637,11 @@ inline char32_t DecodeValid(const std::string& s, size_t* pos) {
   return c;
 }
 
-void ScanRepetition(const text::NormalizedText& view, std::vector<Candidate>* out) {
-  const std::string& s = view.text();
-  // Code points and their byte offsets: on the stack for ordinary comments.
-  constexpr size_t kStack = 1024;
-  std::array<char32_t, kStack> stack_cps;
-  std::array<uint32_t, kStack + 1> stack_off;
-  std::vector<char32_t> heap_cps;
-  std::vector<uint32_t> heap_off;
-  char32_t* c = stack_cps.data();
-  uint32_t* off = stack_off.data();
-  if (s.size() > kStack) {
-    heap_cps.resize(s.size());
-    heap_off.resize(s.size() + 1);
-    c = heap_cps.data();
-    off = heap_off.data();
-  }
-  size_t n = 0;
-  for (size_t pos = 0; pos < s.size();) {
-    off[n] = static_cast<uint32_t>(pos);
-    c[n++] = DecodeValid(s, &pos);
-  }
-  off[n] = static_cast<uint32_t>(s.size());
+// Finds repeated marks, chunks and words in c[0, n) (code points, or bytes
+// when the text is ASCII) and calls emit(from, to) with indexes into c.
+template <typename Ch, typename Emit>
+void FindRepetition(const Ch* c, size_t n, Emit&& emit) {
   if (n == 0) return;
-  uint64_t key = 0;
-  auto emit = [&](size_t from, size_t to) {
-    out->push_back(Candidate{Kind::kRepetition, kWeak, ++key, view.ToOriginal(off[from], off[to])});
-  };
   // One pass for runs of one mark and for chunks of 2-4 characters repeated
   // four times or more back to back. For a chunk of `len`, such a repeat is
   // a stretch of at least 3 * len positions k where c[k] == c[k - len].
@@ -720,6 +700,40 @@ void ScanRepetition(const text::NormalizedText& view, std::vector<Candidate>* ou
     prev_len = len;
   }
   close();
+}
+
+void ScanRepetition(const text::NormalizedText& view, std::vector<Candidate>* out) {
+  const std::string& s = view.text();
+  uint64_t key = 0;
+  auto add = [&](size_t from_byte, size_t to_byte) {
+    out->push_back(Candidate{Kind::kRepetition, kWeak, ++key, view.ToOriginal(from_byte, to_byte)});
+  };
+  const auto* bytes = reinterpret_cast<const unsigned char*>(s.data());
+  if (std::all_of(bytes, bytes + s.size(), [](unsigned char b) { return b < 0x80; })) {
+    FindRepetition(bytes, s.size(), add);
+    return;
+  }
+  // Code points and their byte offsets: on the stack for ordinary comments.
+  constexpr size_t kStack = 1024;
+  std::array<char32_t, kStack> stack_cps;
+  std::array<uint32_t, kStack + 1> stack_off;
+  std::vector<char32_t> heap_cps;
+  std::vector<uint32_t> heap_off;
+  char32_t* c = stack_cps.data();
+  uint32_t* off = stack_off.data();
+  if (s.size() > kStack) {
+    heap_cps.resize(s.size());
+    heap_off.resize(s.size() + 1);
+    c = heap_cps.data();
+    off = heap_off.data();
+  }
+  size_t n = 0;
+  for (size_t pos = 0; pos < s.size();) {
+    off[n] = static_cast<uint32_t>(pos);
+    c[n++] = DecodeValid(s, &pos);
+  }
+  off[n] = static_cast<uint32_t>(s.size());
+  FindRepetition(c, n, [&](size_t from, size_t to) { add(off[from], off[to]); });
 }
 
 // ---------------------------------------------------------------------------
