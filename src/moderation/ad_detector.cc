@@ -217,33 +217,17 @@ constexpr PatternSpec kPatterns[] = {
     {K::kSpamKeyword, kWeak, P, "パチンコ|出会い|消費者金融|ギャンブル"},
 };
 
-// Pattern ids at or above this offset are phone numbers, keyed by digits.
+// What a Vectorscan match id stands for (ids index State::patterns).
 struct PatternInfo {
   Kind kind;
   double weight;
-  uint32_t length;  // bytes of a phrase (its match is fixed-length); 0 for a regex
+  uint32_t length;        // bytes of a phrase (a literal); 0 for a regex
+  bool word_begin;        // a phrase starting with an ASCII word character
+  bool word_end;          // ... ending with one: matched on word boundaries
+  uint32_t regex_index;   // for a regex: its own start-of-match database
 };
 
-// Turns a phrase (already in lexical form) into a Vectorscan expression:
-// ASCII punctuation escaped, word boundaries at ASCII word ends so "cialis"
-// misses "specialist". The match has the phrase's length, so the lexical
-// database needs no start-of-match tracking (which would cost a third of
-// the scan); "clickhere" and "click  here" are therefore not matched.
-std::string PhraseToRegex(std::string_view phrase) {
-  auto is_word = [](unsigned char c) { return std::isalnum(c) || c == '_'; };
-  std::string out;
-  if (!phrase.empty() && is_word(static_cast<unsigned char>(phrase.front()))) out += "\\b";
-  for (unsigned char c : phrase) {
-    if (c >= 0x80 || std::isalnum(c) || c == ' ') {
-      out.push_back(static_cast<char>(c));
-    } else {
-      out.push_back('\\');
-      out.push_back(static_cast<char>(c));
-    }
-  }
-  if (!phrase.empty() && is_word(static_cast<unsigned char>(phrase.back()))) out += "\\b";
-  return out;
-}
+bool IsAsciiWordByte(unsigned char c) { return std::isalnum(c) || c == '_'; }
 
 struct HsDatabaseDeleter {
   void operator()(hs_database_t* db) const { hs_free_database(db); }
@@ -272,6 +256,29 @@ base::Result<HsDatabase> Compile(const std::vector<std::string>& expressions,
   return HsDatabase(db);
 }
 
+// Phrases are literals: they compile in milliseconds where the same set as
+// regexes takes seconds; word boundaries are checked after the match.
+base::Result<HsDatabase> CompileLiterals(const std::vector<std::string>& literals,
+                                         const std::vector<unsigned>& ids) {
+  std::vector<const char*> expressions;
+  std::vector<size_t> lengths;
+  const std::vector<unsigned> flags(literals.size(), 0);
+  for (const std::string& l : literals) {
+    expressions.push_back(l.data());
+    lengths.push_back(l.size());
+  }
+  hs_database_t* db = nullptr;
+  hs_compile_error_t* error = nullptr;
+  if (hs_compile_lit_multi(expressions.data(), flags.data(), ids.data(), lengths.data(),
+                           static_cast<unsigned>(expressions.size()), HS_MODE_BLOCK, nullptr, &db,
+                           &error) != HS_SUCCESS) {
+    std::string message = error != nullptr ? error->message : "unknown error";
+    hs_free_compile_error(error);
+    return base::InternalError("ad detector: Vectorscan rejected the phrases: {}", message);
+  }
+  return HsDatabase(db);
+}
+
 struct RawMatch {
   unsigned id;
   size_t from;
@@ -280,14 +287,21 @@ struct RawMatch {
 
 struct ScanContext {
   const std::vector<PatternInfo>* patterns;
+  std::string_view text;  // the view being scanned
   std::vector<RawMatch>* matches;
 };
 
 int OnMatch(unsigned id, unsigned long long from, unsigned long long to, unsigned /*flags*/,
             void* context) {
   auto* ctx = static_cast<ScanContext*>(context);
-  const uint32_t length = (*ctx->patterns)[id].length;
-  if (length != 0) from = to >= length ? to - length : 0;
+  const PatternInfo& info = (*ctx->patterns)[id];
+  if (info.length != 0) {
+    if (to < info.length) return 0;
+    from = to - info.length;
+    const auto at = [&](unsigned long long i) { return static_cast<unsigned char>(ctx->text[i]); };
+    if (info.word_begin && from > 0 && IsAsciiWordByte(at(from - 1))) return 0;
+    if (info.word_end && to < ctx->text.size() && IsAsciiWordByte(at(to))) return 0;
+  }
   std::vector<RawMatch>& matches = *ctx->matches;
   // A regex with a repeat reports every end; keep one match per start,
   // extended to its furthest end.
@@ -299,10 +313,10 @@ int OnMatch(unsigned id, unsigned long long from, unsigned long long to, unsigne
   return 0;
 }
 
-// Stops the scan at the first match: the prefilter only asks "any?".
-int OnAnyMatch(unsigned, unsigned long long, unsigned long long, unsigned, void* context) {
-  *static_cast<bool*>(context) = true;
-  return 1;
+// The prefilter only asks which regexes match at all (each reports once).
+int OnPrefilterMatch(unsigned id, unsigned long long, unsigned long long, unsigned, void* context) {
+  static_cast<std::vector<unsigned>*>(context)->push_back(id);
+  return 0;
 }
 
 // A finding before overlaps, repeats and caps are applied.
@@ -317,12 +331,15 @@ struct Candidate {
 // Phone numbers
 //
 // A hand-written scanner: a regex cannot say "11 digits starting 13-19 but
-// not 13,000,000,000 dollars". It reads a candidate (optional '+', digit
-// groups joined by single ' ', '-', '.' or parentheses), then decides from
-// the digits and their grouping which market's numbering plan it fits.
-// Everything else that is made of digits in news comments (dates, years,
-// ranges, resolution and document numbers, money, decimals) either has too
-// few digits, is cut by '/' or ',', or is rejected explicitly.
+// not 13,000,000,000 dollars". It reads a cluster of digit groups (joined by
+// ' ', '-', '.', with an optional '+' and parenthesized area code), then
+// takes from it the longest runs of groups, split at spaces, whose digits
+// and grouping fit a numbering plan of one of the markets (Korea, China,
+// Japan, North America, the UK for the SMS corpus). Everything else made of
+// digits in news comments (dates, years, ranges, resolution and document
+// numbers, money, decimals, lists of years) has too few or too many digits,
+// is cut by '/' or ',', follows a currency sign, precedes a unit, or is
+// rejected explicitly.
 
 bool IsDigit(char c) { return c >= '0' && c <= '9'; }
 bool IsAsciiAlnum(char c) {
@@ -807,11 +824,13 @@ void ScanShouting(std::string_view original, std::vector<Candidate>* out) {
 
 struct AdDetector::State {
   std::vector<PatternInfo> patterns;  // by Vectorscan id
-  HsDatabase lexical_db;              // phrases, over the lexical view
-  // Regexes over the folded view: without start offsets first (fast, stops
-  // at the first match), and only when something matched, again with them.
+  HsDatabase lexical_db;              // phrases (literals), over the lexical view
+  // Regexes over the folded view. Start offsets make a database compile
+  // slowly and scan slowly when many patterns share it, so one database
+  // without them says which regexes match, and only those run again, each
+  // from its own database with start offsets. Most comments match none.
   HsDatabase folded_prefilter_db;
-  HsDatabase folded_db;
+  std::vector<HsDatabase> regex_dbs;  // by PatternInfo::regex_index
   hs_scratch_t* prototype = nullptr;
 
   // Vectorscan scratch is per concurrent scan: a pool, grown on demand.
@@ -843,13 +862,14 @@ struct AdDetector::State {
 
 base::Result<AdDetector> AdDetector::Create(const text::Normalizer& normalizer) {
   auto state = std::make_unique<State>();
-  std::vector<std::string> lexical_expressions, folded_expressions;
-  std::vector<unsigned> lexical_ids, folded_ids;
+  std::vector<std::string> literals, regexes;
+  std::vector<unsigned> literal_ids, regex_ids;
   for (const PatternSpec& spec : kPatterns) {
     if (spec.form == Form::kRegex) {
-      folded_ids.push_back(static_cast<unsigned>(state->patterns.size()));
-      folded_expressions.emplace_back(spec.text);
-      state->patterns.push_back(PatternInfo{spec.kind, spec.weight, 0});
+      regex_ids.push_back(static_cast<unsigned>(state->patterns.size()));
+      regexes.emplace_back(spec.text);
+      state->patterns.push_back(PatternInfo{spec.kind, spec.weight, 0, false, false,
+                                            static_cast<uint32_t>(regexes.size() - 1)});
       continue;
     }
     std::string_view rest = spec.text;
@@ -863,21 +883,28 @@ base::Result<AdDetector> AdDetector::Create(const text::Normalizer& normalizer) 
                                    lexical.status().ToString());
       }
       if (lexical->empty()) continue;
-      lexical_ids.push_back(static_cast<unsigned>(state->patterns.size()));
-      lexical_expressions.push_back(PhraseToRegex(*lexical));
-      state->patterns.push_back(
-          PatternInfo{spec.kind, spec.weight, static_cast<uint32_t>(lexical->size())});
+      literal_ids.push_back(static_cast<unsigned>(state->patterns.size()));
+      state->patterns.push_back(PatternInfo{
+          spec.kind, spec.weight, static_cast<uint32_t>(lexical->size()),
+          IsAsciiWordByte(static_cast<unsigned char>(lexical->front())),
+          IsAsciiWordByte(static_cast<unsigned char>(lexical->back())), 0});
+      literals.push_back(std::move(lexical).value());
     }
   }
-  COMMENTD_ASSIGN_OR_RETURN(state->lexical_db, Compile(lexical_expressions, lexical_ids, 0));
+  COMMENTD_ASSIGN_OR_RETURN(state->lexical_db, CompileLiterals(literals, literal_ids));
   COMMENTD_ASSIGN_OR_RETURN(state->folded_prefilter_db,
-                            Compile(folded_expressions, folded_ids, HS_FLAG_SINGLEMATCH));
-  COMMENTD_ASSIGN_OR_RETURN(state->folded_db,
-                            Compile(folded_expressions, folded_ids, HS_FLAG_SOM_LEFTMOST));
+                            Compile(regexes, regex_ids, HS_FLAG_SINGLEMATCH));
   if (hs_alloc_scratch(state->lexical_db.get(), &state->prototype) != HS_SUCCESS ||
-      hs_alloc_scratch(state->folded_prefilter_db.get(), &state->prototype) != HS_SUCCESS ||
-      hs_alloc_scratch(state->folded_db.get(), &state->prototype) != HS_SUCCESS) {
+      hs_alloc_scratch(state->folded_prefilter_db.get(), &state->prototype) != HS_SUCCESS) {
     return base::InternalError("ad detector: cannot allocate Vectorscan scratch");
+  }
+  for (size_t r = 0; r < regexes.size(); ++r) {
+    COMMENTD_ASSIGN_OR_RETURN(HsDatabase db,
+                              Compile({regexes[r]}, {regex_ids[r]}, HS_FLAG_SOM_LEFTMOST));
+    if (hs_alloc_scratch(db.get(), &state->prototype) != HS_SUCCESS) {
+      return base::InternalError("ad detector: cannot allocate Vectorscan scratch");
+    }
+    state->regex_dbs.push_back(std::move(db));
   }
   return AdDetector(std::move(state));
 }
@@ -893,10 +920,10 @@ AdAssessment AdDetector::Assess(std::string_view original, const text::Normalize
   std::vector<RawMatch> matches;
 
   hs_scratch_t* scratch = state_->Acquire();
-  ScanContext context{&state_->patterns, &matches};
   auto scan = [&](const hs_database_t* db, const text::NormalizedText& view) {
     if (scratch == nullptr || view.empty()) return;
     matches.clear();
+    ScanContext context{&state_->patterns, view.text(), &matches};
     // A failed scan (only possible on scratch misuse) loses that view's
     // matches; the other signals still stand.
     if (hs_scan(db, view.text().data(), static_cast<unsigned>(view.size()), 0, scratch, OnMatch,
@@ -910,13 +937,15 @@ AdAssessment AdDetector::Assess(std::string_view original, const text::Normalize
     }
   };
   scan(state_->lexical_db.get(), lexical);
-  bool any_folded = false;
-  if (scratch != nullptr && !folded.empty()) {
-    // HS_SCAN_TERMINATED is the expected answer when something matched.
-    (void)hs_scan(state_->folded_prefilter_db.get(), folded.text().data(),
-                  static_cast<unsigned>(folded.size()), 0, scratch, OnAnyMatch, &any_folded);
+  std::vector<unsigned> matched_regexes;
+  if (scratch != nullptr && !folded.empty() &&
+      hs_scan(state_->folded_prefilter_db.get(), folded.text().data(),
+              static_cast<unsigned>(folded.size()), 0, scratch, OnPrefilterMatch,
+              &matched_regexes) == HS_SUCCESS) {
+    for (unsigned id : matched_regexes) {
+      scan(state_->regex_dbs[state_->patterns[id].regex_index].get(), folded);
+    }
   }
-  if (any_folded) scan(state_->folded_db.get(), folded);
   state_->Release(scratch);
 
   ScanPhones(folded.text(), &candidates, folded);
