@@ -17,6 +17,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <functional>
+#include <ostream>
 #include <memory>
 #include <set>
 #include <string>
@@ -33,6 +34,9 @@ struct StoreBackend {
   std::string name;
   std::function<base::Result<std::unique_ptr<Store>>(const std::string& scratch_dir)> make;
 };
+
+// gtest prints the parameter of a failing test with this.
+inline void PrintTo(const StoreBackend& backend, std::ostream* os) { *os << backend.name; }
 
 inline std::string StoreBackendName(const ::testing::TestParamInfo<StoreBackend>& info) {
   return info.param.name;
