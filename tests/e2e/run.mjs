@@ -183,9 +183,12 @@ function suite() {
           .querySelectorAll('.list .comment .body')].map((b) => b.textContent));
     }
 
+    // The database is fresh, so fixed texts are unique; random markers inside
+    // texts are avoided because the classifiers may weigh them differently
+    // from run to run. `stamp` only names threads and pages.
     const stamp = Date.now().toString(36);
-    const cleanText = `Thanks for the careful report on the workers in Helong. c${stamp}`;
-    const linkText = `Cheap flights to Yanji, visit http://spam.example.com today l${stamp}`;
+    const cleanText = 'Thanks for the careful report on the workers in Helong.';
+    const linkText = 'Cheap flights to Yanji, visit http://spam.example.com today';
 
     test('a clean comment is published and stays after reload', async () => {
       const page = await openPage('/');
@@ -214,7 +217,7 @@ function suite() {
       await parent.locator(':scope > article .actions button.reply').click();
       const replyForm = parent.locator(':scope > article .slot form');
       await replyForm.locator('input.author').fill('Second Reader');
-      const replyText = `Agreed, the sanctions part is clear. r${stamp}`;
+      const replyText = 'Agreed, the sanctions part is clear.';
       await replyForm.locator('textarea.text').fill(replyText);
       await replyForm.locator('button.primary').click();
       await parent.locator(':scope > ol.replies > .comment', {hasText: replyText}).waitFor();
@@ -225,7 +228,7 @@ function suite() {
       // Own comment: edit within the window with the stored token.
       await reply.locator('button.edit').click();
       const editForm = reply.locator('.slot form');
-      const edited = `Agreed, the part on the sanctions is clear. r${stamp}`;
+      const edited = 'Agreed, the part on the sanctions is clear.';
       await editForm.locator('textarea.text').fill(edited);
       await editForm.locator('button.primary').click();
       await reply.locator('.body', {hasText: edited}).waitFor();
@@ -243,7 +246,7 @@ function suite() {
       await again.waitFor({state: 'detached'});
       await page.reload();
       await widgetReady(page);
-      assert.ok(!(await bodiesText(page)).some((t) => t.includes(`r${stamp}`)), 'the deleted reply stays gone');
+      assert.ok(!(await bodiesText(page)).some((t) => t.includes('sanctions')), 'the deleted reply stays gone');
       await page.context().close();
 
       // Another reader has no edit token: no Edit, but Report.
@@ -268,7 +271,7 @@ function suite() {
       }));
       const posted = [];
       for (const n of [1, 2, 3]) {
-        const text = `ページ送りの確認 ${n} p${stamp}`;
+        const text = `ページ送りの確認、その${n}。`;
         const r = await fetch(`${base}/api/v1/threads/${encodeURIComponent(pagePath)}/comments`, {
           method: 'POST', headers: {'Content-Type': 'application/json'},
           body: JSON.stringify({author: `読者${n}`, text, lang: 'ja'}),
@@ -302,11 +305,11 @@ function suite() {
       assert.equal(await page.locator('#commentd .count').textContent(), '0 comments');
       const form = topForm(page);
       await form.locator('input.author').fill('Publisher Reader');
-      await form.locator('textarea.text').fill(`Posted from the publisher's own site. x${stamp}`);
+      await form.locator('textarea.text').fill('Posted from the publisher\'s own site.');
       await form.locator('button.primary').click();
-      await listBodies(page).filter({hasText: `x${stamp}`}).waitFor();
+      await listBodies(page).filter({hasText: 'own site'}).waitFor();
       // A refusal's body (422) must be readable across origins too.
-      await form.locator('textarea.text').fill(`See http://spam.example.com for more x${stamp}`);
+      await form.locator('textarea.text').fill('See http://spam.example.com for more');
       await form.locator('button.primary').click();
       await form.locator('.result-slot .verdict, .result-slot .error').first().waitFor();
       assert.ok(await form.locator('.result-slot .verdict.deleted mark.span[data-rule~="link"]').count() > 0,
@@ -518,7 +521,7 @@ function suite() {
 
     // Last of the posting tests: the ban covers the IP every test posts from.
     test('a moderator bans an author: the comment goes and the author cannot post again', async () => {
-      const spamText = `Great article. Anyone want a job abroad? Ask me. b${stamp}`;
+      const spamText = 'I have read every report on Helong this week.';
       const page = await openPage('/');
       await widgetReady(page);
       const form = topForm(page);
@@ -551,7 +554,7 @@ function suite() {
       await widgetReady(page);
       assert.ok(!(await bodiesText(page)).includes(spamText));
       await form.locator('input.author').fill('Recruiter');
-      await form.locator('textarea.text').fill(`One more try. b${stamp}`);
+      await form.locator('textarea.text').fill('One more try.');
       await form.locator('button.primary').click();
       await form.locator('.result-slot .error', {hasText: 'You cannot comment here.'}).waitFor();
       assert.ok(!(await bodiesText(page)).some((t) => t.includes('One more try')));
