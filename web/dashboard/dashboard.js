@@ -219,7 +219,7 @@
           h('span', {class: `chip rule-${r.rule}`}, kRuleNames[r.rule] || r.rule),
           r.match ? h('code', {}, r.match) : null,
           r.detail ? h('span', {class: 'detail'}, r.detail) : null,
-          h('span', {class: 'bytes'}, `bytes ${r.start}–${r.end}`)))) :
+          h('span', {class: 'bytes'}, r.end > r.start ? `bytes ${r.start}–${r.end}` : 'whole comment')))) :
       null;
     const box = h('input', {type: 'checkbox', value: m.id, 'aria-label': `Select comment by ${m.author}`});
     return h('li', {class: `card state-${m.state}`, 'data-id': m.id},
