@@ -33,7 +33,10 @@ trap cleanup EXIT
 
 # commentd on a free port; its first stdout line names the address.
 mkfifo "$WORK/out"
-"$BIN" serve --listen 127.0.0.1:0 --db "$WORK/bench.db" --rate-limit=off >"$WORK/out" 2>"$WORK/server.log" &
+# Run from $WORK so the engine is rules-only unless MODELS=dir names the
+# trained classifiers (./models would be picked up from the project root).
+(cd "$WORK" && exec "$BIN" serve --listen 127.0.0.1:0 --db "$WORK/bench.db" --rate-limit=off \
+  ${MODELS:+--models "$MODELS"} >"$WORK/out" 2>"$WORK/server.log") &
 SERVER_PID=$!
 exec 3<"$WORK/out"
 read -r -t 60 line <&3 || { echo "commentd did not start:" >&2; cat "$WORK/server.log" >&2; exit 1; }
@@ -42,9 +45,14 @@ for _ in $(seq 100); do curl -sf "$URL/healthz" >/dev/null && break; done
 
 # A thread of 100 published comments.
 for i in $(seq $COMMENTS); do
-  curl -sf -o /dev/null -H 'Content-Type: application/json' \
+  code=$(curl -s -o "$WORK/resp" -w '%{http_code}' -H 'Content-Type: application/json' \
     -d "{\"author\":\"Reader $i\",\"text\":\"Comment $i on the article: thanks for the detailed reporting on the factory.\"}" \
-    "$URL/api/v1/threads/$THREAD_KEY/comments"
+    "$URL/api/v1/threads/$THREAD_KEY/comments") || true
+  if [ "$code" != 201 ]; then
+    echo "seeding comment $i: HTTP $code $(cat "$WORK/resp" 2>/dev/null)" >&2
+    tail -5 "$WORK/server.log" >&2
+    exit 1
+  fi
 done
 THREAD_URL="$URL/api/v1/threads/$THREAD_KEY/comments?limit=$COMMENTS"
 curl -sf "$THREAD_URL" >"$WORK/thread.json"
@@ -54,7 +62,8 @@ published=$(grep -o '"published":[0-9]*' "$WORK/thread.json" | head -1 | cut -d:
 # nginx serving the same bytes as a static file.
 NGINX_PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 mkdir -p "$WORK/www" "$WORK/nginx"
-cp "$WORK/thread.json" "$WORK/www/thread.json"
+chmod 755 "$WORK" "$WORK/www"  # nginx workers run as www-data
+install -m 644 "$WORK/thread.json" "$WORK/www/thread.json"
 cat >"$WORK/nginx/nginx.conf" <<CONF
 worker_processes auto;
 pid $WORK/nginx/nginx.pid;
@@ -96,7 +105,7 @@ health=$(run "$URL/healthz")
 
 echo
 echo "machine: $(nproc) cores, $(lscpu | grep 'Model name' | sed 's/Model name: *//'), $(date -u +%Y-%m-%d)"
-echo "wrk -t$THREADS -c$CONNECTIONS -d$DURATION, loopback; thread JSON $bytes bytes ($COMMENTS comments)"
+echo "wrk -t$THREADS -c$CONNECTIONS -d$DURATION, loopback; thread JSON $bytes bytes ($COMMENTS comments); engine: ${MODELS:-rules only}"
 echo
 echo "| request | req/s | p50 | p99 | non-2xx |"
 echo "|---|---:|---:|---:|---:|"

@@ -188,6 +188,33 @@ Response Api::RenderMetrics(const Request&) {
 }
 
 Response Api::ListThread(const Request& r) {
+  // Readers of a popular article ask for the same page over and over; a
+  // rendered page is reused until a write or the TTL (see ApiOptions).
+  const bool cache = options_.thread_cache_ttl.count() > 0;
+  const std::string key = fmt::format("{}\n{}\n{}\n{}", r.Param("thread"), r.Query("limit"),
+                                      r.Query("after"), r.Query("sort"));
+  const uint64_t generation = write_generation_.load();
+  const base::Time now = clock_->Now();
+  if (cache) {
+    std::lock_guard<std::mutex> lock(page_mu_);
+    auto it = pages_.find(key);
+    if (it != pages_.end() && it->second.generation == generation &&
+        now - it->second.rendered_at < options_.thread_cache_ttl) {
+      Response hit;
+      hit.body = it->second.body;
+      return hit;
+    }
+  }
+  Response page = RenderThread(r);
+  if (cache && page.status == 200) {
+    std::lock_guard<std::mutex> lock(page_mu_);
+    if (pages_.size() >= 10000) pages_.clear();  // bound memory; refills at once
+    pages_[key] = CachedPage{page.body, generation, now};
+  }
+  return page;
+}
+
+Response Api::RenderThread(const Request& r) {
   comments::ThreadRequest req;
   req.thread = std::string(r.Param("thread"));
   auto limit = IntQuery(r, "limit", 50);
@@ -233,6 +260,7 @@ Response Api::PostComment(const Request& r) {
   if (auto limited = Limit(post_per_author_, "comments by this author", req.author)) return *limited;
 
   auto result = service_->Post(req);
+  InvalidatePages();
   if (!result.ok()) return Error(result.status());
   metrics_->RecordVerdict(result->verdict);
   const std::string language = PickLanguage(req.lang, r.Header("accept-language"));
@@ -273,6 +301,7 @@ Response Api::EditComment(const Request& r) {
   }
   const std::string language = PickLanguage(lang->value_or(""), r.Header("accept-language"));
   auto result = service_->Edit(r.Param("id"), token, *text, language);
+  InvalidatePages();
   if (!result.ok()) return Error(result.status());
   metrics_->RecordVerdict(result->verdict);
   return WriteOutcome(*result, comments::ExplainVerdict(result->verdict, language), token,
@@ -283,6 +312,7 @@ Response Api::DeleteComment(const Request& r) {
   const std::string_view token = r.Header("x-edit-token");
   if (token.empty()) return Error(base::PermissionDeniedError("header X-Edit-Token is required"));
   base::Status s = service_->Delete(r.Param("id"), token);
+  InvalidatePages();
   if (!s.ok()) return Error(s);
   return NoContent();
 }
@@ -390,6 +420,7 @@ Response Api::Act(const Request& r) {
   req.moderator = session->moderator;
   req.reason = reason->value_or("");
   auto results = service_->Act(req);
+  InvalidatePages();
   if (!results.ok()) return Error(results.status());
   json list = json::array();
   for (const auto& res : *results) {

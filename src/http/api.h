@@ -5,9 +5,13 @@
 #pragma once
 
 #include <chrono>
+#include <atomic>
+#include <cstdint>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "base/clock.h"
@@ -27,6 +31,11 @@ struct ApiOptions {
   RateLimit login_per_ip{5, 5};      // login attempts, per IP hash
   std::chrono::seconds session_ttl{12 * 60 * 60};  // Max-Age of the session cookie
   bool secure_cookie = false;  // add "Secure" (when served over HTTPS by a proxy)
+  // Rendered thread pages are reused for this long, and only until the next
+  // write through this server (so a writer sees their own comment at once;
+  // other servers sharing a PostgreSQL database see it within the TTL).
+  // Zero disables the cache.
+  std::chrono::milliseconds thread_cache_ttl{1000};
 };
 
 // One route: method, express-style pattern (also the metrics label) and handler.
@@ -48,7 +57,7 @@ class Api {
 
   Response Health(const Request& r);
   Response RenderMetrics(const Request& r);
-  Response ListThread(const Request& r);
+  Response ListThread(const Request& r);  // cached; see thread_cache_ttl
   Response PostComment(const Request& r);
   Response Check(const Request& r);
   Response EditComment(const Request& r);
@@ -70,6 +79,16 @@ class Api {
   // `write`, also the X-CSRF-Token check (403).
   base::Result<comments::Session> RequireSession(const Request& r, bool write) const;
 
+  Response RenderThread(const Request& r);
+  // Marks every cached thread page stale: called after each successful write.
+  void InvalidatePages() { write_generation_.fetch_add(1); }
+
+  struct CachedPage {
+    std::string body;
+    uint64_t generation = 0;  // write_generation_ before the page was read
+    base::Time rendered_at;
+  };
+
   const ApiOptions options_;
   std::shared_ptr<comments::CommentService> service_;
   std::shared_ptr<const base::Clock> clock_;
@@ -78,6 +97,9 @@ class Api {
   RateLimiter post_per_author_;
   RateLimiter misc_per_ip_;
   RateLimiter login_per_ip_;
+  std::atomic<uint64_t> write_generation_{0};
+  std::mutex page_mu_;
+  std::unordered_map<std::string, CachedPage> pages_;  // guarded by page_mu_
 };
 
 // The writer's language for messages: `lang` if given, else the first of

@@ -192,6 +192,18 @@ TEST_F(ApiTest, PublishedCommentIsListedWithNestedReply) {
   EXPECT_EQ(page["comments"][0]["replies"][0]["parent_id"], id);
 }
 
+TEST_F(ApiTest, CommentStoredByAnotherServerAppearsAfterTheCacheTtl) {
+  ASSERT_EQ(Send("GET", ThreadPath()).Json()["counts"]["published"], 0);
+  comments::PostRequest req;  // as if posted through another node sharing the database
+  req.thread = kThread;
+  req.author = "Elsewhere";
+  req.text = "Posted through another server.";
+  ASSERT_TRUE(service_->Post(req).ok());
+  EXPECT_EQ(Send("GET", ThreadPath()).Json()["counts"]["published"], 0) << "page is cached";
+  clock_->Advance(std::chrono::seconds(1));
+  EXPECT_EQ(Send("GET", ThreadPath()).Json()["counts"]["published"], 1);
+}
+
 TEST_F(ApiTest, PagesThroughTopLevelCommentsWithCursor) {
   for (int i = 0; i < 3; ++i) ASSERT_EQ(Post("Reader", fmt::format("Comment {}", i)).status, 201);
   json p1 = Send("GET", ThreadPath() + "?limit=2&sort=newest").Json();
