@@ -113,6 +113,14 @@ base::Status Eval(const EvalOptions& options) {
   moderation::Split split = moderation::Split::kTest;
   if (options.split == "dev") split = moderation::Split::kDev;
   if (options.split == "train") split = moderation::Split::kTrain;
+  // Read every corpus first: a wrong --data fails before the engines are built.
+  const std::vector<std::string>& names =
+      options.datasets.empty() ? moderation::DatasetNames() : options.datasets;
+  std::vector<moderation::Dataset> datasets;
+  for (const std::string& name : names) {
+    COMMENTD_ASSIGN_OR_RETURN(moderation::Dataset ds, moderation::ReadDataset(name, options.data_dir));
+    datasets.push_back(std::move(ds));
+  }
   COMMENTD_ASSIGN_OR_RETURN(text::Normalizer normalizer, text::Normalizer::Create());
   moderation::Policy policy = moderation::Policy::Default();
 
@@ -146,10 +154,7 @@ base::Status Eval(const EvalOptions& options) {
   std::map<Task, std::vector<double>> clean_probabilities;
   std::string language_rows;
   using Clock = std::chrono::steady_clock;
-  const std::vector<std::string>& names =
-      options.datasets.empty() ? moderation::DatasetNames() : options.datasets;
-  for (const std::string& name : names) {
-    COMMENTD_ASSIGN_OR_RETURN(moderation::Dataset ds, moderation::ReadDataset(name, options.data_dir));
+  for (const moderation::Dataset& ds : datasets) {
     std::vector<const moderation::Example*> examples;
     for (const auto& ex : ds.examples) {
       if (ex.split == split) examples.push_back(&ex);
