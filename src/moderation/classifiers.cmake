@@ -9,6 +9,9 @@ commentd_test(datasets_test SRCS ${CMAKE_CURRENT_LIST_DIR}/datasets_test.cc DEPS
 commentd_test(fasttext_classifier_test
   SRCS ${CMAKE_CURRENT_LIST_DIR}/fasttext_classifier_test.cc DEPS commentd_classifiers)
 
-# train/eval end to end through the commentd binary (defined in src/cli).
-commentd_test(train_eval_test SRCS ${PROJECT_SOURCE_DIR}/src/cli/train_eval_test.cc)
-add_dependencies(train_eval_test commentd)
+# train/eval end to end through the commentd binary (defined in src/cli,
+# which only COMMENTD_SERVER builds).
+if(COMMENTD_SERVER)
+  commentd_test(train_eval_test SRCS ${PROJECT_SOURCE_DIR}/src/cli/train_eval_test.cc)
+  add_dependencies(train_eval_test commentd)
+endif()
