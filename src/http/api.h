@@ -45,7 +45,7 @@ struct Route {
   std::function<Response(const Request&)> handler;
 };
 
-// Thread-safe (the service, metrics and limiters are).
+// The service, metrics, limiters and page cache are safe to share. Thread-safe.
 class Api {
  public:
   // The service, clock and metrics must outlive the Api and its routes.

@@ -31,8 +31,8 @@ struct ServerOptions {
   ApiOptions api;
 };
 
-// Owned by one thread (the one that calls Start and Shutdown); requests are
-// served on the server's own worker threads.
+// Requests are served on the server's own worker threads; Start and Shutdown
+// belong to one caller. Owned by one thread.
 class Server {
  public:
   // Binds, starts the workers and returns once the server accepts
