@@ -2,6 +2,8 @@
 // (advertisement.ftz, inappropriate_language.ftz) from the labeled corpora's
 // train splits, on the same lexical view the engine scores at run time.
 // Deterministic: one thread and a fixed seed (models/MANIFEST.md).
+#include <unistd.h>
+
 #include <filesystem>
 #include <map>
 #include <string>
@@ -76,7 +78,7 @@ base::Status Train(const TrainOptions& options) {
       return base::InvalidArgumentError("no dataset trains model \"{}\"", model);
     }
     const fs::path out = fs::path(options.out_dir) / (model + (ft.cutoff > 0 ? ".ftz" : ".bin"));
-    const fs::path scratch = fs::temp_directory_path() / fmt::format("commentd-train-{}", model);
+    const fs::path scratch = fs::temp_directory_path() / fmt::format("commentd-train-{}-{}", model, ::getpid());
     fmt::print("training {} on {} examples -> {}\n", model, it->second.size(), out.string());
     std::fflush(stdout);
     base::Status status =
