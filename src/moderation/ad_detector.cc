@@ -502,10 +502,17 @@ void ScanPhones(std::string_view s, std::vector<Candidate>* out, const text::Nor
   std::string digits;
   size_t i = 0;
   while (i < size) {
-    const char c = s[i];
-    const bool starts = IsDigit(c) || ((c == '+' || c == '(') && i + 1 < size && IsDigit(s[i + 1]));
-    if (!starts) {
-      ++i;
+    // Next digit; a '+' or '(' right before it (and not yet read) starts
+    // the cluster.
+    const size_t from = i;
+    while (i < size && !IsDigit(s[i])) ++i;
+    if (i >= size) break;
+    if (i > from && (s[i - 1] == '+' || s[i - 1] == '(')) --i;
+    const size_t cluster_end = ReadCluster(s, i, &groups);
+    size_t cluster_digits = 0;
+    for (const Group& g : groups) cluster_digits += g.digits;
+    if (groups.empty() || cluster_digits < 8) {  // years, amounts, dates: no phone
+      i = std::max(cluster_end, i + 1);
       continue;
     }
     // Left boundary: not inside a word, a decimal, a document number, money.
@@ -516,11 +523,6 @@ void ScanPhones(std::string_view s, std::vector<Candidate>* out, const text::Nor
           (p == '.' || p == ',' || p == ':' || p == '-' || p == '/') && i >= 2 && IsDigit(s[i - 2]);
       left_ok = !(IsAsciiAlnum(p) || p == '/' || p == '\\' || p == '#' || p == '@' ||
                   after_digit_punct || EndsWithCurrency(s.substr(0, i)));
-    }
-    const size_t cluster_end = ReadCluster(s, i, &groups);
-    if (groups.empty()) {
-      ++i;
-      continue;
     }
     // Right boundary of the cluster: not glued to a word, not a decimal or a
     // thousands group, not a quantity ("13000000000 dollars").
@@ -660,51 +662,45 @@ template <typename Ch, typename Emit>
 void FindRepetition(const Ch* c, size_t n, Emit&& emit) {
   if (n == 0) return;
   // One pass for runs of one mark and for chunks of 2-4 characters repeated
-  // four times or more back to back. For a chunk of `len`, such a repeat is
-  // a stretch of at least 3 * len positions k where c[k] == c[k - len].
-  size_t mark_begin = 0;
-  size_t run2 = 0, run3 = 0, run4 = 0;
-  // Called when a stretch of `run` matches at distance `len` ends before k.
-  auto close_chunk = [&](size_t run, size_t len, size_t k) {
-    const size_t start = k - run - len;
-    if (CountableChunk(c + start, len)) emit(start, k);
+  // four times or more back to back. At distance d, such a repeat is a
+  // stretch of positions k where c[k] == c[k - d]: 3 for a mark run of 4,
+  // 3 * d for a chunk of d. The counters update without branches; only the
+  // end of a long stretch (rare) takes one.
+  size_t run[5] = {0, 0, 0, 0, 0};
+  auto close_run = [&](size_t d, size_t k) {  // the stretch at distance d ended before k
+    const size_t start = k - run[d] - d;
+    if (d == 1) {
+      const size_t threshold = MarkRunThreshold(c[start]);
+      if (threshold != 0 && k - start >= threshold) emit(start, k);
+    } else if (CountableChunk(c + start, d)) {
+      emit(start, k);
+    }
+  };
+  auto step = [&](size_t k, size_t d) {
+    const size_t r = k >= d && c[k] == c[k - d] ? run[d] + 1 : 0;
+    if (r == 0 && run[d] >= (d == 1 ? 3 : 3 * d)) close_run(d, k);
+    run[d] = r;
   };
   for (size_t k = 1; k < n; ++k) {
-    if (c[k] != c[k - 1]) {
-      if (k - mark_begin >= 4) {
-        const size_t threshold = MarkRunThreshold(c[mark_begin]);
-        if (threshold != 0 && k - mark_begin >= threshold) emit(mark_begin, k);
-      }
-      mark_begin = k;
-    }
-    // Branch-free counting; the rare long stretch takes the branch.
-    const size_t r2 = k >= 2 && c[k] == c[k - 2] ? run2 + 1 : 0;
-    const size_t r3 = k >= 3 && c[k] == c[k - 3] ? run3 + 1 : 0;
-    const size_t r4 = k >= 4 && c[k] == c[k - 4] ? run4 + 1 : 0;
-    if (r2 == 0 && run2 >= 6) close_chunk(run2, 2, k);
-    if (r3 == 0 && run3 >= 9) close_chunk(run3, 3, k);
-    if (r4 == 0 && run4 >= 12) close_chunk(run4, 4, k);
-    run2 = r2;
-    run3 = r3;
-    run4 = r4;
+    step(k, 1);
+    step(k, 2);
+    step(k, 3);
+    step(k, 4);
   }
-  if (n - mark_begin >= 4) {
-    const size_t threshold = MarkRunThreshold(c[mark_begin]);
-    if (threshold != 0 && n - mark_begin >= threshold) emit(mark_begin, n);
+  for (size_t d = 1; d <= 4; ++d) {
+    if (run[d] >= (d == 1 ? 3 : 3 * d)) close_run(d, n);
   }
-  if (run2 >= 6) close_chunk(run2, 2, n);
-  if (run3 >= 9) close_chunk(run3, 3, n);
-  if (run4 >= 12) close_chunk(run4, 4, n);
   // The same word four times or more in a row: "buy buy buy buy".
   size_t prev_begin = 0, prev_len = 0, reps = 0, first = 0;
   auto close = [&] {
     if (reps >= 4 && CountableWord(c + prev_begin, prev_len)) emit(first, prev_begin + prev_len);
   };
+  auto space = [&](size_t i) { return c[i] <= ' ' && IsSpaceCp(c[i]); };
   for (size_t i = 0; i < n;) {
-    while (i < n && IsSpaceCp(c[i])) ++i;
+    while (i < n && space(i)) ++i;
     if (i >= n) break;
     const size_t b = i;
-    while (i < n && !IsSpaceCp(c[i])) ++i;
+    while (i < n && !space(i)) ++i;
     const size_t len = i - b;
     if (reps > 0 && len == prev_len && std::equal(c + b, c + i, c + prev_begin)) {
       ++reps;
@@ -726,7 +722,9 @@ void ScanRepetition(const text::NormalizedText& view, std::vector<Candidate>* ou
     out->push_back(Candidate{Kind::kRepetition, kWeak, ++key, view.ToOriginal(from_byte, to_byte)});
   };
   const auto* bytes = reinterpret_cast<const unsigned char*>(s.data());
-  if (std::all_of(bytes, bytes + s.size(), [](unsigned char b) { return b < 0x80; })) {
+  unsigned char high = 0;  // no early exit, so the loop vectorizes
+  for (size_t i = 0; i < s.size(); ++i) high |= bytes[i];
+  if (high < 0x80) {
     FindRepetition(bytes, s.size(), add);
     return;
   }
@@ -763,6 +761,11 @@ bool IsUpper(char c) { return c >= 'A' && c <= 'Z'; }
 bool IsLower(char c) { return c >= 'a' && c <= 'z'; }
 
 void ScanShouting(std::string_view original, std::vector<Candidate>* out) {
+  // Both rules need 15 capitals (more than 70% of 20 letters); most comments
+  // have fewer, and counting them is a vectorized loop.
+  size_t capitals = 0;
+  for (char ch : original) capitals += static_cast<unsigned char>(ch - 'A') < 26;
+  if (capitals < 15) return;
   size_t letters = 0, upper = 0;
   size_t first = std::string_view::npos, last = 0;
   for (size_t i = 0; i < original.size(); ++i) {

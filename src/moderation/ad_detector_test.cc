@@ -180,6 +180,27 @@ TEST(AdDetectorTest, SpansPointToTheOriginalBytes) {
   }
 }
 
+// Unbalanced parentheses and stray plus signs around digits once made the
+// phone scanner revisit the same byte forever.
+TEST(AdDetectorTest, PhoneScannerFinishesOnStrayPunctuation) {
+  for (const char* comment : {"(1", "((((1", "+(1", "(555 123-4567", "+", "(", "1(2(3(4",
+                              "call (010 1234 5678", "++++82 10 1234 5678", "(((((((((("}) {
+    SCOPED_TRACE(comment);
+    const AdAssessment a = Assess(comment);
+    EXPECT_LT(a.score, 0.6) << Describe(a);
+  }
+  EXPECT_EQ(Assess("(010) 1234-5678")
+                .signals.at(0)
+                .kind,
+            "phone_number");
+}
+
+// 15 capitals of 20 letters is shouting too.
+TEST(AdDetectorTest, ShoutingNeedsSeventyPercentOfTwentyLetters) {
+  EXPECT_EQ(Assess("WHY IS THIS ALLOWED here").score, 0.2);  // 16 of 20
+  EXPECT_EQ(Assess("WHY IS THIS allowed here").score, 0.0);  // 9 of 20
+}
+
 TEST(AdDetectorTest, ShoutingIsReadFromTheOriginalCase) {
   const AdAssessment shout = Assess("THIS IS THE BEST DEAL YOU WILL EVER SEE");
   ASSERT_EQ(shout.signals.size(), 1u) << Describe(shout);
