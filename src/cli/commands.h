@@ -11,6 +11,7 @@ void RegisterCheckCommand(CLI::App& app, int& exit_code);
 void RegisterModerateCommand(CLI::App& app, int& exit_code);
 void RegisterMigrateCommand(CLI::App& app, int& exit_code);
 void RegisterModeratorCommand(CLI::App& app, int& exit_code);
+void RegisterServeCommand(CLI::App& app, int& exit_code);
 void RegisterTrainCommand(CLI::App& app, int& exit_code);
 void RegisterEvalCommand(CLI::App& app, int& exit_code);
 

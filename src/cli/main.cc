@@ -14,6 +14,7 @@ int main(int argc, char** argv) {
   commentd::cli::RegisterModerateCommand(app, exit_code);
   commentd::cli::RegisterMigrateCommand(app, exit_code);
   commentd::cli::RegisterModeratorCommand(app, exit_code);
+  commentd::cli::RegisterServeCommand(app, exit_code);
   commentd::cli::RegisterTrainCommand(app, exit_code);
   commentd::cli::RegisterEvalCommand(app, exit_code);
   try {
