@@ -16,13 +16,13 @@ namespace {
 
 const char* kBinary = COMMENTD_BINARY_DIR "/src/cli/commentd";
 
-struct Run {
+struct CommandResult {
   int exit_code = -1;
   std::string out;
 };
 
 // Runs the binary with `args` (each shell-quoted here), stdin from `input`.
-Run RunCommentd(const std::vector<std::string>& args, const std::string& input = "") {
+CommandResult RunCommentd(const std::vector<std::string>& args, const std::string& input = "") {
   const auto dir = std::filesystem::temp_directory_path();
   const std::string in_path = dir / ("commentd_cli_test_in_" + std::to_string(getpid()));
   std::ofstream(in_path, std::ios::binary) << input;
@@ -33,7 +33,7 @@ Run RunCommentd(const std::vector<std::string>& args, const std::string& input =
     cmd += " " + quoted + "'";
   }
   cmd += " < " + in_path + " 2>/dev/null";
-  Run run;
+  CommandResult run;
   FILE* pipe = popen(cmd.c_str(), "r");
   if (pipe == nullptr) return run;
   char buf[4096];
@@ -53,7 +53,7 @@ std::vector<std::string> Lines(const std::string& s) {
 }
 
 TEST(CliTest, CheckJsonPrintsOneVerdictPerText) {
-  Run run = RunCommentd({"check", "--json", "nice article", "visit example dot com now"});
+  CommandResult run = RunCommentd({"check", "--json", "nice article", "visit example dot com now"});
   ASSERT_EQ(run.exit_code, 0);
   auto lines = Lines(run.out);
   ASSERT_EQ(lines.size(), 2u);
@@ -65,7 +65,7 @@ TEST(CliTest, CheckJsonPrintsOneVerdictPerText) {
 }
 
 TEST(CliTest, CheckMarksTheSpanWithoutColourWhenNotATerminal) {
-  Run run = RunCommentd({"check", "see hxxp://bad[.]example.com please"});
+  CommandResult run = RunCommentd({"check", "see hxxp://bad[.]example.com please"});
   ASSERT_EQ(run.exit_code, 0);
   EXPECT_NE(run.out.find("delete  see [[hxxp://bad[.]example.com]] please"), std::string::npos) << run.out;
 }
@@ -81,7 +81,7 @@ TEST(CliTest, ModerateKeepsOrderAndReportsMalformedLines) {
   input += "{\"id\": 8, \"text\": \"hi\", \"lang\": \"fr\"}\n";
   input += "[1,2]\n";
   input += "{\"id\": \"last\", \"text\": \"북한 소식 감사합니다\", \"lang\": \"ko\"}\n";
-  Run run = RunCommentd({"moderate", "--threads", "2"}, input);
+  CommandResult run = RunCommentd({"moderate", "--threads", "2"}, input);
   EXPECT_EQ(run.exit_code, 1);
   auto lines = Lines(run.out);
   ASSERT_EQ(lines.size(), 3006u);
@@ -91,7 +91,7 @@ TEST(CliTest, ModerateKeepsOrderAndReportsMalformedLines) {
     ASSERT_EQ(j["decision"], i % 3 == 0 ? "delete" : "publish");
   }
   EXPECT_EQ(nlohmann::json::parse(lines[3000]),
-            (nlohmann::json{{"line", 3001}, {"error", "invalid JSON at byte 2: syntax error while parsing object key - invalid literal; last read: '{n'; expected string literal"}}));
+            (nlohmann::json{{"line", 3001}, {"error", "invalid JSON at byte 3: syntax error while parsing object key - invalid literal; last read: '{no'; expected string literal"}}));
   EXPECT_EQ(nlohmann::json::parse(lines[3001])["error"], "field 'text' is missing");
   EXPECT_EQ(nlohmann::json::parse(lines[3002])["error"], "field 'text' must be a string, not number");
   EXPECT_EQ(nlohmann::json::parse(lines[3003])["error"],
@@ -103,7 +103,7 @@ TEST(CliTest, ModerateKeepsOrderAndReportsMalformedLines) {
 }
 
 TEST(CliTest, ModerateExitsZeroWhenEveryLineWasDecided) {
-  Run run = RunCommentd({"moderate"}, "{\"id\":1,\"text\":\"ok\"}\n{\"id\":2,\"text\":\"fine\"}\n");
+  CommandResult run = RunCommentd({"moderate"}, "{\"id\":1,\"text\":\"ok\"}\n{\"id\":2,\"text\":\"fine\"}\n");
   EXPECT_EQ(run.exit_code, 0);
   EXPECT_EQ(Lines(run.out).size(), 2u);
 }
@@ -117,7 +117,7 @@ TEST(CliTest, UsageErrorsExitTwo) {
 TEST(CliTest, BadPolicyFileIsNamedAndExitsTwo) {
   const std::string path = std::filesystem::temp_directory_path() / "commentd_bad_policy.toml";
   std::ofstream(path) << "[link]\naction = \"erase\"\n";
-  Run run = RunCommentd({"check", "--policy", path, "x"});
+  CommandResult run = RunCommentd({"check", "--policy", path, "x"});
   EXPECT_EQ(run.exit_code, 2);
   std::filesystem::remove(path);
 }
@@ -133,7 +133,7 @@ TEST(CliTest, NaughtyStringsAllGetAVerdict) {
   for (const auto& s : nlohmann::json::parse(in)) args.push_back(s.get<std::string>());
   const size_t n = args.size() - 3;
   ASSERT_GT(n, 400u);
-  Run run = RunCommentd(args);
+  CommandResult run = RunCommentd(args);
   ASSERT_EQ(run.exit_code, 0);
   auto lines = Lines(run.out);
   ASSERT_EQ(lines.size(), n);

@@ -46,10 +46,16 @@ std::string ModerateLine(const moderation::Moderator& engine, std::string_view l
   if (input.is_discarded()) {
     // Parse again with exceptions only to get the position of the error.
     try {
-      (void)nlohmann::json::parse(line);
+      nlohmann::json ignored = nlohmann::json::parse(line);
+      (void)ignored;
     } catch (const nlohmann::json::parse_error& e) {
-      return error(fmt::format("invalid JSON at byte {}: {}", e.byte,
-                               std::string_view(e.what()).substr(std::string_view(e.what()).rfind(": ") + 2)));
+      // what() is "[json.exception.parse_error.101] parse error at line 1,
+      // column 3: <what went wrong>"; keep what went wrong.
+      std::string_view what = e.what();
+      const size_t column = what.find("column ");
+      const size_t colon = what.find(": ", column == std::string_view::npos ? 0 : column);
+      if (colon != std::string_view::npos) what.remove_prefix(colon + 2);
+      return error(fmt::format("invalid JSON at byte {}: {}", e.byte, what));
     }
     return error("invalid JSON");
   }

@@ -100,14 +100,18 @@ Verdict Moderator::Evaluate(std::string_view text) const {
   if (!folded.ok()) {  // unreachable after the check above; decided all the same
     verdict.decision = Decision::kHold;
     verdict.reasons.push_back(Reason{.rule = Rule::kUnreadableText,
+                                     .span = text::Span{},
+                                     .match = "",
                                      .detail = folded.status().message(),
                                      .action = Decision::kHold});
     return verdict;
   }
   const text::NormalizedText lexical = engine_->normalizer.Lexical(*folded);
 
-  // Links.
-  for (const text::Link& link : engine_->link_finder.Find(*folded)) {
+  // Links. E-mail addresses are contact details, not "links with an http
+  // address"; the ad signals weigh them with the rest of an advertisement.
+  for (const text::Link& link : engine_->link_finder.Find(*folded, text)) {
+    if (link.kind == text::LinkKind::kEmail) continue;
     if (DomainAllowed(link.host, policy_.link.allowed_domains)) continue;
     std::string detail(text::LinkKindName(link.kind));
     if (link.disguised) detail += ", disguised";

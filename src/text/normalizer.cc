@@ -225,6 +225,7 @@ base::Result<NormalizedText> Normalizer::Fold(std::string_view original) const {
   COMMENTD_RETURN_IF_ERROR(ValidateUtf8(original));
   const Tables& t = *tables_;
   NormalizedText out;
+  out.Reserve(original.size() + original.size() / 4);
   std::string buffer;
   size_t pos = 0;
   while (pos < original.size()) {
@@ -485,6 +486,7 @@ NormalizedText Normalizer::Lexical(const NormalizedText& folded) const {
   FoldInsideWords(&units);
   JoinSpacedLetters(&units);
   NormalizedText out;
+  out.Reserve(folded.size());
   std::string buffer;
   for (const Unit& unit : units) {
     buffer.clear();

@@ -38,6 +38,12 @@ class NormalizedText {
   // Appends `utf8` (whole code points) produced from original bytes `origin`.
   void Append(std::string_view utf8, Span origin);
 
+  // Reserves room for `bytes` normalized bytes.
+  void Reserve(size_t bytes) {
+    text_.reserve(bytes);
+    origin_.reserve(bytes);
+  }
+
  private:
   std::string text_;
   std::vector<Span> origin_;  // origin_[i] is where text_[i] came from
