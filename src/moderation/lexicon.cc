@@ -552,8 +552,21 @@ std::vector<LexiconMatch> Lexicon::Find(const text::NormalizedText& lexical) con
 
   std::vector<LexiconMatch> matches;
   matches.reserve(chosen.size());
-  for (const auto& [from, h] : chosen) {
-    matches.push_back(LexiconMatch{lexical.ToOriginal(h.from, h.to), &state_->entries[h.id]});
+  for (auto it = chosen.begin(); it != chosen.end(); ++it) {
+    const Hit& h = it->second;
+    size_t end = h.to;
+    if (state_->entries[h.id].boundary == Boundary::kPrefix &&
+        state_->last_script[h.id] == Script::kLatin) {
+      // The span takes the whole word the writer typed ("fucking", not
+      // "fuck"), up to the next match.
+      const size_t limit = std::next(it) == chosen.end() ? text.size() : std::next(it)->first;
+      while (end < limit) {
+        size_t next = end;
+        if (ScriptOf(text::DecodeUtf8(text, &next)) != Script::kLatin) break;
+        end = next;
+      }
+    }
+    matches.push_back(LexiconMatch{lexical.ToOriginal(h.from, end), &state_->entries[h.id]});
   }
   return matches;
 }

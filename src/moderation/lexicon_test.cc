@@ -181,7 +181,8 @@ TEST(LexiconTest, StretchedLettersMatchButAShorterWordNeverMatchesALongerTerm) {
 TEST(LexiconTest, BoundariesFollowTheEntry) {
   Lexicon lexicon = MakeLexicon({Entry("fuck", Boundary::kPrefix), Entry("cunt", Boundary::kWord),
                                  Entry("shit", Boundary::kInside)});
-  EXPECT_EQ(MatchedText(lexicon, "fuckface"), (std::vector<std::string>{"fuck"}));
+  // A prefix entry's span runs to the end of the word the writer typed.
+  EXPECT_EQ(MatchedText(lexicon, "fuckface"), (std::vector<std::string>{"fuckface"}));
   EXPECT_TRUE(MatchedText(lexicon, "clusterfuck").empty());
   EXPECT_TRUE(MatchedText(lexicon, "Scunthorpe").empty());
   EXPECT_EQ(MatchedText(lexicon, "horseshitpile"), (std::vector<std::string>{"shit"}));
@@ -347,7 +348,7 @@ TEST(LexiconTest, SpanIsExactlyTheOriginalBytes) {
     std::string expected;
   };
   const Case cases[] = {
-      {"you ｆｕｃｋｉｎｇ idiot", "ｆｕｃｋ"},
+      {"you ｆｕｃｋｉｎｇ idiot", "ｆｕｃｋｉｎｇ"},
       {"you f\u200Bu\u200Bc\u200Bk off", "f\u200Bu\u200Bc\u200Bk"},
       {"total sh1t.", "sh1t"},
       {"bullsh!t", "bullsh!t"},
