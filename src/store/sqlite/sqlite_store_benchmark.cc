@@ -58,7 +58,8 @@ void BM_InsertComment(benchmark::State& state) {
   }
   int64_t n = 0;
   for (auto _ : state) {
-    auto r = (*store)->InsertComment(MakeComment(++n, "t" + std::to_string(n % 100)));
+    ++n;
+    auto r = (*store)->InsertComment(MakeComment(n, "t" + std::to_string(n % 100)));
     if (!r.ok()) state.SkipWithError(r.status().ToString().c_str());
   }
 }
