@@ -6,6 +6,7 @@
 #   tests/postgres/bench_http.sh    # uses build-pg-rel/src/cli/commentd
 #   COMMENTD_BIN=path/to/commentd DURATION=10s CONNECTIONS=32 tests/postgres/bench_http.sh
 # Needs wrk, nginx and curl (./dev installs them) and PostgreSQL 15 binaries.
+# Not yet run to completion: no numbers from it are in docs/benchmarks.md.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 ROOT=$(pwd)
@@ -26,11 +27,12 @@ NGINX=$(command -v nginx || echo /usr/sbin/nginx)
 
 BASE_URL=$(tests/postgres/cluster.sh start)
 WORK=$(mktemp -d)
-PIDS=()
-SCHEMAS=()
+# The helpers run inside $(...) subshells, so they record what they start in
+# files rather than in shell arrays.
+touch "$WORK/pids" "$WORK/schemas"
 cleanup() {
-  for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null && wait "$p" 2>/dev/null || true; done
-  for s in "${SCHEMAS[@]}"; do psql -q "$BASE_URL" -c "DROP SCHEMA IF EXISTS $s CASCADE" >/dev/null 2>&1 || true; done
+  while read -r p; do kill "$p" 2>/dev/null || true; done <"$WORK/pids"
+  while read -r s; do psql -q "$BASE_URL" -c "DROP SCHEMA IF EXISTS $s CASCADE" >/dev/null 2>&1 || true; done <"$WORK/schemas"
   rm -rf "$WORK"
 }
 trap cleanup EXIT
@@ -40,17 +42,18 @@ free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",
 # fresh_schema NAME: prints a URL whose tables live in a new schema NAME.
 fresh_schema() {
   psql -q "$BASE_URL" -c "DROP SCHEMA IF EXISTS $1 CASCADE; CREATE SCHEMA $1" >/dev/null 2>&1
-  SCHEMAS+=("$1")
+  echo "$1" >>"$WORK/schemas"
   echo "$BASE_URL?options=-csearch_path%3D$1"
 }
 
 # start_node DB_URL: starts commentd, prints its base URL.
 start_node() {
-  local fifo="$WORK/out.${#PIDS[@]}"
+  local fifo
+  fifo="$WORK/out.$(wc -l <"$WORK/pids")"
   mkfifo "$fifo"
   "$BIN" serve --listen 127.0.0.1:0 --db "$1" --rate-limit=off --threads "$NODE_THREADS" \
     >"$fifo" 2>>"$WORK/server.log" &
-  PIDS+=($!)
+  echo $! >>"$WORK/pids"
   local line
   exec {fd}<"$fifo"
   read -r -t 60 line <&$fd || { echo "commentd did not start:" >&2; cat "$WORK/server.log" >&2; exit 1; }
@@ -88,15 +91,15 @@ $servers    keepalive 32;
   }
 }
 CONF
-  "$NGINX" -c "$dir/nginx.conf" -p "$dir" &
-  PIDS+=($!)
+  "$NGINX" -c "$dir/nginx.conf" -p "$dir" >/dev/null 2>&1 &
+  echo $! >>"$WORK/pids"
   for _ in $(seq 100); do curl -sf -o /dev/null "http://127.0.0.1:$port/healthz" && break; sleep 0.1; done
   echo "http://127.0.0.1:$port"
 }
 
 seed() {
   for i in $(seq $COMMENTS); do
-    curl -sf -o /dev/null -H 'Content-Type: application/json' \
+    curl -s -o /dev/null -H "Content-Type: application/json" \
       -d "{\"author\":\"Reader $i\",\"text\":\"Comment $i on the article: thanks for the detailed reporting on the factory.\"}" \
       "$1/api/v1/threads/$THREAD_KEY/comments"
   done
