@@ -7,13 +7,18 @@
 #include <utility>
 #include <vector>
 
-#include <nlohmann/json.hpp>
-
+#include "comments/stored_form.h"
 #include "store/postgres/pg_connection.h"
 #include "store/postgres/pg_schema.h"
 
 namespace commentd::store {
 namespace {
+
+using comments::DecidedByColumn;
+using comments::ParseDecidedBy;
+using comments::ReasonsFromJson;
+using comments::ReasonsToJson;
+using comments::RuleDecided;
 
 using base::Result;
 using base::Status;
@@ -32,74 +37,6 @@ constexpr std::string_view kCommentBaseColumns =
 constexpr std::string_view kOpenReports =
     "(SELECT COUNT(*) FROM reports r WHERE r.comment_id = c.id AND NOT r.resolved)";
 
-std::string_view DecidedByColumn(DecidedBy d) {
-  switch (d) {
-    case DecidedBy::kEngine:
-      return "engine";
-    case DecidedBy::kAuthor:
-      return "author";
-    case DecidedBy::kModerator:
-      return "moderator";
-  }
-  return "engine";
-}
-
-Result<DecidedBy> ParseDecidedBy(std::string_view s) {
-  if (s == "engine") return DecidedBy::kEngine;
-  if (s == "author") return DecidedBy::kAuthor;
-  if (s == "moderator") return DecidedBy::kModerator;
-  return base::InternalError("postgres: corrupt decided_by \"{}\"", s);
-}
-
-// The same JSON shape SqliteStore writes, so `commentd migrate` copies the
-// column byte for byte.
-std::string ReasonsToJson(const std::vector<moderation::Reason>& reasons) {
-  nlohmann::json array = nlohmann::json::array();
-  for (const moderation::Reason& r : reasons) {
-    array.push_back({{"rule", moderation::RuleName(r.rule)},
-                     {"begin", r.span.begin},
-                     {"end", r.span.end},
-                     {"match", r.match},
-                     {"detail", r.detail},
-                     {"action", moderation::DecisionName(r.action)},
-                     {"score", r.score}});
-  }
-  return array.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-}
-
-Result<std::vector<moderation::Reason>> ReasonsFromJson(const std::string& text) {
-  const nlohmann::json array = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
-  if (array.is_discarded() || !array.is_array()) {
-    return base::InternalError("postgres: corrupt reasons column");
-  }
-  std::vector<moderation::Reason> reasons;
-  try {
-    for (const nlohmann::json& item : array) {
-      moderation::Reason r;
-      COMMENTD_ASSIGN_OR_RETURN(r.rule, moderation::ParseRule(item.at("rule").get<std::string>()));
-      r.span.begin = item.at("begin").get<uint32_t>();
-      r.span.end = item.at("end").get<uint32_t>();
-      r.match = item.at("match").get<std::string>();
-      r.detail = item.at("detail").get<std::string>();
-      COMMENTD_ASSIGN_OR_RETURN(r.action,
-                                moderation::ParseDecision(item.at("action").get<std::string>()));
-      r.score = item.at("score").get<double>();
-      reasons.push_back(std::move(r));
-    }
-  } catch (const std::exception& e) {
-    return base::InternalError("postgres: corrupt reasons column: {}", e.what());
-  }
-  return reasons;
-}
-
-// Whether a reason of `rule` changed the decision (mild words that the
-// policy publishes do not count in the statistics).
-bool Hit(const std::vector<moderation::Reason>& reasons, moderation::Rule rule) {
-  for (const moderation::Reason& r : reasons) {
-    if (r.rule == rule && r.action != moderation::Decision::kPublish) return true;
-  }
-  return false;
-}
 
 std::optional<int64_t> OptionalMicros(const std::optional<base::Time>& t) {
   if (!t.has_value()) return std::nullopt;
@@ -387,9 +324,9 @@ Result<Comment> PostgresStore::InsertComment(const Comment& comment) {
       .Add(moderation::DecisionName(comment.engine_decision))
       .Add(ReasonsToJson(comment.reasons))
       .Add(comment.policy_version)
-      .Add(Hit(comment.reasons, moderation::Rule::kLink))
-      .Add(Hit(comment.reasons, moderation::Rule::kAdvertisement))
-      .Add(Hit(comment.reasons, moderation::Rule::kInappropriateLanguage))
+      .Add(RuleDecided(comment.reasons, moderation::Rule::kLink))
+      .Add(RuleDecided(comment.reasons, moderation::Rule::kAdvertisement))
+      .Add(RuleDecided(comment.reasons, moderation::Rule::kInappropriateLanguage))
       .Add(DecidedByColumn(comment.decided_by))
       .Add(comment.decided_by_moderator)
       .Add(base::ToUnixMicros(comment.created_at));
@@ -506,9 +443,9 @@ Result<Comment> PostgresStore::UpdateComment(std::string_view id,
         .Add(moderation::DecisionName(changed.engine_decision))
         .Add(ReasonsToJson(changed.reasons))
         .Add(changed.policy_version)
-        .Add(Hit(changed.reasons, moderation::Rule::kLink))
-        .Add(Hit(changed.reasons, moderation::Rule::kAdvertisement))
-        .Add(Hit(changed.reasons, moderation::Rule::kInappropriateLanguage))
+        .Add(RuleDecided(changed.reasons, moderation::Rule::kLink))
+        .Add(RuleDecided(changed.reasons, moderation::Rule::kAdvertisement))
+        .Add(RuleDecided(changed.reasons, moderation::Rule::kInappropriateLanguage))
         .Add(DecidedByColumn(changed.decided_by))
         .Add(changed.decided_by_moderator);
     AddOptional(p, OptionalMicros(changed.edited_at))

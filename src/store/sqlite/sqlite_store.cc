@@ -8,10 +8,16 @@
 #include <utility>
 #include <vector>
 
-#include <nlohmann/json.hpp>
+#include "comments/stored_form.h"
 
 namespace commentd::store {
 namespace {
+
+using comments::DecidedByColumn;
+using comments::ParseDecidedBy;
+using comments::ReasonsFromJson;
+using comments::ReasonsToJson;
+using comments::RuleDecided;
 
 using base::Result;
 using base::Status;
@@ -266,74 +272,6 @@ class Connection {
   std::unordered_map<std::string, sqlite3_stmt*> cache_;
 };
 
-std::string_view DecidedByColumn(DecidedBy d) {
-  switch (d) {
-    case DecidedBy::kEngine:
-      return "engine";
-    case DecidedBy::kAuthor:
-      return "author";
-    case DecidedBy::kModerator:
-      return "moderator";
-  }
-  return "engine";
-}
-
-Result<DecidedBy> ParseDecidedBy(std::string_view s) {
-  if (s == "engine") return DecidedBy::kEngine;
-  if (s == "author") return DecidedBy::kAuthor;
-  if (s == "moderator") return DecidedBy::kModerator;
-  return base::InternalError("sqlite: corrupt decided_by \"{}\"", s);
-}
-
-std::string ReasonsToJson(const std::vector<moderation::Reason>& reasons) {
-  nlohmann::json array = nlohmann::json::array();
-  for (const moderation::Reason& r : reasons) {
-    array.push_back({{"rule", moderation::RuleName(r.rule)},
-                     {"begin", r.span.begin},
-                     {"end", r.span.end},
-                     {"match", r.match},
-                     {"detail", r.detail},
-                     {"action", moderation::DecisionName(r.action)},
-                     {"score", r.score}});
-  }
-  // Replace rather than throw on text that is not UTF-8: the service only
-  // stores validated text, and the store must never throw.
-  return array.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-}
-
-Result<std::vector<moderation::Reason>> ReasonsFromJson(const std::string& text) {
-  const nlohmann::json array = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
-  if (array.is_discarded() || !array.is_array()) {
-    return base::InternalError("sqlite: corrupt reasons column");
-  }
-  std::vector<moderation::Reason> reasons;
-  try {
-    for (const nlohmann::json& item : array) {
-      moderation::Reason r;
-      COMMENTD_ASSIGN_OR_RETURN(r.rule, moderation::ParseRule(item.at("rule").get<std::string>()));
-      r.span.begin = item.at("begin").get<uint32_t>();
-      r.span.end = item.at("end").get<uint32_t>();
-      r.match = item.at("match").get<std::string>();
-      r.detail = item.at("detail").get<std::string>();
-      COMMENTD_ASSIGN_OR_RETURN(r.action,
-                                moderation::ParseDecision(item.at("action").get<std::string>()));
-      r.score = item.at("score").get<double>();
-      reasons.push_back(std::move(r));
-    }
-  } catch (const std::exception& e) {
-    return base::InternalError("sqlite: corrupt reasons column: {}", e.what());
-  }
-  return reasons;
-}
-
-// Whether a reason of `rule` changed the decision (mild words that the
-// policy publishes do not count in the statistics).
-int64_t Hit(const std::vector<moderation::Reason>& reasons, moderation::Rule rule) {
-  for (const moderation::Reason& r : reasons) {
-    if (r.rule == rule && r.action != moderation::Decision::kPublish) return 1;
-  }
-  return 0;
-}
 
 Result<Comment> ReadComment(const Statement& s) {
   Comment c;
@@ -587,9 +525,9 @@ Result<Comment> SqliteStore::InsertComment(const Comment& comment) {
           .Bind(moderation::DecisionName(comment.engine_decision))
           .Bind(ReasonsToJson(comment.reasons))
           .Bind(comment.policy_version)
-          .Bind(Hit(comment.reasons, moderation::Rule::kLink))
-          .Bind(Hit(comment.reasons, moderation::Rule::kAdvertisement))
-          .Bind(Hit(comment.reasons, moderation::Rule::kInappropriateLanguage))
+          .Bind(static_cast<int64_t>(RuleDecided(comment.reasons, moderation::Rule::kLink)))
+          .Bind(static_cast<int64_t>(RuleDecided(comment.reasons, moderation::Rule::kAdvertisement)))
+          .Bind(static_cast<int64_t>(RuleDecided(comment.reasons, moderation::Rule::kInappropriateLanguage)))
           .Bind(DecidedByColumn(comment.decided_by))
           .Bind(comment.decided_by_moderator)
           .Bind(base::ToUnixMicros(comment.created_at));
@@ -663,9 +601,9 @@ Result<Comment> SqliteStore::UpdateComment(std::string_view id,
           .Bind(moderation::DecisionName(changed.engine_decision))
           .Bind(ReasonsToJson(changed.reasons))
           .Bind(changed.policy_version)
-          .Bind(Hit(changed.reasons, moderation::Rule::kLink))
-          .Bind(Hit(changed.reasons, moderation::Rule::kAdvertisement))
-          .Bind(Hit(changed.reasons, moderation::Rule::kInappropriateLanguage))
+          .Bind(static_cast<int64_t>(RuleDecided(changed.reasons, moderation::Rule::kLink)))
+          .Bind(static_cast<int64_t>(RuleDecided(changed.reasons, moderation::Rule::kAdvertisement)))
+          .Bind(static_cast<int64_t>(RuleDecided(changed.reasons, moderation::Rule::kInappropriateLanguage)))
           .Bind(DecidedByColumn(changed.decided_by))
           .Bind(changed.decided_by_moderator);
       if (changed.edited_at.has_value()) {
