@@ -84,6 +84,21 @@ void BM_EvaluateWithModels(benchmark::State& state) {
 }
 BENCHMARK(BM_EvaluateWithModels);
 
+// The same loop without the models, for the cost the models add.
+void BM_EvaluateRulesOnly(benchmark::State& state) {
+  const auto corpus = LoadCorpus();
+  auto moderator = moderation::Moderator::Create(moderation::Policy::Default(), {});
+  if (!moderator.ok()) {
+    state.SkipWithError(moderator.status().ToString().c_str());
+    return;
+  }
+  for (auto _ : state) {
+    for (const auto& text : corpus) benchmark::DoNotOptimize((*moderator)->Evaluate(text));
+  }
+  state.SetItemsProcessed(static_cast<int64_t>(state.iterations() * corpus.size()));
+}
+BENCHMARK(BM_EvaluateRulesOnly);
+
 }  // namespace
 }  // namespace commentd
 

@@ -7,7 +7,8 @@ commentd_library(commentd_classifiers
 
 commentd_test(datasets_test SRCS ${CMAKE_CURRENT_LIST_DIR}/datasets_test.cc DEPS commentd_classifiers)
 commentd_test(fasttext_classifier_test
-  SRCS ${CMAKE_CURRENT_LIST_DIR}/fasttext_classifier_test.cc DEPS commentd_classifiers)
+  SRCS ${CMAKE_CURRENT_LIST_DIR}/fasttext_classifier_test.cc
+  DEPS commentd_classifiers nlohmann_json::nlohmann_json)
 
 # train/eval end to end through the commentd binary (defined in src/cli,
 # which only COMMENTD_SERVER builds).

@@ -1,15 +1,18 @@
 #include "moderation/fasttext_classifier.h"
 
+#include <algorithm>
 #include <cmath>
 #include <exception>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <unordered_map>
 
 #include <fasttext/args.h>
 #include <fasttext/densematrix.h>
 #include <fasttext/dictionary.h>
 #include <fasttext/fasttext.h>
+#include <fasttext/matrix.h>
 #include <fasttext/vector.h>
 
 #include "text/utf8.h"
@@ -113,11 +116,247 @@ std::string FastTextLine(std::string_view lexical) {
   return line;
 }
 
+namespace {
+
+// fastText keeps the pieces a fast scorer needs (the input matrix, the
+// pruned-bucket index) protected; these two subclasses only open them.
+class OpenFastText : public fasttext::FastText {
+ public:
+  const fasttext::Matrix& input() const { return *input_; }
+};
+
+class OpenDictionary : public fasttext::Dictionary {
+ public:
+  OpenDictionary(std::shared_ptr<fasttext::Args> args, std::istream& in)
+      : fasttext::Dictionary(std::move(args), in) {}
+  int64_t prune_size() const { return pruneidx_size_; }
+  const std::unordered_map<int32_t, int32_t>& prune_index() const { return pruneidx_; }
+};
+
+// Open-addressing map from a hashed bucket to its row in the pruned input
+// matrix: fastText's std::unordered_map lookup was a fifth of scoring time.
+class BucketIndex {
+ public:
+  explicit BucketIndex(const std::unordered_map<int32_t, int32_t>& index) {
+    size_t capacity = 16;
+    while (capacity < index.size() * 2) capacity <<= 1;
+    mask_ = capacity - 1;
+    keys_.assign(capacity, -1);
+    values_.assign(capacity, 0);
+    for (const auto& [key, value] : index) {
+      size_t slot = Slot(key);
+      while (keys_[slot] != -1) slot = (slot + 1) & mask_;
+      keys_[slot] = key;
+      values_[slot] = value;
+    }
+  }
+  // The row offset of `key`, or -1 when the bucket was pruned.
+  int32_t Find(int32_t key) const {
+    for (size_t slot = Slot(key);; slot = (slot + 1) & mask_) {
+      if (keys_[slot] == key) return values_[slot];
+      if (keys_[slot] == -1) return -1;
+    }
+  }
+
+ private:
+  size_t Slot(int32_t key) const {
+    return (static_cast<uint32_t>(key) * 0x9E3779B1u) & mask_;
+  }
+  size_t mask_ = 0;
+  std::vector<int32_t> keys_;
+  std::vector<int32_t> values_;
+};
+
+// fastText's string hash (FNV-1a over signed bytes), one byte at a time.
+inline uint32_t HashByte(uint32_t h, char c) {
+  return (h ^ static_cast<uint32_t>(static_cast<int8_t>(c))) * 16777619u;
+}
+constexpr uint32_t kHashSeed = 2166136261u;
+
+// Bytes fastText's reader treats as word separators; a token made of one of
+// them (only "\0" can be) is no word to it.
+bool IsFastTextSeparator(std::string_view token) {
+  return token.size() == 1 && token[0] == '\0';
+}
+
+}  // namespace
+
+// A binary softmax model is linear up to its last step: with h the mean of
+// the input rows of a comment, P(yes) = 1 / (1 + exp(-(out_yes - out_no) . h)).
+// So each input row reduces, once at load, to one number, its push towards
+// yes ((out_yes - out_no) . row), and a comment's score is the mean push of
+// its rows. Each vocabulary word's rows (the word and its character n-grams)
+// reduce further to their sum. Scores match fastText's own to float
+// rounding (tested), from a table a few hundred kilobytes big instead of the
+// quantized matrix's decoding.
 struct FastTextClassifier::Model {
-  fasttext::FastText fasttext;
+  struct Word {
+    uint32_t hash = 0;
+    int32_t rows = -1;  // -1: empty slot; 0: a label, not a word
+    double push = 0;    // sum of its rows' push
+    std::string_view text;  // points into `dict`
+  };
+
+  OpenFastText fasttext;  // fastText's own path, kept as the reference
+  std::unique_ptr<OpenDictionary> dict;
+  std::unique_ptr<BucketIndex> buckets;  // when the n-gram buckets were pruned
   int32_t yes = -1;  // label ids
   int32_t no = -1;
-  std::vector<float> yes_minus_no;  // output row difference, for evidence
+  int32_t nwords = 0;
+  int64_t prune_size = -1;  // fastText: -1 unpruned, 0 no n-grams, >0 pruned
+  int minn = 0;
+  int maxn = 0;
+  int word_ngrams = 1;
+  int32_t bucket = 0;
+  std::string label_prefix;
+  std::vector<double> row_push;  // per input row
+  std::vector<Word> words;       // open addressing by fastText's word hash
+  size_t words_mask = 0;
+  std::vector<std::string> word_texts;  // storage behind Word::text
+
+  // The sum of the pushes of a line's rows and how many rows there were.
+  struct Sum {
+    double push = 0;
+    size_t rows = 0;
+    void Add(const Sum& other) {
+      push += other.push;
+      rows += other.rows;
+    }
+  };
+
+  const Word* FindWord(std::string_view text, uint32_t hash) const {
+    for (size_t slot = hash & words_mask;; slot = (slot + 1) & words_mask) {
+      const Word& w = words[slot];
+      if (w.rows < 0) return nullptr;
+      if (w.hash == hash && w.text == text) return &w;
+    }
+  }
+
+  // fastText's pushHash: bucket `id` -> the push of its input row, if kept.
+  void AddBucket(int32_t id, Sum* sum) const {
+    if (prune_size == 0 || id < 0) return;
+    if (prune_size > 0) {
+      id = buckets->Find(id);
+      if (id < 0) return;
+    }
+    sum->push += row_push[nwords + id];
+    ++sum->rows;
+  }
+
+  // The character n-grams of an out-of-vocabulary `word` (fastText's
+  // computeSubwords on "<word>"); `w` is scratch space.
+  void AddCharNgrams(std::string_view word, std::string* w, Sum* sum) const {
+    w->clear();
+    w->push_back('<');
+    w->append(word);
+    w->push_back('>');
+    const size_t size = w->size();
+    const char* b = w->data();
+    for (size_t i = 0; i < size; ++i) {
+      if ((b[i] & 0xC0) == 0x80) continue;
+      uint32_t h = kHashSeed;
+      for (size_t j = i, n = 1; j < size && n <= static_cast<size_t>(maxn); ++n) {
+        h = HashByte(h, b[j++]);
+        while (j < size && (b[j] & 0xC0) == 0x80) h = HashByte(h, b[j++]);
+        if (n >= static_cast<size_t>(minn) && !(n == 1 && (i == 0 || j == size))) {
+          AddBucket(static_cast<int32_t>(h % static_cast<uint32_t>(bucket)), sum);
+        }
+      }
+    }
+  }
+
+  // What fastText's getLine reads from the line of `tokens` (each token's
+  // rows, then end of line, then the word n-grams). When `per_token` is
+  // set, it receives each token's own sum.
+  Sum Line(const std::vector<FastTextToken>& tokens, std::vector<Sum>* per_token) const {
+    Sum total;
+    std::vector<int32_t> hashes;
+    hashes.reserve(tokens.size() + 1);
+    std::string scratch;
+    auto add = [&](std::string_view token) {
+      Sum sum;
+      uint32_t h = kHashSeed;
+      for (char c : token) h = HashByte(h, c);
+      if (const Word* w = FindWord(token, h)) {
+        if (w->rows == 0) return sum;  // a label
+        sum.push = w->push;
+        sum.rows = static_cast<size_t>(w->rows);
+      } else if (token.substr(0, label_prefix.size()) == label_prefix) {
+        return sum;
+      } else if (token != fasttext::Dictionary::EOS && maxn > 0) {
+        AddCharNgrams(token, &scratch, &sum);
+      }
+      hashes.push_back(static_cast<int32_t>(h));
+      total.Add(sum);
+      return sum;
+    };
+    for (const FastTextToken& token : tokens) {
+      const Sum sum = IsFastTextSeparator(token.text) ? Sum{} : add(token.text);
+      if (per_token) per_token->push_back(sum);
+    }
+    add(fasttext::Dictionary::EOS);
+    for (size_t i = 0; i < hashes.size(); ++i) {  // fastText's addWordNgrams
+      uint64_t h = static_cast<uint64_t>(static_cast<int64_t>(hashes[i]));
+      for (size_t j = i + 1; j < hashes.size() && j < i + static_cast<size_t>(word_ngrams); ++j) {
+        h = h * 116049371 + static_cast<uint64_t>(static_cast<int64_t>(hashes[j]));
+        AddBucket(static_cast<int32_t>(h % static_cast<uint64_t>(bucket)), &total);
+      }
+    }
+    return total;
+  }
+
+  static double Probability(const Sum& sum) {
+    if (sum.rows == 0) return 0;
+    const double margin = sum.push / static_cast<double>(sum.rows);
+    // fastText reports log(p + 1e-5); the shipped thresholds were set on that.
+    return std::min(1.0, 1.0 / (1.0 + std::exp(-margin)) + 1e-5);
+  }
+
+  // Reduces the loaded model to row pushes and the word table.
+  void Build() {
+    const fasttext::Matrix& input = fasttext.input();
+    auto output = fasttext.getOutputMatrix();
+    const int dim = fasttext.getDimension();
+    std::vector<double> direction(dim);
+    for (int j = 0; j < dim; ++j) {
+      direction[j] = static_cast<double>(output->at(yes, j)) - output->at(no, j);
+    }
+    const int64_t rows = input.size(0);
+    row_push.resize(static_cast<size_t>(rows));
+    fasttext::Vector row(dim);
+    for (int64_t i = 0; i < rows; ++i) {
+      row.zero();
+      input.addRowToVector(row, static_cast<int32_t>(i));
+      double push = 0;
+      for (int j = 0; j < dim; ++j) push += direction[j] * row[j];
+      row_push[static_cast<size_t>(i)] = push;
+    }
+    const int32_t size = nwords + dict->nlabels();
+    size_t capacity = 16;
+    while (capacity < static_cast<size_t>(size) * 2) capacity <<= 1;
+    words.assign(capacity, Word{});
+    words_mask = capacity - 1;
+    word_texts.resize(static_cast<size_t>(size));
+    for (int32_t id = 0; id < size; ++id) {
+      word_texts[id] = dict->getWord(id);
+      Word w;
+      w.text = word_texts[id];
+      w.hash = dict->hash(word_texts[id]);
+      if (dict->getType(id) == fasttext::entry_type::label) {
+        w.rows = 0;
+      } else if (maxn <= 0) {
+        w.rows = 1;
+        w.push = row_push[id];
+      } else {
+        const std::vector<int32_t>& sub = dict->getSubwords(id);
+        w.rows = static_cast<int32_t>(sub.size());
+        for (int32_t r : sub) w.push += row_push[r];
+      }
+      size_t slot = w.hash & words_mask;
+      while (words[slot].rows >= 0) slot = (slot + 1) & words_mask;
+      words[slot] = w;
+    }
+  }
 };
 
 FastTextClassifier::FastTextClassifier(std::unique_ptr<Model> model) : model_(std::move(model)) {}
@@ -142,12 +381,25 @@ base::Result<std::unique_ptr<FastTextClassifier>> FastTextClassifier::Create(
       return base::InvalidArgumentError("{}: not a commentd model (needs exactly the labels {} {})",
                                         path, kYes, kNo);
     }
-    auto output = model->fasttext.getOutputMatrix();
-    const int64_t dim = output->size(1);
-    model->yes_minus_no.resize(dim);
-    for (int64_t j = 0; j < dim; ++j) {
-      model->yes_minus_no[j] = output->at(model->yes, j) - output->at(model->no, j);
+    const fasttext::Args args = model->fasttext.getArgs();
+    if (args.loss != fasttext::loss_name::softmax) {
+      return base::InvalidArgumentError("{}: commentd models use the softmax loss", path);
     }
+    // A copy of the dictionary whose pruned-bucket index can be read.
+    std::stringstream saved;
+    dict->save(saved);
+    model->dict = std::make_unique<OpenDictionary>(std::make_shared<fasttext::Args>(args), saved);
+    model->nwords = model->dict->nwords();
+    model->prune_size = model->dict->prune_size();
+    if (model->prune_size > 0) {
+      model->buckets = std::make_unique<BucketIndex>(model->dict->prune_index());
+    }
+    model->minn = args.minn;
+    model->maxn = args.maxn;
+    model->word_ngrams = args.wordNgrams;
+    model->bucket = args.bucket;
+    model->label_prefix = args.label;
+    model->Build();
   } catch (const std::exception& e) {
     return base::InvalidArgumentError("{}: cannot load fastText model: {}", path, e.what());
   }
@@ -155,6 +407,10 @@ base::Result<std::unique_ptr<FastTextClassifier>> FastTextClassifier::Create(
 }
 
 double FastTextClassifier::Probability(std::string_view lexical) const {
+  return Model::Probability(model_->Line(FastTextTokens(lexical), nullptr));
+}
+
+double FastTextClassifier::ProbabilityByFastText(std::string_view lexical) const {
   std::istringstream in(FastTextLine(lexical) + "\n");
   std::vector<int32_t> words;
   std::vector<int32_t> labels;
@@ -163,35 +419,27 @@ double FastTextClassifier::Probability(std::string_view lexical) const {
   fasttext::Predictions predictions;
   model_->fasttext.predict(2, words, predictions, 0.0);
   for (const auto& [log_prob, label] : predictions) {
-    if (label == model_->yes) return std::exp(log_prob);  // fastText predicts log-probabilities
+    // fastText predicts log(p + 1e-5); capped at 1 like the fast path.
+    if (label == model_->yes) return std::min(1.0, std::exp(static_cast<double>(log_prob)));
   }
   return 0;
 }
 
 ClassifierScore FastTextClassifier::Score(const text::NormalizedText& lexical) const {
   ClassifierScore score;
-  score.probability = Probability(lexical.text());
-  if (score.probability < 0.5) return score;
-  // Evidence: the token whose input rows (word + its character n-grams)
-  // push the logit hardest towards yes. This is the linear part of the
-  // model, one pass over the tokens; word bigrams are left out.
   const std::vector<FastTextToken> tokens = FastTextTokens(lexical.text());
-  const int dim = model_->fasttext.getDimension();
-  fasttext::Vector vec(dim);
+  std::vector<Model::Sum> per_token;
+  per_token.reserve(tokens.size());
+  score.probability = Model::Probability(model_->Line(tokens, &per_token));
+  if (score.probability < 0.5) return score;
+  // Evidence: the token whose rows (word + its character n-grams) push
+  // hardest towards yes; word bigrams are left out.
   double best = 0;
   const FastTextToken* best_token = nullptr;
-  auto dict = model_->fasttext.getDictionary();
-  for (const FastTextToken& token : tokens) {
-    const std::string word(token.text);
-    const size_t rows = dict->getSubwords(word).size();
-    if (rows == 0) continue;
-    model_->fasttext.getWordVector(vec, word);  // mean of the rows
-    double push = 0;
-    for (int j = 0; j < dim; ++j) push += vec[j] * model_->yes_minus_no[j];
-    push *= static_cast<double>(rows);
-    if (push > best) {
-      best = push;
-      best_token = &token;
+  for (size_t k = 0; k < tokens.size(); ++k) {
+    if (per_token[k].push > best) {
+      best = per_token[k].push;
+      best_token = &tokens[k];
     }
   }
   if (best_token != nullptr) {

@@ -54,6 +54,10 @@ class FastTextClassifier final : public Classifier {
   // Probability only, from a plain lexical string (for eval and benchmarks).
   double Probability(std::string_view lexical) const;
 
+  // The same probability computed by fastText's own reader and predictor,
+  // several times slower; the reference the fast path is tested against.
+  double ProbabilityByFastText(std::string_view lexical) const;
+
  private:
   struct Model;
   explicit FastTextClassifier(std::unique_ptr<Model> model);

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 
 #include "text/normalizer.h"
 
@@ -142,6 +143,72 @@ TEST(ShippedModelsTest, DecideClearCasesInEachLanguage) {
       EXPECT_LT(score.probability, 0.5);
     }
   }
+}
+
+// The fast scorer reads the model's rows itself; it must give the
+// probability fastText's own reader and predictor give, for both shipped
+// models (quantized and pruned) and for the trained-in-test unpruned one,
+// on every comment of the benchmark corpus and on edge cases.
+std::vector<std::string> ScorerInputs() {
+  std::vector<std::string> inputs = {
+      "", " ", std::string("a\0b", 3), "__label__yes", "__label__no spam", "</s>",
+      "supercalifragilisticexpialidocious", "idiot idiot idiot", "b u y n o w",
+      "씨발", "시발점", "操场", "お前", "😀😀 emoji", "x", "ab", "中", std::string(300, 'z'),
+      "http://example.com/path?q=1", "12345 67890", "ÀÉÎÕÜ ñ ß", "ㅋㅋㅋㅋ", "加微信加微信",
+  };
+  std::ifstream in(COMMENTD_SOURCE_DIR "/bench/corpus/mixed.jsonl");
+  for (std::string line; std::getline(in, line);) {
+    auto j = nlohmann::json::parse(line, nullptr, false);
+    if (j.is_object() && j.contains("text") && j["text"].is_string()) {
+      inputs.push_back(j["text"].get<std::string>());
+    }
+  }
+  return inputs;
+}
+
+void ExpectSameAsFastText(const FastTextClassifier& classifier) {
+  auto normalizer = text::Normalizer::Create();
+  ASSERT_TRUE(normalizer.ok());
+  const std::vector<std::string> inputs = ScorerInputs();
+  ASSERT_GT(inputs.size(), 40u) << "bench/corpus/mixed.jsonl missing";
+  for (const std::string& input : inputs) {
+    SCOPED_TRACE(input);
+    auto folded = normalizer->Fold(input);
+    if (!folded.ok()) continue;
+    const std::string lexical(normalizer->Lexical(*folded).text());
+    EXPECT_NEAR(classifier.Probability(lexical), classifier.ProbabilityByFastText(lexical), 1e-5);
+    EXPECT_NEAR(classifier.Probability(input), classifier.ProbabilityByFastText(input), 1e-5);
+  }
+}
+
+TEST(ShippedModelsTest, FastScorerAgreesWithFastText) {
+  for (const char* name : {"advertisement", "inappropriate_language"}) {
+    SCOPED_TRACE(name);
+    auto classifier =
+        FastTextClassifier::Create(std::string(COMMENTD_SOURCE_DIR "/models/") + name + ".ftz");
+    ASSERT_TRUE(classifier.ok()) << classifier.status().ToString();
+    ExpectSameAsFastText(**classifier);
+  }
+}
+
+TEST(TrainFastTextModelTest, FastScorerAgreesWithFastTextOnUnquantizedModels) {
+  const fs::path dir = fs::temp_directory_path() / "commentd_fasttext_unquantized";
+  fs::remove_all(dir);
+  std::vector<TrainingExample> examples;
+  for (int i = 0; i < 40; ++i) {
+    examples.push_back({"buy cheap cash now " + std::to_string(i), true});
+    examples.push_back({"thanks for the report on the talks " + std::to_string(i), false});
+  }
+  FastTextTrainOptions options;
+  options.cutoff = 0;  // a plain .bin: no pruning, every bucket its own row
+  options.bucket = 1000;
+  options.epoch = 5;
+  const std::string out = (dir / "model.bin").string();
+  ASSERT_TRUE(TrainFastTextModel(examples, options, dir.string(), out).ok());
+  auto classifier = FastTextClassifier::Create(out);
+  ASSERT_TRUE(classifier.ok()) << classifier.status().ToString();
+  ExpectSameAsFastText(**classifier);
+  fs::remove_all(dir);
 }
 
 }  // namespace
