@@ -2,8 +2,13 @@
 
 #include <sqlite3.h>
 
+#include <algorithm>
+#include <condition_variable>
+#include <deque>
 #include <exception>
+#include <memory>
 #include <mutex>
+#include <type_traits>
 #include <unordered_map>
 #include <utility>
 #include <vector>
@@ -344,12 +349,53 @@ Result<Comment> SelectComment(Connection& conn, std::string_view id) {
 
 }  // namespace
 
+// One write call waiting for the writer: its body, and its result once the
+// batch that ran it is committed (or failed). Lives on the caller's stack;
+// the caller blocks on its own condition variable until the leader of its
+// batch says it is done, or hands it the lead. Each waiter is woken once,
+// by name: no herd of waiters contends for one mutex after every batch.
+struct PendingWrite {
+  enum class Turn { kWait, kLead, kDone };
+
+  Status (*invoke)(void* body, Connection& conn);
+  void* body;
+  Status result;  // written by the leader before kDone
+
+  std::mutex mu;
+  std::condition_variable cv;
+  Turn turn = Turn::kWait;  // guarded by mu
+
+  // Called by the leader. Notifying under `mu` keeps this object alive
+  // until notify returns: the waiter cannot leave before it gets `mu`.
+  void Signal(Turn t) {
+    std::lock_guard<std::mutex> lock(mu);
+    turn = t;
+    cv.notify_one();
+  }
+  Turn Await() {
+    std::unique_lock<std::mutex> lock(mu);
+    cv.wait(lock, [this] { return turn != Turn::kWait; });
+    return turn;
+  }
+};
+
 struct SqliteStore::Impl {
   std::string path;
   SqliteOptions options;
 
-  std::mutex writer_mu;
-  std::unique_ptr<Connection> writer;  // guarded by writer_mu
+  // Group commit. Write calls queue up; whichever caller finds the writer
+  // free becomes the leader, takes up to options.max_batch_writes queued
+  // calls (its own among them unless the queue is longer) and runs them in
+  // one transaction with one COMMIT, i.e. one fsync for the batch. Callers
+  // that arrive while a batch runs wait for the next one; nobody waits for
+  // more writers to arrive, so a lone write is committed at once.
+  std::mutex queue_mu;
+  std::deque<PendingWrite*> queue;  // guarded by queue_mu
+  bool writer_busy = false;         // guarded by queue_mu
+  int64_t writes_finished = 0;      // guarded by queue_mu
+  int64_t batches_run = 0;          // guarded by queue_mu
+  // Used only by the leader (writer_busy set by it), or during Create.
+  std::unique_ptr<Connection> writer;
 
   std::mutex readers_mu;
   std::vector<std::unique_ptr<Connection>> idle_readers;  // guarded by readers_mu
@@ -388,19 +434,119 @@ struct SqliteStore::Impl {
     return ReaderLease(this, std::move(conn));
   }
 
-  // Runs `body(writer)` in a BEGIN IMMEDIATE transaction: committed when it
-  // returns OK, rolled back otherwise.
+  // Runs `body(writer)` as one isolated write: its changes are committed
+  // (and fsynced) when this returns OK; when it returns an error nothing of
+  // it is kept. Other callers' writes may share its transaction, each
+  // under its own savepoint. `body` runs on whichever thread leads the
+  // batch, while this caller waits.
   template <typename Body>
   Status Write(Body&& body) {
-    std::lock_guard<std::mutex> lock(writer_mu);
-    COMMENTD_RETURN_IF_ERROR(writer->Exec("BEGIN IMMEDIATE"));
-    Status status = body(*writer);
-    if (status.ok()) status = writer->Exec("COMMIT");
-    if (!status.ok()) {
-      // Fails harmlessly when COMMIT already ended the transaction.
-      (void)writer->Exec("ROLLBACK");
+    using B = std::remove_reference_t<Body>;
+    PendingWrite write;
+    write.invoke = [](void* b, Connection& conn) -> Status { return (*static_cast<B*>(b))(conn); };
+    write.body = static_cast<void*>(std::addressof(body));
+    bool lead = false;
+    {
+      std::lock_guard<std::mutex> lock(queue_mu);
+      queue.push_back(&write);
+      if (!writer_busy) lead = writer_busy = true;
+    }
+    if (!lead && write.Await() == PendingWrite::Turn::kDone) return write.result;
+    // Leading: run batches until this caller's own write is among them.
+    bool own_done = false;
+    while (!own_done) {
+      std::vector<PendingWrite*> batch;
+      {
+        std::lock_guard<std::mutex> lock(queue_mu);
+        const size_t n = std::min(queue.size(), static_cast<size_t>(options.max_batch_writes));
+        batch.assign(queue.begin(), queue.begin() + static_cast<ptrdiff_t>(n));
+        queue.erase(queue.begin(), queue.begin() + static_cast<ptrdiff_t>(n));
+      }
+      RunBatch(batch);
+      PendingWrite* next = nullptr;
+      {
+        std::lock_guard<std::mutex> lock(queue_mu);
+        writes_finished += static_cast<int64_t>(batch.size());
+        ++batches_run;
+        own_done = std::find(batch.begin(), batch.end(), &write) != batch.end();
+        if (own_done) {
+          // Hand the writer to the oldest waiter, or free it.
+          if (queue.empty()) {
+            writer_busy = false;
+          } else {
+            next = queue.front();
+          }
+        }
+      }
+      for (PendingWrite* w : batch) {
+        if (w != &write) w->Signal(PendingWrite::Turn::kDone);
+      }
+      if (next != nullptr) next->Signal(PendingWrite::Turn::kLead);
+    }
+    return write.result;
+  }
+
+  Status WriterExec(const std::string& sql) {
+    COMMENTD_ASSIGN_OR_RETURN(Statement s, writer->Prepare(sql));
+    return s.Run();
+  }
+
+  // Runs one write under a savepoint; on failure undoes exactly that write.
+  Status RunOne(PendingWrite& w) {
+    COMMENTD_RETURN_IF_ERROR(WriterExec("SAVEPOINT write"));
+    Status status;
+    try {
+      status = w.invoke(w.body, *writer);
+    } catch (const std::exception& e) {
+      status = base::InternalError("sqlite: write failed: {}", e.what());
+    }
+    if (status.ok()) {
+      status = WriterExec("RELEASE write");
+      if (status.ok()) return status;
+    }
+    if (!sqlite3_get_autocommit(writer->db())) {
+      (void)WriterExec("ROLLBACK TO write");
+      (void)WriterExec("RELEASE write");
     }
     return status;
+  }
+
+  // Runs `batch` in BEGIN IMMEDIATE ... COMMIT. Each write's own failure is
+  // its own; a failed BEGIN or COMMIT fails every write that had succeeded,
+  // since none of them is durable.
+  void RunBatch(const std::vector<PendingWrite*>& batch) {
+    size_t first = 0;  // first write of the open transaction
+    Status begin = WriterExec("BEGIN IMMEDIATE");
+    for (size_t i = 0; i < batch.size(); ++i) {
+      if (!begin.ok()) {
+        batch[i]->result = begin;
+        continue;
+      }
+      batch[i]->result = RunOne(*batch[i]);
+      if (!batch[i]->result.ok() && sqlite3_get_autocommit(writer->db())) {
+        // SQLite rolled the whole transaction back (e.g. I/O error or a full
+        // disk): the earlier writes of this batch are gone too.
+        const Status lost = base::UnavailableError("sqlite: transaction rolled back: {}",
+                                                   batch[i]->result.message());
+        for (size_t j = first; j < i; ++j) {
+          if (batch[j]->result.ok()) batch[j]->result = lost;
+        }
+        first = i + 1;
+        begin = WriterExec("BEGIN IMMEDIATE");
+      }
+    }
+    if (!begin.ok()) return;
+    Status commit = WriterExec("COMMIT");
+    if (commit.ok()) return;
+    if (!sqlite3_get_autocommit(writer->db())) (void)WriterExec("ROLLBACK");
+    for (size_t j = first; j < batch.size(); ++j) {
+      if (batch[j]->result.ok()) batch[j]->result = commit;
+    }
+  }
+
+  SqliteWriteStats Stats() {
+    std::lock_guard<std::mutex> lock(queue_mu);
+    return SqliteWriteStats{writes_finished, batches_run, static_cast<int64_t>(queue.size())};
   }
 
   Result<int> AppliedVersion(Connection& conn) {
@@ -455,6 +601,10 @@ int SqliteStore::LatestSchemaVersion() { return kLatestVersion; }
 Result<std::unique_ptr<SqliteStore>> SqliteStore::Create(const std::string& path,
                                                          SqliteOptions options) {
   if (path.empty()) return base::InvalidArgumentError("db: the database path is empty");
+  if (options.max_batch_writes < 1) {
+    return base::InvalidArgumentError("max_batch_writes: must be at least 1, got {}",
+                                      options.max_batch_writes);
+  }
   if (sqlite3_threadsafe() == 0) {
     return base::InternalError("sqlite: the library was built without thread support");
   }
@@ -465,6 +615,8 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::Create(const std::string& path
   COMMENTD_RETURN_IF_ERROR(impl->Migrate());
   return std::unique_ptr<SqliteStore>(new SqliteStore(std::move(impl)));
 }
+
+SqliteWriteStats SqliteStore::WriteStats() { return impl_->Stats(); }
 
 Result<int> SqliteStore::SchemaVersion() {
   COMMENTD_ASSIGN_OR_RETURN(auto reader, impl_->Reader());
@@ -700,7 +852,7 @@ Result<bool> SqliteStore::IsBanned(std::string_view author_name, std::string_vie
   COMMENTD_ASSIGN_OR_RETURN(auto reader, impl_->Reader());
   COMMENTD_ASSIGN_OR_RETURN(
       Statement s, reader->Prepare("SELECT EXISTS (SELECT 1 FROM bans WHERE author_name = ?) OR "
-                                   "(? <> '' AND EXISTS (SELECT 1 FROM bans WHERE ip_hash = ?))"));
+                                   "(? <> '' AND EXISTS (SELECT 1 FROM bans WHERE ip_hash = ? AND ip_hash <> ''))"));
   s.Bind(author_name).Bind(ip_hash).Bind(ip_hash);
   COMMENTD_ASSIGN_OR_RETURN(bool row, s.Step());
   return row && s.Int(0) != 0;

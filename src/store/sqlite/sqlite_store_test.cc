@@ -1,13 +1,21 @@
 // SqliteStore: the store contract and the comment service suites run
 // against it, plus what only a file-backed store has: migrations, reopening,
-// WAL mode and refusing a schema from the future.
+// WAL mode, refusing a schema from the future, and group commit (concurrent
+// writes share one transaction, each isolated by its savepoint).
 #include "store/sqlite/sqlite_store.h"
 
 #include <gtest/gtest.h>
 #include <sqlite3.h>
 
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
 #include <filesystem>
+#include <mutex>
+#include <set>
 #include <string>
+#include <thread>
+#include <vector>
 
 #include "comments/comment_service_test.h"
 #include "comments/store_contract_test.h"
@@ -125,6 +133,234 @@ TEST(SqliteStoreTest, NotASqliteFileIsRefused) {
   }
   auto store = SqliteStore::Create(path);
   EXPECT_FALSE(store.ok());
+}
+
+// Waits (without sleeping) until `done()` holds; false if it still does not
+// after a minute, which means the store deadlocked.
+template <typename Pred>
+bool WaitFor(Pred done) {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::minutes(1);
+  while (!done()) {
+    if (std::chrono::steady_clock::now() > deadline) return false;
+    std::this_thread::yield();
+  }
+  return true;
+}
+
+// Holds the writer: an UpdateComment whose mutation waits inside the
+// transaction until Release(), so that writes started meanwhile queue up
+// and are run together as the next batch. Owned by one thread.
+class WriterBlocker {
+ public:
+  WriterBlocker(SqliteStore& store, std::string id) {
+    thread_ = std::thread([this, &store, id] {
+      result_ = store.UpdateComment(id, [this](comments::Comment& c)
+                                            -> base::Result<comments::CommentUpdateEffects> {
+        std::unique_lock<std::mutex> lock(mu_);
+        entered_ = true;
+        cv_.notify_all();
+        cv_.wait(lock, [this] { return released_; });
+        c.text = "edited while the others queued";
+        return comments::CommentUpdateEffects{};
+      });
+    });
+    std::unique_lock<std::mutex> lock(mu_);
+    cv_.wait(lock, [this] { return entered_; });
+  }
+  ~WriterBlocker() { Release(); }
+
+  // Lets the held write finish and returns its result.
+  const base::Result<comments::Comment>& Release() {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      released_ = true;
+      cv_.notify_all();
+    }
+    if (thread_.joinable()) thread_.join();
+    return result_;
+  }
+
+ private:
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool entered_ = false;
+  bool released_ = false;
+  base::Result<comments::Comment> result_ = base::InternalError("not run");
+  std::thread thread_;
+};
+
+TEST(SqliteStoreGroupCommitTest, ConcurrentWritesAreAllStoredWithUniqueSeqs) {
+  ScratchDir dir;
+  auto store = SqliteStore::Create(dir.path() + "/many.db");
+  ASSERT_TRUE(store.ok()) << store.status().ToString();
+  const SqliteWriteStats before = (*store)->WriteStats();
+  constexpr int kThreads = 16;
+  constexpr int kPerThread = 40;
+  std::vector<std::vector<base::Result<comments::Comment>>> results(kThreads);
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < kPerThread; ++i) {
+        results[t].push_back((*store)->InsertComment(comments::testing::MakeComment(
+            "c_" + std::to_string(t) + "_" + std::to_string(i), "busy",
+            comments::CommentState::kPublished)));
+      }
+    });
+  }
+  for (std::thread& th : threads) th.join();
+
+  std::set<int64_t> seqs;
+  for (int t = 0; t < kThreads; ++t) {
+    for (int i = 0; i < kPerThread; ++i) {
+      SCOPED_TRACE("thread " + std::to_string(t) + " write " + std::to_string(i));
+      const auto& r = results[t][i];
+      ASSERT_TRUE(r.ok()) << r.status().ToString();
+      EXPECT_TRUE(seqs.insert(r->seq).second) << "seq " << r->seq << " given twice";
+      auto got = (*store)->GetComment(r->id);
+      ASSERT_TRUE(got.ok()) << got.status().ToString();
+      EXPECT_EQ(got->seq, r->seq);
+    }
+  }
+  auto thread = (*store)->ListThread("busy");
+  ASSERT_TRUE(thread.ok()) << thread.status().ToString();
+  EXPECT_EQ(thread->size(), static_cast<size_t>(kThreads * kPerThread));
+  // A plain connection sees the rows too: they are committed, not cached.
+  EXPECT_EQ(QueryOne(dir.path() + "/many.db", "SELECT COUNT(*) FROM comments WHERE thread = 'busy'"),
+            std::to_string(kThreads * kPerThread));
+  const SqliteWriteStats after = (*store)->WriteStats();
+  EXPECT_EQ(after.writes - before.writes, kThreads * kPerThread);
+  EXPECT_LE(after.batches - before.batches, after.writes - before.writes);
+  EXPECT_EQ(after.queued, 0);
+}
+
+TEST(SqliteStoreGroupCommitTest, FailingWritesInABatchLeaveTheOthersCommitted) {
+  ScratchDir dir;
+  const std::string path = dir.path() + "/batch.db";
+  auto created = SqliteStore::Create(path);
+  ASSERT_TRUE(created.ok()) << created.status().ToString();
+  SqliteStore& store = **created;
+  ASSERT_TRUE(
+      store.InsertComment(comments::testing::MakeComment("c_held", "t", comments::CommentState::kPublished))
+          .ok());
+
+  WriterBlocker blocker(store, "c_held");
+  const SqliteWriteStats before = store.WriteStats();
+
+  // Four good writes and four that fail in different ways, all queued
+  // behind the blocked writer, so they run as one batch.
+  struct Outcome {
+    std::string what;
+    base::StatusCode want;
+    base::Status got = base::InternalError("not run");
+  };
+  std::vector<Outcome> outcomes = {
+      {"insert c_ok1", base::StatusCode::kOk},
+      {"insert duplicate c_held", base::StatusCode::kAlreadyExists},
+      {"insert c_ok2", base::StatusCode::kOk},
+      {"insert reply to a missing parent", base::StatusCode::kInvalidArgument},
+      {"report on c_held", base::StatusCode::kOk},
+      {"update refused by its mutation", base::StatusCode::kFailedPrecondition},
+      {"insert c_ok3", base::StatusCode::kOk},
+      {"report on a missing comment", base::StatusCode::kNotFound},
+  };
+  auto run = [&store](size_t i) -> base::Status {
+    using comments::CommentState;
+    using comments::testing::MakeComment;
+    switch (i) {
+      case 0: return store.InsertComment(MakeComment("c_ok1", "t", CommentState::kPublished)).status();
+      case 1: return store.InsertComment(MakeComment("c_held", "t", CommentState::kPublished)).status();
+      case 2: return store.InsertComment(MakeComment("c_ok2", "t", CommentState::kHeld)).status();
+      case 3: {
+        comments::Comment reply = MakeComment("c_orphan", "t", CommentState::kPublished);
+        reply.parent_id = "c_missing";
+        return store.InsertComment(reply).status();
+      }
+      case 4: return store.AddReport({"c_held", "spam", "iphash9", comments::testing::At(comments::testing::kDay0)});
+      case 5:
+        return store
+            .UpdateComment("c_held",
+                           [](comments::Comment& c) -> base::Result<comments::CommentUpdateEffects> {
+                             c.text = "must not be stored";
+                             return base::FailedPreconditionError("refused by the mutation");
+                           })
+            .status();
+      case 6: return store.InsertComment(MakeComment("c_ok3", "t", CommentState::kPublished)).status();
+      default: return store.AddReport({"c_missing", "spam", "iphash9", comments::testing::At(comments::testing::kDay0)});
+    }
+  };
+  std::vector<std::thread> threads;
+  for (size_t i = 0; i < outcomes.size(); ++i) {
+    threads.emplace_back([&, i] { outcomes[i].got = run(i); });
+  }
+  ASSERT_TRUE(WaitFor([&] { return store.WriteStats().queued == static_cast<int64_t>(outcomes.size()); }))
+      << "the writes never queued behind the blocked writer";
+  const auto& held = blocker.Release();
+  for (std::thread& th : threads) th.join();
+  ASSERT_TRUE(held.ok()) << held.status().ToString();
+
+  const SqliteWriteStats after = store.WriteStats();
+  // The blocked write's batch, then one batch for all eight.
+  EXPECT_EQ(after.batches - before.batches, 2);
+  EXPECT_EQ(after.writes - before.writes, static_cast<int64_t>(outcomes.size()) + 1);
+  for (const Outcome& o : outcomes) {
+    SCOPED_TRACE(o.what);
+    EXPECT_EQ(o.got.code(), o.want) << o.got.ToString();
+  }
+  for (const char* id : {"c_ok1", "c_ok2", "c_ok3"}) {
+    SCOPED_TRACE(id);
+    EXPECT_TRUE(store.GetComment(id).ok());
+  }
+  EXPECT_EQ(store.GetComment("c_orphan").status().code(), base::StatusCode::kNotFound);
+  auto c = store.GetComment("c_held");
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+  EXPECT_EQ(c->text, "edited while the others queued");
+  EXPECT_EQ(c->open_reports, 1);
+  EXPECT_EQ(QueryOne(path, "SELECT COUNT(*) FROM comments"), "4");
+  EXPECT_EQ(QueryOne(path, "SELECT COUNT(*) FROM reports"), "1");
+}
+
+TEST(SqliteStoreGroupCommitTest, BatchesHoldAtMostMaxBatchWrites) {
+  ScratchDir dir;
+  SqliteOptions options;
+  options.max_batch_writes = 3;
+  auto created = SqliteStore::Create(dir.path() + "/bounded.db", options);
+  ASSERT_TRUE(created.ok()) << created.status().ToString();
+  SqliteStore& store = **created;
+  ASSERT_TRUE(
+      store.InsertComment(comments::testing::MakeComment("c_held", "t", comments::CommentState::kPublished))
+          .ok());
+  WriterBlocker blocker(store, "c_held");
+  const SqliteWriteStats before = store.WriteStats();
+  constexpr int kWrites = 7;
+  std::vector<base::Status> got(kWrites, base::InternalError("not run"));
+  std::vector<std::thread> threads;
+  for (int i = 0; i < kWrites; ++i) {
+    threads.emplace_back([&, i] {
+      got[i] = store
+                   .InsertComment(comments::testing::MakeComment(
+                       "c_" + std::to_string(i), "t", comments::CommentState::kPublished))
+                   .status();
+    });
+  }
+  ASSERT_TRUE(WaitFor([&] { return store.WriteStats().queued == kWrites; }));
+  ASSERT_TRUE(blocker.Release().ok());
+  for (std::thread& th : threads) th.join();
+  for (int i = 0; i < kWrites; ++i) EXPECT_TRUE(got[i].ok()) << i << ": " << got[i].ToString();
+  // The blocked write's batch, then 3 + 3 + 1.
+  EXPECT_EQ(store.WriteStats().batches - before.batches, 4);
+  auto thread = store.ListThread("t");
+  ASSERT_TRUE(thread.ok());
+  EXPECT_EQ(thread->size(), static_cast<size_t>(kWrites + 1));
+}
+
+TEST(SqliteStoreGroupCommitTest, RefusesABatchBoundBelowOne) {
+  ScratchDir dir;
+  SqliteOptions options;
+  options.max_batch_writes = 0;
+  auto store = SqliteStore::Create(dir.path() + "/zero.db", options);
+  EXPECT_EQ(store.status().code(), base::StatusCode::kInvalidArgument);
+  EXPECT_NE(store.status().message().find("max_batch_writes"), std::string::npos)
+      << store.status().message();
 }
 
 }  // namespace
