@@ -12,6 +12,7 @@
 //   db = "var/commentd.db"              policy = "policy.toml"   models = "models"
 //   allowed_origins = ["https://news.example.com"]
 //   rate_limit = true                   threads = 0 (one per core)
+//   blocking_threads = 32 (run posts and other writes off the I/O threads; 0: on them)
 //   [limits]  max_body_bytes = 65536    max_comment_bytes = 5000
 //             posts_per_minute = 10     posts_burst = 5   (per IP and per author)
 #include <signal.h>
@@ -48,6 +49,7 @@ struct ServeFlags {
   std::vector<std::string> allowed_origins;
   std::string rate_limit = "on";
   size_t threads = 0;
+  size_t blocking_threads = http::ServerOptions{}.blocking_threads;
   size_t max_body_bytes = 64 * 1024;
   size_t max_comment_bytes = 5000;
   double posts_per_minute = 10;
@@ -179,7 +181,8 @@ base::Status ApplyConfig(const CLI::App& command, ServeFlags& flags) {
   const ConfigReader c(command, flags.config_path);
   COMMENTD_RETURN_IF_ERROR(c.UnknownKeys(root, "",
                                          {"site_name", "listen", "db", "policy", "models",
-                                          "allowed_origins", "rate_limit", "threads", "limits"}));
+                                          "allowed_origins", "rate_limit", "threads",
+                                          "blocking_threads", "limits"}));
   COMMENTD_RETURN_IF_ERROR(c.String(root, "site_name", "--site-name", &flags.site_name));
   COMMENTD_RETURN_IF_ERROR(c.String(root, "listen", "--listen", &flags.listen));
   COMMENTD_RETURN_IF_ERROR(c.String(root, "db", "--db", &flags.db));
@@ -189,6 +192,8 @@ base::Status ApplyConfig(const CLI::App& command, ServeFlags& flags) {
       c.StringArray(root, "allowed_origins", "--allowed-origin", &flags.allowed_origins));
   COMMENTD_RETURN_IF_ERROR(c.Bool(root, "rate_limit", "--rate-limit", &flags.rate_limit));
   COMMENTD_RETURN_IF_ERROR(c.Size(root, "threads", "--threads", &flags.threads));
+  COMMENTD_RETURN_IF_ERROR(
+      c.Size(root, "blocking_threads", "--blocking-threads", &flags.blocking_threads));
   if (root.contains("limits")) {
     const toml::value& limits = root.at("limits");
     if (!limits.is_table()) {
@@ -253,16 +258,22 @@ int Serve(const CLI::App& command, ServeFlags flags) {
     return fail(base::InvalidArgumentError("limits.max_body_bytes and limits.max_comment_bytes must be positive"));
   }
 
+  if (flags.blocking_threads > 1024) {
+    return fail(base::InvalidArgumentError("blocking_threads: must be 0..1024, got {}",
+                                           flags.blocking_threads));
+  }
+
   auto engine = LoadEngine(flags.engine);
   if (!engine.ok()) return fail(engine.status());
   // --db postgresql://... (or postgres://) picks PostgresStore, with one
-  // connection per worker thread plus one for work outside requests;
-  // anything else is a SQLite file.
+  // connection per I/O and blocking thread plus one for work outside
+  // requests; anything else is a SQLite file.
   std::shared_ptr<comments::Store> shared_store;
   if (flags.db.rfind("postgresql://", 0) == 0 || flags.db.rfind("postgres://", 0) == 0) {
     const size_t workers =
         flags.threads > 0 ? flags.threads : std::max(1u, std::thread::hardware_concurrency());
-    const int pool_size = static_cast<int>(std::min<size_t>(workers + 1, 1000));
+    const int pool_size =
+        static_cast<int>(std::min<size_t>(workers + flags.blocking_threads + 1, 1000));
     auto store = store::PostgresStore::Open(flags.db, pool_size);
     // The URL may hold a password: name the backend, not the URL.
     if (!store.ok()) return fail(store.status().WithContext("db (PostgreSQL)"));
@@ -288,6 +299,7 @@ int Serve(const CLI::App& command, ServeFlags flags) {
   options.host = listen->host;
   options.port = listen->port;
   options.threads = flags.threads;
+  options.blocking_threads = flags.blocking_threads;
   options.allowed_origins = flags.allowed_origins;
   options.max_body_bytes = flags.max_body_bytes;
   options.api.site_name = flags.site_name;
@@ -333,7 +345,11 @@ void RegisterServeCommand(CLI::App& app, int& exit_code) {
   cmd->add_option("--rate-limit", flags->rate_limit, "on|off: per-IP and per-author limits")
       ->check(CLI::IsMember({"on", "off"}))
       ->capture_default_str();
-  cmd->add_option("--threads", flags->threads, "Worker threads (0: one per core)");
+  cmd->add_option("--threads", flags->threads, "I/O worker threads (0: one per core)");
+  cmd->add_option("--blocking-threads", flags->blocking_threads,
+                  "Threads running posts and other writes, which wait for the disk "
+                  "(0: run them on the I/O threads)")
+      ->capture_default_str();
   cmd->add_option("--max-body-bytes", flags->max_body_bytes, "Largest request body (413 above)")
       ->capture_default_str();
   cmd->add_option("--max-comment-bytes", flags->max_comment_bytes, "Longest comment text")

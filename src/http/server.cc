@@ -124,6 +124,9 @@ struct Server::Impl {
   std::optional<asio::executor_work_guard<asio::io_context::executor_type>> work;
   std::unique_ptr<HttpServer> server;  // after io_context: destroyed first
   std::vector<std::thread> workers;
+  // Runs the handlers of non-GET routes (options.blocking_threads); empty
+  // when that is 0. Joined in Shutdown after the drain, before the workers.
+  std::optional<asio::thread_pool> blocking;
   std::atomic<uint16_t> port{0};
   std::string host;
 
@@ -190,15 +193,17 @@ struct Server::Impl {
     out.done([this](const asio::error_code&) { Leave(); });
   }
 
+  // Runs on an I/O thread. GETs (and everything unmatched) are answered
+  // here; a matched route of any other method may wait on the store's
+  // writer (a durable commit), so it runs on the blocking pool and answers
+  // from there, leaving the I/O threads free for other connections.
   restinio::request_handling_status_t Handle(const restinio::request_handle_t& req,
                                              const Route* route,
                                              const restinio::router::route_params_t* params) {
     const auto started = std::chrono::steady_clock::now();
-    Enter();
+    Enter();  // before any hand-off, so Shutdown's drain counts queued work
     Request r;
-    std::string_view route_name = route ? std::string_view(route->pattern) : "unmatched";
-    bool is_html = false;
-    Response resp;
+    bool parsed = false;
     try {
       r = ToRequest(req);
       if (route && params) {
@@ -206,6 +211,39 @@ struct Server::Impl {
           r.params.emplace_back(name, Unescape((*params)[name]));
         }
       }
+      parsed = true;
+      if (route && route->method != "GET" && blocking.has_value()) {
+        asio::post(*blocking, [this, req, r = std::move(r), route, started]() mutable {
+          Respond(req, std::move(r), route, started);
+        });
+        return restinio::request_accepted();
+      }
+    } catch (const std::exception& e) {
+      if (!parsed) {
+        Reply(req, r, InternalFailure(e), route, started);
+        return restinio::request_accepted();
+      }
+      // The hand-off itself failed: answer here instead.
+    }
+    Respond(req, std::move(r), route, started);
+    return restinio::request_accepted();
+  }
+
+  static Response InternalFailure(const std::exception& e) {
+    HttpReply reply = StatusToHttp(base::InternalError("unexpected failure: {}", e.what()));
+    Response resp;
+    resp.status = reply.status;
+    resp.body = std::move(reply.body);
+    return resp;
+  }
+
+  // Runs the route (or the unmatched handling) and sends its response.
+  void Respond(const restinio::request_handle_t& req, Request r, const Route* route,
+               std::chrono::steady_clock::time_point started) {
+    std::string_view route_name = route ? std::string_view(route->pattern) : "unmatched";
+    bool is_html = false;
+    Response resp;
+    try {
       if (r.body.size() > options.max_body_bytes) {
         HttpReply reply = PayloadTooLarge(r.body.size(), options.max_body_bytes);
         resp.status = reply.status;
@@ -216,17 +254,25 @@ struct Server::Impl {
         resp = Unmatched(r, &route_name, &is_html);
       }
     } catch (const std::exception& e) {
-      HttpReply reply = StatusToHttp(base::InternalError("unexpected failure: {}", e.what()));
-      resp = Response{};
-      resp.status = reply.status;
-      resp.body = std::move(reply.body);
+      resp = InternalFailure(e);
     }
+    SendOrLeave(req, r, std::move(resp), route_name, is_html, started);
+  }
+
+  void Reply(const restinio::request_handle_t& req, const Request& r, Response resp,
+             const Route* route, std::chrono::steady_clock::time_point started) {
+    SendOrLeave(req, r, std::move(resp), route ? std::string_view(route->pattern) : "unmatched",
+                false, started);
+  }
+
+  void SendOrLeave(const restinio::request_handle_t& req, const Request& r, Response resp,
+                   std::string_view route_name, bool is_html,
+                   std::chrono::steady_clock::time_point started) {
     try {
       Send(req, r, std::move(resp), route_name, is_html, started);
     } catch (const std::exception&) {
       Leave();  // the connection is gone; nothing to answer
     }
-    return restinio::request_accepted();
   }
 
   // CORS preflight, the embedded web files, or 404.
@@ -329,6 +375,9 @@ base::Result<std::unique_ptr<Server>> Server::Start(
     return base::InternalError("cannot create the HTTP server: {}", e.what());
   }
 
+  if (impl->options.blocking_threads > 0) {
+    impl->blocking.emplace(impl->options.blocking_threads);
+  }
   impl->work.emplace(asio::make_work_guard(impl->io_context));
   size_t threads = impl->options.threads;
   if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
@@ -351,6 +400,7 @@ base::Result<std::unique_ptr<Server>> Server::Start(
   auto server = std::unique_ptr<Server>(new Server(std::move(impl)));
   if (!error.empty()) {
     server->impl_->stopped = true;
+    if (server->impl_->blocking.has_value()) server->impl_->blocking->join();
     server->impl_->work.reset();
     server->impl_->io_context.stop();
     for (auto& t : server->impl_->workers) t.join();
@@ -382,6 +432,13 @@ void Server::Shutdown() {
   {
     std::unique_lock<std::mutex> lock(impl.mu);
     impl.idle.wait_for(lock, impl.options.drain_timeout, [&impl] { return impl.in_flight == 0; });
+  }
+  if (impl.blocking.has_value()) {
+    // Drained: nothing is queued. After a drain timeout, handlers not yet
+    // started are dropped (their connections close below); running ones
+    // finish first.
+    impl.blocking->stop();
+    impl.blocking->join();
   }
   impl.work.reset();
   impl.io_context.stop();

@@ -21,7 +21,11 @@ namespace commentd::http {
 struct ServerOptions {
   std::string host = "127.0.0.1";
   uint16_t port = 8080;  // 0: the OS picks a free port (see Server::port())
-  size_t threads = 0;    // worker threads; 0: one per core
+  size_t threads = 0;    // I/O worker threads; 0: one per core
+  // Threads that run the handlers of non-GET routes (posts, edits, reports,
+  // moderator actions), which wait for durable writes; GETs stay on the I/O
+  // threads. 0: every handler runs on the I/O threads.
+  size_t blocking_threads = 32;
   // Origins ("https://news.example.com") whose pages may call the reader API
   // from the browser. Others get no CORS headers and a 403 on preflight.
   std::vector<std::string> allowed_origins;
@@ -31,8 +35,9 @@ struct ServerOptions {
   ApiOptions api;
 };
 
-// Requests are served on the server's own worker threads; Start and Shutdown
-// belong to one caller. Owned by one thread.
+// Requests are served on the server's own threads (I/O workers for GETs, a
+// bounded blocking pool for the rest); Start and Shutdown belong to one
+// caller. Owned by one thread.
 class Server {
  public:
   // Binds, starts the workers and returns once the server accepts
@@ -50,8 +55,9 @@ class Server {
   // "http://127.0.0.1:PORT".
   std::string url() const;
 
-  // Stops accepting, lets in-flight requests finish (at most drain_timeout),
-  // then stops the workers. Idempotent.
+  // Stops accepting, lets in-flight requests finish (at most drain_timeout;
+  // requests queued for the blocking pool count as in flight), then joins
+  // the blocking pool and stops the workers. Idempotent.
   void Shutdown();
 
   // The metrics this server records (for tests and the CLI).
