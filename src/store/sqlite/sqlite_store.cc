@@ -8,6 +8,7 @@
 #include <exception>
 #include <memory>
 #include <mutex>
+#include <thread>
 #include <type_traits>
 #include <unordered_map>
 #include <utility>
@@ -400,6 +401,63 @@ struct SqliteStore::Impl {
   std::mutex readers_mu;
   std::vector<std::unique_ptr<Connection>> idle_readers;  // guarded by readers_mu
 
+  // Checkpoints copy the WAL back into the database file and fsync it,
+  // which takes tens of milliseconds. SQLite's automatic checkpoint would
+  // run them inside the COMMIT of whichever batch crosses the threshold,
+  // stalling every writer queued behind it; instead the writer's WAL hook
+  // asks this thread to run a PASSIVE checkpoint on its own connection,
+  // beside the writer and the readers.
+  std::mutex checkpoint_mu;
+  std::condition_variable checkpoint_cv;
+  bool checkpoint_wanted = false;   // guarded by checkpoint_mu
+  bool stopping = false;            // guarded by checkpoint_mu
+  int64_t checkpoints_run = 0;      // guarded by checkpoint_mu
+  std::unique_ptr<Connection> checkpoint_conn;  // used only by checkpointer
+  std::thread checkpointer;
+
+  ~Impl() {
+    {
+      std::lock_guard<std::mutex> lock(checkpoint_mu);
+      stopping = true;
+      checkpoint_cv.notify_all();
+    }
+    if (checkpointer.joinable()) checkpointer.join();
+  }
+
+  // sqlite3_wal_hook: runs on the writer after each commit.
+  static int OnWalCommit(void* self, sqlite3*, const char*, int wal_pages) {
+    auto* impl = static_cast<Impl*>(self);
+    if (wal_pages >= impl->options.checkpoint_pages) {
+      std::lock_guard<std::mutex> lock(impl->checkpoint_mu);
+      impl->checkpoint_wanted = true;
+      impl->checkpoint_cv.notify_one();
+    }
+    return SQLITE_OK;
+  }
+
+  void CheckpointLoop() {
+    std::unique_lock<std::mutex> lock(checkpoint_mu);
+    while (true) {
+      checkpoint_cv.wait(lock, [this] { return checkpoint_wanted || stopping; });
+      if (stopping) return;
+      checkpoint_wanted = false;
+      lock.unlock();
+      // A failure (e.g. busy) is retried at the next commit's request; the
+      // WAL keeps every committed write meanwhile.
+      (void)sqlite3_wal_checkpoint_v2(checkpoint_conn->db(), nullptr,
+                                      SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
+      lock.lock();
+      ++checkpoints_run;
+    }
+  }
+
+  Status StartCheckpointer() {
+    COMMENTD_ASSIGN_OR_RETURN(checkpoint_conn, Connection::Open(path, options));
+    sqlite3_wal_hook(writer->db(), &Impl::OnWalCommit, this);
+    checkpointer = std::thread([this] { CheckpointLoop(); });
+    return base::OkStatus();
+  }
+
   // A read connection for the duration of one call; returned to the pool.
   class ReaderLease {
    public:
@@ -545,8 +603,16 @@ struct SqliteStore::Impl {
   }
 
   SqliteWriteStats Stats() {
-    std::lock_guard<std::mutex> lock(queue_mu);
-    return SqliteWriteStats{writes_finished, batches_run, static_cast<int64_t>(queue.size())};
+    SqliteWriteStats stats;
+    {
+      std::lock_guard<std::mutex> lock(queue_mu);
+      stats.writes = writes_finished;
+      stats.batches = batches_run;
+      stats.queued = static_cast<int64_t>(queue.size());
+    }
+    std::lock_guard<std::mutex> lock(checkpoint_mu);
+    stats.checkpoints = checkpoints_run;
+    return stats;
   }
 
   Result<int> AppliedVersion(Connection& conn) {
@@ -601,6 +667,10 @@ int SqliteStore::LatestSchemaVersion() { return kLatestVersion; }
 Result<std::unique_ptr<SqliteStore>> SqliteStore::Create(const std::string& path,
                                                          SqliteOptions options) {
   if (path.empty()) return base::InvalidArgumentError("db: the database path is empty");
+  if (options.checkpoint_pages < 1) {
+    return base::InvalidArgumentError("checkpoint_pages: must be at least 1, got {}",
+                                      options.checkpoint_pages);
+  }
   if (options.max_batch_writes < 1) {
     return base::InvalidArgumentError("max_batch_writes: must be at least 1, got {}",
                                       options.max_batch_writes);
@@ -613,6 +683,7 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::Create(const std::string& path
   impl->options = options;
   COMMENTD_ASSIGN_OR_RETURN(impl->writer, Connection::Open(path, options));
   COMMENTD_RETURN_IF_ERROR(impl->Migrate());
+  COMMENTD_RETURN_IF_ERROR(impl->StartCheckpointer());
   return std::unique_ptr<SqliteStore>(new SqliteStore(std::move(impl)));
 }
 
@@ -851,8 +922,9 @@ Result<comments::Page<Comment>> SqliteStore::ListQueue(comments::Queue queue,
 Result<bool> SqliteStore::IsBanned(std::string_view author_name, std::string_view ip_hash) {
   COMMENTD_ASSIGN_OR_RETURN(auto reader, impl_->Reader());
   COMMENTD_ASSIGN_OR_RETURN(
-      Statement s, reader->Prepare("SELECT EXISTS (SELECT 1 FROM bans WHERE author_name = ?) OR "
-                                   "(? <> '' AND EXISTS (SELECT 1 FROM bans WHERE ip_hash = ? AND ip_hash <> ''))"));
+      Statement s,
+      reader->Prepare("SELECT EXISTS (SELECT 1 FROM bans WHERE author_name = ?) OR "
+                      "(? <> '' AND EXISTS (SELECT 1 FROM bans WHERE ip_hash = ? AND ip_hash <> ''))"));
   s.Bind(author_name).Bind(ip_hash).Bind(ip_hash);
   COMMENTD_ASSIGN_OR_RETURN(bool row, s.Step());
   return row && s.Int(0) != 0;

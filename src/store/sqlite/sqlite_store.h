@@ -5,7 +5,8 @@
 // run by one writer in a shared transaction (BEGIN IMMEDIATE, so another
 // process such as `commentd moderator add` waits busy_timeout instead of
 // failing), each under its own savepoint, and acknowledged together after
-// one COMMIT, so N concurrent comments cost one fsync, not N. Reads use a
+// one COMMIT, so N concurrent comments cost one fsync, not N. A background
+// thread checkpoints the WAL into the file, off the commit path. Reads use a
 // pool of connections, one per concurrent caller.
 // The schema is created and upgraded by numbered migrations recorded in
 // the schema_migrations table.
@@ -28,6 +29,9 @@ struct SqliteOptions {
   int max_idle_readers = 48;
   // Most write calls committed together in one transaction (>= 1).
   int max_batch_writes = 64;
+  // WAL size in pages (4 KiB) at which a background thread checkpoints it
+  // into the database file (>= 1); commits never run checkpoints themselves.
+  int checkpoint_pages = 1000;
 };
 
 // What the group-commit writer has done since Create.
@@ -35,6 +39,7 @@ struct SqliteWriteStats {
   int64_t writes = 0;   // write calls finished, acknowledged or failed
   int64_t batches = 0;  // transactions run: one COMMIT (one fsync) each
   int64_t queued = 0;   // write calls waiting for the writer right now
+  int64_t checkpoints = 0;  // background WAL checkpoints run
 };
 
 // Thread-safe.
@@ -43,7 +48,7 @@ class SqliteStore final : public comments::Store {
   // Opens (creating if needed) the database at `path` and applies pending
   // migrations. kUnavailable if the file cannot be opened; kFailedPrecondition
   // if its schema is newer than this build knows; kInvalidArgument for an
-  // empty path or max_batch_writes < 1.
+  // empty path, max_batch_writes < 1 or checkpoint_pages < 1.
   static base::Result<std::unique_ptr<SqliteStore>> Create(const std::string& path,
                                                            SqliteOptions options = {});
   ~SqliteStore() override;

@@ -353,14 +353,44 @@ TEST(SqliteStoreGroupCommitTest, BatchesHoldAtMostMaxBatchWrites) {
   EXPECT_EQ(thread->size(), static_cast<size_t>(kWrites + 1));
 }
 
-TEST(SqliteStoreGroupCommitTest, RefusesABatchBoundBelowOne) {
+TEST(SqliteStoreGroupCommitTest, RefusesBoundsBelowOne) {
   ScratchDir dir;
+  SqliteOptions no_batch;
+  no_batch.max_batch_writes = 0;
+  SqliteOptions no_checkpoint;
+  no_checkpoint.checkpoint_pages = 0;
+  for (const auto& [name, options] :
+       {std::pair{"max_batch_writes", no_batch}, std::pair{"checkpoint_pages", no_checkpoint}}) {
+    SCOPED_TRACE(name);
+    auto store = SqliteStore::Create(dir.path() + "/zero.db", options);
+    EXPECT_EQ(store.status().code(), base::StatusCode::kInvalidArgument);
+    EXPECT_NE(store.status().message().find(name), std::string::npos) << store.status().message();
+  }
+}
+
+TEST(SqliteStoreGroupCommitTest, CheckpointsTheWalIntoTheFileInTheBackground) {
+  ScratchDir dir;
+  const std::string path = dir.path() + "/checkpoint.db";
   SqliteOptions options;
-  options.max_batch_writes = 0;
-  auto store = SqliteStore::Create(dir.path() + "/zero.db", options);
-  EXPECT_EQ(store.status().code(), base::StatusCode::kInvalidArgument);
-  EXPECT_NE(store.status().message().find("max_batch_writes"), std::string::npos)
-      << store.status().message();
+  options.checkpoint_pages = 1;  // ask for one after every commit
+  auto created = SqliteStore::Create(path, options);
+  ASSERT_TRUE(created.ok()) << created.status().ToString();
+  SqliteStore& store = **created;
+  const auto size_before = std::filesystem::file_size(path);
+  for (int i = 0; i < 200; ++i) {
+    comments::Comment c = comments::testing::MakeComment("c_" + std::to_string(i), "t",
+                                                         comments::CommentState::kPublished);
+    c.text = std::string(400, 'a' + static_cast<char>(i % 26));
+    ASSERT_TRUE(store.InsertComment(c).ok());
+  }
+  // Until a checkpoint runs, the rows live only in the WAL; the database
+  // file grows when the checkpointer copies them back.
+  EXPECT_TRUE(WaitFor([&] {
+    return store.WriteStats().checkpoints >= 1 && std::filesystem::file_size(path) > size_before;
+  })) << "no checkpoint reached " << path;
+  auto thread = store.ListThread("t");
+  ASSERT_TRUE(thread.ok());
+  EXPECT_EQ(thread->size(), 200u);
 }
 
 }  // namespace
