@@ -5,8 +5,11 @@
 // recall and F1 of "not published" (held or deleted) against the positive
 // label, and the share of clean comments deleted and held.
 //
-// --tune prints the classifier thresholds that keep, on the chosen split,
-// at most 1% of clean comments deleted and at most 3% held. --dump-splits DIR
+// --tune prints, per model and per language (text::GuessLanguage), the
+// classifier thresholds that keep the combined policy, on the chosen split,
+// at or under 1% of clean comments deleted and 3% held, counting what the
+// rules already delete or hold against that budget. --policy FILE measures
+// a candidate policy instead of the built-in one. --dump-splits DIR
 // writes each corpus's chosen split as label<TAB>text lines for the npm
 // filter comparison (bench/npm_filters); never commit those files.
 #include <algorithm>
@@ -17,6 +20,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -26,6 +30,7 @@
 #include "moderation/datasets.h"
 #include "moderation/fasttext_classifier.h"
 #include "moderation/moderator.h"
+#include "text/language.h"
 #include "text/normalizer.h"
 
 namespace commentd::cli {
@@ -41,7 +46,17 @@ struct EvalOptions {
   std::string split = "test";
   std::vector<std::string> datasets;
   std::string dump_dir;
+  std::string policy_file;
   bool tune = false;
+};
+
+// One comment, for --tune: its language, whether it breaks the model's rule,
+// the model's probability and what the rules alone decided.
+struct Scored {
+  std::string_view language;
+  bool positive = false;
+  double probability = 0;
+  Decision rules = Decision::kPublish;
 };
 
 // Counts for one (corpus or language, system) cell.
@@ -90,16 +105,85 @@ constexpr std::string_view kHeader =
     "|------------------------|------|-------------|--------|-------|-------|-------|-------|-----------"
     "|------------|-----------|\n";
 
-// The smallest threshold such that at most `max_share` of `clean`
-// probabilities reach it: just above the k-th largest, k = share * n.
-// fastText's probabilities crowd near 0 and 1, so no fixed grid is used.
-double ThresholdFor(std::vector<double> clean, double max_share) {
-  if (clean.empty()) return 1.0;
-  std::sort(clean.begin(), clean.end(), std::greater<>());
-  const size_t k = static_cast<size_t>(max_share * static_cast<double>(clean.size()));
-  if (k >= clean.size()) return 0.0;
-  return std::nextafter(clean[k], 2.0);
+// The smallest threshold such that at most `budget` of `probabilities`
+// reach it: just above the budget-th largest. fastText's probabilities
+// crowd near 0 and 1, so no fixed grid is used.
+double ThresholdFor(std::vector<double> probabilities, size_t budget) {
+  if (budget >= probabilities.size()) return 0.0;
+  std::sort(probabilities.begin(), probabilities.end(), std::greater<>());
+  return std::nextafter(probabilities[budget], 2.0);
 }
+
+// The threshold in [floor, 1] at which "rules flag it (`flagged`) or the
+// model reaches the threshold" has the best F1 on `scored`; ties go to the
+// higher threshold. Candidates are the floor and every positive's
+// probability above it.
+double BestThreshold(const std::vector<const Scored*>& scored, double floor,
+                     const std::function<bool(Decision)>& flagged) {
+  double best_t = floor;
+  double best_f1 = -1;
+  std::vector<double> candidates = {floor};
+  for (const Scored* s : scored) {
+    if (s->positive && s->probability >= floor) candidates.push_back(s->probability);
+  }
+  std::sort(candidates.begin(), candidates.end(), std::greater<>());
+  candidates.erase(std::unique(candidates.begin(), candidates.end()), candidates.end());
+  for (double t : candidates) {
+    size_t tp = 0, fp = 0, fn = 0;
+    for (const Scored* s : scored) {
+      const bool hit = flagged(s->rules) || s->probability >= t;
+      if (s->positive) {
+        hit ? ++tp : ++fn;
+      } else if (hit) {
+        ++fp;
+      }
+    }
+    const double f1 = tp == 0 ? 0 : 2.0 * tp / (2.0 * tp + fp + fn);
+    if (f1 > best_f1) {
+      best_f1 = f1;
+      best_t = t;
+    }
+  }
+  return best_t;
+}
+
+// Thresholds for one model and language. The combined policy may delete 1%
+// and hold 3% of the clean comments; what the rules delete (hold) uses that
+// budget first and sets the lowest threshold the model may have. Above that
+// floor, the threshold with the best F1 on `scored` is chosen, so that a
+// model is not made to delete or hold its whole budget when that catches
+// little. Nullopt when `scored` has no positives to tune on.
+std::optional<moderation::ClassifierThresholds> Tune(const std::vector<const Scored*>& scored) {
+  size_t n = 0, positives = 0, rules_deleted = 0, rules_flagged = 0;
+  std::vector<double> not_deleted, not_flagged;
+  for (const Scored* c : scored) {
+    if (c->positive) {
+      ++positives;
+      continue;
+    }
+    ++n;
+    if (c->rules == Decision::kDelete) ++rules_deleted;
+    if (c->rules != Decision::kPublish) ++rules_flagged;
+    if (c->rules != Decision::kDelete) not_deleted.push_back(c->probability);
+    if (c->rules == Decision::kPublish) not_flagged.push_back(c->probability);
+  }
+  if (positives == 0 || n == 0) return std::nullopt;
+  const size_t delete_budget = n / 100 > rules_deleted ? n / 100 - rules_deleted : 0;
+  const size_t flag_budget = n * 4 / 100 > rules_flagged ? n * 4 / 100 - rules_flagged : 0;
+  const double delete_floor = std::min(1.0, ThresholdFor(not_deleted, delete_budget));
+  const double hold_floor = std::min(delete_floor, ThresholdFor(not_flagged, flag_budget));
+  moderation::ClassifierThresholds t;
+  t.delete_threshold = BestThreshold(scored, delete_floor,
+                                     [](Decision d) { return d == Decision::kDelete; });
+  t.hold_threshold = std::min(
+      t.delete_threshold,
+      BestThreshold(scored, hold_floor, [](Decision d) { return d != Decision::kPublish; }));
+  return t;
+}
+
+// Fewer clean comments than this in a language tell too little for its own
+// thresholds.
+constexpr size_t kMinTuningComments = 300;
 
 std::string OneLine(std::string_view text) {
   std::string out(text);
@@ -123,6 +207,9 @@ base::Status Eval(const EvalOptions& options) {
   }
   COMMENTD_ASSIGN_OR_RETURN(text::Normalizer normalizer, text::Normalizer::Create());
   moderation::Policy policy = moderation::Policy::Default();
+  if (!options.policy_file.empty()) {
+    COMMENTD_ASSIGN_OR_RETURN(policy, moderation::Policy::FromFile(options.policy_file));
+  }
 
   std::map<Task, std::shared_ptr<const moderation::FastTextClassifier>> models;
   for (Task task : {Task::kAdvertisement, Task::kInappropriateLanguage}) {
@@ -151,7 +238,7 @@ base::Status Eval(const EvalOptions& options) {
 
   // Pooled per (task, language) and per task, and the clean probabilities for --tune.
   std::map<std::pair<Task, std::string>, std::map<std::string, Counts>> by_language;
-  std::map<Task, std::vector<double>> clean_probabilities;
+  std::map<Task, std::vector<Scored>> tune_scores;
   std::string language_rows;
   using Clock = std::chrono::steady_clock;
   for (const moderation::Dataset& ds : datasets) {
@@ -167,24 +254,36 @@ base::Status Eval(const EvalOptions& options) {
     }
     const auto* model = models.count(ds.task) ? models[ds.task].get() : nullptr;
     const bool ad = ds.task == Task::kAdvertisement;
-    const double hold = ad ? policy.advertisement.classifier_hold_threshold
-                           : policy.language.classifier_hold_threshold;
-    const double del = ad ? policy.advertisement.classifier_delete_threshold
-                          : policy.language.classifier_delete_threshold;
+    auto thresholds = [&](std::string_view text) {
+      const std::string_view language = text::GuessLanguage(text);
+      return ad ? policy.advertisement.Classifier(language) : policy.language.Classifier(language);
+    };
     std::map<std::string, Counts> cells;
+    std::vector<Decision> rules_decisions;
+    rules_decisions.reserve(examples.size());
     auto t0 = Clock::now();
-    for (const auto* ex : examples) cells["rules"].Add(ex->positive, rules->Evaluate(ex->text).decision);
+    for (const auto* ex : examples) {
+      rules_decisions.push_back(rules->Evaluate(ex->text).decision);
+      cells["rules"].Add(ex->positive, rules_decisions.back());
+    }
     cells["rules"].seconds = std::chrono::duration<double>(Clock::now() - t0).count();
-    // Every model's probabilities on this corpus's clean comments, for --tune:
-    // an ad model must also stay quiet on clean news comments.
+    // For --tune, every model's probabilities on the clean comments of every
+    // corpus (an ad model must also stay quiet on clean news comments, and a
+    // language model on clean spam-corpus messages) and on its own corpora's
+    // positives. Davidson's clean tweets are left out: they were sampled by a
+    // slur lexicon.
     if (options.tune) {
       for (const auto& [task, m] : models) {
-        if (task == Task::kInappropriateLanguage && ds.name == "davidson") continue;
-        for (const auto* ex : examples) {
-          if (ex->positive && task == ds.task) continue;
+        for (size_t i = 0; i < examples.size(); ++i) {
+          const auto* ex = examples[i];
+          if (ex->positive ? task != ds.task : ds.name == "davidson") continue;
           auto folded = normalizer.Fold(ex->text);
           if (!folded.ok()) continue;
-          clean_probabilities[task].push_back(m->Probability(normalizer.Lexical(*folded).text()));
+          tune_scores[task].push_back(
+              Scored{.language = text::GuessLanguage(ex->text),
+                     .positive = ex->positive,
+                     .probability = m->Probability(normalizer.Lexical(*folded).text()),
+                     .rules = rules_decisions[i]});
         }
       }
     }
@@ -195,9 +294,10 @@ base::Status Eval(const EvalOptions& options) {
         const double p =
             folded.ok() ? model->Probability(normalizer.Lexical(*folded).text()) : 0.0;
         cells["model@0.5"].Add(ex->positive, p >= 0.5 ? Decision::kDelete : Decision::kPublish);
-        cells["model"].Add(ex->positive, p >= del    ? Decision::kDelete
-                                         : p >= hold ? Decision::kHold
-                                                     : Decision::kPublish);
+        const moderation::ClassifierThresholds t = thresholds(ex->text);
+        cells["model"].Add(ex->positive, p >= t.delete_threshold ? Decision::kDelete
+                                         : p >= t.hold_threshold ? Decision::kHold
+                                                                 : Decision::kPublish);
       }
       const double seconds = std::chrono::duration<double>(Clock::now() - t0).count();
       cells["model"].seconds = seconds;
@@ -223,15 +323,39 @@ base::Status Eval(const EvalOptions& options) {
     }
   }
   if (options.tune) {
-    fmt::print("\nThresholds from the clean comments of this split (for ads: every comment of "
-               "the language corpora too; davidson excluded for language: its clean tweets "
-               "were sampled by a slur lexicon):\n");
-    for (auto& [task, probs] : clean_probabilities) {
-      const double del = ThresholdFor(probs, 0.01);
-      const double hold = std::min(del, ThresholdFor(probs, 0.04));
-      fmt::print("  {}: classifier_delete_threshold = {:.6f}, classifier_hold_threshold = {:.6f} "
-                 "({} clean comments)\n",
-                 moderation::TaskName(task), del, hold, probs.size());
+    fmt::print("\nClassifier thresholds for at most 1% of clean comments deleted and 3% held by "
+               "the combined policy on this split (clean comments of every corpus but davidson, "
+               "by language; languages with fewer than {} clean comments keep the section's "
+               "thresholds). As policy TOML:\n",
+               kMinTuningComments);
+    for (auto& [task, scores] : tune_scores) {
+      std::vector<const Scored*> all;
+      std::map<std::string_view, std::vector<const Scored*>> by_language;
+      for (const Scored& c : scores) {
+        all.push_back(&c);
+        if (!c.language.empty()) by_language[c.language].push_back(&c);
+      }
+      auto print = [&](std::string_view section, const std::vector<const Scored*>& scored) {
+        const size_t positives = static_cast<size_t>(std::count_if(
+            scored.begin(), scored.end(), [](const Scored* s) { return s->positive; }));
+        const size_t clean = scored.size() - positives;
+        if (clean < kMinTuningComments) return;
+        const auto t = Tune(scored);
+        if (!t) {
+          fmt::print("# [{}]: {} clean comments, no positives: keeps the section's thresholds\n",
+                     section, clean);
+          return;
+        }
+        fmt::print("[{}]  # {} clean, {} positive\nclassifier_delete_threshold = {:.9f}\n"
+                   "classifier_hold_threshold = {:.9f}\n",
+                   section, clean, positives, t->delete_threshold, t->hold_threshold);
+      };
+      const std::string name(moderation::TaskName(task));
+      fmt::print("\n");
+      print(name, all);
+      for (const auto& [language, scored] : by_language) {
+        print(fmt::format("{}.{}", name, language), scored);
+      }
     }
   }
   return base::OkStatus();
@@ -252,7 +376,10 @@ void RegisterEvalCommand(CLI::App& app, int& exit_code) {
   cmd->add_option("--dataset", options->datasets, "Only these datasets");
   cmd->add_option("--dump-splits", options->dump_dir,
                   "Also write each corpus's split as label<TAB>text files here");
-  cmd->add_flag("--tune", options->tune, "Print thresholds for <=1% deleted / <=3% held clean comments");
+  cmd->add_option("--policy", options->policy_file,
+                  "Policy file (TOML) to measure; default: the built-in policy");
+  cmd->add_flag("--tune", options->tune,
+                "Print per-language thresholds for <=1% deleted / <=3% held clean comments");
   cmd->callback([options, &exit_code] {
     base::Status status = Eval(*options);
     if (!status.ok()) {

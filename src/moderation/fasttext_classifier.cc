@@ -188,7 +188,9 @@ bool IsFastTextSeparator(std::string_view token) {
 // its rows. Each vocabulary word's rows (the word and its character n-grams)
 // reduce further to their sum. Scores match fastText's own to float
 // rounding (tested), from a table a few hundred kilobytes big instead of the
-// quantized matrix's decoding.
+// quantized matrix's decoding, and in double precision: fastText's float
+// log(p + 1e-5) cannot tell 0.99999 from 1, where the strictest language
+// thresholds lie.
 struct FastTextClassifier::Model {
   struct Word {
     uint32_t hash = 0;
@@ -308,8 +310,7 @@ struct FastTextClassifier::Model {
   static double Probability(const Sum& sum) {
     if (sum.rows == 0) return 0;
     const double margin = sum.push / static_cast<double>(sum.rows);
-    // fastText reports log(p + 1e-5); the shipped thresholds were set on that.
-    return std::min(1.0, 1.0 / (1.0 + std::exp(-margin)) + 1e-5);
+    return 1.0 / (1.0 + std::exp(-margin));
   }
 
   // Reduces the loaded model to row pushes and the word table.
@@ -419,8 +420,10 @@ double FastTextClassifier::ProbabilityByFastText(std::string_view lexical) const
   fasttext::Predictions predictions;
   model_->fasttext.predict(2, words, predictions, 0.0);
   for (const auto& [log_prob, label] : predictions) {
-    // fastText predicts log(p + 1e-5); capped at 1 like the fast path.
-    if (label == model_->yes) return std::min(1.0, std::exp(static_cast<double>(log_prob)));
+    // fastText predicts log(p + 1e-5) in floats.
+    if (label == model_->yes) {
+      return std::clamp(std::exp(static_cast<double>(log_prob)) - 1e-5, 0.0, 1.0);
+    }
   }
   return 0;
 }

@@ -4,6 +4,7 @@
 
 #include "moderation/ad_detector.h"
 #include "moderation/lexicon.h"
+#include "text/language.h"
 #include "text/link_finder.h"
 #include "text/normalizer.h"
 #include "text/utf8.h"
@@ -157,13 +158,16 @@ Verdict Moderator::Evaluate(std::string_view text) const {
     }
   }
 
-  // Classifiers: a probability, with the words that weighed most as span.
-  auto classify = [&](const Classifier* classifier, Rule rule, double hold, double del,
+  // Classifiers: a probability, with the words that weighed most as span,
+  // against the thresholds for the comment's language.
+  const std::string_view language = text::GuessLanguage(text);
+  auto classify = [&](const Classifier* classifier, Rule rule, ClassifierThresholds thresholds,
                       Decision action, double* score) {
     if (classifier == nullptr) return;
     const ClassifierScore s = classifier->Score(lexical);
     *score = std::max(*score, s.probability);
-    const Decision d = ActionForScore(s.probability, hold, del, action);
+    const Decision d = ActionForScore(s.probability, thresholds.hold_threshold,
+                                      thresholds.delete_threshold, action);
     if (d == Decision::kPublish) return;
     verdict.reasons.push_back(Reason{.rule = rule,
                                      .span = s.evidence,
@@ -173,11 +177,10 @@ Verdict Moderator::Evaluate(std::string_view text) const {
                                      .score = s.probability});
   };
   classify(classifiers_.inappropriate_language.get(), Rule::kInappropriateLanguage,
-           policy_.language.classifier_hold_threshold, policy_.language.classifier_delete_threshold,
-           policy_.language.action, &verdict.scores.inappropriate_language);
+           policy_.language.Classifier(language), policy_.language.action,
+           &verdict.scores.inappropriate_language);
   classify(classifiers_.advertisement.get(), Rule::kAdvertisement,
-           policy_.advertisement.classifier_hold_threshold,
-           policy_.advertisement.classifier_delete_threshold, policy_.advertisement.action,
+           policy_.advertisement.Classifier(language), policy_.advertisement.action,
            &verdict.scores.advertisement);
 
   for (const Reason& r : verdict.reasons) verdict.decision = Stricter(verdict.decision, r.action);

@@ -110,6 +110,37 @@ TEST(ModeratorTest, MildWordsArePublishedByDefault) {
   EXPECT_TRUE(v.reasons.empty());
 }
 
+// Scores every comment with the same probability.
+class FixedClassifier final : public Classifier {
+ public:
+  explicit FixedClassifier(double p) : p_(p) {}
+  ClassifierScore Score(const text::NormalizedText&) const override { return {p_, {}}; }
+
+ private:
+  double p_;
+};
+
+TEST(ModeratorTest, ClassifierThresholdsFollowTheCommentsLanguage) {
+  auto policy = Policy::FromToml(
+      "[inappropriate_language]\nclassifier_delete_threshold = 0.9\n"
+      "classifier_hold_threshold = 0.5\n"
+      "[inappropriate_language.ko]\nclassifier_delete_threshold = 0.99\n"
+      "classifier_hold_threshold = 0.95\n",
+      "p.toml");
+  ASSERT_TRUE(policy.ok()) << policy.status().ToString();
+  Classifiers classifiers;
+  classifiers.inappropriate_language = std::make_shared<FixedClassifier>(0.93);
+  auto moderator = Moderator::Create(*policy, classifiers);
+  ASSERT_TRUE(moderator.ok()) << moderator.status().ToString();
+  // 0.93: above the section's delete threshold, below Korean's hold threshold.
+  EXPECT_EQ((*moderator)->Evaluate("the talks went on for hours").decision, Decision::kDelete);
+  EXPECT_EQ((*moderator)->Evaluate("회담은 몇 시간 동안 계속되었다").decision, Decision::kPublish);
+  const Verdict v = (*moderator)->Evaluate("the talks went on for hours");
+  ASSERT_EQ(v.reasons.size(), 1u);
+  EXPECT_EQ(v.reasons[0].detail, "classifier");
+  EXPECT_DOUBLE_EQ(v.reasons[0].score, 0.93);
+}
+
 TEST(ModeratorTest, EmptyTextIsPublished) {
   auto moderator = DefaultModerator();
   ASSERT_NE(moderator, nullptr);

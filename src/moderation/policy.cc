@@ -69,6 +69,33 @@ class TableReader {
     return base::OkStatus();
   }
 
+  bool Has(const char* key) const { return table_.as_table().count(key) > 0; }
+
+  // Optional subtables [section.en], [section.ko], [section.zh], [section.ja]
+  // of classifier thresholds; a threshold a subtable leaves out is the
+  // section's (`fallback`, read before).
+  base::Status LanguageThresholds(ClassifierThresholds fallback, ThresholdsByLanguage* out) {
+    for (const char* language : {"en", "ko", "zh", "ja"}) {
+      const toml::value* v = Find(language);
+      if (v == nullptr) continue;
+      if (!v->is_table()) {
+        return TypeError(*v, language, "a table of classifier thresholds ([section.language])");
+      }
+      TableReader sub(source_, prefix_ + language + ".", *v);
+      ClassifierThresholds t = ThresholdsFor(*out, language, fallback);
+      COMMENTD_RETURN_IF_ERROR(sub.Number("classifier_delete_threshold", 1.0, &t.delete_threshold));
+      COMMENTD_RETURN_IF_ERROR(sub.Number("classifier_hold_threshold", 1.0, &t.hold_threshold));
+      COMMENTD_RETURN_IF_ERROR(sub.RejectUnknown());
+      if (t.hold_threshold > t.delete_threshold) {
+        return Error(*v, language,
+                     fmt::format("classifier hold threshold {} is above the delete threshold {}",
+                                 t.hold_threshold, t.delete_threshold));
+      }
+      (*out)[language] = t;
+    }
+    return base::OkStatus();
+  }
+
   // After all known keys were read: any other key is a mistake worth naming.
   base::Status RejectUnknown() const {
     for (const auto& [key, value] : table_.as_table()) {
@@ -123,6 +150,12 @@ base::Status CheckHoldBelowDelete(std::string_view source, std::string_view sect
 
 }  // namespace
 
+ClassifierThresholds ThresholdsFor(const ThresholdsByLanguage& by_language,
+                                   std::string_view language, ClassifierThresholds fallback) {
+  auto it = by_language.find(language);
+  return it == by_language.end() ? fallback : it->second;
+}
+
 base::Result<Policy> Policy::FromToml(std::string_view contents, std::string_view source) {
   toml::value root;
   try {
@@ -176,16 +209,28 @@ base::Result<Policy> Policy::FromToml(std::string_view contents, std::string_vie
     LanguagePolicy& p = policy.language;
     COMMENTD_RETURN_IF_ERROR(r.Decision("action", &p.action));
     COMMENTD_RETURN_IF_ERROR(r.Bool("allow_mild", &p.allow_mild));
+    // Section-wide thresholds in the file replace the built-in per-language ones.
+    if (r.Has("classifier_delete_threshold") || r.Has("classifier_hold_threshold")) {
+      p.classifier_by_language.clear();
+    }
     COMMENTD_RETURN_IF_ERROR(r.Number("classifier_delete_threshold", 1.0, &p.classifier_delete_threshold));
-    return r.Number("classifier_hold_threshold", 1.0, &p.classifier_hold_threshold);
+    COMMENTD_RETURN_IF_ERROR(r.Number("classifier_hold_threshold", 1.0, &p.classifier_hold_threshold));
+    return r.LanguageThresholds({p.classifier_delete_threshold, p.classifier_hold_threshold},
+                                &p.classifier_by_language);
   }));
   COMMENTD_RETURN_IF_ERROR(ReadSection(source, root, "advertisement", [&](TableReader& r) {
     AdvertisementPolicy& p = policy.advertisement;
     COMMENTD_RETURN_IF_ERROR(r.Decision("action", &p.action));
     COMMENTD_RETURN_IF_ERROR(r.Number("threshold", 100.0, &p.threshold));
     COMMENTD_RETURN_IF_ERROR(r.Number("hold_threshold", 100.0, &p.hold_threshold));
+    // Section-wide thresholds in the file replace the built-in per-language ones.
+    if (r.Has("classifier_delete_threshold") || r.Has("classifier_hold_threshold")) {
+      p.classifier_by_language.clear();
+    }
     COMMENTD_RETURN_IF_ERROR(r.Number("classifier_delete_threshold", 1.0, &p.classifier_delete_threshold));
-    return r.Number("classifier_hold_threshold", 1.0, &p.classifier_hold_threshold);
+    COMMENTD_RETURN_IF_ERROR(r.Number("classifier_hold_threshold", 1.0, &p.classifier_hold_threshold));
+    return r.LanguageThresholds({p.classifier_delete_threshold, p.classifier_hold_threshold},
+                                &p.classifier_by_language);
   }));
   COMMENTD_RETURN_IF_ERROR(CheckHoldBelowDelete(source, "advertisement", policy.advertisement.hold_threshold,
                                                 policy.advertisement.threshold, ""));

@@ -25,6 +25,41 @@ TEST(PolicyTest, ReadsEveryKeyOfAFile) {
   EXPECT_DOUBLE_EQ(p->advertisement.hold_threshold, 0.5);
 }
 
+TEST(PolicyTest, ClassifierThresholdsByLanguage) {
+  const Policy builtin = Policy::Default();
+  // Korean has its own built-in thresholds; Japanese has no data and uses the section's.
+  EXPECT_NE(builtin.language.Classifier("ko").hold_threshold,
+            builtin.language.Classifier("ja").hold_threshold);
+  EXPECT_DOUBLE_EQ(builtin.language.Classifier("ja").hold_threshold,
+                   builtin.language.classifier_hold_threshold);
+
+  auto p = Policy::FromToml(
+      "[inappropriate_language.ja]\nclassifier_hold_threshold = 0.75\n"
+      "[advertisement.zh]\nclassifier_delete_threshold = 0.9\nclassifier_hold_threshold = 0.6\n",
+      "p.toml");
+  ASSERT_TRUE(p.ok()) << p.status().ToString();
+  EXPECT_DOUBLE_EQ(p->language.Classifier("ja").hold_threshold, 0.75);
+  EXPECT_DOUBLE_EQ(p->language.Classifier("ja").delete_threshold,
+                   builtin.language.classifier_delete_threshold);  // left out: the section's
+  EXPECT_DOUBLE_EQ(p->language.Classifier("ko").hold_threshold,
+                   builtin.language.Classifier("ko").hold_threshold);  // built-in kept
+  EXPECT_DOUBLE_EQ(p->advertisement.Classifier("zh").delete_threshold, 0.9);
+  EXPECT_DOUBLE_EQ(p->advertisement.Classifier("en").delete_threshold,
+                   builtin.advertisement.classifier_delete_threshold);
+
+  // Section-wide thresholds in a file apply to every language not given its own.
+  auto q = Policy::FromToml(
+      "[inappropriate_language]\nclassifier_delete_threshold = 0.97\n"
+      "classifier_hold_threshold = 0.9\n[inappropriate_language.zh]\n"
+      "classifier_hold_threshold = 0.8\n",
+      "q.toml");
+  ASSERT_TRUE(q.ok()) << q.status().ToString();
+  EXPECT_DOUBLE_EQ(q->language.Classifier("ko").delete_threshold, 0.97);
+  EXPECT_DOUBLE_EQ(q->language.Classifier("en").hold_threshold, 0.9);
+  EXPECT_DOUBLE_EQ(q->language.Classifier("zh").hold_threshold, 0.8);
+  EXPECT_DOUBLE_EQ(q->language.Classifier("zh").delete_threshold, 0.97);
+}
+
 TEST(PolicyTest, AllowIsASynonymOfPublish) {
   auto p = Policy::FromToml("[link]\naction = \"allow\"\n", "p.toml");
   ASSERT_TRUE(p.ok()) << p.status().ToString();
@@ -49,6 +84,16 @@ TEST(PolicyTest, BadFilesAreRefusedNamingFileLineAndKey) {
       {"[link]\nallowed_domains = [\"http://x.org/\"]\n",
        "p.toml: [link] allowed_domains: 'http://x.org/' is not a domain (write it like example.org)"},
       {"link = 5\n", "p.toml:1: 'link' must be a table ([link])"},
+      {"[inappropriate_language]\nko = 0.5\n",
+       "p.toml:2: key 'inappropriate_language.ko': expected a table of classifier thresholds "
+       "([section.language])"},
+      {"[inappropriate_language.zh]\nclassifier_delete_threshold = 0.5\n"
+       "classifier_hold_threshold = 0.9\n",
+       "p.toml:1: key 'inappropriate_language.zh': classifier hold threshold 0.9 is above the "
+       "delete threshold 0.5"},
+      {"[advertisement.ko]\nthreshold = 0.5\n", "p.toml:2: unknown key 'advertisement.ko.threshold'"},
+      {"[advertisement.fr]\nclassifier_delete_threshold = 0.5\n",
+       "p.toml:1: unknown key 'advertisement.fr'"},
   };
   for (const Case& c : cases) {
     SCOPED_TRACE(c.toml);
