@@ -425,8 +425,28 @@ struct SqliteStore::Impl {
   }
 
   // sqlite3_wal_hook: runs on the writer after each commit.
+  // Under a steady stream of commits a PASSIVE checkpoint never catches up
+  // with the writer: the WAL is never fully copied, so it never starts over,
+  // grows without bound and every commit appends to it (an append costs the
+  // disk far more than an overwrite: the file's size changes with it). So
+  // when the WAL reaches twice the threshold, the writer itself, between
+  // batches, runs a checkpoint, which now only has the frames the
+  // background one has not copied yet; the next transaction then rewrites
+  // the WAL from its start.
+  int wal_pages_seen = 0;  // last OnWalCommit count; used only by the leader
+
+  void CheckpointIfTheWalOutgrewTheBackground() {
+    if (wal_pages_seen < 2 * options.checkpoint_pages) return;
+    wal_pages_seen = 0;
+    (void)sqlite3_wal_checkpoint_v2(writer->db(), nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr,
+                                    nullptr);
+    std::lock_guard<std::mutex> lock(checkpoint_mu);
+    ++checkpoints_run;
+  }
+
   static int OnWalCommit(void* self, sqlite3*, const char*, int wal_pages) {
     auto* impl = static_cast<Impl*>(self);
+    impl->wal_pages_seen = wal_pages;
     if (wal_pages >= impl->options.checkpoint_pages) {
       std::lock_guard<std::mutex> lock(impl->checkpoint_mu);
       impl->checkpoint_wanted = true;
@@ -521,12 +541,16 @@ struct SqliteStore::Impl {
         queue.erase(queue.begin(), queue.begin() + static_cast<ptrdiff_t>(n));
       }
       RunBatch(batch);
+      own_done = std::find(batch.begin(), batch.end(), &write) != batch.end();
+      for (PendingWrite* w : batch) {
+        if (w != &write) w->Signal(PendingWrite::Turn::kDone);
+      }
+      CheckpointIfTheWalOutgrewTheBackground();
       PendingWrite* next = nullptr;
       {
         std::lock_guard<std::mutex> lock(queue_mu);
         writes_finished += static_cast<int64_t>(batch.size());
         ++batches_run;
-        own_done = std::find(batch.begin(), batch.end(), &write) != batch.end();
         if (own_done) {
           // Hand the writer to the oldest waiter, or free it.
           if (queue.empty()) {
@@ -535,9 +559,6 @@ struct SqliteStore::Impl {
             next = queue.front();
           }
         }
-      }
-      for (PendingWrite* w : batch) {
-        if (w != &write) w->Signal(PendingWrite::Turn::kDone);
       }
       if (next != nullptr) next->Signal(PendingWrite::Turn::kLead);
     }
