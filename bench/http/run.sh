@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
 # HTTP load benchmark: wrk on loopback against `commentd serve`, and nginx
 # serving the same thread JSON as a static file, in the same run.
-#   bench/http/run.sh                # uses build-http-release/src/cli/commentd
+#   bench/http/run.sh                # uses build-perf-rel/src/cli/commentd
 #   COMMENTD_BIN=path/to/commentd DURATION=10s CONNECTIONS=32 bench/http/run.sh
+#   SERVE_FLAGS="--blocking-threads 0" bench/http/run.sh   # extra serve flags
 # Prints a Markdown table (for docs/benchmarks.md). Needs wrk and nginx
 # (Debian wrk, nginx-light; ./dev installs both).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 ROOT=$(pwd)
-BIN=${COMMENTD_BIN:-$ROOT/build-http-release/src/cli/commentd}
+BIN=${COMMENTD_BIN:-$ROOT/build-perf-rel/src/cli/commentd}
 DURATION=${DURATION:-10s}
 CONNECTIONS=${CONNECTIONS:-32}
 THREADS=${WRK_THREADS:-2}
@@ -18,15 +19,16 @@ COMMENTS=100
 for tool in wrk nginx curl; do
   command -v "$tool" >/dev/null || [ -x "/usr/sbin/$tool" ] || { echo "missing $tool" >&2; exit 2; }
 done
-NGINX=$(command -v nginx || echo /usr/sbin/nginx)
+# shellcheck source=bench/http/nginx.sh
+. "$ROOT/bench/http/nginx.sh"
 [ -x "$BIN" ] || { echo "commentd binary not found: $BIN (set COMMENTD_BIN)" >&2; exit 2; }
 
 WORK=$(mktemp -d)
 SERVER_PID=""
-NGINX_PID=""
+touch "$WORK/pids"  # nginx_start records nginx here
 cleanup() {
   [ -n "$SERVER_PID" ] && kill "$SERVER_PID" 2>/dev/null && wait "$SERVER_PID" 2>/dev/null || true
-  [ -n "$NGINX_PID" ] && kill "$NGINX_PID" 2>/dev/null || true
+  while read -r p; do kill "$p" 2>/dev/null || true; done <"$WORK/pids"
   rm -rf "$WORK"
 }
 trap cleanup EXIT
@@ -36,7 +38,7 @@ mkfifo "$WORK/out"
 # Run from $WORK so the engine is rules-only unless MODELS=dir names the
 # trained classifiers (./models would be picked up from the project root).
 (cd "$WORK" && exec "$BIN" serve --listen 127.0.0.1:0 --db "$WORK/bench.db" --rate-limit=off \
-  ${MODELS:+--models "$MODELS"} >"$WORK/out" 2>"$WORK/server.log") &
+  ${MODELS:+--models "$MODELS"} ${SERVE_FLAGS:-} >"$WORK/out" 2>"$WORK/server.log") &
 SERVER_PID=$!
 exec 3<"$WORK/out"
 read -r -t 60 line <&3 || { echo "commentd did not start:" >&2; cat "$WORK/server.log" >&2; exit 1; }
@@ -60,56 +62,37 @@ published=$(grep -o '"published":[0-9]*' "$WORK/thread.json" | head -1 | cut -d:
 [ "$published" = "$COMMENTS" ] || { echo "expected $COMMENTS published comments, got $published" >&2; exit 1; }
 
 # nginx serving the same bytes as a static file.
-NGINX_PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-mkdir -p "$WORK/www" "$WORK/nginx"
+mkdir -p "$WORK/www"
 chmod 755 "$WORK" "$WORK/www"  # nginx workers run as www-data
 install -m 644 "$WORK/thread.json" "$WORK/www/thread.json"
-cat >"$WORK/nginx/nginx.conf" <<CONF
-worker_processes auto;
-pid $WORK/nginx/nginx.pid;
-error_log $WORK/nginx/error.log;
-daemon off;
-events { worker_connections 1024; }
-http {
-  access_log off;
-  client_body_temp_path $WORK/nginx; proxy_temp_path $WORK/nginx;
-  fastcgi_temp_path $WORK/nginx; uwsgi_temp_path $WORK/nginx; scgi_temp_path $WORK/nginx;
-  server {
-    listen 127.0.0.1:$NGINX_PORT;
-    location / { root $WORK/www; default_type application/json; }
-  }
-}
-CONF
-"$NGINX" -c "$WORK/nginx/nginx.conf" -p "$WORK/nginx" &
-NGINX_PID=$!
-for _ in $(seq 100); do curl -sf -o /dev/null "http://127.0.0.1:$NGINX_PORT/thread.json" && break; sleep 0.1; done
-
-# run NAME ARGS...: wrk with latency percentiles; prints "req/s p50 p99 errors".
-run() {
-  local out
-  out=$(wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency "$@")
-  echo "$out" >>"$WORK/wrk.log"
-  local rps p50 p99 errors
-  rps=$(echo "$out" | awk '/Requests\/sec/ {print $2}')
-  p50=$(echo "$out" | awk '$1=="50%" {print $2}')
-  p99=$(echo "$out" | awk '$1=="99%" {print $2}')
-  errors=$(echo "$out" | awk '/Non-2xx/ {print $5}')
-  echo "$rps ${p50:-?} ${p99:-?} ${errors:-0}"
-}
+NGINX_PORT=$(nginx_free_port)
+nginx_start "$WORK/nginx" "$NGINX_PORT" auto "$WORK/pids" thread.json \
+  "root $WORK/www; default_type application/json;"
+run() { wrk_run "$WORK/wrk.log" "$@"; }
 
 bytes=$(wc -c <"$WORK/thread.json")
+LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
 get=$(run "$THREAD_URL")
 static=$(run "http://127.0.0.1:$NGINX_PORT/thread.json")
 post=$(run -s "$ROOT/bench/http/post.lua" "$URL/api/v1/threads/$THREAD_KEY/comments")
+# The same POST with a pause before each request (PACE_MS): a bounded load
+# (about 2,000/s with 32 connections) instead of as much as the server takes.
+paced=$(PACE_MS=${PACE_MS:-12} run -s "$ROOT/bench/http/post_paced.lua" \
+  "$URL/api/v1/threads/$THREAD_KEY/comments")
 health=$(run "$URL/healthz")
+rows=$(curl -sf "$URL/api/v1/threads/$THREAD_KEY/comments?limit=1" | grep -o '"published":[0-9]*' | head -1 | cut -d: -f2)
 
 echo
 echo "machine: $(nproc) cores, $(lscpu | grep 'Model name' | sed 's/Model name: *//'), $(date -u +%Y-%m-%d)"
-echo "wrk -t$THREADS -c$CONNECTIONS -d$DURATION, loopback; thread JSON $bytes bytes ($COMMENTS comments); engine: ${MODELS:-rules only}"
+echo "wrk -t$THREADS -c$CONNECTIONS -d$DURATION, loopback; thread JSON $bytes bytes ($COMMENTS comments); engine: ${MODELS:-rules only}; serve flags: ${SERVE_FLAGS:-none}"
+echo "load average before/after: $LOAD_BEFORE / $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "published comments in the thread afterwards: $rows (the POST runs added $((rows - COMMENTS)))"
 echo
 echo "| request | req/s | p50 | p99 | non-2xx |"
 echo "|---|---:|---:|---:|---:|"
 printf '| commentd GET thread of %d comments | %s | %s | %s | %s |\n' "$COMMENTS" $get
 printf '| nginx GET same JSON as a static file | %s | %s | %s | %s |\n' $static
 printf '| commentd POST comment (moderated, stored) | %s | %s | %s | %s |\n' $post
+printf '| commentd POST, paced (%s ms between requests per connection) | %s | %s | %s | %s |\n' \
+  "${PACE_MS:-12}" $paced
 printf '| commentd GET /healthz | %s | %s | %s | %s |\n' $health
