@@ -3,14 +3,13 @@
 # and against two nodes behind nginx (round robin, the upstream block of
 # docs/deploying.md), all on the throwaway cluster of cluster.sh, each run in
 # its own schema. Prints a Markdown table for docs/benchmarks.md.
-#   tests/postgres/bench_http.sh    # uses build-pg-rel/src/cli/commentd
+#   tests/postgres/bench_http.sh    # uses build-perf-rel/src/cli/commentd
 #   COMMENTD_BIN=path/to/commentd DURATION=10s CONNECTIONS=32 tests/postgres/bench_http.sh
 # Needs wrk, nginx and curl (./dev installs them) and PostgreSQL 15 binaries.
-# Not yet run to completion: no numbers from it are in docs/benchmarks.md.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 ROOT=$(pwd)
-BIN=${COMMENTD_BIN:-$ROOT/build-pg-rel/src/cli/commentd}
+BIN=${COMMENTD_BIN:-$ROOT/build-perf-rel/src/cli/commentd}
 DURATION=${DURATION:-10s}
 CONNECTIONS=${CONNECTIONS:-32}
 THREADS=${WRK_THREADS:-2}
@@ -21,7 +20,8 @@ COMMENTS=100
 for tool in wrk curl psql; do
   command -v "$tool" >/dev/null || { echo "missing $tool" >&2; exit 2; }
 done
-NGINX=$(command -v nginx || echo /usr/sbin/nginx)
+# shellcheck source=bench/http/nginx.sh
+. "$ROOT/bench/http/nginx.sh"
 [ -x "$NGINX" ] || { echo "missing nginx" >&2; exit 2; }
 [ -x "$BIN" ] || { echo "commentd binary not found: $BIN (set COMMENTD_BIN)" >&2; exit 2; }
 
@@ -37,7 +37,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+free_port() { nginx_free_port; }
 
 # fresh_schema NAME: prints a URL whose tables live in a new schema NAME.
 fresh_schema() {
@@ -64,36 +64,13 @@ start_node() {
 start_nginx() {
   local port=$1
   shift
-  local servers="" dir="$WORK/nginx-$port"
+  local servers=""
   for u in "$@"; do servers+="    server ${u#http://};"$'\n'; done
-  mkdir -p "$dir"
-  cat >"$dir/nginx.conf" <<CONF
-worker_processes 1;
-pid $dir/nginx.pid;
-error_log $dir/error.log;
-daemon off;
-events { worker_connections 1024; }
-http {
-  access_log off;
-  client_body_temp_path $dir; proxy_temp_path $dir;
-  fastcgi_temp_path $dir; uwsgi_temp_path $dir; scgi_temp_path $dir;
-  upstream commentd {
+  nginx_start "$WORK/nginx-$port" "$port" 1 "$WORK/pids" healthz \
+    'proxy_pass http://commentd; proxy_http_version 1.1; proxy_set_header Connection ""; proxy_set_header Host $host;' \
+    "  upstream commentd {
 $servers    keepalive 32;
-  }
-  server {
-    listen 127.0.0.1:$port;
-    location / {
-      proxy_pass http://commentd;
-      proxy_http_version 1.1;
-      proxy_set_header Connection "";
-      proxy_set_header Host \$host;
-    }
-  }
-}
-CONF
-  "$NGINX" -c "$dir/nginx.conf" -p "$dir" >/dev/null 2>&1 &
-  echo $! >>"$WORK/pids"
-  for _ in $(seq 100); do curl -sf -o /dev/null "http://127.0.0.1:$port/healthz" && break; sleep 0.1; done
+  }" >&2
   echo "http://127.0.0.1:$port"
 }
 
@@ -105,18 +82,7 @@ seed() {
   done
 }
 
-# run ARGS...: wrk with latency percentiles; prints "req/s p50 p99 non-2xx".
-run() {
-  local out
-  out=$(wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency "$@")
-  echo "$out" >>"$WORK/wrk.log"
-  local rps p50 p99 errors
-  rps=$(echo "$out" | awk '/Requests\/sec/ {print $2}')
-  p50=$(echo "$out" | awk '$1=="50%" {print $2}')
-  p99=$(echo "$out" | awk '$1=="99%" {print $2}')
-  errors=$(echo "$out" | awk '/Non-2xx/ {print $5}')
-  echo "$rps ${p50:-?} ${p99:-?} ${errors:-0}"
-}
+run() { wrk_run "$WORK/wrk.log" "$@"; }
 
 # One node, direct.
 DB1=$(fresh_schema "bench_one_$$")
