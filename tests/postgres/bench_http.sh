@@ -84,13 +84,26 @@ seed() {
 
 run() { wrk_run "$WORK/wrk.log" "$@"; }
 
+# warm NODE_URL: posts for $WARMUP before measuring, so that the node has
+# opened its PostgreSQL connections (one server process each, up to --threads
+# + blocking threads + 1) and prepared its statements: the figures are the
+# steady state, not the first second of a fresh node.
+WARMUP=${WARMUP:-3s}
+warm() {
+  wrk -t"$THREADS" -c"$CONNECTIONS" -d"$WARMUP" -s "$ROOT/bench/http/post.lua" \
+    "$1/api/v1/threads/warmup/comments" >>"$WORK/wrk.log"
+}
+
+LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
+
 # One node, direct.
 DB1=$(fresh_schema "bench_one_$$")
 N1=$(start_node "$DB1")
 seed "$N1"
+warm "$N1"
 get1=$(run "$N1/api/v1/threads/$THREAD_KEY/comments?limit=$COMMENTS")
 post1=$(run -s "$ROOT/bench/http/post.lua" "$N1/api/v1/threads/$THREAD_KEY/comments")
-rows1=$(psql -tAq "$DB1" -c "SELECT COUNT(*) FROM comments")
+rows1=$(psql -tAq "$DB1" -c "SELECT COUNT(*) FROM comments WHERE thread = '$THREAD_KEY'")
 
 # One node behind nginx, and two nodes behind nginx, on a second schema.
 DB2=$(fresh_schema "bench_two_$$")
@@ -99,16 +112,22 @@ B=$(start_node "$DB2")
 LB1=$(start_nginx "$(free_port)" "$A")
 LB2=$(start_nginx "$(free_port)" "$A" "$B")
 seed "$LB2"
+warm "$A"
+warm "$B"
+# Both GET runs before any POST run: a POST run adds thousands of comments
+# to the thread, and a GET after it would read all of them whenever the page
+# cache expires (each node keeps a rendered page at most 1 s).
 get_lb1=$(run "$LB1/api/v1/threads/$THREAD_KEY/comments?limit=$COMMENTS")
-post_lb1=$(run -s "$ROOT/bench/http/post.lua" "$LB1/api/v1/threads/$THREAD_KEY/comments")
 get_lb2=$(run "$LB2/api/v1/threads/$THREAD_KEY/comments?limit=$COMMENTS")
+post_lb1=$(run -s "$ROOT/bench/http/post.lua" "$LB1/api/v1/threads/$THREAD_KEY/comments")
 post_lb2=$(run -s "$ROOT/bench/http/post.lua" "$LB2/api/v1/threads/$THREAD_KEY/comments")
 
 echo
 echo "machine: $(nproc) cores, $(lscpu | grep 'Model name' | sed 's/Model name: *//'), $(date -u +%Y-%m-%d)"
 echo "wrk -t$THREADS -c$CONNECTIONS -d$DURATION, loopback; nodes --threads $NODE_THREADS; PostgreSQL 15 on the same machine"
 echo "(cluster.sh settings: fsync=off, synchronous_commit=off); GET = thread of $COMMENTS comments"
-echo "rows stored by the one-node POST run: $rows1"
+echo "load average before/after: $LOAD_BEFORE / $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "comments in the one-node thread after its POST run: $rows1 ($COMMENTS seeded); warm-up $WARMUP of POST per node before measuring"
 echo
 echo "| setup | request | req/s | p50 | p99 | non-2xx |"
 echo "|---|---|---:|---:|---:|---:|"
