@@ -69,6 +69,10 @@ struct Comment {
 
   std::string edit_token_hash;  // hex keyed hash of the edit token; the token itself is not kept
   int64_t open_reports = 0;     // unresolved reader reports (read-only: the Store counts them)
+  // Keyed hash (hex) of the normalized text, so the same comment posted again
+  // and again is recognised (CommentService's repetition rule); empty for
+  // comments stored before it existed.
+  std::string text_hash;
 
   // "engine", "author" or the moderator's name, as the moderator API shows it.
   std::string DecidedByName() const;

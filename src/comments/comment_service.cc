@@ -210,18 +210,26 @@ Result<std::unique_ptr<CommentService>> CommentService::Create(
                                       crypto_generichash_KEYBYTES_MIN,
                                       crypto_generichash_KEYBYTES_MAX, key.size());
   }
+  if (options.repeat_limit < 0) {
+    return base::InvalidArgumentError("repeat_limit: must be 0 (off) or more, got {}",
+                                      options.repeat_limit);
+  }
+  COMMENTD_ASSIGN_OR_RETURN(text::Normalizer normalizer, text::Normalizer::Create());
   return std::unique_ptr<CommentService>(new CommentService(
-      std::move(store), std::move(clock), std::move(moderator), std::move(options), std::move(key)));
+      std::move(store), std::move(clock), std::move(moderator), std::move(options), std::move(key),
+      std::make_shared<const text::Normalizer>(std::move(normalizer))));
 }
 
 CommentService::CommentService(std::shared_ptr<Store> store,
                                std::shared_ptr<const base::Clock> clock,
                                std::shared_ptr<const moderation::Moderator> moderator,
-                               ServiceOptions options, std::string site_key)
+                               ServiceOptions options, std::string site_key,
+                               std::shared_ptr<const text::Normalizer> normalizer)
     : store_(std::move(store)),
       clock_(std::move(clock)),
       options_(std::move(options)),
       site_key_(std::move(site_key)),
+      normalizer_(std::move(normalizer)),
       moderator_(std::move(moderator)) {}
 
 void CommentService::SetModerator(std::shared_ptr<const moderation::Moderator> moderator) {
@@ -247,6 +255,47 @@ std::string CommentService::KeyedHash(std::string_view domain, std::string_view 
   sodium_bin2hex(hex.data(), hex.size(), digest.data(), digest.size());
   hex.pop_back();
   return hex;
+}
+
+std::string CommentService::TextHash(std::string_view text) const {
+  // The lexical view undoes case, fullwidth letters, homoglyphs, accents,
+  // leetspeak and spaced letters; dropping ASCII spaces and punctuation on
+  // top makes "BUY now!!!" and "buy now" one text. Non-ASCII bytes stay:
+  // CJK comments are mostly letters.
+  auto folded = normalizer_->Fold(text);
+  if (!folded.ok()) return "";
+  const text::NormalizedText lexical = normalizer_->Lexical(*folded);
+  std::string key;
+  key.reserve(lexical.size());
+  for (const char ch : lexical.text()) {
+    const auto c = static_cast<unsigned char>(ch);
+    if (c >= 0x80 || (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')) {
+      key.push_back(ch);
+    }
+  }
+  if (key.size() < options_.repeat_min_bytes) return "";
+  return KeyedHash("text", key);
+}
+
+Status CommentService::ApplyRepetition(const std::string& text_hash, std::string_view text,
+                                       moderation::Verdict* verdict) const {
+  if (options_.repeat_limit == 0 || text_hash.empty()) return base::OkStatus();
+  COMMENTD_ASSIGN_OR_RETURN(
+      int64_t earlier, store_->CountRecentText(text_hash, clock_->Now() - options_.repeat_window));
+  if (earlier + 1 < options_.repeat_limit) return base::OkStatus();
+  moderation::Reason reason;
+  reason.rule = moderation::Rule::kAdvertisement;
+  reason.span = text::Span{0, static_cast<uint32_t>(text.size())};
+  reason.match = std::string(text);
+  reason.detail = "repeated_comment";
+  reason.action = moderation::Decision::kHold;
+  reason.score = 1.0;
+  // Reasons are ordered by span; this one starts at 0, so it goes first.
+  verdict->reasons.insert(verdict->reasons.begin(), std::move(reason));
+  if (verdict->decision == moderation::Decision::kPublish) {
+    verdict->decision = moderation::Decision::kHold;
+  }
+  return base::OkStatus();
 }
 
 std::string CommentService::HashIp(std::string_view ip) const {
@@ -302,6 +351,8 @@ Result<PostResult> CommentService::Post(const PostRequest& request) {
 
   PostResult result;
   result.verdict = engine->Evaluate(request.text);
+  const std::string text_hash = TextHash(request.text);
+  COMMENTD_RETURN_IF_ERROR(ApplyRepetition(text_hash, request.text, &result.verdict));
   result.edit_token = RandomToken();
   const base::Time now = clock_->Now();
   Comment c;
@@ -319,6 +370,7 @@ Result<PostResult> CommentService::Post(const PostRequest& request) {
   c.created_at = now;
   c.decided_at = now;
   c.edit_token_hash = KeyedHash("edit", result.edit_token);
+  c.text_hash = text_hash;
   COMMENTD_ASSIGN_OR_RETURN(result.comment, store_->InsertComment(c));
   result.message = ExplainVerdict(result.verdict, request.lang);
   return result;
@@ -418,9 +470,21 @@ Result<PostResult> CommentService::Edit(std::string_view id, std::string_view ed
   COMMENTD_RETURN_IF_ERROR(ValidateText(text, options_.max_text_bytes));
   COMMENTD_RETURN_IF_ERROR(ValidateLang(lang));
   COMMENTD_ASSIGN_OR_RETURN(Comment before, CheckEditable(id, edit_token));
+  // A ban also ends editing: otherwise an earlier comment's edit token would
+  // let the banned author keep writing.
+  COMMENTD_ASSIGN_OR_RETURN(bool banned,
+                            store_->IsBanned(before.author.name, before.author.ip_hash));
+  if (banned) {
+    return base::PermissionDeniedError("author: {} may not comment here", before.author.name);
+  }
 
   PostResult result;
   result.verdict = engine->Evaluate(text);
+  // An edit must not turn a unique comment into the n-th copy unnoticed.
+  const std::string text_hash = TextHash(text);
+  if (text_hash != before.text_hash) {
+    COMMENTD_RETURN_IF_ERROR(ApplyRepetition(text_hash, text, &result.verdict));
+  }
   const base::Time now = clock_->Now();
   const std::string new_lang = lang.empty() ? before.lang : std::string(lang);
   COMMENTD_ASSIGN_OR_RETURN(
@@ -432,6 +496,7 @@ Result<PostResult> CommentService::Edit(std::string_view id, std::string_view ed
           return base::FailedPreconditionError("comment {} was deleted meanwhile", c.id);
         }
         c.text = std::string(text);
+        c.text_hash = text_hash;
         c.lang = new_lang;
         c.state = StateFor(result.verdict.decision);
         c.engine_decision = result.verdict.decision;

@@ -21,6 +21,7 @@
 #include "comments/store.h"
 #include "moderation/moderator.h"
 #include "moderation/verdict.h"
+#include "text/normalizer.h"
 
 namespace commentd::comments {
 
@@ -35,6 +36,15 @@ struct ServiceOptions {
   size_t max_reason_bytes = 500;
   int max_page_size = 200;
   int max_action_ids = 100;
+  // Repetition: the same text (compared after normalization, so case,
+  // spacing, punctuation and disguised letters do not make it new) posted
+  // repeat_limit or more times within repeat_window, by anyone, is held as
+  // advertising (reason rule "advertisement", detail "repeated_comment") from
+  // the repeat_limit-th copy on. Texts shorter than repeat_min_bytes once
+  // normalized ("Thanks!", "Agreed") are never counted. 0 disables.
+  int repeat_limit = 3;
+  std::chrono::seconds repeat_window{10 * 60};
+  size_t repeat_min_bytes = 12;
   // argon2id cost (crypto_pwhash_argon2id_str). Tests lower these to the
   // library minimum; production keeps libsodium's "interactive" limits.
   unsigned long long password_ops_limit = 2;           // crypto_pwhash_argon2id_OPSLIMIT_INTERACTIVE
@@ -126,7 +136,8 @@ class CommentService {
   // --- readers and writers
   // Validates (kInvalidArgument naming the field: thread, author, text,
   // parent_id, lang), refuses banned authors (kPermissionDenied), moderates
-  // and stores the comment in the state the verdict decides. Replies must
+  // (the engine's verdict plus the repetition rule, see ServiceOptions) and
+  // stores the comment in the state the verdict decides. Replies must
   // name a published comment of the same thread (kInvalidArgument otherwise).
   base::Result<PostResult> Post(const PostRequest& request);
 
@@ -142,8 +153,9 @@ class CommentService {
   base::Result<std::map<std::string, int64_t>> Counts(const std::vector<std::string>& threads) const;
 
   // Replaces the text and moderates it again. kNotFound for an unknown id,
-  // kPermissionDenied for a wrong token, kFailedPrecondition after the edit
-  // window or when the comment was deleted by its author or a moderator.
+  // kPermissionDenied for a wrong token or a banned author, kFailedPrecondition
+  // after the edit window or when the comment was deleted by its author or a
+  // moderator. Moderated like Post, repetition included.
   base::Result<PostResult> Edit(std::string_view id, std::string_view edit_token,
                                 std::string_view text, std::string_view lang);
 
@@ -193,9 +205,16 @@ class CommentService {
  private:
   CommentService(std::shared_ptr<Store> store, std::shared_ptr<const base::Clock> clock,
                  std::shared_ptr<const moderation::Moderator> moderator, ServiceOptions options,
-                 std::string site_key);
+                 std::string site_key, std::shared_ptr<const text::Normalizer> normalizer);
 
   std::string KeyedHash(std::string_view domain, std::string_view data) const;
+  // The repetition key of `text` (keyed hash of its normalized letters and
+  // digits), or empty when the text is too short to count or not UTF-8.
+  std::string TextHash(std::string_view text) const;
+  // Adds the repeated_comment reason to `verdict` (and holds it) when
+  // `text_hash` was stored repeat_limit - 1 or more times in the window.
+  base::Status ApplyRepetition(const std::string& text_hash, std::string_view text,
+                               moderation::Verdict* verdict) const;
   base::Result<Comment> CheckEditable(std::string_view id, std::string_view edit_token) const;
   base::Status ActOne(const ActRequest& request, const std::string& id);
 
@@ -203,6 +222,7 @@ class CommentService {
   std::shared_ptr<const base::Clock> clock_;
   const ServiceOptions options_;
   const std::string site_key_;  // raw bytes
+  const std::shared_ptr<const text::Normalizer> normalizer_;  // for TextHash
 
   mutable std::mutex moderator_mu_;
   std::shared_ptr<const moderation::Moderator> moderator_;  // guarded by moderator_mu_

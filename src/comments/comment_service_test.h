@@ -6,6 +6,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <chrono>
 #include <functional>
 #include <memory>
@@ -261,6 +262,7 @@ TEST_P(CommentServiceTest, DeletedParentWithPublishedRepliesBecomesARemovedPlace
 
 TEST_P(CommentServiceTest, PaginationCursorsStayStableUnderInserts) {
   std::vector<std::string> originals;
+  int late = 0;
   for (int i = 0; i < 5; ++i) {
     originals.push_back(MustPostPublished(fmt::format("Comment number {} on the summit.", i)).comment.id);
     clock_->Advance(std::chrono::seconds(1));
@@ -274,7 +276,10 @@ TEST_P(CommentServiceTest, PaginationCursorsStayStableUnderInserts) {
       const ThreadPage page = MustList(request);
       for (const ThreadNode& n : page.comments) seen.push_back(n.id);
       // A new comment arrives between every two page loads.
-      inserted.insert(MustPostPublished("A late arrival joins the thread.").comment.id);
+      // Each a different text: the same text again and again is held as repetition.
+      inserted.insert(
+          MustPostPublished(fmt::format("A late arrival, number {}, joins the thread.", late++))
+              .comment.id);
       if (!page.next_cursor.has_value()) break;
       request.after = *page.next_cursor;
     }
@@ -376,12 +381,77 @@ TEST_P(CommentServiceTest, BanRefusesNewPostsFromTheAuthorNameAndAddress) {
   EXPECT_TRUE(service_->Post(innocent).ok());
 }
 
+TEST_P(CommentServiceTest, BannedAuthorCannotEditEarlierCommentsWithTheirEditTokens) {
+  AddModerator();
+  PostRequest first = Request("An ordinary first comment about the summit.", "spammer");
+  const PostResult earlier = MustPost(first);
+  ASSERT_EQ(earlier.comment.state, CommentState::kPublished);
+  const PostResult later = MustPost(Request("Another ordinary comment, then spam.", "spammer"));
+  ASSERT_TRUE(MustAct(ModAction::kBan, {later.comment.id}, "advertiser").at(0).status.ok());
+  auto edited = service_->Edit(earlier.comment.id, earlier.edit_token, kLinkText, "");
+  EXPECT_EQ(edited.status().code(), base::StatusCode::kPermissionDenied) << edited.status().ToString();
+  EXPECT_EQ(store_->GetComment(earlier.comment.id)->text, first.text);
+}
+
+TEST_P(CommentServiceTest, SameTextPostedAgainAndAgainIsHeldAsRepetition) {
+  // Three copies in the window, by different authors from different
+  // addresses, spelled differently (case, spacing, punctuation, fullwidth):
+  // the third is held with reason advertisement/repeated_comment.
+  const char* kCopies[] = {
+      "Earn money at home, ask me how!",
+      "EARN MONEY AT HOME... ask me how",
+      "\xEF\xBC\xA5" "arn  money at home ask me how!!!",  // fullwidth E
+      "earn money at home ask me how",
+  };
+  for (int i = 0; i < 4; ++i) {
+    SCOPED_TRACE(kCopies[i]);
+    PostRequest r = Request(kCopies[i], "writer" + std::to_string(i));
+    r.ip = "192.0.2." + std::to_string(i + 10);
+    const PostResult posted = MustPost(r);
+    const bool repeated =
+        std::any_of(posted.verdict.reasons.begin(), posted.verdict.reasons.end(),
+                    [](const moderation::Reason& reason) {
+                      return reason.rule == moderation::Rule::kAdvertisement &&
+                             reason.detail == "repeated_comment";
+                    });
+    EXPECT_EQ(repeated, i >= 2);
+    EXPECT_EQ(posted.comment.state, i >= 2 ? CommentState::kHeld : CommentState::kPublished);
+    if (i >= 2) {
+      EXPECT_EQ(posted.verdict.reasons.front().span, (text::Span{0, static_cast<uint32_t>(posted.comment.text.size())}));
+      EXPECT_EQ(posted.verdict.reasons.front().action, moderation::Decision::kHold);
+      EXPECT_FALSE(posted.message.empty());
+    }
+    clock_->Advance(std::chrono::minutes(1));
+  }
+  // Outside the window the count starts again.
+  clock_->Advance(std::chrono::minutes(11));
+  EXPECT_EQ(MustPost(Request(kCopies[0], "late")).comment.state, CommentState::kPublished);
+  // Short texts ("Agreed!") are said by many readers and never count.
+  for (int i = 0; i < 4; ++i) {
+    EXPECT_EQ(MustPost(Request("Agreed!", "r" + std::to_string(i))).comment.state,
+              CommentState::kPublished);
+  }
+}
+
+TEST_P(CommentServiceTest, EditIntoARepeatedTextIsHeldToo) {
+  for (int i = 0; i < 2; ++i) MustPostPublished("The factory report from Helong was thorough.");
+  const PostResult posted = MustPostPublished("A genuinely different comment here.");
+  auto edited = service_->Edit(posted.comment.id, posted.edit_token,
+                               "the factory report from HELONG was thorough", "");
+  ASSERT_TRUE(edited.ok()) << edited.status().ToString();
+  EXPECT_EQ(edited->comment.state, CommentState::kHeld);
+  EXPECT_EQ(edited->verdict.reasons.at(0).detail, "repeated_comment");
+}
+
 TEST_P(CommentServiceTest, EveryActionIsAudited) {
   AddModerator();
   const PostResult a = MustPostPublished("Comment A about the talks.");
   const PostResult b = MustPostPublished("Comment B about the talks.");
   const PostResult c = MustPostPublished("Comment C about the talks.");
-  const PostResult d = MustPostPublished("Comment D about the talks.");
+  // D's writer is not the banned one (a ban also ends editing).
+  PostRequest d_request = Request("Comment D about the talks.", "another-reader");
+  d_request.ip = "192.0.2.44";
+  const PostResult d = MustPost(d_request);
   MustAct(ModAction::kDelete, {a.comment.id}, "off topic");
   MustAct(ModAction::kRestore, {a.comment.id}, "on reflection fine");
   ASSERT_TRUE(service_->Report(b.comment.id, "rude", "192.0.2.5").ok());

@@ -78,6 +78,11 @@ class Store {
   // True if a ban names `author_name`, or (when `ip_hash` is non-empty) `ip_hash`.
   virtual base::Result<bool> IsBanned(std::string_view author_name, std::string_view ip_hash) = 0;
 
+  // --- repetition
+  // The number of comments (in any state) whose text_hash is `text_hash` and
+  // that were created at or after `since`. 0 for an empty hash.
+  virtual base::Result<int64_t> CountRecentText(std::string_view text_hash, Time since) = 0;
+
   // --- audit log and statistics
   virtual base::Status AppendAudit(const AuditEntry& entry) = 0;
   // Newest first, with id < after.seq when `after` is given; `limit` >= 1.

@@ -166,6 +166,49 @@ TEST_P(StoreContractTest, InsertAssignsIncreasingSeqAndRoundTripsEveryField) {
   EXPECT_FALSE(reply->edited_at.has_value());
 }
 
+TEST_P(StoreContractTest, CountsRecentCommentsWithTheSameTextHash) {
+  const struct {
+    const char* id;
+    const char* hash;
+    int64_t at;
+  } kRows[] = {
+      {"c_1", "h_spam", kDay0},       {"c_2", "h_spam", kDay0 + 300}, {"c_3", "h_spam", kDay0 + 600},
+      {"c_4", "h_other", kDay0 + 600}, {"c_5", "", kDay0 + 600},
+  };
+  for (const auto& r : kRows) {
+    Comment c = MakeComment(r.id, "t", CommentState::kPublished, At(r.at));
+    c.text_hash = r.hash;
+    Insert(c);
+  }
+  EXPECT_EQ(store_->GetComment("c_2")->text_hash, "h_spam") << "text_hash round-trips";
+  const struct {
+    const char* hash;
+    int64_t since;
+    int64_t want;
+  } kCases[] = {
+      {"h_spam", kDay0, 3},  {"h_spam", kDay0 + 1, 2}, {"h_spam", kDay0 + 600, 1},
+      {"h_spam", kDay0 + 601, 0}, {"h_other", kDay0, 1}, {"h_none", kDay0, 0},
+      {"", kDay0, 0},  // comments without a hash are never counted as repeats
+  };
+  for (const auto& c : kCases) {
+    SCOPED_TRACE(std::string(c.hash) + " since +" + std::to_string(c.since - kDay0));
+    auto n = store_->CountRecentText(c.hash, At(c.since));
+    ASSERT_TRUE(n.ok()) << n.status().ToString();
+    EXPECT_EQ(*n, c.want);
+  }
+  // An update that changes the text changes the hash that is counted.
+  ASSERT_TRUE(store_
+                  ->UpdateComment("c_3",
+                                  [](Comment& c) -> base::Result<CommentUpdateEffects> {
+                                    c.text = "Something else entirely.";
+                                    c.text_hash = "h_other";
+                                    return CommentUpdateEffects{};
+                                  })
+                  .ok());
+  EXPECT_EQ(*store_->CountRecentText("h_spam", At(kDay0)), 2);
+  EXPECT_EQ(*store_->CountRecentText("h_other", At(kDay0)), 2);
+}
+
 TEST_P(StoreContractTest, InsertRefusesATakenId) {
   Insert(MakeComment("c_a", "t", CommentState::kPublished));
   auto again = store_->InsertComment(MakeComment("c_a", "t", CommentState::kHeld));

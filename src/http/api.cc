@@ -1,6 +1,8 @@
 #include "http/api.h"
 
+#include <algorithm>
 #include <charconv>
+#include <optional>
 
 #include "http/json_codec.h"
 #include "http/status_to_http.h"
@@ -79,6 +81,46 @@ Response WriteOutcome(const comments::PostResult& result, const std::string& mes
                            {"message", message}});
   }
   return Error(base::InternalError("unknown decision"));
+}
+
+// A request body must be declared JSON. Besides telling a client that sent
+// a form or plain text what went wrong, this closes a CSRF path: a page on
+// another site can make a browser POST text/plain or form data without a
+// CORS preflight, but not application/json. 415 names the type received;
+// an empty body is left to ParseObject.
+std::optional<Response> RequireJsonContentType(const Request& r) {
+  // No body, no type to judge: ParseObject names the empty body (400).
+  if (r.body.empty()) return std::nullopt;
+  std::string_view type = r.Header("content-type");
+  type = type.substr(0, type.find(';'));
+  while (!type.empty() && (type.back() == ' ' || type.back() == '\t')) type.remove_suffix(1);
+  while (!type.empty() && (type.front() == ' ' || type.front() == '\t')) type.remove_prefix(1);
+  constexpr std::string_view kJson = "application/json";
+  const bool is_json =
+      type.size() == kJson.size() &&
+      std::equal(type.begin(), type.end(), kJson.begin(), [](char a, char b) {
+        return (a >= 'A' && a <= 'Z' ? static_cast<char>(a - 'A' + 'a') : a) == b;
+      });
+  if (is_json) return std::nullopt;
+  Response out;
+  out.status = 415;
+  out.body = ErrorBody(
+      "unsupported_media_type",
+      type.empty() ? std::string("header Content-Type is required: send the body as application/json")
+                   : fmt::format("Content-Type must be application/json, got \"{}\"", type));
+  return out;
+}
+
+// The JSON object of a request body: 415 unless declared JSON, 400 unless it
+// is one well-formed object.
+base::Result<json> ParseBody(const Request& r, Response* refusal) {
+  if (auto bad = RequireJsonContentType(r)) {
+    *refusal = std::move(*bad);
+    return base::InvalidArgumentError("content type");
+  }
+  auto body = ParseObject(r.body);
+  if (!body.ok()) *refusal = Error(body.status());
+  return body;
 }
 
 std::vector<std::string> SplitComma(std::string_view s) {
@@ -237,8 +279,9 @@ Response Api::RenderThread(const Request& r) {
 }
 
 Response Api::PostComment(const Request& r) {
-  auto body = ParseObject(r.body);
-  if (!body.ok()) return Error(body.status());
+  Response refusal;
+  auto body = ParseBody(r, &refusal);
+  if (!body.ok()) return refusal;
   comments::PostRequest req;
   req.thread = std::string(r.Param("thread"));
   auto author = RequiredString(*body, "author");
@@ -269,8 +312,9 @@ Response Api::PostComment(const Request& r) {
 }
 
 Response Api::Check(const Request& r) {
-  auto body = ParseObject(r.body);
-  if (!body.ok()) return Error(body.status());
+  Response refusal;
+  auto body = ParseBody(r, &refusal);
+  if (!body.ok()) return refusal;
   auto text = RequiredString(*body, "text");
   if (!text.ok()) return Error(text.status());
   auto lang = OptionalString(*body, "lang");
@@ -290,8 +334,9 @@ Response Api::Check(const Request& r) {
 Response Api::EditComment(const Request& r) {
   const std::string_view token = r.Header("x-edit-token");
   if (token.empty()) return Error(base::PermissionDeniedError("header X-Edit-Token is required"));
-  auto body = ParseObject(r.body);
-  if (!body.ok()) return Error(body.status());
+  Response refusal;
+  auto body = ParseBody(r, &refusal);
+  if (!body.ok()) return refusal;
   auto text = RequiredString(*body, "text");
   if (!text.ok()) return Error(text.status());
   auto lang = OptionalString(*body, "lang");
@@ -318,8 +363,9 @@ Response Api::DeleteComment(const Request& r) {
 }
 
 Response Api::ReportComment(const Request& r) {
-  auto body = ParseObject(r.body);
-  if (!body.ok()) return Error(body.status());
+  Response refusal;
+  auto body = ParseBody(r, &refusal);
+  if (!body.ok()) return refusal;
   auto reason = OptionalString(*body, "reason");
   if (!reason.ok()) return Error(reason.status());
   if (auto limited = Limit(misc_per_ip_, "requests from this address", service_->HashIp(r.peer_ip))) {
@@ -343,8 +389,9 @@ Response Api::Counts(const Request& r) {
 }
 
 Response Api::Login(const Request& r) {
-  auto body = ParseObject(r.body);
-  if (!body.ok()) return Error(body.status());
+  Response refusal;
+  auto body = ParseBody(r, &refusal);
+  if (!body.ok()) return refusal;
   auto name = RequiredString(*body, "name");
   if (!name.ok()) return Error(name.status());
   auto password = RequiredString(*body, "password");
@@ -404,8 +451,9 @@ Response Api::ListQueue(const Request& r) {
 Response Api::Act(const Request& r) {
   auto session = RequireSession(r, /*write=*/true);
   if (!session.ok()) return Error(session.status());
-  auto body = ParseObject(r.body);
-  if (!body.ok()) return Error(body.status());
+  Response refusal;
+  auto body = ParseBody(r, &refusal);
+  if (!body.ok()) return refusal;
   auto action_name = RequiredString(*body, "action");
   if (!action_name.ok()) return Error(action_name.status());
   auto action = comments::ParseModAction(*action_name);

@@ -29,12 +29,45 @@ json OptionalTime(const std::optional<base::Time>& t) {
 
 json OptionalString(const std::optional<std::string>& s) { return s ? json(*s) : json(nullptr); }
 
+// nlohmann's parser recurses once per nesting level, so 100,000 '[' would
+// overflow a worker's stack before any error is reported. No request of the
+// API nests deeper than 3; this scan (strings skipped, escapes honoured)
+// refuses deeper bodies before the parser sees them. Returns the byte offset
+// of the first bracket past the limit, or npos.
+size_t FindTooDeep(std::string_view body, int max_depth) {
+  int depth = 0;
+  bool in_string = false;
+  for (size_t i = 0; i < body.size(); ++i) {
+    const char c = body[i];
+    if (in_string) {
+      if (c == '\\') {
+        ++i;
+      } else if (c == '"') {
+        in_string = false;
+      }
+      continue;
+    }
+    if (c == '"') {
+      in_string = true;
+    } else if (c == '[' || c == '{') {
+      if (++depth > max_depth) return i;
+    } else if (c == ']' || c == '}') {
+      --depth;
+    }
+  }
+  return std::string_view::npos;
+}
+
 }  // namespace
 
 base::Result<json> ParseObject(std::string_view body) {
   if (body.empty()) return base::InvalidArgumentError("request body is empty; expected a JSON object");
   // nlohmann reports malformed input (also invalid UTF-8 in strings) by
   // exception; this is the adapter edge where it becomes a Status.
+  if (const size_t at = FindTooDeep(body, kMaxJsonDepth); at != std::string_view::npos) {
+    return base::InvalidArgumentError(
+        "request body nests JSON deeper than {} levels (at byte {})", kMaxJsonDepth, at);
+  }
   json j;
   try {
     j = json::parse(body);

@@ -18,9 +18,14 @@
 
 namespace commentd::http {
 
+// Deepest nesting of arrays and objects a request body may have.
+inline constexpr int kMaxJsonDepth = 32;
+
 // A request body that must be one JSON object. kInvalidArgument naming the
-// byte offset for malformed JSON (including invalid UTF-8 inside strings), or
-// saying what was found instead of an object.
+// byte offset for malformed JSON (including invalid UTF-8 inside strings),
+// nesting deeper than kMaxJsonDepth (refused before parsing, so hostile
+// depth cannot exhaust the stack), or saying what was found instead of an
+// object.
 base::Result<nlohmann::json> ParseObject(std::string_view body);
 
 // Field readers: kInvalidArgument "field 'text' must be a string" for a wrong

@@ -44,5 +44,30 @@ TEST(JsonCodecTest, FieldReadersNameTheFieldAndTheTypeFound) {
   EXPECT_EQ(*author, "kim");
 }
 
+TEST(JsonCodecTest, RefusesDeepNestingBeforeParsing) {
+  // 100,000 levels would overflow the stack of a recursive parser.
+  for (const std::string& body : {std::string(100000, '['), "{\"a\":" + std::string(100000, '{'),
+                                  "{\"a\":" + std::string(kMaxJsonDepth, '[') +
+                                      std::string(kMaxJsonDepth, ']') + "}"}) {
+    SCOPED_TRACE(body.substr(0, 40));
+    auto r = ParseObject(body);
+    ASSERT_FALSE(r.ok());
+    EXPECT_EQ(r.status().code(), base::StatusCode::kInvalidArgument);
+    EXPECT_NE(r.status().message().find("deeper than 32 levels"), std::string::npos)
+        << r.status().message();
+  }
+}
+
+TEST(JsonCodecTest, AcceptsNestingUpToTheLimitAndBracketsInsideStrings) {
+  const std::string nested =
+      "{\"a\":" + std::string(kMaxJsonDepth - 1, '[') + std::string(kMaxJsonDepth - 1, ']') + "}";
+  EXPECT_TRUE(ParseObject(nested).ok()) << ParseObject(nested).status().ToString();
+  // Brackets (and an escaped quote before them) inside a string are text, not nesting.
+  const std::string text = "{\"text\":\"\\\"" + std::string(1000, '[') + "\"}";
+  auto r = ParseObject(text);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ((*r)["text"].get<std::string>(), "\"" + std::string(1000, '['));
+}
+
 }  // namespace
 }  // namespace commentd::http

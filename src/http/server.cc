@@ -46,6 +46,7 @@ std::string_view ReasonPhrase(int status) {
     case 404: return "Not Found";
     case 409: return "Conflict";
     case 413: return "Payload Too Large";
+    case 415: return "Unsupported Media Type";
     case 422: return "Unprocessable Entity";
     case 429: return "Too Many Requests";
     case 503: return "Service Unavailable";
@@ -360,11 +361,18 @@ base::Result<std::unique_ptr<Server>> Server::Start(
       .request_handler(impl->MakeRouter())
       // RESTinio drops a connection whose body exceeds its limit without a
       // reply; keep that limit well above ours so the client gets a 413.
-      .incoming_http_msg_limits(restinio::incoming_http_msg_limits_t{}.max_body_size(
-          std::max<std::uint64_t>(impl->options.max_body_bytes * 4, 1 << 20)))
-      .read_next_http_message_timelimit(std::chrono::seconds(30))
+      .incoming_http_msg_limits(
+          restinio::incoming_http_msg_limits_t{}
+              .max_body_size(std::max<std::uint64_t>(impl->options.max_body_bytes * 4, 1 << 20))
+              .max_url_size(impl->options.max_url_bytes)
+              .max_field_name_size(1024)
+              .max_field_value_size(impl->options.max_header_bytes)
+              .max_field_count(impl->options.max_header_count))
+      // The whole request must arrive within read_timeout (RESTinio guards
+      // the total read, not each read): slowloris clients are cut off.
+      .read_next_http_message_timelimit(impl->options.read_timeout)
       .handle_request_timeout(std::chrono::seconds(30))
-      .write_http_response_timelimit(std::chrono::seconds(30))
+      .write_http_response_timelimit(impl->options.write_timeout)
       .acceptor_post_bind_hook([self](asio::ip::tcp::acceptor& acceptor) {
         self->port = acceptor.local_endpoint().port();
       });

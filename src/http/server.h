@@ -32,6 +32,17 @@ struct ServerOptions {
   size_t max_body_bytes = 64 * 1024;  // larger bodies get 413
   // How long Shutdown waits for in-flight requests before closing anyway.
   std::chrono::milliseconds drain_timeout{10000};
+  // A client must send a whole request (line, headers, body) within
+  // read_timeout of starting it, or the connection is closed: a slow client
+  // (slowloris) cannot hold a connection open by trickling bytes. The
+  // response must be taken within write_timeout.
+  std::chrono::milliseconds read_timeout{30000};
+  std::chrono::milliseconds write_timeout{30000};
+  // Larger request lines and header fields close the connection (RESTinio
+  // answers no status for them).
+  size_t max_url_bytes = 8 * 1024;
+  size_t max_header_bytes = 16 * 1024;  // one field's value
+  size_t max_header_count = 100;
   ApiOptions api;
 };
 

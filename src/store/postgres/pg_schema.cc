@@ -86,6 +86,12 @@ CREATE TABLE sessions (
 );
 CREATE INDEX sessions_by_moderator ON sessions (moderator);
 )sql",
+    // 2: the keyed hash of each comment's normalized text, counted to catch
+    // the same comment posted again and again (CountRecentText).
+    R"sql(
+ALTER TABLE comments ADD COLUMN text_hash TEXT NOT NULL DEFAULT '';
+CREATE INDEX comments_by_text_hash ON comments (text_hash, created_at) WHERE text_hash <> '';
+)sql",
 };
 
 constexpr int kLatestVersion = static_cast<int>(std::size(kMigrations));

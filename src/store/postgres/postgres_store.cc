@@ -34,8 +34,9 @@ constexpr std::string_view kCommentBaseColumns =
     "c.seq, c.id, c.thread, c.parent_id, c.author_name, c.author_ip_hash, c.text, c.lang, "
     "c.state, c.engine_decision, c.reasons, c.policy_version, c.decided_by, "
     "c.decided_by_moderator, c.created_at, c.edited_at, c.decided_at, c.edit_token_hash";
+// The open reports count (column 18) and, after it, the text hash (19).
 constexpr std::string_view kOpenReports =
-    "(SELECT COUNT(*) FROM reports r WHERE r.comment_id = c.id AND NOT r.resolved)";
+    "(SELECT COUNT(*) FROM reports r WHERE r.comment_id = c.id AND NOT r.resolved), c.text_hash";
 
 
 std::optional<int64_t> OptionalMicros(const std::optional<base::Time>& t) {
@@ -73,6 +74,7 @@ Result<Comment> ReadComment(const Rows& rows, int i) {
   c.decided_at = base::FromUnixMicros(decided);
   c.edit_token_hash = rows.Text(i, 17);
   COMMENTD_ASSIGN_OR_RETURN(c.open_reports, rows.Int(i, 18));
+  c.text_hash = rows.Text(i, 19);
   return c;
 }
 
@@ -302,15 +304,15 @@ Result<Comment> PostgresStore::InsertComment(const Comment& comment) {
       "INSERT INTO comments AS c (id, thread, parent_id, author_name, author_ip_hash, text, "
       "lang, state, engine_decision, reasons, policy_version, hit_link, hit_advertisement, "
       "hit_inappropriate_language, decided_by, decided_by_moderator, created_at, edited_at, "
-      "decided_at, edit_token_hash) "
+      "decided_at, edit_token_hash, text_hash) "
       "SELECT $1::text, $2::text, $3::text, $4::text, $5::text, $6::text, $7::text, $8::text, "
       "$9::text, $10::text, $11::text, $12::boolean, $13::boolean, $14::boolean, $15::text, "
-      "$16::text, $17::bigint, $18::bigint, $19::bigint, $20::text "
+      "$16::text, $17::bigint, $18::bigint, $19::bigint, $20::text, $21::text "
       // The parent must exist in the same thread; checked in the same
       // statement (comments are never destroyed, so no lock is needed).
       "WHERE $3::text IS NULL OR EXISTS "
       "(SELECT 1 FROM comments p WHERE p.id = $3::text AND p.thread = $2::text) "
-      "RETURNING {}, 0::bigint",
+      "RETURNING {}, 0::bigint, c.text_hash",
       kCommentBaseColumns);
   Params p;
   p.Add(comment.id)
@@ -332,7 +334,8 @@ Result<Comment> PostgresStore::InsertComment(const Comment& comment) {
       .Add(base::ToUnixMicros(comment.created_at));
   AddOptional(p, OptionalMicros(comment.edited_at))
       .Add(base::ToUnixMicros(comment.decided_at))
-      .Add(comment.edit_token_hash);
+      .Add(comment.edit_token_hash)
+      .Add(comment.text_hash);
   return impl_->WriteOne([&](Connection& conn) -> Result<Comment> {
     auto rows = conn.Exec(kSql, p);
     if (!rows.ok()) {
@@ -402,7 +405,7 @@ Result<Comment> PostgresStore::UpdateComment(std::string_view id,
       "UPDATE comments AS c SET text = $1, lang = $2, state = $3, engine_decision = $4, "
       "reasons = $5, policy_version = $6, hit_link = $7, hit_advertisement = $8, "
       "hit_inappropriate_language = $9, decided_by = $10, decided_by_moderator = $11, "
-      "edited_at = $12, decided_at = $13 WHERE c.id = $14 RETURNING {}, {}",
+      "edited_at = $12, decided_at = $13, text_hash = $14 WHERE c.id = $15 RETURNING {}, {}",
       kCommentBaseColumns, kOpenReports);
   Comment stored;
   Status status = impl_->Transaction([&](Connection& conn) -> Status {
@@ -450,6 +453,7 @@ Result<Comment> PostgresStore::UpdateComment(std::string_view id,
         .Add(changed.decided_by_moderator);
     AddOptional(p, OptionalMicros(changed.edited_at))
         .Add(base::ToUnixMicros(changed.decided_at))
+        .Add(changed.text_hash)
         .Add(current.id);
     COMMENTD_ASSIGN_OR_RETURN(Rows rows, conn.Exec(kUpdate, p));
     if (rows.empty()) return base::InternalError("postgres: comment {} vanished", id);
@@ -523,6 +527,19 @@ Result<bool> PostgresStore::IsBanned(std::string_view author_name, std::string_v
                              "($2 <> '' AND EXISTS (SELECT 1 FROM bans WHERE ip_hash = $2))",
                              p));
     return !rows.empty() && rows.Bool(0, 0);
+  });
+}
+
+Result<int64_t> PostgresStore::CountRecentText(std::string_view text_hash, base::Time since) {
+  if (text_hash.empty()) return int64_t{0};
+  return impl_->Read([&](Connection& conn) -> Result<int64_t> {
+    Params p;
+    p.Add(text_hash).Add(base::ToUnixMicros(since));
+    COMMENTD_ASSIGN_OR_RETURN(
+        Rows rows,
+        conn.Exec("SELECT COUNT(*) FROM comments WHERE text_hash = $1 AND created_at >= $2", p));
+    if (rows.empty()) return int64_t{0};
+    return rows.Int(0, 0);
   });
 }
 

@@ -20,7 +20,7 @@ using base::Status;
 
 // The SqliteStore schema version whose tables this file knows. A newer
 // SQLite schema is refused rather than copied without its new columns.
-constexpr int kCopiedSqliteVersion = 1;
+constexpr int kCopiedSqliteVersion = 2;
 
 enum class Kind {
   kInt,      // INTEGER / BIGINT
@@ -70,7 +70,8 @@ const std::vector<Table>& Tables() {
         {"created_at", Kind::kInt},
         {"edited_at", Kind::kOptInt},
         {"decided_at", Kind::kInt},
-        {"edit_token_hash", Kind::kText}},
+        {"edit_token_hash", Kind::kText},
+        {"text_hash", Kind::kText}},
        "seq"},
       {"reports",
        "id",

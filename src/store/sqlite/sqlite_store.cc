@@ -109,6 +109,12 @@ CREATE TABLE sessions (
 );
 CREATE INDEX sessions_by_moderator ON sessions (moderator);
 )sql",
+    // 2: the keyed hash of each comment's normalized text, counted to catch
+    // the same comment posted again and again (CountRecentText).
+    R"sql(
+ALTER TABLE comments ADD COLUMN text_hash TEXT NOT NULL DEFAULT '';
+CREATE INDEX comments_by_text_hash ON comments (text_hash, created_at) WHERE text_hash <> '';
+)sql",
 };
 
 constexpr int kLatestVersion = static_cast<int>(std::size(kMigrations));
@@ -117,7 +123,7 @@ constexpr std::string_view kCommentColumns =
     "c.seq, c.id, c.thread, c.parent_id, c.author_name, c.author_ip_hash, c.text, c.lang, "
     "c.state, c.engine_decision, c.reasons, c.policy_version, c.decided_by, "
     "c.decided_by_moderator, c.created_at, c.edited_at, c.decided_at, c.edit_token_hash, "
-    "(SELECT COUNT(*) FROM reports r WHERE r.comment_id = c.id AND r.resolved = 0)";
+    "(SELECT COUNT(*) FROM reports r WHERE r.comment_id = c.id AND r.resolved = 0), c.text_hash";
 
 Status SqliteError(sqlite3* db, int rc, std::string_view what) {
   const int primary = rc & 0xff;
@@ -300,6 +306,7 @@ Result<Comment> ReadComment(const Statement& s) {
   c.decided_at = base::FromUnixMicros(s.Int(16));
   c.edit_token_hash = s.Text(17);
   c.open_reports = s.Int(18);
+  c.text_hash = s.Text(19);
   return c;
 }
 
@@ -756,8 +763,8 @@ Result<Comment> SqliteStore::InsertComment(const Comment& comment) {
               "INSERT INTO comments (id, thread, parent_id, author_name, author_ip_hash, text, "
               "lang, state, engine_decision, reasons, policy_version, hit_link, "
               "hit_advertisement, hit_inappropriate_language, decided_by, decided_by_moderator, "
-              "created_at, edited_at, decided_at, edit_token_hash) "
-              "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+              "created_at, edited_at, decided_at, edit_token_hash, text_hash) "
+              "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
       s.Bind(comment.id)
           .Bind(comment.thread)
           .Bind(comment.parent_id)
@@ -780,7 +787,9 @@ Result<Comment> SqliteStore::InsertComment(const Comment& comment) {
       } else {
         s.BindNull();
       }
-      s.Bind(base::ToUnixMicros(comment.decided_at)).Bind(comment.edit_token_hash);
+      s.Bind(base::ToUnixMicros(comment.decided_at))
+          .Bind(comment.edit_token_hash)
+          .Bind(comment.text_hash);
       Status run = s.Run();
       if (run.code() == base::StatusCode::kAlreadyExists) {
         return base::AlreadyExistsError("comment {} already exists", comment.id);
@@ -838,7 +847,8 @@ Result<Comment> SqliteStore::UpdateComment(std::string_view id,
           conn.Prepare("UPDATE comments SET text = ?, lang = ?, state = ?, engine_decision = ?, "
                        "reasons = ?, policy_version = ?, hit_link = ?, hit_advertisement = ?, "
                        "hit_inappropriate_language = ?, decided_by = ?, "
-                       "decided_by_moderator = ?, edited_at = ?, decided_at = ? WHERE id = ?"));
+                       "decided_by_moderator = ?, edited_at = ?, decided_at = ?, text_hash = ? "
+                       "WHERE id = ?"));
       s.Bind(changed.text)
           .Bind(changed.lang)
           .Bind(comments::CommentStateName(changed.state))
@@ -855,7 +865,7 @@ Result<Comment> SqliteStore::UpdateComment(std::string_view id,
       } else {
         s.BindNull();
       }
-      s.Bind(base::ToUnixMicros(changed.decided_at)).Bind(current.id);
+      s.Bind(base::ToUnixMicros(changed.decided_at)).Bind(changed.text_hash).Bind(current.id);
       COMMENTD_RETURN_IF_ERROR(s.Run());
     }
     if (effects.resolve_reports) {
@@ -949,6 +959,21 @@ Result<bool> SqliteStore::IsBanned(std::string_view author_name, std::string_vie
   s.Bind(author_name).Bind(ip_hash).Bind(ip_hash);
   COMMENTD_ASSIGN_OR_RETURN(bool row, s.Step());
   return row && s.Int(0) != 0;
+}
+
+Result<int64_t> SqliteStore::CountRecentText(std::string_view text_hash, base::Time since) {
+  if (text_hash.empty()) return int64_t{0};
+  COMMENTD_ASSIGN_OR_RETURN(auto reader, impl_->Reader());
+  COMMENTD_ASSIGN_OR_RETURN(
+      Statement s,
+      // "text_hash <> ''" repeats the partial index's condition so that the
+      // planner uses comments_by_text_hash instead of scanning every comment
+      // of the window through comments_by_created.
+      reader->Prepare("SELECT COUNT(*) FROM comments "
+                      "WHERE text_hash = ? AND text_hash <> '' AND created_at >= ?"));
+  s.Bind(text_hash).Bind(base::ToUnixMicros(since));
+  COMMENTD_ASSIGN_OR_RETURN(bool row, s.Step());
+  return row ? s.Int(0) : int64_t{0};
 }
 
 Status SqliteStore::AppendAudit(const AuditEntry& entry) {

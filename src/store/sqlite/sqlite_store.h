@@ -79,6 +79,7 @@ class SqliteStore final : public comments::Store {
   base::Result<comments::Page<comments::Comment>> ListQueue(
       comments::Queue queue, std::optional<comments::Cursor> after, int limit) override;
   base::Result<bool> IsBanned(std::string_view author_name, std::string_view ip_hash) override;
+  base::Result<int64_t> CountRecentText(std::string_view text_hash, base::Time since) override;
   base::Status AppendAudit(const comments::AuditEntry& entry) override;
   base::Result<comments::Page<comments::AuditEntry>> ListAudit(
       std::optional<comments::Cursor> after, int limit) override;
