@@ -7,6 +7,8 @@
 
 #include <toml.hpp>
 
+#include "text/utf8.h"
+
 namespace commentd::moderation {
 namespace {
 
@@ -157,6 +159,12 @@ ClassifierThresholds ThresholdsFor(const ThresholdsByLanguage& by_language,
 }
 
 base::Result<Policy> Policy::FromToml(std::string_view contents, std::string_view source) {
+  // toml11 reads past the end of its buffer on some invalid UTF-8 (a literal
+  // string key of stray lead bytes crashed policy_fuzzer), so only well-formed
+  // text reaches it.
+  if (const size_t bad = text::FindInvalidUtf8(contents); bad != std::string_view::npos) {
+    return base::InvalidArgumentError("{}: not valid UTF-8 at byte {}", source, bad);
+  }
   toml::value root;
   try {
     std::istringstream stream{std::string(contents)};

@@ -110,6 +110,16 @@ TEST(PolicyTest, SyntaxErrorsNameTheFile) {
   EXPECT_EQ(p.status().message(), "broken.toml:1: not valid TOML: toml::parse_key: an invalid key appeared.");
 }
 
+// A policy_fuzzer find: invalid UTF-8 in a literal-string key crashed toml11.
+TEST(PolicyTest, InvalidUtf8IsRefusedBeforeTheTomlParser) {
+  auto p = Policy::FromFile(COMMENTD_SOURCE_DIR
+                            "/testdata/fuzz/policy/regression_invalid_utf8_literal_key");
+  ASSERT_FALSE(p.ok());
+  EXPECT_EQ(p.status().code(), base::StatusCode::kInvalidArgument);
+  EXPECT_NE(p.status().message().find("not valid UTF-8 at byte 2"), std::string::npos)
+      << p.status().message();
+}
+
 TEST(PolicyTest, MissingFileIsNotFound) {
   auto p = Policy::FromFile("/nonexistent/policy.toml");
   ASSERT_FALSE(p.ok());
