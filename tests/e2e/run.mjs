@@ -561,6 +561,74 @@ function suite() {
       await page.context().close();
     });
 
+    test('naughty strings from the data folder stay text and open no dialog', async (t) => {
+      // The Big List of Naughty Strings is read at test time from the shared
+      // data folder (COMMENTD_DATA, else ../shared/data); never copied here.
+      const dataDir = process.env.COMMENTD_DATA || path.resolve(root, '../shared/data');
+      const file = path.join(dataDir, 'blns-naughty-strings', 'blns.json');
+      if (!fs.existsSync(file)) {
+        t.skip(`naughty strings not found at ${file} (set COMMENTD_DATA)`);
+        return;
+      }
+      const all = JSON.parse(fs.readFileSync(file, 'utf8')).filter((s) => typeof s === 'string' && s.trim() !== '');
+      // The markup and script injections, plus a few of every other kind.
+      const markup = all.filter((s) => /<|>|javascript:|on\w+\s*=|&#|\\u00|%3C/i.test(s));
+      const others = all.filter((s) => !markup.includes(s)).filter((_, i) => i % 25 === 0);
+      const chosen = [...markup.slice(0, 70), ...others].slice(0, 90);
+      assert.ok(chosen.length >= 20, `only ${chosen.length} strings chosen`);
+      const thread = `blns-${stamp}`;
+      const published = [];
+      for (const [i, text] of chosen.entries()) {
+        // As text, and as the author of a plain comment.
+        for (const body of [{author: `BLNS ${i}`, text}, {author: text, text: `Plain comment ${i} under a naughty name.`}]) {
+          const r = await fetch(`${base}/api/v1/threads/${thread}/comments`, {
+            method: 'POST', headers: {'Content-Type': 'application/json'}, body: JSON.stringify(body),
+          });
+          assert.ok(r.status < 500, `${JSON.stringify(body)} got ${r.status}: ${await r.text()}`);
+          if (r.status === 201) published.push(body);
+        }
+      }
+      assert.ok(published.length > 0, 'nothing was published');
+      const pagePath = `/e2e/blns-${stamp}.html`;
+      const context = await browser.newContext({viewport: {width: 1000, height: 800}});
+      await context.route(base + pagePath, (route) => route.fulfill({
+        contentType: 'text/html; charset=utf-8',
+        body: '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>blns</title></head>' +
+          `<body><div id="commentd"></div><script src="/embed.js" data-thread="${thread}" data-page-size="100" async></script></body></html>`,
+      }));
+      const page = await context.newPage();
+      const seen = [];
+      page.on('dialog', (d) => { seen.push(d.message()); d.dismiss().catch(() => {}); });
+      page.on('pageerror', (e) => pageErrors.push(`${pagePath}: ${e.message}`));
+      await page.goto(base + pagePath);
+      await widgetReady(page);
+      await listBodies(page).nth(Math.min(published.length, 100) - 1).waitFor();
+      const rendered = await page.evaluate(() => {
+        const root = document.querySelector('#commentd').shadowRoot;
+        return [...root.querySelectorAll('.list .comment')].map((c) => ({
+          text: c.querySelector('.body').textContent,
+          meta: c.querySelector('.meta').textContent,
+          // Text only: no element was made from a comment's bytes.
+          elements: c.querySelector('.body').childElementCount,
+        }));
+      });
+      const texts = rendered.map((r) => r.text);
+      for (const p of published.slice(0, 100)) {
+        assert.ok(texts.includes(p.text), `not shown as typed: ${JSON.stringify(p.text)}`);
+        if (p.author.startsWith('BLNS ')) continue;
+        const row = rendered.find((r) => r.text === p.text);
+        assert.ok(row.meta.includes(p.author.trim()), `author not shown as typed: ${JSON.stringify(p.author)}`);
+      }
+      assert.ok(rendered.every((r) => r.elements === 0), 'a comment body holds elements');
+      const injected = await page.evaluate(() => {
+        const root = document.querySelector('#commentd').shadowRoot;
+        return root.querySelectorAll('.list img, .list iframe, .list script, .list object, .list svg, .list a[href^="javascript"]').length;
+      });
+      assert.equal(injected, 0, 'markup from a comment became elements');
+      assert.deepEqual(seen, [], 'no dialog may open');
+      await context.close();
+    });
+
     test('the demo page reads well on desktop and on a 390px phone', async () => {
       const desk = await openPage('/');
       await widgetReady(desk);
