@@ -537,7 +537,11 @@ Result<int64_t> PostgresStore::CountRecentText(std::string_view text_hash, base:
     p.Add(text_hash).Add(base::ToUnixMicros(since));
     COMMENTD_ASSIGN_OR_RETURN(
         Rows rows,
-        conn.Exec("SELECT COUNT(*) FROM comments WHERE text_hash = $1 AND created_at >= $2", p));
+        // "text_hash <> ''" lets a generic plan use the partial index
+        // comments_by_text_hash instead of scanning the window by created_at.
+        conn.Exec("SELECT COUNT(*) FROM comments "
+                  "WHERE text_hash = $1 AND text_hash <> '' AND created_at >= $2",
+                  p));
     if (rows.empty()) return int64_t{0};
     return rows.Int(0, 0);
   });
