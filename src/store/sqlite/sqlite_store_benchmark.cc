@@ -1,13 +1,18 @@
 // What a comment costs on SqliteStore: a durable insert (one fsync'd WAL
-// commit per comment, synchronous=FULL), a point read, a whole-thread read,
-// and CommentService::Post end to end (moderation + insert). Run from any
+// commit per comment, synchronous=FULL), the same from many threads at once
+// (group commit), a point read, a whole-thread read, and
+// CommentService::Post end to end (moderation + insert). Run from any
 // directory; the database lives in a fresh temporary directory.
 #include <benchmark/benchmark.h>
 #include <stdlib.h>
 
+#include <algorithm>
+#include <atomic>
 #include <filesystem>
 #include <memory>
 #include <string>
+#include <thread>
+#include <vector>
 
 #include "base/clock.h"
 #include "comments/comment_service.h"
@@ -64,6 +69,54 @@ void BM_InsertComment(benchmark::State& state) {
   }
 }
 BENCHMARK(BM_InsertComment)->UseRealTime();
+
+// Durable inserts from state.range(0) threads at once, 200 each per
+// iteration. Group commit runs the writes queued at one moment in one
+// transaction with one fsync; writes_per_commit is the average batch.
+void BM_InsertCommentConcurrent(benchmark::State& state) {
+  TempDb db;
+  auto store = SqliteStore::Create(db.path());
+  if (!store.ok()) {
+    state.SkipWithError(store.status().ToString().c_str());
+    return;
+  }
+  const int threads = static_cast<int>(state.range(0));
+  constexpr int kPerThread = 200;
+  const SqliteWriteStats before = (*store)->WriteStats();
+  int64_t round = 0;
+  for (auto _ : state) {
+    std::atomic<bool> failed{false};
+    std::vector<std::thread> writers;
+    for (int t = 0; t < threads; ++t) {
+      writers.emplace_back([&, t] {
+        for (int i = 0; i < kPerThread; ++i) {
+          const int64_t n = (round * threads + t) * kPerThread + i;
+          if (!(*store)->InsertComment(MakeComment(n, "t" + std::to_string(n % 100))).ok()) {
+            failed = true;
+          }
+        }
+      });
+    }
+    for (std::thread& w : writers) w.join();
+    ++round;
+    if (failed) {
+      state.SkipWithError("an insert failed");
+      return;
+    }
+  }
+  const SqliteWriteStats after = (*store)->WriteStats();
+  state.SetItemsProcessed(after.writes - before.writes);
+  state.counters["writes_per_commit"] =
+      static_cast<double>(after.writes - before.writes) /
+      static_cast<double>(std::max<int64_t>(1, after.batches - before.batches));
+}
+BENCHMARK(BM_InsertCommentConcurrent)
+    ->Arg(1)
+    ->Arg(4)
+    ->Arg(16)
+    ->Arg(64)
+    ->UseRealTime()
+    ->Unit(benchmark::kMillisecond);
 
 void BM_GetComment(benchmark::State& state) {
   TempDb db;
