@@ -30,7 +30,8 @@ struct SqliteOptions {
   // Most write calls committed together in one transaction (>= 1).
   int max_batch_writes = 64;
   // WAL size in pages (4 KiB) at which a background thread checkpoints it
-  // into the database file (>= 1); commits never run checkpoints themselves.
+  // into the database file (>= 1). No COMMIT runs a checkpoint; the writer
+  // runs one between batches only when the WAL reaches twice this size.
   int checkpoint_pages = 1000;
 };
 
