@@ -547,7 +547,15 @@ struct SqliteStore::Impl {
         batch.assign(queue.begin(), queue.begin() + static_cast<ptrdiff_t>(n));
         queue.erase(queue.begin(), queue.begin() + static_cast<ptrdiff_t>(n));
       }
-      RunBatch(batch);
+      try {
+        RunBatch(batch);
+      } catch (const std::exception& e) {
+        // Never leave the queue without a leader: every waiter would hang.
+        if (!sqlite3_get_autocommit(writer->db())) (void)writer->Exec("ROLLBACK");
+        for (PendingWrite* w : batch) {
+          w->result = base::InternalError("sqlite: batch failed: {}", e.what());
+        }
+      }
       own_done = std::find(batch.begin(), batch.end(), &write) != batch.end();
       for (PendingWrite* w : batch) {
         if (w != &write) w->Signal(PendingWrite::Turn::kDone);
