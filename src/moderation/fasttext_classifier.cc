@@ -5,6 +5,8 @@
 #include <exception>
 #include <filesystem>
 #include <fstream>
+#include <limits>
+#include <mutex>
 #include <sstream>
 #include <unordered_map>
 
@@ -199,8 +201,11 @@ struct FastTextClassifier::Model {
     std::string_view text;  // points into `dict`
   };
 
-  OpenFastText fasttext;  // fastText's own path, kept as the reference
-  std::unique_ptr<OpenDictionary> dict;
+  std::string path;
+  // fastText's own model, loaded again only by ProbabilityByFastText (tests):
+  // the scorer needs none of it, and it costs megabytes.
+  mutable std::once_flag reference_once;
+  mutable std::unique_ptr<fasttext::FastText> reference;
   std::unique_ptr<BucketIndex> buckets;  // when the n-gram buckets were pruned
   int32_t yes = -1;  // label ids
   int32_t no = -1;
@@ -314,7 +319,7 @@ struct FastTextClassifier::Model {
   }
 
   // Reduces the loaded model to row pushes and the word table.
-  void Build() {
+  void Build(const OpenFastText& fasttext, const OpenDictionary& dict) {
     const fasttext::Matrix& input = fasttext.input();
     auto output = fasttext.getOutputMatrix();
     const int dim = fasttext.getDimension();
@@ -332,24 +337,24 @@ struct FastTextClassifier::Model {
       for (int j = 0; j < dim; ++j) push += direction[j] * row[j];
       row_push[static_cast<size_t>(i)] = push;
     }
-    const int32_t size = nwords + dict->nlabels();
+    const int32_t size = nwords + dict.nlabels();
     size_t capacity = 16;
     while (capacity < static_cast<size_t>(size) * 2) capacity <<= 1;
     words.assign(capacity, Word{});
     words_mask = capacity - 1;
     word_texts.resize(static_cast<size_t>(size));
     for (int32_t id = 0; id < size; ++id) {
-      word_texts[id] = dict->getWord(id);
+      word_texts[id] = dict.getWord(id);
       Word w;
       w.text = word_texts[id];
-      w.hash = dict->hash(word_texts[id]);
-      if (dict->getType(id) == fasttext::entry_type::label) {
+      w.hash = dict.hash(word_texts[id]);
+      if (dict.getType(id) == fasttext::entry_type::label) {
         w.rows = 0;
       } else if (maxn <= 0) {
         w.rows = 1;
         w.push = row_push[id];
       } else {
-        const std::vector<int32_t>& sub = dict->getSubwords(id);
+        const std::vector<int32_t>& sub = dict.getSubwords(id);
         w.rows = static_cast<int32_t>(sub.size());
         for (int32_t r : sub) w.push += row_push[r];
       }
@@ -370,9 +375,11 @@ base::Result<std::unique_ptr<FastTextClassifier>> FastTextClassifier::Create(
     return base::NotFoundError("{}: no such model file", path);
   }
   auto model = std::make_unique<Model>();
+  model->path = path;
   try {
-    model->fasttext.loadModel(path);
-    auto dict = model->fasttext.getDictionary();
+    OpenFastText fasttext;
+    fasttext.loadModel(path);
+    auto dict = fasttext.getDictionary();
     for (int32_t i = 0; i < dict->nlabels(); ++i) {
       const std::string label = dict->getLabel(i);
       if (label == kYes) model->yes = i;
@@ -382,25 +389,25 @@ base::Result<std::unique_ptr<FastTextClassifier>> FastTextClassifier::Create(
       return base::InvalidArgumentError("{}: not a commentd model (needs exactly the labels {} {})",
                                         path, kYes, kNo);
     }
-    const fasttext::Args args = model->fasttext.getArgs();
+    const fasttext::Args args = fasttext.getArgs();
     if (args.loss != fasttext::loss_name::softmax) {
       return base::InvalidArgumentError("{}: commentd models use the softmax loss", path);
     }
     // A copy of the dictionary whose pruned-bucket index can be read.
     std::stringstream saved;
     dict->save(saved);
-    model->dict = std::make_unique<OpenDictionary>(std::make_shared<fasttext::Args>(args), saved);
-    model->nwords = model->dict->nwords();
-    model->prune_size = model->dict->prune_size();
+    const OpenDictionary open_dict(std::make_shared<fasttext::Args>(args), saved);
+    model->nwords = open_dict.nwords();
+    model->prune_size = open_dict.prune_size();
     if (model->prune_size > 0) {
-      model->buckets = std::make_unique<BucketIndex>(model->dict->prune_index());
+      model->buckets = std::make_unique<BucketIndex>(open_dict.prune_index());
     }
     model->minn = args.minn;
     model->maxn = args.maxn;
     model->word_ngrams = args.wordNgrams;
     model->bucket = args.bucket;
     model->label_prefix = args.label;
-    model->Build();
+    model->Build(fasttext, open_dict);
   } catch (const std::exception& e) {
     return base::InvalidArgumentError("{}: cannot load fastText model: {}", path, e.what());
   }
@@ -412,13 +419,23 @@ double FastTextClassifier::Probability(std::string_view lexical) const {
 }
 
 double FastTextClassifier::ProbabilityByFastText(std::string_view lexical) const {
+  std::call_once(model_->reference_once, [this] {
+    auto reference = std::make_unique<fasttext::FastText>();
+    try {
+      reference->loadModel(model_->path);
+      model_->reference = std::move(reference);
+    } catch (const std::exception&) {
+      // The file changed since Create; reported as NaN below.
+    }
+  });
+  if (model_->reference == nullptr) return std::numeric_limits<double>::quiet_NaN();
   std::istringstream in(FastTextLine(lexical) + "\n");
   std::vector<int32_t> words;
   std::vector<int32_t> labels;
-  model_->fasttext.getDictionary()->getLine(in, words, labels);
+  model_->reference->getDictionary()->getLine(in, words, labels);
   if (words.empty()) return 0;
   fasttext::Predictions predictions;
-  model_->fasttext.predict(2, words, predictions, 0.0);
+  model_->reference->predict(2, words, predictions, 0.0);
   for (const auto& [log_prob, label] : predictions) {
     // fastText predicts log(p + 1e-5) in floats.
     if (label == model_->yes) {
