@@ -63,15 +63,9 @@ void BM_Score(benchmark::State& state) {
 }
 BENCHMARK(BM_Score);
 
-void BM_EvaluateWithModels(benchmark::State& state) {
+// Evaluate over the corpus with `classifiers` (none: rules only).
+void EvaluateCorpus(benchmark::State& state, moderation::Classifiers classifiers) {
   const auto corpus = LoadCorpus();
-  auto ad = moderation::FastTextClassifier::Create(kModels + "advertisement.ftz");
-  auto lang = moderation::FastTextClassifier::Create(kModels + "inappropriate_language.ftz");
-  if (!ad.ok() || !lang.ok()) {
-    state.SkipWithError("models failed to load");
-    return;
-  }
-  moderation::Classifiers classifiers{std::move(*ad), std::move(*lang)};
   auto moderator = moderation::Moderator::Create(moderation::Policy::Default(), classifiers);
   if (!moderator.ok()) {
     state.SkipWithError(moderator.status().ToString().c_str());
@@ -82,21 +76,20 @@ void BM_EvaluateWithModels(benchmark::State& state) {
   }
   state.SetItemsProcessed(static_cast<int64_t>(state.iterations() * corpus.size()));
 }
+
+void BM_EvaluateWithModels(benchmark::State& state) {
+  auto ad = moderation::FastTextClassifier::Create(kModels + "advertisement.ftz");
+  auto lang = moderation::FastTextClassifier::Create(kModels + "inappropriate_language.ftz");
+  if (!ad.ok() || !lang.ok()) {
+    state.SkipWithError("models failed to load");
+    return;
+  }
+  EvaluateCorpus(state, moderation::Classifiers{std::move(*ad), std::move(*lang)});
+}
 BENCHMARK(BM_EvaluateWithModels);
 
 // The same loop without the models, for the cost the models add.
-void BM_EvaluateRulesOnly(benchmark::State& state) {
-  const auto corpus = LoadCorpus();
-  auto moderator = moderation::Moderator::Create(moderation::Policy::Default(), {});
-  if (!moderator.ok()) {
-    state.SkipWithError(moderator.status().ToString().c_str());
-    return;
-  }
-  for (auto _ : state) {
-    for (const auto& text : corpus) benchmark::DoNotOptimize((*moderator)->Evaluate(text));
-  }
-  state.SetItemsProcessed(static_cast<int64_t>(state.iterations() * corpus.size()));
-}
+void BM_EvaluateRulesOnly(benchmark::State& state) { EvaluateCorpus(state, {}); }
 BENCHMARK(BM_EvaluateRulesOnly);
 
 }  // namespace
