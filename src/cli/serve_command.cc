@@ -263,6 +263,15 @@ int Serve(const CLI::App& command, ServeFlags flags) {
                                            flags.blocking_threads));
   }
 
+  // Block the stop signals before any thread exists (the store starts its
+  // own, e.g. SqliteStore's checkpointer), so that they are delivered only
+  // to sigwait below.
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGINT);
+  sigaddset(&stop_signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+
   auto engine = LoadEngine(flags.engine);
   if (!engine.ok()) return fail(engine.status());
   // --db postgresql://... (or postgres://) picks PostgresStore, with one
@@ -307,14 +316,6 @@ int Serve(const CLI::App& command, ServeFlags flags) {
   options.api.post_per_ip = {flags.posts_burst, flags.posts_per_minute};
   options.api.post_per_author = {flags.posts_burst, flags.posts_per_minute};
   options.api.session_ttl = service_options.session_ttl;
-
-  // Block the stop signals before any worker thread exists, so that they are
-  // delivered only to sigwait below.
-  sigset_t stop_signals;
-  sigemptyset(&stop_signals);
-  sigaddset(&stop_signals, SIGINT);
-  sigaddset(&stop_signals, SIGTERM);
-  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
 
   auto server = http::Server::Start(options, shared_service, clock);
   if (!server.ok()) return fail(server.status());
