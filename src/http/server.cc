@@ -163,7 +163,8 @@ struct Server::Impl {
       r.headers.emplace_back(std::move(name), std::string(f.value()));
     });
     r.body = req->body();
-    r.peer_ip = req->remote_endpoint().address().to_string();
+    r.peer_ip = options.trusted_proxies.ClientAddress(req->remote_endpoint().address().to_string(),
+                                                      r.Header("x-forwarded-for"));
     return r;
   }
 

@@ -15,6 +15,7 @@
 #include "base/status.h"
 #include "comments/comment_service.h"
 #include "http/api.h"
+#include "http/client_address.h"
 
 namespace commentd::http {
 
@@ -29,6 +30,9 @@ struct ServerOptions {
   // Origins ("https://news.example.com") whose pages may call the reader API
   // from the browser. Others get no CORS headers and a 403 on preflight.
   std::vector<std::string> allowed_origins;
+  // Proxies (nginx, a load balancer) whose X-Forwarded-For names the client;
+  // rate limits, bans and IP hashes then use that address. Default: none.
+  TrustedProxies trusted_proxies;
   size_t max_body_bytes = 64 * 1024;  // larger bodies get 413
   // How long Shutdown waits for in-flight requests before closing anyway.
   std::chrono::milliseconds drain_timeout{10000};

@@ -57,7 +57,7 @@ class ApiTest : public ::testing::Test {
     std::filesystem::remove_all(dir_);
   }
 
-  void Start(bool rate_limit) {
+  void Start(bool rate_limit, std::vector<std::string> trusted_proxies = {}) {
     char tmpl[] = "/tmp/commentd_api_test_XXXXXX";
     ASSERT_NE(mkdtemp(tmpl), nullptr);
     dir_ = tmpl;
@@ -84,6 +84,9 @@ class ApiTest : public ::testing::Test {
     options.api.rate_limit = rate_limit;
     options.api.post_per_ip = {2, 6};
     options.api.post_per_author = {2, 6};
+    auto trusted = http::TrustedProxies::Create(trusted_proxies);
+    ASSERT_TRUE(trusted.ok()) << trusted.status().ToString();
+    options.trusted_proxies = std::move(*trusted);
     auto server = http::Server::Start(options, service_, clock_);
     ASSERT_TRUE(server.ok()) << server.status().ToString();
     server_ = std::move(*server);
@@ -561,6 +564,30 @@ TEST_F(RateLimitedApiTest, TooManyPostsGet429WithRetryAfterUntilRefilled) {
   EXPECT_EQ(Send("GET", ThreadPath()).Json()["counts"]["published"], 2);
   clock_->Advance(std::chrono::seconds(10));
   EXPECT_EQ(Post("Fast", "four").status, 201);
+}
+
+// Behind a proxy on 127.0.0.1 every request comes from the proxy; its
+// X-Forwarded-For tells the readers apart.
+class BehindProxyApiTest : public ApiTest {
+ protected:
+  void SetUp() override { Start(/*rate_limit=*/true, {"127.0.0.1"}); }
+
+  HttpResponse PostFrom(std::string_view ip, std::string_view author, std::string_view text) {
+    return Send("POST", ThreadPath(), json{{"author", author}, {"text", text}}.dump(),
+                {{"X-Forwarded-For", std::string(ip)}});
+  }
+};
+
+TEST_F(BehindProxyApiTest, EachForwardedClientHasItsOwnLimitAndHash) {
+  ASSERT_EQ(PostFrom("198.51.100.1", "First", "one").status, 201);
+  ASSERT_EQ(PostFrom("198.51.100.1", "First2", "two").status, 201);
+  ExpectError(PostFrom("198.51.100.1", "First3", "three"), 429, "resource_exhausted");
+  HttpResponse other = PostFrom("198.51.100.2", "Second", "a different reader");
+  ASSERT_EQ(other.status, 201) << other.body;
+  auto stored = service_->ListQueue(comments::Queue::kPublished, 10, "");
+  ASSERT_TRUE(stored.ok()) << stored.status().ToString();
+  ASSERT_FALSE(stored->items.empty());
+  EXPECT_EQ(stored->items.front().author.ip_hash, service_->HashIp("198.51.100.2"));
 }
 
 }  // namespace
