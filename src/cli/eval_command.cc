@@ -335,11 +335,12 @@ base::Status Eval(const EvalOptions& options) {
         all.push_back(&c);
         if (!c.language.empty()) by_language[c.language].push_back(&c);
       }
-      auto print = [&](std::string_view section, const std::vector<const Scored*>& scored) {
+      auto print = [&](std::string_view section, const std::vector<const Scored*>& scored,
+                       size_t min_clean) {
         const size_t positives = static_cast<size_t>(std::count_if(
             scored.begin(), scored.end(), [](const Scored* s) { return s->positive; }));
         const size_t clean = scored.size() - positives;
-        if (clean < kMinTuningComments) return;
+        if (clean < min_clean) return;
         const auto t = Tune(scored);
         if (!t) {
           fmt::print("# [{}]: {} clean comments, no positives: keeps the section's thresholds\n",
@@ -352,9 +353,9 @@ base::Status Eval(const EvalOptions& options) {
       };
       const std::string name(moderation::TaskName(task));
       fmt::print("\n");
-      print(name, all);
+      print(name, all, 1);
       for (const auto& [language, scored] : by_language) {
-        print(fmt::format("{}.{}", name, language), scored);
+        print(fmt::format("{}.{}", name, language), scored, kMinTuningComments);
       }
     }
   }

@@ -11,16 +11,21 @@
 //   site_name = "Example News"          listen = "127.0.0.1:8080"
 //   db = "var/commentd.db"              policy = "policy.toml"   models = "models"
 //   allowed_origins = ["https://news.example.com"]
+//   trusted_proxies = ["127.0.0.1"]     (their X-Forwarded-For names the client)
 //   rate_limit = true                   threads = 0 (one per core)
 //   blocking_threads = 32 (run posts and other writes off the I/O threads; 0: on them)
+//   policy_refresh_ms = 1000 (how often to look for a policy set on another node)
 //   [limits]  max_body_bytes = 65536    max_comment_bytes = 5000
 //             posts_per_minute = 10     posts_burst = 5   (per IP and per author)
 #include <signal.h>
 
 #include <algorithm>
+#include <chrono>
+#include <condition_variable>
 #include <cstdio>
 #include <fstream>
 #include <iostream>
+#include <mutex>
 #include <optional>
 #include <thread>
 
@@ -47,9 +52,11 @@ struct ServeFlags {
   std::string db = "commentd.db";
   std::string site_name = "commentd";
   std::vector<std::string> allowed_origins;
+  std::vector<std::string> trusted_proxies;
   std::string rate_limit = "on";
   size_t threads = 0;
   size_t blocking_threads = http::ServerOptions{}.blocking_threads;
+  size_t policy_refresh_ms = 1000;
   size_t max_body_bytes = 64 * 1024;
   size_t max_comment_bytes = 5000;
   double posts_per_minute = 10;
@@ -181,8 +188,9 @@ base::Status ApplyConfig(const CLI::App& command, ServeFlags& flags) {
   const ConfigReader c(command, flags.config_path);
   COMMENTD_RETURN_IF_ERROR(c.UnknownKeys(root, "",
                                          {"site_name", "listen", "db", "policy", "models",
-                                          "allowed_origins", "rate_limit", "threads",
-                                          "blocking_threads", "limits"}));
+                                          "allowed_origins", "trusted_proxies", "rate_limit",
+                                          "threads",
+                                          "blocking_threads", "policy_refresh_ms", "limits"}));
   COMMENTD_RETURN_IF_ERROR(c.String(root, "site_name", "--site-name", &flags.site_name));
   COMMENTD_RETURN_IF_ERROR(c.String(root, "listen", "--listen", &flags.listen));
   COMMENTD_RETURN_IF_ERROR(c.String(root, "db", "--db", &flags.db));
@@ -190,10 +198,14 @@ base::Status ApplyConfig(const CLI::App& command, ServeFlags& flags) {
   COMMENTD_RETURN_IF_ERROR(c.String(root, "models", "--models", &flags.engine.models_dir));
   COMMENTD_RETURN_IF_ERROR(
       c.StringArray(root, "allowed_origins", "--allowed-origin", &flags.allowed_origins));
+  COMMENTD_RETURN_IF_ERROR(
+      c.StringArray(root, "trusted_proxies", "--trusted-proxy", &flags.trusted_proxies));
   COMMENTD_RETURN_IF_ERROR(c.Bool(root, "rate_limit", "--rate-limit", &flags.rate_limit));
   COMMENTD_RETURN_IF_ERROR(c.Size(root, "threads", "--threads", &flags.threads));
   COMMENTD_RETURN_IF_ERROR(
       c.Size(root, "blocking_threads", "--blocking-threads", &flags.blocking_threads));
+  COMMENTD_RETURN_IF_ERROR(
+      c.Size(root, "policy_refresh_ms", "--policy-refresh-ms", &flags.policy_refresh_ms));
   if (root.contains("limits")) {
     const toml::value& limits = root.at("limits");
     if (!limits.is_table()) {
@@ -258,6 +270,10 @@ int Serve(const CLI::App& command, ServeFlags flags) {
     return fail(base::InvalidArgumentError("limits.max_body_bytes and limits.max_comment_bytes must be positive"));
   }
 
+  if (flags.policy_refresh_ms < 10 || flags.policy_refresh_ms > 3600 * 1000) {
+    return fail(base::InvalidArgumentError("policy_refresh_ms: must be 10..3600000, got {}",
+                                           flags.policy_refresh_ms));
+  }
   if (flags.blocking_threads > 1024) {
     return fail(base::InvalidArgumentError("blocking_threads: must be 0..1024, got {}",
                                            flags.blocking_threads));
@@ -299,6 +315,21 @@ int Serve(const CLI::App& command, ServeFlags flags) {
                                                   clock, *engine, service_options);
   if (!service.ok()) return fail(service.status());
   std::shared_ptr<comments::CommentService> shared_service = std::move(*service);
+  // A policy a moderator set through the API (kept in the database) wins
+  // over --policy: every node of a site runs the newest revision, checked
+  // every policy_refresh_ms.
+  const std::shared_ptr<const moderation::Moderator> base_engine = *engine;
+  shared_service->SetModeratorFactory(
+      [base_engine](const moderation::Policy& policy)
+          -> base::Result<std::shared_ptr<const moderation::Moderator>> {
+        return base_engine->WithPolicy(policy);
+      });
+  if (auto revision = shared_service->RefreshPolicy(); !revision.ok()) {
+    return fail(revision.status().WithContext("policy from the database"));
+  } else if (*revision > 0) {
+    fmt::print(stderr, "commentd: policy revision {} from the database is in force ({})\n",
+               *revision, shared_service->moderator()->policy().version);
+  }
   if (flags.demo) {
     base::Status s = EnsureDemoThread(*shared_service);
     if (!s.ok()) return fail(s.WithContext("--demo"));
@@ -310,6 +341,9 @@ int Serve(const CLI::App& command, ServeFlags flags) {
   options.threads = flags.threads;
   options.blocking_threads = flags.blocking_threads;
   options.allowed_origins = flags.allowed_origins;
+  auto trusted = http::TrustedProxies::Create(flags.trusted_proxies);
+  if (!trusted.ok()) return fail(trusted.status().WithContext("trusted_proxies"));
+  options.trusted_proxies = std::move(*trusted);
   options.max_body_bytes = flags.max_body_bytes;
   options.api.site_name = flags.site_name;
   options.api.rate_limit = flags.rate_limit == "on";
@@ -322,8 +356,34 @@ int Serve(const CLI::App& command, ServeFlags flags) {
   fmt::print("commentd listening on {}\n", (*server)->url());
   std::fflush(stdout);
 
+  // Follows policy changes made on other nodes.
+  std::mutex refresh_mu;
+  std::condition_variable refresh_stop;
+  bool stopping = false;
+  std::thread refresher([&] {
+    std::string last_error;  // each failure is logged once, not every interval
+    std::unique_lock<std::mutex> lock(refresh_mu);
+    while (!refresh_stop.wait_for(lock, std::chrono::milliseconds(flags.policy_refresh_ms),
+                                  [&] { return stopping; })) {
+      lock.unlock();
+      auto revision = shared_service->RefreshPolicy();
+      const std::string error = revision.ok() ? "" : revision.status().ToString();
+      if (!error.empty() && error != last_error) {
+        fmt::print(stderr, "commentd: policy refresh failed (will retry): {}\n", error);
+      }
+      last_error = error;
+      lock.lock();
+    }
+  });
+
   int signal_number = 0;
   sigwait(&stop_signals, &signal_number);
+  {
+    std::lock_guard<std::mutex> lock(refresh_mu);
+    stopping = true;
+  }
+  refresh_stop.notify_all();
+  refresher.join();
   fmt::print(stderr, "commentd: {} received, draining requests\n",
              signal_number == SIGTERM ? "SIGTERM" : "SIGINT");
   (*server)->Shutdown();
@@ -343,6 +403,8 @@ void RegisterServeCommand(CLI::App& app, int& exit_code) {
   cmd->add_option("--site-name", flags->site_name, "The publisher's name");
   cmd->add_option("--allowed-origin", flags->allowed_origins,
                   "Origin whose pages may call the reader API (repeatable)");
+  cmd->add_option("--trusted-proxy", flags->trusted_proxies,
+                  "Proxy address or network whose X-Forwarded-For names the client (repeatable)");
   cmd->add_option("--rate-limit", flags->rate_limit, "on|off: per-IP and per-author limits")
       ->check(CLI::IsMember({"on", "off"}))
       ->capture_default_str();
@@ -350,6 +412,9 @@ void RegisterServeCommand(CLI::App& app, int& exit_code) {
   cmd->add_option("--blocking-threads", flags->blocking_threads,
                   "Threads running posts and other writes, which wait for the disk "
                   "(0: run them on the I/O threads)")
+      ->capture_default_str();
+  cmd->add_option("--policy-refresh-ms", flags->policy_refresh_ms,
+                  "How often to look in the database for a policy set on another node")
       ->capture_default_str();
   cmd->add_option("--max-body-bytes", flags->max_body_bytes, "Largest request body (413 above)")
       ->capture_default_str();

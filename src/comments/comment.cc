@@ -49,7 +49,7 @@ constexpr std::array<std::pair<ModAction, std::string_view>, 4> kActionNames = {
     {ModAction::kBan, "ban"},
 }};
 
-constexpr std::array<std::pair<AuditAction, std::string_view>, 8> kAuditActionNames = {{
+constexpr std::array<std::pair<AuditAction, std::string_view>, 9> kAuditActionNames = {{
     {AuditAction::kApprove, "approve"},
     {AuditAction::kDelete, "delete"},
     {AuditAction::kRestore, "restore"},
@@ -58,6 +58,7 @@ constexpr std::array<std::pair<AuditAction, std::string_view>, 8> kAuditActionNa
     {AuditAction::kAuthorDelete, "author_delete"},
     {AuditAction::kModeratorAdd, "moderator_add"},
     {AuditAction::kModeratorRemove, "moderator_remove"},
+    {AuditAction::kPolicySet, "policy_set"},
 }};
 
 constexpr std::array<std::pair<SortOrder, std::string_view>, 2> kSortNames = {{
@@ -90,6 +91,9 @@ base::Result<ModAction> ParseModAction(std::string_view name) {
 }
 
 std::string_view AuditActionName(AuditAction action) { return NameOf(kAuditActionNames, action); }
+base::Result<AuditAction> ParseAuditAction(std::string_view name) {
+  return ParseName(kAuditActionNames, name, "audit action");
+}
 
 base::Result<SortOrder> ParseSortOrder(std::string_view name) {
   return ParseName(kSortNames, name, "sort");

@@ -147,8 +147,10 @@ enum class AuditAction {
   kAuthorDelete,     // the writer deleted with the edit token
   kModeratorAdd,     // an account was created
   kModeratorRemove,  // an account was removed
+  kPolicySet,        // a moderator put a new policy in force
 };
 std::string_view AuditActionName(AuditAction action);  // "approve", ..., "author_edit", ...
+base::Result<AuditAction> ParseAuditAction(std::string_view name);  // kInvalidArgument if unknown
 
 struct AuditEntry {
   int64_t id = 0;  // assigned by the Store, increasing
@@ -176,6 +178,15 @@ struct Session {
   std::string csrf_token;  // returned at login and by /auth/me; required on every write
   Time created_at;
   Time expires_at;
+};
+
+// One revision of the moderation policy, as a moderator set it: the TOML
+// text (moderation::Policy::FromToml). Every node puts the newest in force.
+struct StoredPolicy {
+  int64_t revision = 0;  // 1, 2, ...; 0: no policy was ever set in the store
+  std::string toml;
+  std::string set_by;  // the moderator
+  Time set_at;
 };
 
 // Engine decisions of one UTC day, counted over comments created that day.

@@ -752,4 +752,63 @@ Status CommentService::Logout(std::string_view session_token) {
   return store_->DeleteSession(KeyedHash("session", session_token));
 }
 
+// --- the shared policy
+
+namespace {
+
+// Size of a policy file a moderator may set; real ones are a few hundred bytes.
+constexpr size_t kMaxPolicyBytes = 64 * 1024;
+
+// The policy of a stored revision; its version names the revision too, so
+// that each verdict says which revision decided it ("newsroom-2026-11@r3",
+// as SetPolicy names it).
+Result<moderation::Policy> ParseStoredPolicy(const StoredPolicy& stored) {
+  COMMENTD_ASSIGN_OR_RETURN(
+      moderation::Policy policy,
+      moderation::Policy::FromToml(stored.toml, fmt::format("policy revision {}", stored.revision)));
+  policy.version = fmt::format("{}@r{}", policy.version, stored.revision);
+  return policy;
+}
+
+}  // namespace
+
+void CommentService::SetModeratorFactory(ModeratorFactory factory) {
+  std::lock_guard<std::mutex> lock(policy_mu_);
+  factory_ = std::move(factory);
+}
+
+Result<StoredPolicy> CommentService::GetPolicy() const { return store_->GetPolicy(); }
+
+Result<StoredPolicy> CommentService::SetPolicy(std::string_view moderator, std::string_view toml) {
+  if (toml.size() > kMaxPolicyBytes) {
+    return base::InvalidArgumentError("toml: {} bytes long, at most {} allowed", toml.size(),
+                                      kMaxPolicyBytes);
+  }
+  COMMENTD_RETURN_IF_ERROR(text::ValidateUtf8(toml).WithContext("toml"));
+  std::lock_guard<std::mutex> lock(policy_mu_);
+  if (!factory_) return base::FailedPreconditionError("this node cannot build engines for policies");
+  // A policy that does not parse is not stored.
+  COMMENTD_ASSIGN_OR_RETURN(moderation::Policy policy, moderation::Policy::FromToml(toml, "toml"));
+  const base::Time now = clock_->Now();
+  AuditEntry audit{0, now, std::string(moderator), AuditAction::kPolicySet, "", "", ""};
+  COMMENTD_ASSIGN_OR_RETURN(StoredPolicy stored, store_->InsertPolicy(toml, moderator, now, audit));
+  policy.version = fmt::format("{}@r{}", policy.version, stored.revision);
+  COMMENTD_ASSIGN_OR_RETURN(auto engine, factory_(policy));
+  SetModerator(std::move(engine));
+  policy_revision_ = stored.revision;
+  return stored;
+}
+
+Result<int64_t> CommentService::RefreshPolicy() {
+  COMMENTD_ASSIGN_OR_RETURN(StoredPolicy stored, store_->GetPolicy());
+  std::lock_guard<std::mutex> lock(policy_mu_);
+  if (stored.revision <= policy_revision_) return policy_revision_;
+  if (!factory_) return base::FailedPreconditionError("this node cannot build engines for policies");
+  COMMENTD_ASSIGN_OR_RETURN(moderation::Policy policy, ParseStoredPolicy(stored));
+  COMMENTD_ASSIGN_OR_RETURN(auto engine, factory_(policy));
+  SetModerator(std::move(engine));
+  policy_revision_ = stored.revision;
+  return policy_revision_;
+}
+
 }  // namespace commentd::comments

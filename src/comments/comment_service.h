@@ -8,6 +8,7 @@
 
 #include <chrono>
 #include <map>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -133,6 +134,24 @@ class CommentService {
   void SetModerator(std::shared_ptr<const moderation::Moderator> moderator);
   std::shared_ptr<const moderation::Moderator> moderator() const;
 
+  // --- the moderation policy, shared by every node through the Store
+  // Builds the engine for a policy (with this node's classifiers). Set by
+  // `commentd serve`; without it SetPolicy and RefreshPolicy fail with
+  // kFailedPrecondition.
+  using ModeratorFactory = std::function<base::Result<std::shared_ptr<const moderation::Moderator>>(
+      const moderation::Policy&)>;
+  void SetModeratorFactory(ModeratorFactory factory);
+  // The newest revision in the store; revision 0 when none was ever set
+  // (each node then runs its --policy file or the built-in policy).
+  base::Result<StoredPolicy> GetPolicy() const;
+  // Checks `toml` (kInvalidArgument naming line and key, and nothing is
+  // stored), stores it as the next revision with an audit entry, and puts it
+  // in force here at once; other nodes follow at their next RefreshPolicy.
+  base::Result<StoredPolicy> SetPolicy(std::string_view moderator, std::string_view toml);
+  // Puts the store's newest revision in force when this node runs an older
+  // one; returns the revision in force (0: none from the store).
+  base::Result<int64_t> RefreshPolicy();
+
   // --- readers and writers
   // Validates (kInvalidArgument naming the field: thread, author, text,
   // parent_id, lang), refuses banned authors (kPermissionDenied), moderates
@@ -226,6 +245,11 @@ class CommentService {
 
   mutable std::mutex moderator_mu_;
   std::shared_ptr<const moderation::Moderator> moderator_;  // guarded by moderator_mu_
+
+  // Serializes SetPolicy and RefreshPolicy (an engine build takes a while).
+  std::mutex policy_mu_;
+  ModeratorFactory factory_;     // guarded by policy_mu_
+  int64_t policy_revision_ = 0;  // in force here; guarded by policy_mu_
 };
 
 // A short explanation for the writer of why their comment was held or

@@ -177,6 +177,43 @@ TEST_P(CommentServiceTest, HoldPolicyPutsTheCommentInTheHeldQueue) {
   EXPECT_EQ(held->items[0].id, r.comment.id);
 }
 
+// Two services on one store stand for two nodes of one site.
+TEST_P(CommentServiceTest, APolicySetOnOneNodeIsInForceOnTheOthers) {
+  auto other = CommentService::Create(store_, clock_, DefaultEngine(), FastOptions());
+  ASSERT_TRUE(other.ok()) << other.status().ToString();
+  const CommentService::ModeratorFactory factory = [](const moderation::Policy& policy) {
+    return base::Result<std::shared_ptr<const moderation::Moderator>>(
+        DefaultEngine()->WithPolicy(policy));
+  };
+  EXPECT_EQ(service_->SetPolicy("mod1", "[link]\naction = \"allow\"\n").status().code(),
+            base::StatusCode::kFailedPrecondition);  // no factory yet
+  service_->SetModeratorFactory(factory);
+  (*other)->SetModeratorFactory(factory);
+
+  auto bad = service_->SetPolicy("mod1", "[link]\naction = \"erase\"\n");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.status().code(), base::StatusCode::kInvalidArgument);
+  EXPECT_NE(bad.status().message().find("link.action"), std::string::npos)
+      << bad.status().ToString();
+  EXPECT_EQ(service_->GetPolicy()->revision, 0);  // nothing stored
+
+  auto set = service_->SetPolicy("mod1", "version = \"links-ok\"\n[link]\naction = \"allow\"\n");
+  ASSERT_TRUE(set.ok()) << set.status().ToString();
+  EXPECT_EQ(set->revision, 1);
+  EXPECT_EQ(service_->moderator()->policy().version, "links-ok@r1");
+  EXPECT_EQ(MustPost(Request(kLinkText)).comment.state, CommentState::kPublished);
+
+  // The other node still runs its own until it looks.
+  EXPECT_EQ((*other)->moderator()->policy().version, DefaultEngine()->policy().version);
+  auto refreshed = (*other)->RefreshPolicy();
+  ASSERT_TRUE(refreshed.ok()) << refreshed.status().ToString();
+  EXPECT_EQ(*refreshed, 1);
+  EXPECT_EQ((*other)->moderator()->policy().version, "links-ok@r1");
+  auto again = (*other)->RefreshPolicy();  // nothing newer: unchanged
+  ASSERT_TRUE(again.ok()) << again.status().ToString();
+  EXPECT_EQ(*again, 1);
+}
+
 TEST_P(CommentServiceTest, InvalidInputNamesTheField) {
   const PostResult parent = MustPostPublished(kCleanText, {}, "other-thread");
   struct Case {

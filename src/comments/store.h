@@ -83,6 +83,14 @@ class Store {
   // that were created at or after `since`. 0 for an empty hash.
   virtual base::Result<int64_t> CountRecentText(std::string_view text_hash, Time since) = 0;
 
+  // --- the shared policy
+  // The newest policy revision; revision 0 when none was ever set.
+  virtual base::Result<StoredPolicy> GetPolicy() = 0;
+  // Stores `toml` as the next revision and appends `audit`, in one
+  // transaction; returns what was stored.
+  virtual base::Result<StoredPolicy> InsertPolicy(std::string_view toml, std::string_view set_by,
+                                                  Time at, const AuditEntry& audit) = 0;
+
   // --- audit log and statistics
   virtual base::Status AppendAudit(const AuditEntry& entry) = 0;
   // Newest first, with id < after.seq when `after` is given; `limit` >= 1.

@@ -500,6 +500,32 @@ TEST_P(StoreContractTest, SessionsExpireAndDelete) {
   EXPECT_TRUE(store_->DeleteSession("never-existed").ok());
 }
 
+TEST_P(StoreContractTest, PolicyRevisionsCountUpAndAreAudited) {
+  auto none = store_->GetPolicy();
+  ASSERT_TRUE(none.ok()) << none.status().ToString();
+  EXPECT_EQ(none->revision, 0);
+  EXPECT_EQ(none->toml, "");
+  auto first = store_->InsertPolicy("[link]\naction = \"hold\"\n", "mod1", At(kDay0 + 10),
+                                    Audit("mod1", AuditAction::kPolicySet, ""));
+  ASSERT_TRUE(first.ok()) << first.status().ToString();
+  EXPECT_EQ(first->revision, 1);
+  auto second = store_->InsertPolicy("version = \"two\"\n", "mod2", At(kDay0 + 20),
+                                     Audit("mod2", AuditAction::kPolicySet, ""));
+  ASSERT_TRUE(second.ok()) << second.status().ToString();
+  EXPECT_EQ(second->revision, 2);
+  auto newest = store_->GetPolicy();
+  ASSERT_TRUE(newest.ok()) << newest.status().ToString();
+  EXPECT_EQ(newest->revision, 2);
+  EXPECT_EQ(newest->toml, "version = \"two\"\n");
+  EXPECT_EQ(newest->set_by, "mod2");
+  EXPECT_EQ(newest->set_at, At(kDay0 + 20));
+  auto audit = store_->ListAudit(std::nullopt, 10);
+  ASSERT_TRUE(audit.ok()) << audit.status().ToString();
+  ASSERT_EQ(audit->items.size(), 2u);
+  EXPECT_EQ(audit->items[0].action, AuditAction::kPolicySet);
+  EXPECT_EQ(audit->items[0].moderator, "mod2");
+}
+
 TEST_P(StoreContractTest, SettingsKeepTheFirstValue) {
   std::string binary("\x00\x01\xff key", 7);
   auto first = store_->GetOrInsertSetting("site_key", binary);

@@ -192,6 +192,8 @@ std::vector<Route> Api::Routes() {
       {"POST", "/api/v1/mod/actions", bind(&Api::Act)},
       {"GET", "/api/v1/mod/audit", bind(&Api::Audit)},
       {"GET", "/api/v1/mod/stats", bind(&Api::Stats)},
+      {"GET", "/api/v1/mod/policy", bind(&Api::GetPolicy)},
+      {"PUT", "/api/v1/mod/policy", bind(&Api::PutPolicy)},
   };
 }
 
@@ -402,7 +404,8 @@ Response Api::Login(const Request& r) {
   }
   auto login = service_->Login(*name, *password);
   if (!login.ok()) return Error(login.status());
-  Response out = Json(200, {{"moderator", login->session.moderator},
+  Response out = Json(200, {{"site_name", options_.site_name},
+                            {"moderator", login->session.moderator},
                             {"csrf_token", login->session.csrf_token}});
   out.headers.emplace_back(
       "Set-Cookie", fmt::format("{}={}; Path=/; HttpOnly; SameSite=Strict; Max-Age={}{}",
@@ -427,7 +430,9 @@ Response Api::Logout(const Request& r) {
 Response Api::Me(const Request& r) {
   auto session = RequireSession(r, /*write=*/false);
   if (!session.ok()) return Error(session.status());
-  return Json(200, {{"moderator", session->moderator}, {"csrf_token", session->csrf_token}});
+  return Json(200, {{"moderator", session->moderator},
+                    {"csrf_token", session->csrf_token},
+                    {"site_name", options_.site_name}});
 }
 
 Response Api::ListQueue(const Request& r) {
@@ -507,6 +512,42 @@ Response Api::Stats(const Request& r) {
   json list = json::array();
   for (const auto& d : *stats) list.push_back(DayStatsToJson(d));
   return Json(200, {{"days", std::move(list)}});
+}
+
+namespace {
+
+json PolicyToJson(const comments::StoredPolicy& stored, std::string_view in_force) {
+  return {{"revision", stored.revision},
+          {"toml", stored.toml},
+          {"set_by", stored.revision == 0 ? json(nullptr) : json(stored.set_by)},
+          {"set_at", stored.revision == 0 ? json(nullptr) : json(base::FormatRfc3339(stored.set_at))},
+          {"in_force", in_force}};
+}
+
+}  // namespace
+
+Response Api::GetPolicy(const Request& r) {
+  auto session = RequireSession(r, /*write=*/false);
+  if (!session.ok()) return Error(session.status());
+  auto stored = service_->GetPolicy();
+  if (!stored.ok()) return Error(stored.status());
+  const auto engine = service_->moderator();
+  return Json(200, PolicyToJson(*stored, engine ? engine->policy().version : ""));
+}
+
+Response Api::PutPolicy(const Request& r) {
+  auto session = RequireSession(r, /*write=*/true);
+  if (!session.ok()) return Error(session.status());
+  Response refusal;
+  auto body = ParseBody(r, &refusal);
+  if (!body.ok()) return refusal;
+  auto toml = RequiredString(*body, "toml");
+  if (!toml.ok()) return Error(toml.status());
+  auto stored = service_->SetPolicy(session->moderator, *toml);
+  if (!stored.ok()) return Error(stored.status());
+  InvalidatePages();
+  const auto engine = service_->moderator();
+  return Json(200, PolicyToJson(*stored, engine ? engine->policy().version : ""));
 }
 
 }  // namespace commentd::http

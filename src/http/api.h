@@ -71,6 +71,8 @@ class Api {
   Response Act(const Request& r);
   Response Audit(const Request& r);
   Response Stats(const Request& r);
+  Response GetPolicy(const Request& r);
+  Response PutPolicy(const Request& r);
 
  private:
   // 429 with Retry-After when `key` is over `limiter`'s rate; nullopt if allowed.

@@ -65,14 +65,18 @@ base::Result<std::shared_ptr<const Moderator>> Moderator::Create(Policy policy,
   COMMENTD_ASSIGN_OR_RETURN(text::LinkFinder link_finder, text::LinkFinder::Create());
   COMMENTD_ASSIGN_OR_RETURN(Lexicon lexicon, Lexicon::CreateBuiltin(normalizer));
   COMMENTD_ASSIGN_OR_RETURN(AdDetector ad_detector, AdDetector::Create(normalizer));
-  auto engine = std::make_unique<const Engine>(Engine{std::move(normalizer), std::move(link_finder),
+  auto engine = std::make_shared<const Engine>(Engine{std::move(normalizer), std::move(link_finder),
                                                       std::move(lexicon), std::move(ad_detector)});
   return std::shared_ptr<const Moderator>(
       new Moderator(std::move(policy), std::move(classifiers), std::move(engine)));
 }
 
-Moderator::Moderator(Policy policy, Classifiers classifiers, std::unique_ptr<const Engine> engine)
+Moderator::Moderator(Policy policy, Classifiers classifiers, std::shared_ptr<const Engine> engine)
     : policy_(std::move(policy)), classifiers_(std::move(classifiers)), engine_(std::move(engine)) {}
+
+std::shared_ptr<const Moderator> Moderator::WithPolicy(Policy policy) const {
+  return std::shared_ptr<const Moderator>(new Moderator(std::move(policy), classifiers_, engine_));
+}
 
 Moderator::~Moderator() = default;
 

@@ -39,12 +39,16 @@ class Moderator {
 
   const Policy& policy() const;
 
+  // The same engine and classifiers under another policy: no lexicon or
+  // model is built again, so a policy change takes effect at once.
+  std::shared_ptr<const Moderator> WithPolicy(Policy policy) const;
+
  private:
   struct Engine;
-  Moderator(Policy policy, Classifiers classifiers, std::unique_ptr<const Engine> engine);
+  Moderator(Policy policy, Classifiers classifiers, std::shared_ptr<const Engine> engine);
   Policy policy_;
   Classifiers classifiers_;
-  std::unique_ptr<const Engine> engine_;
+  std::shared_ptr<const Engine> engine_;  // shared by WithPolicy's copies
 };
 
 }  // namespace commentd::moderation

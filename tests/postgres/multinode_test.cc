@@ -7,6 +7,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <filesystem>
 #include <memory>
 #include <mutex>
@@ -42,17 +43,18 @@ constexpr char kModPassword[] = "correct horse battery staple";
 // One `commentd serve` child process. Owned by one thread.
 class Node {
  public:
-  explicit Node(const std::string& db_url) {
+  explicit Node(const std::string& db_url, std::vector<std::string> extra_args = {}) {
     int out[2];
     if (pipe(out) != 0) return;
     pid_ = fork();
     if (pid_ == 0) {
       dup2(out[1], 1);
       close(out[0]);
-      const std::vector<std::string> args = {kBinary,         "serve",       "--listen",
-                                             "127.0.0.1:0",   "--db",        db_url,
-                                             "--rate-limit",  "off",         "--threads",
-                                             "2"};
+      std::vector<std::string> args = {kBinary,         "serve",       "--listen",
+                                       "127.0.0.1:0",   "--db",        db_url,
+                                       "--rate-limit",  "off",         "--threads",
+                                       "2"};
+      args.insert(args.end(), extra_args.begin(), extra_args.end());
       std::vector<char*> argv;
       for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
       argv.push_back(nullptr);
@@ -232,6 +234,47 @@ TEST_F(MultiNodeTest, TwoNodesServeOneSite) {
   EXPECT_EQ(banned.Json()["results"][0].value("ok", false), true) << banned.body;
   HttpResponse refused = Post(cb, "nk-summit", "spammer", "Trying again from the other node.");
   EXPECT_EQ(refused.status, 403) << refused.body;
+}
+
+TEST_F(MultiNodeTest, APolicySetOnOneNodeReachesTheOther) {
+  Node a(schema_->url(), {"--policy-refresh-ms", "100"});
+  Node b(schema_->url(), {"--policy-refresh-ms", "100"});
+  ASSERT_GT(a.port(), 0) << "node A printed: " << a.line();
+  ASSERT_GT(b.port(), 0) << "node B printed: " << b.line();
+  const HttpClient ca = a.client();
+  const HttpClient cb = b.client();
+  const std::string link_text = "Details at http://offer.example.com/now";
+  EXPECT_EQ(Post(cb, "policy-thread", "Reader", link_text).status, 422);  // deleted by default
+
+  const Headers session = Login(ca);
+  HttpResponse bad = Must(ca.Send("PUT", "/api/v1/mod/policy",
+                                  json{{"toml", "[link]\naction = \"erase\"\n"}}.dump(), session));
+  EXPECT_EQ(bad.status, 400) << bad.body;
+  HttpResponse set = Must(ca.Send(
+      "PUT", "/api/v1/mod/policy",
+      json{{"toml", "version = \"links-held\"\n[link]\naction = \"hold\"\n"}}.dump(), session));
+  ASSERT_EQ(set.status, 200) << set.body;
+  EXPECT_EQ(set.Json().value("revision", 0), 1);
+  EXPECT_EQ(set.Json().value("in_force", ""), "links-held@r1");
+
+  // B looks every 100 ms; give it up to 20 s on a loaded machine.
+  std::string version;
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  while (std::chrono::steady_clock::now() < deadline) {
+    HttpResponse checked = Must(cb.Send("POST", "/api/v1/check", json{{"text", "hello"}}.dump()));
+    version = checked.Json().value("policy_version", "");
+    if (version == "links-held@r1") break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  EXPECT_EQ(version, "links-held@r1");
+  EXPECT_EQ(Post(cb, "policy-thread", "Reader", link_text).status, 202);  // now held
+
+  const json got = Must(cb.Send("GET", "/api/v1/mod/policy", "", Login(cb))).Json();
+  EXPECT_EQ(got.value("revision", 0), 1);
+  EXPECT_EQ(got.value("set_by", ""), kModName);
+  const json audit = Must(cb.Send("GET", "/api/v1/mod/audit", "", Login(cb))).Json();
+  ASSERT_FALSE(audit["entries"].empty());
+  EXPECT_EQ(audit["entries"][0].value("action", ""), "policy_set");
 }
 
 }  // namespace

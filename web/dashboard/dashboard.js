@@ -118,6 +118,10 @@
   function showApp(me) {
     csrf = me.csrf_token || '';
     $('who-name').textContent = me.moderator;
+    if (me.site_name) {
+      $('site-name').textContent = me.site_name;
+      document.title = `${me.site_name} · moderation`;
+    }
     $('who').hidden = false;
     $('login').hidden = true;
     $('app').hidden = false;

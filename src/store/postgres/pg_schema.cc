@@ -92,6 +92,16 @@ CREATE INDEX sessions_by_moderator ON sessions (moderator);
 ALTER TABLE comments ADD COLUMN text_hash TEXT NOT NULL DEFAULT '';
 CREATE INDEX comments_by_text_hash ON comments (text_hash, created_at) WHERE text_hash <> '';
 )sql",
+    // 3: the moderation policy, one row per revision a moderator set; every
+    // node puts the newest in force (GetPolicy / InsertPolicy).
+    R"sql(
+CREATE TABLE policies (
+  revision BIGINT PRIMARY KEY,
+  toml TEXT NOT NULL,
+  set_by TEXT NOT NULL,
+  set_at BIGINT NOT NULL
+);
+)sql",
 };
 
 constexpr int kLatestVersion = static_cast<int>(std::size(kMigrations));

@@ -89,13 +89,9 @@ Result<std::vector<Comment>> ReadComments(const Rows& rows) {
 }
 
 Result<comments::AuditAction> ParseAuditAction(std::string_view name) {
-  for (auto a : {comments::AuditAction::kApprove, comments::AuditAction::kDelete,
-                 comments::AuditAction::kRestore, comments::AuditAction::kBan,
-                 comments::AuditAction::kAuthorEdit, comments::AuditAction::kAuthorDelete,
-                 comments::AuditAction::kModeratorAdd, comments::AuditAction::kModeratorRemove}) {
-    if (comments::AuditActionName(a) == name) return a;
-  }
-  return base::InternalError("postgres: corrupt audit action \"{}\"", name);
+  auto parsed = comments::ParseAuditAction(name);
+  if (!parsed.ok()) return base::InternalError("postgres: corrupt audit action \"{}\"", name);
+  return *parsed;
 }
 
 Status InsertAudit(Connection& conn, const AuditEntry& e) {
@@ -628,6 +624,42 @@ Status PostgresStore::InsertModerator(const comments::ModeratorAccount& account,
     COMMENTD_RETURN_IF_ERROR(rows.status());
     return InsertAudit(conn, audit);
   });
+}
+
+Result<comments::StoredPolicy> PostgresStore::GetPolicy() {
+  return impl_->Read([&](Connection& conn) -> Result<comments::StoredPolicy> {
+    COMMENTD_ASSIGN_OR_RETURN(
+        Rows rows, conn.Exec("SELECT revision, toml, set_by, set_at FROM policies "
+                             "ORDER BY revision DESC LIMIT 1"));
+    if (rows.empty()) return comments::StoredPolicy{};
+    COMMENTD_ASSIGN_OR_RETURN(int64_t revision, rows.Int(0, 0));
+    COMMENTD_ASSIGN_OR_RETURN(int64_t set_at, rows.Int(0, 3));
+    return comments::StoredPolicy{revision, rows.Text(0, 1), rows.Text(0, 2),
+                                  base::FromUnixMicros(set_at)};
+  });
+}
+
+Result<comments::StoredPolicy> PostgresStore::InsertPolicy(std::string_view toml,
+                                                           std::string_view set_by, base::Time at,
+                                                           const AuditEntry& audit) {
+  comments::StoredPolicy stored;
+  COMMENTD_RETURN_IF_ERROR(impl_->Transaction([&](Connection& conn) -> Status {
+    // Two nodes setting a policy at once take turns: revisions stay 1, 2, 3...
+    COMMENTD_RETURN_IF_ERROR(
+        conn.Exec("LOCK TABLE policies IN SHARE ROW EXCLUSIVE MODE").status());
+    COMMENTD_ASSIGN_OR_RETURN(
+        Rows next, conn.Exec("SELECT COALESCE(MAX(revision), 0) + 1 FROM policies"));
+    COMMENTD_ASSIGN_OR_RETURN(int64_t revision, next.Int(0, 0));
+    Params p;
+    p.Add(revision).Add(toml).Add(set_by).Add(base::ToUnixMicros(at));
+    COMMENTD_RETURN_IF_ERROR(
+        conn.Exec("INSERT INTO policies (revision, toml, set_by, set_at) VALUES ($1, $2, $3, $4)",
+                  p)
+            .status());
+    stored = comments::StoredPolicy{revision, std::string(toml), std::string(set_by), at};
+    return InsertAudit(conn, audit);
+  }));
+  return stored;
 }
 
 Result<comments::ModeratorAccount> PostgresStore::GetModerator(std::string_view name) {

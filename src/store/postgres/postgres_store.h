@@ -59,6 +59,10 @@ class PostgresStore final : public comments::Store {
   base::Status InsertModerator(const comments::ModeratorAccount& account,
                                const comments::AuditEntry& audit) override;
   base::Result<comments::ModeratorAccount> GetModerator(std::string_view name) override;
+  base::Result<comments::StoredPolicy> GetPolicy() override;
+  base::Result<comments::StoredPolicy> InsertPolicy(std::string_view toml, std::string_view set_by,
+                                                    base::Time at,
+                                                    const comments::AuditEntry& audit) override;
   base::Result<std::vector<comments::ModeratorAccount>> ListModerators() override;
   base::Status RemoveModerator(std::string_view name, const comments::AuditEntry& audit) override;
   base::Status InsertSession(const comments::Session& session) override;

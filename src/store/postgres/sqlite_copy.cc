@@ -20,7 +20,7 @@ using base::Status;
 
 // The SqliteStore schema version whose tables this file knows. A newer
 // SQLite schema is refused rather than copied without its new columns.
-constexpr int kCopiedSqliteVersion = 2;
+constexpr int kCopiedSqliteVersion = 3;
 
 enum class Kind {
   kInt,      // INTEGER / BIGINT
@@ -111,6 +111,12 @@ const std::vector<Table>& Tables() {
         {"csrf_token", Kind::kText},
         {"created_at", Kind::kInt},
         {"expires_at", Kind::kInt}}},
+      {"policies",
+       "revision",
+       {{"revision", Kind::kInt},
+        {"toml", Kind::kText},
+        {"set_by", Kind::kText},
+        {"set_at", Kind::kInt}}},
   };
   return *tables;
 }
@@ -286,8 +292,10 @@ Result<std::pair<int64_t, std::string>> PostgresChecksum(pg::Connection& conn, c
     // Booleans as 0/1 like SQLite; byte order (COLLATE "C") like SQLite's BINARY.
     columns += c.kind == Kind::kBool ? fmt::format("{}::int", c.name) : std::string(c.name);
   }
-  const bool text_key = std::string_view(table.order_by) != "seq" &&
-                        std::string_view(table.order_by) != "id";
+  bool text_key = false;
+  for (const Column& c : table.columns) {
+    if (std::string_view(c.name) == table.order_by) text_key = c.kind == Kind::kText;
+  }
   const std::string sql = fmt::format("SELECT {} FROM {} ORDER BY {}{}", columns, table.name,
                                       table.order_by, text_key ? " COLLATE \"C\"" : "");
   COMMENTD_ASSIGN_OR_RETURN(pg::Rows rows, conn.Exec(sql));

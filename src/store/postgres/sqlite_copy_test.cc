@@ -82,6 +82,10 @@ void FillSite(SqliteStore& s) {
   ASSERT_TRUE(s.InsertModerator({"Bob", "$argon2id$v=19$y", At(kDay0)}, add).ok());
   ASSERT_TRUE(s.InsertSession({"tok1", "alice", "csrf1", At(kDay0), At(kDay0 + 3600)}).ok());
   ASSERT_TRUE(s.GetOrInsertSetting("site_key", std::string("\x00\x01\xff\x7f key", 8)).ok());
+  ASSERT_TRUE(s.InsertPolicy("[link]\naction = \"hold\"\n", "alice", At(kDay0 + 10),
+                             {0, At(kDay0 + 10), "alice", comments::AuditAction::kPolicySet, "",
+                              "", ""})
+                  .ok());
 }
 
 TEST(SqliteCopyTest, CopiesEveryTableAndTheStoreReadsItBack) {
@@ -106,7 +110,7 @@ TEST(SqliteCopyTest, CopiesEveryTableAndTheStoreReadsItBack) {
         << t.table;
   }
   EXPECT_EQ(tables, (std::set<std::string>{"settings", "comments", "reports", "bans", "audit",
-                                           "moderators", "sessions"}));
+                                           "moderators", "sessions", "policies"}));
   EXPECT_EQ((*copied)[1].table, "comments");
   EXPECT_EQ((*copied)[1].rows, 32);
 
@@ -138,6 +142,8 @@ TEST(SqliteCopyTest, CopiesEveryTableAndTheStoreReadsItBack) {
   EXPECT_EQ(*(*pg)->GetOrInsertSetting("site_key", "new"), std::string("\x00\x01\xff\x7f key", 8));
   EXPECT_TRUE(*(*pg)->IsBanned("reader", ""));
   EXPECT_EQ((*pg)->GetSession("tok1")->csrf_token, "csrf1");
+  EXPECT_EQ((*pg)->GetPolicy()->revision, 1);
+  EXPECT_EQ((*pg)->GetPolicy()->toml, "[link]\naction = \"hold\"\n");
   EXPECT_EQ((*pg)->ListModerators()->size(), 2u);
   EXPECT_EQ((*pg)->ListQueue(comments::Queue::kReported, std::nullopt, 10)->items.size(), 1u);
   auto audit = (*pg)->ListAudit(std::nullopt, 10);

@@ -115,6 +115,16 @@ CREATE INDEX sessions_by_moderator ON sessions (moderator);
 ALTER TABLE comments ADD COLUMN text_hash TEXT NOT NULL DEFAULT '';
 CREATE INDEX comments_by_text_hash ON comments (text_hash, created_at) WHERE text_hash <> '';
 )sql",
+    // 3: the moderation policy, one row per revision a moderator set; every
+    // node puts the newest in force (GetPolicy / InsertPolicy).
+    R"sql(
+CREATE TABLE policies (
+  revision INTEGER PRIMARY KEY,
+  toml TEXT NOT NULL,
+  set_by TEXT NOT NULL,
+  set_at INTEGER NOT NULL
+);
+)sql",
 };
 
 constexpr int kLatestVersion = static_cast<int>(std::size(kMigrations));
@@ -1010,17 +1020,9 @@ Result<comments::Page<AuditEntry>> SqliteStore::ListAudit(std::optional<comments
     e.at = base::FromUnixMicros(s.Int(1));
     e.moderator = s.Text(2);
     const std::string action = s.Text(3);
-    bool known = false;
-    for (auto a : {comments::AuditAction::kApprove, comments::AuditAction::kDelete,
-                   comments::AuditAction::kRestore, comments::AuditAction::kBan,
-                   comments::AuditAction::kAuthorEdit, comments::AuditAction::kAuthorDelete,
-                   comments::AuditAction::kModeratorAdd, comments::AuditAction::kModeratorRemove}) {
-      if (comments::AuditActionName(a) == action) {
-        e.action = a;
-        known = true;
-      }
-    }
-    if (!known) return base::InternalError("sqlite: corrupt audit action \"{}\"", action);
+    auto parsed = comments::ParseAuditAction(action);
+    if (!parsed.ok()) return base::InternalError("sqlite: corrupt audit action \"{}\"", action);
+    e.action = *parsed;
     e.comment_id = s.Text(4);
     e.author = s.Text(5);
     e.reason = s.Text(6);
@@ -1072,6 +1074,41 @@ Status SqliteStore::InsertModerator(const comments::ModeratorAccount& account,
     COMMENTD_RETURN_IF_ERROR(run);
     return InsertAudit(conn, audit);
   });
+}
+
+Result<comments::StoredPolicy> SqliteStore::GetPolicy() {
+  COMMENTD_ASSIGN_OR_RETURN(auto reader, impl_->Reader());
+  COMMENTD_ASSIGN_OR_RETURN(
+      Statement s, reader->Prepare("SELECT revision, toml, set_by, set_at FROM policies "
+                                   "ORDER BY revision DESC LIMIT 1"));
+  COMMENTD_ASSIGN_OR_RETURN(bool row, s.Step());
+  if (!row) return comments::StoredPolicy{};
+  return comments::StoredPolicy{s.Int(0), s.Text(1), s.Text(2), base::FromUnixMicros(s.Int(3))};
+}
+
+Result<comments::StoredPolicy> SqliteStore::InsertPolicy(std::string_view toml,
+                                                         std::string_view set_by, base::Time at,
+                                                         const AuditEntry& audit) {
+  comments::StoredPolicy stored;
+  COMMENTD_RETURN_IF_ERROR(impl_->Write([&](Connection& conn) -> Status {
+    int64_t revision = 1;
+    {
+      COMMENTD_ASSIGN_OR_RETURN(Statement s,
+                                conn.Prepare("SELECT COALESCE(MAX(revision), 0) + 1 FROM policies"));
+      COMMENTD_ASSIGN_OR_RETURN(bool row, s.Step());
+      if (row) revision = s.Int(0);
+    }
+    {
+      COMMENTD_ASSIGN_OR_RETURN(
+          Statement s,
+          conn.Prepare("INSERT INTO policies (revision, toml, set_by, set_at) VALUES (?, ?, ?, ?)"));
+      s.Bind(revision).Bind(toml).Bind(set_by).Bind(base::ToUnixMicros(at));
+      COMMENTD_RETURN_IF_ERROR(s.Run());
+    }
+    stored = comments::StoredPolicy{revision, std::string(toml), std::string(set_by), at};
+    return InsertAudit(conn, audit);
+  }));
+  return stored;
 }
 
 Result<comments::ModeratorAccount> SqliteStore::GetModerator(std::string_view name) {
