@@ -49,8 +49,10 @@ if (skipReason) {
 // Starts the server and resolves with its base URL once it prints
 // "commentd listening on http://HOST:PORT".
 function startServer(db, publisherOrigin) {
+  // Loopback stands for a proxy: a test that bans a reader gives that reader
+  // its own X-Forwarded-For address, so the ban does not shut out the rest.
   const child = spawn(bin, ['serve', '--listen', '127.0.0.1:0', '--db', db, '--rate-limit', 'off', '--demo',
-    '--allowed-origin', publisherOrigin],
+    '--allowed-origin', publisherOrigin, '--trusted-proxy', '127.0.0.1'],
       {stdio: ['ignore', 'pipe', 'pipe']});
   let output = '';
   const url = new Promise((resolve, reject) => {
@@ -523,6 +525,8 @@ function suite() {
     test('a moderator bans an author: the comment goes and the author cannot post again', async () => {
       const spamText = 'I have read every report on Helong this week.';
       const page = await openPage('/');
+      await page.setExtraHTTPHeaders({'X-Forwarded-For': '198.51.100.66'});
+      await page.reload();
       await widgetReady(page);
       const form = topForm(page);
       await form.locator('input.author').fill('Recruiter');
@@ -559,6 +563,12 @@ function suite() {
       await form.locator('.result-slot .error', {hasText: 'You cannot comment here.'}).waitFor();
       assert.ok(!(await bodiesText(page)).some((t) => t.includes('One more try')));
       await page.context().close();
+
+      // Another reader (another address behind the proxy) still posts.
+      const other = await openPage('/');
+      await widgetReady(other);
+      await postListed(other, 'Another Reader', 'The ban did not stop me, a different reader.');
+      await other.context().close();
     });
 
     test('naughty strings from the data folder stay text and open no dialog', async (t) => {
@@ -627,6 +637,40 @@ function suite() {
       assert.equal(injected, 0, 'markup from a comment became elements');
       assert.deepEqual(seen, [], 'no dialog may open');
       await context.close();
+    });
+
+    test('the Chinese demo page: a comment posted a third time is held, and the writer is told why', async () => {
+      const page = await openPage('/zh.html');
+      await widgetReady(page);
+      const form = topForm(page);
+      assert.equal(await form.locator('button.primary').textContent(), '发表评论');
+      assert.equal(await form.locator('input.author').getAttribute('placeholder'), '昵称');
+      const same = '感谢记者对和龙工人的详细报道，希望继续跟踪。';
+      for (const [i, author] of ['读者一', '读者二'].entries()) {
+        await form.locator('input.author').fill(author);
+        await form.locator('textarea.text').fill(same);
+        await form.locator('button.primary').click();
+        await listBodies(page).filter({hasText: '希望继续跟踪'}).nth(i).waitFor();
+      }
+      await form.locator('.result-slot .ok', {hasText: '你的评论已发表。'}).waitFor();
+      assert.equal(await listBodies(page).filter({hasText: '希望继续跟踪'}).count(), 2);
+
+      // The third copy within ten minutes is repetition: held (202), not listed.
+      await form.locator('input.author').fill('读者三');
+      await form.locator('textarea.text').fill(same);
+      await form.locator('button.primary').click();
+      const held = form.locator('.result-slot .verdict.held');
+      await held.waitFor();
+      assert.equal(await held.locator('.verdict-head').textContent(), '你的评论正在等待管理员审核。');
+      const rules = await held.locator('.reasons li').evaluateAll((lis) => lis.map((li) => li.dataset.rule));
+      assert.ok(rules.includes('advertisement'), `reasons: ${rules}`);
+      assert.equal(await form.locator('textarea.text').inputValue(), '', 'a held comment is kept; the form is cleared');
+      await page.reload();
+      await widgetReady(page);
+      assert.equal(await listBodies(page).filter({hasText: '希望继续跟踪'}).count(), 2,
+          'the held copy is not shown to readers');
+      await page.screenshot({path: path.join(shots, 'demo-zh-held.png'), fullPage: true});
+      await page.context().close();
     });
 
     test('the demo page reads well on desktop and on a 390px phone', async () => {
