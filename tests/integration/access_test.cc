@@ -25,6 +25,7 @@
 #include "moderation/moderator.h"
 #include "store/sqlite/sqlite_store.h"
 #include "tests/integration/http_client.h"
+#include "tests/integration/local_server.h"
 #include "tests/integration/test_support.h"
 
 namespace commentd::http {
@@ -97,31 +98,26 @@ class AccessTest : public ::testing::Test {
     options_.api.post_per_author = {3, 6};
     options_.api.login_per_ip = {5, 5};
     options_.api.thread_cache_ttl = std::chrono::milliseconds(0);
-    auto server = http::Server::Start(options_, service_, clock_);
-    ASSERT_TRUE(server.ok()) << server.status().ToString();
-    server_ = std::move(*server);
-    client_ = std::make_unique<HttpClient>("127.0.0.1", server_->port());
+    const base::Status started = local_.Start(options_, service_, clock_);
+    ASSERT_TRUE(started.ok()) << started.ToString();
   }
 
   void TearDown() override {
-    if (server_) server_->Shutdown();
-    server_.reset();
+    local_.Stop();
     service_.reset();
     if (!dir_.empty()) std::filesystem::remove_all(dir_);
   }
 
   HttpResponse Send(std::string_view method, std::string_view target, std::string_view body = {},
                     const Headers& headers = {}) {
-    auto r = client_->Send(method, target, body, headers);
-    EXPECT_TRUE(r.ok()) << r.status().ToString();
-    return r.ok() ? *r : HttpResponse{};
+    return local_.Send(method, target, body, headers);
   }
 
   // A request from another loopback address (another "client IP").
   testing::RawReply SendFrom(const std::string& ip, std::string_view method,
                              std::string_view target, std::string_view body = {},
                              std::string_view extra_headers = {}) {
-    RawConnection conn(server_->port(), ip);
+    RawConnection conn(local_.port(), ip);
     EXPECT_TRUE(conn.connected()) << "cannot connect from " << ip;
     conn.Send(RawRequest(method, target, body, "application/json", extra_headers));
     return conn.Read();
@@ -175,8 +171,7 @@ class AccessTest : public ::testing::Test {
   http::ServerOptions options_;
   std::shared_ptr<base::FakeClock> clock_;
   std::shared_ptr<comments::CommentService> service_;
-  std::unique_ptr<http::Server> server_;
-  std::unique_ptr<HttpClient> client_;
+  testing::LocalServer local_;
 };
 
 TEST_F(AccessTest, EveryRouteNotListedAsPublicNeedsASessionAndWritesNeedCsrf) {

@@ -14,6 +14,7 @@
 #include "moderation/moderator.h"
 #include "store/sqlite/sqlite_store.h"
 #include "tests/integration/http_client.h"
+#include "tests/integration/local_server.h"
 
 namespace commentd {
 namespace {
@@ -21,7 +22,6 @@ namespace {
 using nlohmann::json;
 using testing::EncodePathSegment;
 using testing::Headers;
-using testing::HttpClient;
 using testing::HttpResponse;
 
 constexpr char kThread[] = "news/2026/helong:workers";
@@ -51,8 +51,7 @@ class ApiTest : public ::testing::Test {
   void SetUp() override { Start(/*rate_limit=*/false); }
 
   void TearDown() override {
-    if (server_) server_->Shutdown();
-    server_.reset();
+    local_.Stop();
     service_.reset();
     std::filesystem::remove_all(dir_);
   }
@@ -87,18 +86,13 @@ class ApiTest : public ::testing::Test {
     auto trusted = http::TrustedProxies::Create(trusted_proxies);
     ASSERT_TRUE(trusted.ok()) << trusted.status().ToString();
     options.trusted_proxies = std::move(*trusted);
-    auto server = http::Server::Start(options, service_, clock_);
-    ASSERT_TRUE(server.ok()) << server.status().ToString();
-    server_ = std::move(*server);
-    ASSERT_NE(server_->port(), 0);
-    client_ = std::make_unique<HttpClient>("127.0.0.1", server_->port());
+    const base::Status started = local_.Start(options, service_, clock_);
+    ASSERT_TRUE(started.ok()) << started.ToString();
   }
 
   HttpResponse Send(std::string_view method, std::string_view target, std::string_view body = {},
                     const Headers& headers = {}) {
-    auto r = client_->Send(method, target, body, headers);
-    EXPECT_TRUE(r.ok()) << r.status().ToString();
-    return r.ok() ? *r : HttpResponse{};
+    return local_.Send(method, target, body, headers);
   }
 
   HttpResponse Post(std::string_view author, std::string_view text, std::string extra = "") {
@@ -147,8 +141,7 @@ class ApiTest : public ::testing::Test {
   std::string dir_;
   std::shared_ptr<base::FakeClock> clock_;
   std::shared_ptr<comments::CommentService> service_;
-  std::unique_ptr<http::Server> server_;
-  std::unique_ptr<HttpClient> client_;
+  testing::LocalServer local_;
   std::string cookie_;
   std::string csrf_;
 };

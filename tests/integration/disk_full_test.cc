@@ -20,12 +20,12 @@
 #include "moderation/moderator.h"
 #include "store/sqlite/sqlite_store.h"
 #include "tests/integration/http_client.h"
+#include "tests/integration/local_server.h"
 
 namespace commentd {
 namespace {
 
 using nlohmann::json;
-using testing::HttpClient;
 using testing::HttpResponse;
 
 constexpr char kThread[] = "disk-full";
@@ -58,15 +58,13 @@ class DiskFullTest : public ::testing::Test {
     server_options.threads = 2;
     server_options.api.rate_limit = false;
     server_options.api.thread_cache_ttl = std::chrono::milliseconds(0);
-    auto server = http::Server::Start(server_options, service_, std::make_shared<base::SystemClock>());
-    ASSERT_TRUE(server.ok()) << server.status().ToString();
-    server_ = std::move(*server);
-    client_ = std::make_unique<HttpClient>("127.0.0.1", server_->port());
+    const base::Status started =
+        local_.Start(server_options, service_, std::make_shared<base::SystemClock>());
+    ASSERT_TRUE(started.ok()) << started.ToString();
   }
 
   void TearDown() override {
-    if (server_) server_->Shutdown();
-    server_.reset();
+    local_.Stop();
     service_.reset();
     if (mounted_) umount2(dir_.c_str(), MNT_DETACH);
     if (!dir_.empty()) std::filesystem::remove_all(dir_);
@@ -76,7 +74,7 @@ class DiskFullTest : public ::testing::Test {
     const std::string text = fmt::format(
         "Comment {} about the factory inspections in Helong, with some length to it: {}", i,
         std::string(static_cast<size_t>(200 + i % 50), 'w'));
-    auto r = client_->Send("POST", fmt::format("/api/v1/threads/{}/comments", kThread),
+    auto r = local_.client().Send("POST", fmt::format("/api/v1/threads/{}/comments", kThread),
                            json{{"author", "Reader"}, {"text", text}}.dump());
     EXPECT_TRUE(r.ok()) << r.status().ToString();
     if (r.ok() && r->status == 201) acked_[r->Json()["comment"]["id"].get<std::string>()] = text;
@@ -104,7 +102,7 @@ class DiskFullTest : public ::testing::Test {
     for (int page = 0; page < 100; ++page) {
       std::string target = fmt::format("/api/v1/threads/{}/comments?limit=200", kThread);
       if (!after.empty()) target += "&after=" + after;
-      auto r = client_->Send("GET", target);
+      auto r = local_.client().Send("GET", target);
       ASSERT_TRUE(r.ok()) << r.status().ToString();
       ASSERT_EQ(r->status, 200) << r->body;
       json body = r->Json();
@@ -124,8 +122,7 @@ class DiskFullTest : public ::testing::Test {
   std::string dir_;
   bool mounted_ = false;
   std::shared_ptr<comments::CommentService> service_;
-  std::unique_ptr<http::Server> server_;
-  std::unique_ptr<HttpClient> client_;
+  testing::LocalServer local_;
   std::map<std::string, std::string> acked_;
 };
 
@@ -151,7 +148,7 @@ TEST_F(DiskFullTest, PostAnswers503WhileFullReadsWorkAndPostingRecoversByItself)
 
   // Reads go on.
   ExpectAckedListed();
-  EXPECT_EQ(client_->Send("GET", "/healthz")->status, 200);
+  EXPECT_EQ(local_.client().Send("GET", "/healthz")->status, 200);
 
   // Space returns: the next post works without a restart.
   std::filesystem::remove(dir_ + "/filler");

@@ -19,6 +19,7 @@
 #include "moderation/moderator.h"
 #include "store/sqlite/sqlite_store.h"
 #include "tests/integration/http_client.h"
+#include "tests/integration/local_server.h"
 #include "tests/integration/test_support.h"
 
 namespace commentd {
@@ -26,7 +27,6 @@ namespace {
 
 using nlohmann::json;
 using testing::EncodePathSegment;
-using testing::HttpClient;
 using testing::HttpResponse;
 using testing::RawConnection;
 using testing::RawRequest;
@@ -97,24 +97,20 @@ class HostileInputTest : public ::testing::Test {
     options.read_timeout = std::chrono::seconds(1);
     options.api.rate_limit = false;
     options.api.thread_cache_ttl = std::chrono::milliseconds(0);
-    auto server = http::Server::Start(options, service_, std::make_shared<base::SystemClock>());
-    ASSERT_TRUE(server.ok()) << server.status().ToString();
-    server_ = std::move(*server);
-    client_ = std::make_unique<HttpClient>("127.0.0.1", server_->port());
+    const base::Status started =
+        local_.Start(options, service_, std::make_shared<base::SystemClock>());
+    ASSERT_TRUE(started.ok()) << started.ToString();
   }
 
   void TearDown() override {
-    if (server_) server_->Shutdown();
-    server_.reset();
+    local_.Stop();
     service_.reset();
     if (!dir_.empty()) std::filesystem::remove_all(dir_);
   }
 
   HttpResponse Send(std::string_view method, std::string_view target, std::string_view body = {},
                     const testing::Headers& headers = {}) {
-    auto r = client_->Send(method, target, body, headers);
-    EXPECT_TRUE(r.ok()) << r.status().ToString();
-    return r.ok() ? *r : HttpResponse{};
+    return local_.Send(method, target, body, headers);
   }
 
   // A 4xx refusal in the one error shape, with a message.
@@ -129,7 +125,7 @@ class HostileInputTest : public ::testing::Test {
   }
 
   bool Healthy() {
-    auto r = client_->Send("GET", "/healthz");
+    auto r = local_.client().Send("GET", "/healthz");
     return r.ok() && r->status == 200;
   }
 
@@ -157,8 +153,7 @@ class HostileInputTest : public ::testing::Test {
 
   std::string dir_;
   std::shared_ptr<comments::CommentService> service_;
-  std::unique_ptr<http::Server> server_;
-  std::unique_ptr<HttpClient> client_;
+  testing::LocalServer local_;
 };
 
 TEST_F(HostileInputTest, EveryNaughtyStringAsAuthorAndTextIsStoredExactlyOrRefusedClearly) {
@@ -206,7 +201,7 @@ TEST_F(HostileInputTest, BodiesNotDeclaredJsonGet415NamingTheType) {
   int n = 0;
   for (const auto& c : kCases) {
     SCOPED_TRACE(c.content_type);
-    RawConnection conn(server_->port());
+    RawConnection conn(local_.port());
     ASSERT_TRUE(conn.connected());
     const std::string text = fmt::format("Declared or not, case {} of the content types.", n++);
     ASSERT_TRUE(conn.Send(RawRequest("POST", "/api/v1/threads/types/comments",
@@ -223,7 +218,7 @@ TEST_F(HostileInputTest, BodiesNotDeclaredJsonGet415NamingTheType) {
     }
   }
   // The same holds for the other JSON routes, e.g. login.
-  RawConnection login(server_->port());
+  RawConnection login(local_.port());
   ASSERT_TRUE(login.Send(RawRequest("POST", "/api/v1/auth/login", "name=a&password=b",
                                     "application/x-www-form-urlencoded")));
   EXPECT_EQ(login.Read().status, 415);
@@ -242,7 +237,7 @@ TEST_F(HostileInputTest, OversizedRequestLineAndHeadersAreCutOffAndTheServerCarr
   };
   for (const std::string& request : requests) {
     SCOPED_TRACE(request.substr(0, 40));
-    RawConnection conn(server_->port());
+    RawConnection conn(local_.port());
     ASSERT_TRUE(conn.connected());
     conn.Send(request);  // the server may close before it has read it all
     const testing::RawReply reply = conn.Read(std::chrono::seconds(10));
@@ -255,7 +250,7 @@ TEST_F(HostileInputTest, OversizedRequestLineAndHeadersAreCutOffAndTheServerCarr
 }
 
 TEST_F(HostileInputTest, SlowClientIsCutOffByTheReadTimeoutWhileOthersAreServed) {
-  RawConnection slow(server_->port());
+  RawConnection slow(local_.port());
   ASSERT_TRUE(slow.connected());
   ASSERT_TRUE(slow.Send("GET /healthz HTTP/1.1\r\nHost: x\r\n"));
   // One header byte at a time, each followed by a wait on the server closing.

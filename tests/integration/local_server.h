@@ -1,0 +1,65 @@
+// LocalServer: commentd's HTTP server started in the test's own process on
+// 127.0.0.1 (port 0) over a CommentService, with a client for it. The
+// in-process integration tests (api, access, hostile input, disk full) share
+// it; the subprocess tests run the `commentd` binary instead.
+#pragma once
+
+#include <memory>
+#include <string_view>
+#include <utility>
+
+#include <gtest/gtest.h>
+
+#include "base/clock.h"
+#include "base/status.h"
+#include "comments/comment_service.h"
+#include "http/server.h"
+#include "tests/integration/http_client.h"
+
+namespace commentd::testing {
+
+// Owned by one thread (the test's).
+class LocalServer {
+ public:
+  LocalServer() = default;
+  ~LocalServer() { Stop(); }
+
+  // Starts the server with `options` (host and port are set here).
+  base::Status Start(http::ServerOptions options, std::shared_ptr<comments::CommentService> service,
+                     std::shared_ptr<const base::Clock> clock) {
+    options.host = "127.0.0.1";
+    options.port = 0;
+    auto server = http::Server::Start(std::move(options), std::move(service), std::move(clock));
+    if (!server.ok()) return server.status();
+    server_ = std::move(*server);
+    if (server_->port() == 0) return base::InternalError("the server has no port");
+    client_ = std::make_unique<HttpClient>("127.0.0.1", server_->port());
+    return base::OkStatus();
+  }
+
+  // Drains and stops the server; safe to call twice.
+  void Stop() {
+    if (server_) server_->Shutdown();
+    server_.reset();
+    client_.reset();
+  }
+
+  // Sends a request; a failure to reach the server fails the test and gives
+  // an empty response.
+  HttpResponse Send(std::string_view method, std::string_view target, std::string_view body = {},
+                    const Headers& headers = {}) const {
+    auto r = client_->Send(method, target, body, headers);
+    EXPECT_TRUE(r.ok()) << r.status().ToString();
+    return r.ok() ? *r : HttpResponse{};
+  }
+
+  const HttpClient& client() const { return *client_; }
+  uint16_t port() const { return server_->port(); }
+  const http::Server& server() const { return *server_; }
+
+ private:
+  std::unique_ptr<http::Server> server_;
+  std::unique_ptr<HttpClient> client_;
+};
+
+}  // namespace commentd::testing
