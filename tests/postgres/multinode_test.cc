@@ -3,10 +3,6 @@
 // on one node works on the other; a ban on one refuses the author on the
 // other; concurrent posts to both lose nothing. Needs COMMENTD_TEST_PG_URL
 // (tests/postgres/cluster.sh); each run uses its own schema.
-#include <signal.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
 #include <chrono>
 #include <filesystem>
 #include <memory>
@@ -24,6 +20,7 @@
 #include "store/postgres/pg_test_support.h"
 #include "store/postgres/postgres_store.h"
 #include "tests/integration/http_client.h"
+#include "tests/integration/test_support.h"
 
 namespace commentd {
 namespace {
@@ -40,53 +37,20 @@ constexpr char kModPassword[] = "correct horse battery staple";
 [[maybe_unused]] ::testing::Environment* const kEnvironment =
     ::testing::AddGlobalTestEnvironment(new store::testing::PgEnvironment);
 
-// One `commentd serve` child process. Owned by one thread.
-class Node {
+// One `commentd serve` node on the shared database (a ServeProcess of
+// tests/integration/test_support.h). Owned by one thread.
+class Node : public testing::ServeProcess {
  public:
-  explicit Node(const std::string& db_url, std::vector<std::string> extra_args = {}) {
-    int out[2];
-    if (pipe(out) != 0) return;
-    pid_ = fork();
-    if (pid_ == 0) {
-      dup2(out[1], 1);
-      close(out[0]);
-      std::vector<std::string> args = {kBinary,         "serve",       "--listen",
-                                       "127.0.0.1:0",   "--db",        db_url,
-                                       "--rate-limit",  "off",         "--threads",
-                                       "2"};
-      args.insert(args.end(), extra_args.begin(), extra_args.end());
-      std::vector<char*> argv;
-      for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
-      argv.push_back(nullptr);
-      execv(argv[0], argv.data());
-      _exit(127);
-    }
-    close(out[1]);
-    out_ = fdopen(out[0], "r");
-    char buf[512];
-    if (out_ != nullptr && fgets(buf, sizeof(buf), out_) != nullptr) line_ = buf;
-    const std::string prefix = "commentd listening on http://127.0.0.1:";
-    if (line_.rfind(prefix, 0) == 0) port_ = std::stoi(line_.substr(prefix.size()));
-  }
-  ~Node() {
-    if (pid_ > 0) {
-      kill(pid_, SIGTERM);
-      int status = 0;
-      waitpid(pid_, &status, 0);
-    }
-    if (out_ != nullptr) fclose(out_);
-  }
-
-  // 0 when the node did not start; line() says what it printed instead.
-  int port() const { return port_; }
-  const std::string& line() const { return line_; }
-  HttpClient client() const { return HttpClient("127.0.0.1", static_cast<uint16_t>(port_)); }
+  explicit Node(const std::string& db_url, std::vector<std::string> extra_args = {})
+      : ServeProcess(Args(db_url, std::move(extra_args))) {}
+  HttpClient client() const { return HttpClient("127.0.0.1", port()); }
 
  private:
-  pid_t pid_ = -1;
-  FILE* out_ = nullptr;
-  std::string line_;
-  int port_ = 0;
+  static std::vector<std::string> Args(const std::string& db_url, std::vector<std::string> extra) {
+    std::vector<std::string> args = {"--db", db_url, "--rate-limit", "off", "--threads", "2"};
+    args.insert(args.end(), extra.begin(), extra.end());
+    return args;
+  }
 };
 
 HttpResponse Must(const base::Result<HttpResponse>& r) {
