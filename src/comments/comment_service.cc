@@ -39,6 +39,32 @@ std::string NewCommentId() {
   return id;
 }
 
+// A comment id ("c_" and 20 base32 letters) from a hex digest, for comments
+// whose id must follow from their idempotency key.
+std::string CommentIdFromHex(std::string_view hex) {
+  static constexpr std::string_view kAlphabet = "abcdefghijklmnopqrstuvwxyz234567";
+  std::string id = "c_";
+  for (size_t i = 0; i < 20 && 2 * i + 1 < hex.size(); ++i) {
+    const int byte = std::stoi(std::string(hex.substr(2 * i, 2)), nullptr, 16);
+    id += kAlphabet[static_cast<size_t>(byte) % kAlphabet.size()];
+  }
+  return id;
+}
+
+base::Status ValidateIdempotencyKey(std::string_view key) {
+  if (key.size() < 16 || key.size() > 200) {
+    return base::InvalidArgumentError(
+        "Idempotency-Key: {} characters; use a random key of 16 to 200", key.size());
+  }
+  for (size_t i = 0; i < key.size(); ++i) {
+    if (key[i] < 0x21 || key[i] > 0x7e) {
+      return base::InvalidArgumentError(
+          "Idempotency-Key: byte {} is not a visible ASCII character", i);
+    }
+  }
+  return base::OkStatus();
+}
+
 bool ConstantTimeEquals(std::string_view a, std::string_view b) {
   if (a.size() != b.size() || a.empty()) return false;
   return sodium_memcmp(a.data(), b.data(), a.size()) == 0;
@@ -345,6 +371,23 @@ Result<PostResult> CommentService::Post(const PostRequest& request) {
       ancestor = a.parent_id;
     }
   }
+  // With an idempotency key, the id and edit token follow from the key (and
+  // the site key), so a retry finds what an earlier attempt stored.
+  std::string id = NewCommentId();
+  std::string edit_token = RandomToken();
+  if (!request.idempotency_key.empty()) {
+    COMMENTD_RETURN_IF_ERROR(ValidateIdempotencyKey(request.idempotency_key));
+    std::string material = request.thread;
+    material.push_back('\0');
+    material.append(author);
+    material.push_back('\0');
+    material.append(request.idempotency_key);
+    id = CommentIdFromHex(KeyedHash("idempotency", material));
+    edit_token = KeyedHash("idempotent-edit-token", material);
+    COMMENTD_ASSIGN_OR_RETURN(std::optional<PostResult> replay,
+                              Replay(id, request, author, edit_token));
+    if (replay.has_value()) return *std::move(replay);
+  }
   const std::string ip_hash = HashIp(request.ip);
   COMMENTD_ASSIGN_OR_RETURN(bool banned, store_->IsBanned(author, ip_hash));
   if (banned) return base::PermissionDeniedError("author: {} may not comment here", author);
@@ -353,10 +396,10 @@ Result<PostResult> CommentService::Post(const PostRequest& request) {
   result.verdict = engine->Evaluate(request.text);
   const std::string text_hash = TextHash(request.text);
   COMMENTD_RETURN_IF_ERROR(ApplyRepetition(text_hash, request.text, &result.verdict));
-  result.edit_token = RandomToken();
+  result.edit_token = std::move(edit_token);
   const base::Time now = clock_->Now();
   Comment c;
-  c.id = NewCommentId();
+  c.id = id;
   c.thread = request.thread;
   c.parent_id = request.parent_id;
   c.author = Author{std::string(author), ip_hash};
@@ -371,9 +414,43 @@ Result<PostResult> CommentService::Post(const PostRequest& request) {
   c.decided_at = now;
   c.edit_token_hash = KeyedHash("edit", result.edit_token);
   c.text_hash = text_hash;
-  COMMENTD_ASSIGN_OR_RETURN(result.comment, store_->InsertComment(c));
+  Result<Comment> stored = store_->InsertComment(c);
+  if (!stored.ok() && stored.status().code() == base::StatusCode::kAlreadyExists &&
+      !request.idempotency_key.empty()) {
+    // A concurrent attempt with the same key stored it first.
+    COMMENTD_ASSIGN_OR_RETURN(std::optional<PostResult> replay,
+                              Replay(id, request, author, result.edit_token));
+    if (replay.has_value()) return *std::move(replay);
+  }
+  COMMENTD_ASSIGN_OR_RETURN(result.comment, std::move(stored));
   result.message = ExplainVerdict(result.verdict, request.lang);
   return result;
+}
+
+Result<std::optional<PostResult>> CommentService::Replay(const std::string& id,
+                                                         const PostRequest& request,
+                                                         std::string_view author,
+                                                         const std::string& edit_token) const {
+  Result<Comment> earlier = store_->GetComment(id);
+  if (!earlier.ok()) {
+    if (earlier.status().code() == base::StatusCode::kNotFound) {
+      return std::optional<PostResult>();
+    }
+    return earlier.status();
+  }
+  if (earlier->text != request.text || earlier->parent_id != request.parent_id) {
+    return base::FailedPreconditionError(
+        "Idempotency-Key: already used by {} in this thread for a different comment", author);
+  }
+  PostResult result;
+  result.comment = *std::move(earlier);
+  result.verdict.decision = result.comment.engine_decision;
+  result.verdict.reasons = result.comment.reasons;
+  result.verdict.policy_version = result.comment.policy_version;
+  result.edit_token = edit_token;
+  result.message = ExplainVerdict(result.verdict, request.lang);
+  result.replayed = true;
+  return std::optional<PostResult>(std::move(result));
 }
 
 Result<CheckResult> CommentService::Check(std::string_view text, std::string_view lang) const {

@@ -59,6 +59,10 @@ struct PostRequest {
   std::optional<std::string> parent_id;
   std::string lang;  // "en", "ko", "zh", "ja" or empty (= "en" for messages)
   std::string ip;    // the writer's address as text; hashed, never stored
+  // Optional: the same key (16-200 visible ASCII characters, random per
+  // comment) on a retry returns the comment the first attempt stored instead
+  // of storing it again, with the same edit token.
+  std::string idempotency_key;
 };
 
 // The stored comment, the engine's verdict and the token that lets the
@@ -69,6 +73,7 @@ struct PostResult {
   moderation::Verdict verdict;
   std::string edit_token;
   std::string message;
+  bool replayed = false;  // the idempotency key's comment was already stored
 };
 
 struct CheckResult {
@@ -235,6 +240,13 @@ class CommentService {
   base::Status ApplyRepetition(const std::string& text_hash, std::string_view text,
                                moderation::Verdict* verdict) const;
   base::Result<Comment> CheckEditable(std::string_view id, std::string_view edit_token) const;
+  // The stored result of an earlier attempt of `request` (same idempotency
+  // key), nullopt when there was none; kFailedPrecondition when the key was
+  // used for a different comment.
+  base::Result<std::optional<PostResult>> Replay(const std::string& id,
+                                                 const PostRequest& request,
+                                                 std::string_view author,
+                                                 const std::string& edit_token) const;
   base::Status ActOne(const ActRequest& request, const std::string& id);
 
   std::shared_ptr<Store> store_;

@@ -177,6 +177,46 @@ TEST_P(CommentServiceTest, HoldPolicyPutsTheCommentInTheHeldQueue) {
   EXPECT_EQ(held->items[0].id, r.comment.id);
 }
 
+TEST_P(CommentServiceTest, ARetryWithTheSameIdempotencyKeyStoresNothingNew) {
+  PostRequest request = Request("The border crossing reopened this morning.");
+  request.idempotency_key = "k-3f9a1c77e2b44d0a";
+  const PostResult first = MustPost(request);
+  EXPECT_FALSE(first.replayed);
+  const PostResult again = MustPost(request);
+  EXPECT_TRUE(again.replayed);
+  EXPECT_EQ(again.comment.id, first.comment.id);
+  EXPECT_EQ(again.edit_token, first.edit_token);  // the writer can still edit
+  EXPECT_EQ(again.comment.state, CommentState::kPublished);
+  EXPECT_EQ(service_->Counts({"nk/summit-2026"})->at("nk/summit-2026"), 1);
+  EXPECT_TRUE(service_->Edit(first.comment.id, again.edit_token, "Edited after a retry.", "").ok());
+
+  // A deleted comment replays as deleted, with its reasons.
+  PostRequest link = Request(kLinkText);
+  link.idempotency_key = "k-8d01e5b2a9c6f347";
+  const PostResult deleted = MustPost(link);
+  const PostResult deleted_again = MustPost(link);
+  EXPECT_TRUE(deleted_again.replayed);
+  EXPECT_EQ(deleted_again.verdict.decision, moderation::Decision::kDelete);
+  EXPECT_EQ(deleted_again.verdict.reasons.size(), deleted.verdict.reasons.size());
+
+  // The key is per thread and author; another author's comment is new.
+  PostRequest other = request;
+  other.author = "another reader";
+  EXPECT_FALSE(MustPost(other).replayed);
+  EXPECT_EQ(service_->Counts({"nk/summit-2026"})->at("nk/summit-2026"), 2);
+
+  // The same key for a different text is refused; short keys are refused.
+  PostRequest changed = request;
+  changed.text = "Something else entirely.";
+  EXPECT_EQ(service_->Post(changed).status().code(), base::StatusCode::kFailedPrecondition);
+  PostRequest short_key = Request("Another comment with a short key.");
+  short_key.idempotency_key = "abc";
+  auto refused = service_->Post(short_key);
+  EXPECT_EQ(refused.status().code(), base::StatusCode::kInvalidArgument);
+  EXPECT_NE(refused.status().message().find("Idempotency-Key"), std::string::npos);
+  EXPECT_EQ(service_->Counts({"nk/summit-2026"})->at("nk/summit-2026"), 2);
+}
+
 // Two services on one store stand for two nodes of one site.
 TEST_P(CommentServiceTest, APolicySetOnOneNodeIsInForceOnTheOthers) {
   auto other = CommentService::Create(store_, clock_, DefaultEngine(), FastOptions());

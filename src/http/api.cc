@@ -299,6 +299,7 @@ Response Api::PostComment(const Request& r) {
   req.parent_id = std::move(*parent);
   req.lang = lang->value_or("");
   req.ip = r.peer_ip;
+  req.idempotency_key = std::string(r.Header("idempotency-key"));
 
   const std::string ip_hash = service_->HashIp(r.peer_ip);
   if (auto limited = Limit(post_per_ip_, "comments from this address", ip_hash)) return *limited;
@@ -307,10 +308,12 @@ Response Api::PostComment(const Request& r) {
   auto result = service_->Post(req);
   InvalidatePages();
   if (!result.ok()) return Error(result.status());
-  metrics_->RecordVerdict(result->verdict);
+  if (!result->replayed) metrics_->RecordVerdict(result->verdict);
   const std::string language = PickLanguage(req.lang, r.Header("accept-language"));
-  return WriteOutcome(*result, comments::ExplainVerdict(result->verdict, language),
-                      result->edit_token, /*created=*/true);
+  Response out = WriteOutcome(*result, comments::ExplainVerdict(result->verdict, language),
+                              result->edit_token, /*created=*/true);
+  if (result->replayed) out.headers.emplace_back("Idempotency-Replayed", "true");
+  return out;
 }
 
 Response Api::Check(const Request& r) {

@@ -293,7 +293,7 @@ struct Server::Impl {
       resp.status = 204;
       resp.content_type.clear();
       resp.headers = {{"Access-Control-Allow-Methods", "GET, POST, PATCH, DELETE"},
-                      {"Access-Control-Allow-Headers", "Content-Type, X-Edit-Token"},
+                      {"Access-Control-Allow-Headers", "Content-Type, X-Edit-Token, Idempotency-Key"},
                       {"Access-Control-Max-Age", "600"}};
       return resp;
     }

@@ -543,6 +543,23 @@ TEST_F(ApiTest, MetricsCountRequestsAndDecisions) {
       << r.body;
 }
 
+TEST_F(ApiTest, IdempotencyKeyMakesARetryReturnTheStoredComment) {
+  const std::string body = json{{"author", "Retry"}, {"text", "Posted once, sent twice."}}.dump();
+  const Headers key = {{"Idempotency-Key", "0b6c2f4e9a7d13c5e8f1"}};
+  HttpResponse first = Send("POST", ThreadPath(), body, key);
+  ASSERT_EQ(first.status, 201) << first.body;
+  EXPECT_EQ(first.Header("Idempotency-Replayed"), "");
+  HttpResponse again = Send("POST", ThreadPath(), body, key);
+  ASSERT_EQ(again.status, 201) << again.body;
+  EXPECT_EQ(again.Header("Idempotency-Replayed"), "true");
+  EXPECT_EQ(again.Json()["comment"]["id"], first.Json()["comment"]["id"]);
+  EXPECT_EQ(again.Json()["edit_token"], first.Json()["edit_token"]);
+  EXPECT_EQ(Send("GET", ThreadPath()).Json()["counts"]["published"], 1);
+  HttpResponse reused = Send("POST", ThreadPath(),
+                             json{{"author", "Retry"}, {"text", "A different text."}}.dump(), key);
+  ExpectError(reused, 409, "failed_precondition");
+}
+
 class RateLimitedApiTest : public ApiTest {
  protected:
   void SetUp() override { Start(/*rate_limit=*/true); }
