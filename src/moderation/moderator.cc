@@ -164,7 +164,10 @@ Verdict Moderator::Evaluate(std::string_view text) const {
 
   // Classifiers: a probability, with the words that weighed most as span,
   // against the thresholds for the comment's language.
-  const std::string_view language = text::GuessLanguage(text);
+  // The language is read only when a model will be asked: a rules-only
+  // engine spends nothing on it.
+  const bool any_classifier = classifiers_.inappropriate_language || classifiers_.advertisement;
+  const std::string_view language = any_classifier ? text::GuessLanguage(text) : "";
   auto classify = [&](const Classifier* classifier, Rule rule, ClassifierThresholds thresholds,
                       Decision action, double* score) {
     if (classifier == nullptr) return;
