@@ -23,7 +23,6 @@
 #include "http/api.h"
 #include "http/server.h"
 #include "moderation/moderator.h"
-#include "store/sqlite/sqlite_store.h"
 #include "tests/integration/http_client.h"
 #include "tests/integration/local_server.h"
 #include "tests/integration/test_support.h"
@@ -78,15 +77,10 @@ class AccessTest : public ::testing::Test {
     char tmpl[] = "/tmp/commentd_access_test_XXXXXX";
     ASSERT_NE(mkdtemp(tmpl), nullptr);
     dir_ = tmpl;
-    auto store = store::SqliteStore::Create(dir_ + "/commentd.db");
-    ASSERT_TRUE(store.ok()) << store.status().ToString();
     clock_ = std::make_shared<base::FakeClock>(base::Time(std::chrono::seconds(1795000000)));
-    comments::ServiceOptions service_options;
-    service_options.password_ops_limit = 1;
-    service_options.password_mem_limit = 8192;
+    comments::ServiceOptions service_options = testing::TestServiceOptions();
     service_options.session_ttl = kSessionTtl;
-    auto service = comments::CommentService::Create(
-        std::shared_ptr<comments::Store>(std::move(*store)), clock_, engine_, service_options);
+    auto service = testing::SqliteService(dir_ + "/commentd.db", clock_, engine_, service_options);
     ASSERT_TRUE(service.ok()) << service.status().ToString();
     service_ = std::move(*service);
     ASSERT_TRUE(service_->AddModerator(kModName, kModPassword).ok());

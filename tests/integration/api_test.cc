@@ -12,7 +12,6 @@
 #include "comments/comment_service.h"
 #include "http/server.h"
 #include "moderation/moderator.h"
-#include "store/sqlite/sqlite_store.h"
 #include "tests/integration/http_client.h"
 #include "tests/integration/local_server.h"
 
@@ -60,16 +59,11 @@ class ApiTest : public ::testing::Test {
     char tmpl[] = "/tmp/commentd_api_test_XXXXXX";
     ASSERT_NE(mkdtemp(tmpl), nullptr);
     dir_ = tmpl;
-    auto store = store::SqliteStore::Create(dir_ + "/commentd.db");
-    ASSERT_TRUE(store.ok()) << store.status().ToString();
     ASSERT_NE(engine_, nullptr);
     clock_ = std::make_shared<base::FakeClock>(base::Time(std::chrono::seconds(1795000000)));
-    comments::ServiceOptions service_options;
-    service_options.password_ops_limit = 1;      // libsodium's minimum: tests need no real cost
-    service_options.password_mem_limit = 8192;
+    comments::ServiceOptions service_options = testing::TestServiceOptions();
     service_options.max_text_bytes = 2000;
-    auto service = comments::CommentService::Create(std::shared_ptr<comments::Store>(std::move(*store)),
-                                                    clock_, engine_, service_options);
+    auto service = testing::SqliteService(dir_ + "/commentd.db", clock_, engine_, service_options);
     ASSERT_TRUE(service.ok()) << service.status().ToString();
     service_ = std::move(*service);
     ASSERT_TRUE(service_->AddModerator(kModName, kModPassword).ok());

@@ -18,7 +18,6 @@
 #include "comments/comment_service.h"
 #include "http/server.h"
 #include "moderation/moderator.h"
-#include "store/sqlite/sqlite_store.h"
 #include "tests/integration/http_client.h"
 #include "tests/integration/local_server.h"
 
@@ -43,14 +42,9 @@ class DiskFullTest : public ::testing::Test {
     mounted_ = true;
     auto engine = moderation::Moderator::Create(moderation::Policy::Default());
     ASSERT_TRUE(engine.ok()) << engine.status().ToString();
-    auto store = store::SqliteStore::Create(dir_ + "/commentd.db");
-    ASSERT_TRUE(store.ok()) << store.status().ToString();
-    comments::ServiceOptions options;
-    options.password_ops_limit = 1;
-    options.password_mem_limit = 8192;
-    auto service = comments::CommentService::Create(
-        std::shared_ptr<comments::Store>(std::move(*store)), std::make_shared<base::SystemClock>(),
-        *engine, options);
+    auto service = testing::SqliteService(dir_ + "/commentd.db",
+                                          std::make_shared<base::SystemClock>(), *engine,
+                                          testing::TestServiceOptions());
     ASSERT_TRUE(service.ok()) << service.status().ToString();
     service_ = std::move(*service);
     http::ServerOptions server_options;

@@ -17,7 +17,6 @@
 #include "comments/comment_service.h"
 #include "http/server.h"
 #include "moderation/moderator.h"
-#include "store/sqlite/sqlite_store.h"
 #include "tests/integration/http_client.h"
 #include "tests/integration/local_server.h"
 #include "tests/integration/test_support.h"
@@ -79,14 +78,9 @@ class HostileInputTest : public ::testing::Test {
     char tmpl[] = "/tmp/commentd_hostile_test_XXXXXX";
     ASSERT_NE(mkdtemp(tmpl), nullptr);
     dir_ = tmpl;
-    auto store = store::SqliteStore::Create(dir_ + "/commentd.db");
-    ASSERT_TRUE(store.ok()) << store.status().ToString();
-    comments::ServiceOptions service_options;
-    service_options.password_ops_limit = 1;
-    service_options.password_mem_limit = 8192;
-    auto service = comments::CommentService::Create(
-        std::shared_ptr<comments::Store>(std::move(*store)), std::make_shared<base::SystemClock>(),
-        engine_, service_options);
+    auto service = testing::SqliteService(dir_ + "/commentd.db",
+                                          std::make_shared<base::SystemClock>(), engine_,
+                                          testing::TestServiceOptions());
     ASSERT_TRUE(service.ok()) << service.status().ToString();
     service_ = std::move(*service);
     http::ServerOptions options;

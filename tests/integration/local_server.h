@@ -5,6 +5,7 @@
 #pragma once
 
 #include <memory>
+#include <string>
 #include <string_view>
 #include <utility>
 
@@ -14,9 +15,32 @@
 #include "base/status.h"
 #include "comments/comment_service.h"
 #include "http/server.h"
+#include "moderation/moderator.h"
+#include "store/sqlite/sqlite_store.h"
 #include "tests/integration/http_client.h"
 
 namespace commentd::testing {
+
+// Service options for tests: argon2id at libsodium's minimum cost (the
+// stored format is the real one; the seconds are saved).
+inline comments::ServiceOptions TestServiceOptions() {
+  comments::ServiceOptions options;
+  options.password_ops_limit = 1;
+  options.password_mem_limit = 8192;
+  return options;
+}
+
+// A CommentService on a new SQLite database at `db_path`.
+inline base::Result<std::shared_ptr<comments::CommentService>> SqliteService(
+    const std::string& db_path, std::shared_ptr<const base::Clock> clock,
+    std::shared_ptr<const moderation::Moderator> engine, comments::ServiceOptions options) {
+  COMMENTD_ASSIGN_OR_RETURN(auto store, store::SqliteStore::Create(db_path));
+  COMMENTD_ASSIGN_OR_RETURN(
+      auto service,
+      comments::CommentService::Create(std::shared_ptr<comments::Store>(std::move(store)),
+                                       std::move(clock), std::move(engine), std::move(options)));
+  return std::shared_ptr<comments::CommentService>(std::move(service));
+}
 
 // Owned by one thread (the test's).
 class LocalServer {
