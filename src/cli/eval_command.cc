@@ -381,16 +381,8 @@ void RegisterEvalCommand(CLI::App& app, int& exit_code) {
                   "Policy file (TOML) to measure; default: the built-in policy");
   cmd->add_flag("--tune", options->tune,
                 "Print per-language thresholds for <=1% deleted / <=3% held clean comments");
-  cmd->callback([options, &exit_code] {
-    base::Status status = Eval(*options);
-    if (!status.ok()) {
-      fmt::print(stderr, "commentd eval: {}\n", status.ToString());
-      exit_code = status.code() == base::StatusCode::kInvalidArgument ||
-                          status.code() == base::StatusCode::kNotFound
-                      ? 2
-                      : 1;
-    }
-  });
+  cmd->callback(
+      [options, &exit_code] { exit_code = ReportStatus("eval", Eval(*options)); });
 }
 
 }  // namespace commentd::cli

@@ -113,16 +113,8 @@ void RegisterTrainCommand(CLI::App& app, int& exit_code) {
   cmd->add_option("--seed", ft.seed, "Random seed")->capture_default_str();
   cmd->add_option("--cutoff", ft.cutoff, "Features kept by quantization")->capture_default_str();
   cmd->add_flag("--no-quantize", options->no_quantize, "Write a plain .bin model");
-  cmd->callback([options, &exit_code] {
-    base::Status status = Train(*options);
-    if (!status.ok()) {
-      fmt::print(stderr, "commentd train: {}\n", status.ToString());
-      exit_code = status.code() == base::StatusCode::kInvalidArgument ||
-                          status.code() == base::StatusCode::kNotFound
-                      ? 2
-                      : 1;
-    }
-  });
+  cmd->callback(
+      [options, &exit_code] { exit_code = ReportStatus("train", Train(*options)); });
 }
 
 }  // namespace commentd::cli
