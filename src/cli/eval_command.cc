@@ -258,6 +258,14 @@ base::Status Eval(const EvalOptions& options) {
       const std::string_view language = text::GuessLanguage(text);
       return ad ? policy.advertisement.Classifier(language) : policy.language.Classifier(language);
     };
+    // A model's probability for a text, as the engine computes it (on the
+    // lexical view); nullopt when the text cannot be normalized.
+    auto probability = [&normalizer](const moderation::FastTextClassifier& m,
+                                     std::string_view text) -> std::optional<double> {
+      auto folded = normalizer.Fold(text);
+      if (!folded.ok()) return std::nullopt;
+      return m.Probability(normalizer.Lexical(*folded).text());
+    };
     std::map<std::string, Counts> cells;
     std::vector<Decision> rules_decisions;
     rules_decisions.reserve(examples.size());
@@ -277,22 +285,19 @@ base::Status Eval(const EvalOptions& options) {
         for (size_t i = 0; i < examples.size(); ++i) {
           const auto* ex = examples[i];
           if (ex->positive ? task != ds.task : ds.name == "davidson") continue;
-          auto folded = normalizer.Fold(ex->text);
-          if (!folded.ok()) continue;
-          tune_scores[task].push_back(
-              Scored{.language = text::GuessLanguage(ex->text),
-                     .positive = ex->positive,
-                     .probability = m->Probability(normalizer.Lexical(*folded).text()),
-                     .rules = rules_decisions[i]});
+          const std::optional<double> p = probability(*m, ex->text);
+          if (!p.has_value()) continue;
+          tune_scores[task].push_back(Scored{.language = text::GuessLanguage(ex->text),
+                                             .positive = ex->positive,
+                                             .probability = *p,
+                                             .rules = rules_decisions[i]});
         }
       }
     }
     if (model != nullptr) {
       t0 = Clock::now();
       for (const auto* ex : examples) {
-        auto folded = normalizer.Fold(ex->text);
-        const double p =
-            folded.ok() ? model->Probability(normalizer.Lexical(*folded).text()) : 0.0;
+        const double p = probability(*model, ex->text).value_or(0.0);
         cells["model@0.5"].Add(ex->positive, p >= 0.5 ? Decision::kDelete : Decision::kPublish);
         const moderation::ClassifierThresholds t = thresholds(ex->text);
         cells["model"].Add(ex->positive, p >= t.delete_threshold ? Decision::kDelete
