@@ -15,6 +15,7 @@
 #include <gtest/gtest.h>
 
 #include "tests/integration/http_client.h"
+#include "tests/integration/test_support.h"
 
 namespace commentd {
 namespace {
@@ -24,69 +25,11 @@ using testing::HttpClient;
 
 const char kBinary[] = COMMENTD_BINARY_DIR "/src/cli/commentd";
 
-// A child process with its stdout and stderr captured through pipes.
-class Child {
+// A child process with its stdout and stderr captured.
+class Child : public testing::ChildProcess {
  public:
-  explicit Child(const std::vector<std::string>& args) {
-    int out[2], err[2];
-    if (pipe(out) != 0 || pipe(err) != 0) return;
-    pid_ = fork();
-    if (pid_ == 0) {
-      dup2(out[1], 1);
-      dup2(err[1], 2);
-      close(out[0]);
-      close(err[0]);
-      std::vector<char*> argv;
-      for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
-      argv.push_back(nullptr);
-      execv(argv[0], argv.data());
-      _exit(127);
-    }
-    close(out[1]);
-    close(err[1]);
-    out_ = fdopen(out[0], "r");
-    err_fd_ = err[0];
-  }
-  ~Child() {
-    if (pid_ > 0 && !exited_) {
-      kill(pid_, SIGKILL);
-      Wait();
-    }
-    if (out_) fclose(out_);
-    if (err_fd_ >= 0) close(err_fd_);
-  }
-
-  bool started() const { return pid_ > 0 && out_ != nullptr; }
-  // One line of stdout without the newline; empty at EOF.
-  std::string ReadLine() {
-    char buf[512];
-    if (!fgets(buf, sizeof(buf), out_)) return "";
-    std::string line(buf);
-    if (!line.empty() && line.back() == '\n') line.pop_back();
-    return line;
-  }
-  // All of stderr until the child closes it.
-  std::string ReadStderr() {
-    std::string s;
-    char buf[4096];
-    ssize_t n;
-    while ((n = read(err_fd_, buf, sizeof(buf))) > 0) s.append(buf, static_cast<size_t>(n));
-    return s;
-  }
-  void Signal(int sig) { kill(pid_, sig); }
-  // The exit status, or -1 if the child did not exit normally.
-  int Wait() {
-    int status = 0;
-    waitpid(pid_, &status, 0);
-    exited_ = true;
-    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  }
-
- private:
-  pid_t pid_ = -1;
-  FILE* out_ = nullptr;
-  int err_fd_ = -1;
-  bool exited_ = false;
+  explicit Child(const std::vector<std::string>& args)
+      : ChildProcess(args, /*capture_stderr=*/true) {}
 };
 
 class ServeTest : public ::testing::Test {

@@ -44,52 +44,72 @@ inline std::string DataDir() {
   return probe.good() ? path : "";
 }
 
-// `commentd serve --listen 127.0.0.1:0 ARGS...` as a child process. Start
-// reads the line the server prints once it accepts connections. The child
-// is killed (SIGKILL) if still running at destruction. Owned by one thread.
-class ServeProcess {
+// A child process (`args[0]` is the program) with its stdout read through a
+// pipe, and its stderr through another pipe or, when not captured, sent to
+// /dev/null. Killed (SIGKILL) if still running at destruction. Owned by one
+// thread.
+class ChildProcess {
  public:
-  explicit ServeProcess(const std::vector<std::string>& args) {
+  ChildProcess(const std::vector<std::string>& args, bool capture_stderr) {
     int out[2];
-    if (pipe(out) != 0) return;
+    int err[2] = {-1, -1};
+    if (pipe(out) != 0 || (capture_stderr && pipe(err) != 0)) return;
     pid_ = fork();
     if (pid_ == 0) {
       dup2(out[1], 1);
       close(out[0]);
-      // The server's log goes to stderr; keep it out of the test output.
-      const int devnull = open("/dev/null", O_WRONLY);
-      if (devnull >= 0) dup2(devnull, 2);
-      std::vector<std::string> all = {kCommentdBinary, "serve", "--listen", "127.0.0.1:0"};
-      all.insert(all.end(), args.begin(), args.end());
+      if (capture_stderr) {
+        dup2(err[1], 2);
+        close(err[0]);
+      } else if (const int devnull = open("/dev/null", O_WRONLY); devnull >= 0) {
+        dup2(devnull, 2);
+      }
       std::vector<char*> argv;
-      for (auto& a : all) argv.push_back(a.data());
+      for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
       argv.push_back(nullptr);
       execv(argv[0], argv.data());
       _exit(127);
     }
     close(out[1]);
     out_ = fdopen(out[0], "r");
-    char buf[512];
-    if (out_ != nullptr && fgets(buf, sizeof(buf), out_) != nullptr) line_ = buf;
-    const std::string prefix = "commentd listening on http://127.0.0.1:";
-    if (line_.rfind(prefix, 0) == 0) port_ = static_cast<uint16_t>(std::stoi(line_.substr(prefix.size())));
+    if (capture_stderr) {
+      close(err[1]);
+      err_fd_ = err[0];
+    }
   }
-  ~ServeProcess() {
+  ~ChildProcess() {
     if (pid_ > 0 && !exited_) {
       kill(pid_, SIGKILL);
       Wait();
     }
     if (out_ != nullptr) fclose(out_);
+    if (err_fd_ >= 0) close(err_fd_);
   }
-  ServeProcess(const ServeProcess&) = delete;
-  ServeProcess& operator=(const ServeProcess&) = delete;
+  ChildProcess(const ChildProcess&) = delete;
+  ChildProcess& operator=(const ChildProcess&) = delete;
 
-  // 0 when the server did not start; line() says what it printed instead.
-  uint16_t port() const { return port_; }
-  const std::string& line() const { return line_; }
+  bool started() const { return pid_ > 0 && out_ != nullptr; }
   pid_t pid() const { return pid_; }
+  // One line of stdout without the newline; empty at EOF.
+  std::string ReadLine() {
+    char buf[512];
+    if (out_ == nullptr || fgets(buf, sizeof(buf), out_) == nullptr) return "";
+    std::string line(buf);
+    if (!line.empty() && line.back() == '\n') line.pop_back();
+    return line;
+  }
+  // All of stderr until the child closes it (empty when not captured).
+  std::string ReadStderr() {
+    std::string s;
+    char buf[4096];
+    ssize_t n;
+    while (err_fd_ >= 0 && (n = read(err_fd_, buf, sizeof(buf))) > 0) {
+      s.append(buf, static_cast<size_t>(n));
+    }
+    return s;
+  }
   void Signal(int sig) const { kill(pid_, sig); }
-  // The exit code, or -1 if the child did not exit normally (e.g. killed).
+  // The exit status, or -1 if the child did not exit normally (e.g. killed).
   int Wait() {
     int status = 0;
     waitpid(pid_, &status, 0);
@@ -100,9 +120,42 @@ class ServeProcess {
  private:
   pid_t pid_ = -1;
   FILE* out_ = nullptr;
+  int err_fd_ = -1;
+  bool exited_ = false;
+};
+
+// `commentd serve --listen 127.0.0.1:0 ARGS...` as a child process (its log
+// kept out of the test output). The constructor reads the line the server
+// prints once it accepts connections. Owned by one thread.
+class ServeProcess {
+ public:
+  explicit ServeProcess(const std::vector<std::string>& args)
+      : child_(Command(args), /*capture_stderr=*/false) {
+    line_ = child_.ReadLine();
+    const std::string prefix = "commentd listening on http://127.0.0.1:";
+    if (line_.rfind(prefix, 0) == 0) {
+      port_ = static_cast<uint16_t>(std::stoi(line_.substr(prefix.size())));
+    }
+  }
+
+  // 0 when the server did not start; line() says what it printed instead.
+  uint16_t port() const { return port_; }
+  const std::string& line() const { return line_; }
+  pid_t pid() const { return child_.pid(); }
+  void Signal(int sig) const { child_.Signal(sig); }
+  // The exit code, or -1 if the child did not exit normally (e.g. killed).
+  int Wait() { return child_.Wait(); }
+
+ private:
+  static std::vector<std::string> Command(const std::vector<std::string>& args) {
+    std::vector<std::string> all = {kCommentdBinary, "serve", "--listen", "127.0.0.1:0"};
+    all.insert(all.end(), args.begin(), args.end());
+    return all;
+  }
+
+  ChildProcess child_;
   std::string line_;
   uint16_t port_ = 0;
-  bool exited_ = false;
 };
 
 // What a raw connection read back.
