@@ -126,6 +126,20 @@ std::string Comment::DecidedByName() const {
   return "engine";
 }
 
+Revision CurrentRevisionOf(const Comment& comment) {
+  Revision r;
+  r.comment_id = comment.id;
+  r.number = comment.revision;
+  r.text = comment.text;
+  r.lang = comment.lang;
+  r.engine_decision = comment.engine_decision;
+  r.reasons = comment.reasons;
+  r.policy_version = comment.policy_version;
+  r.created_at = comment.edited_at.value_or(comment.created_at);
+  r.became_current = true;
+  return r;
+}
+
 std::string Cursor::Encode() const { return fmt::format("{}{:x}", kCursorPrefix, seq); }
 
 base::Result<Cursor> Cursor::Decode(std::string_view encoded, std::string_view field) {

@@ -1,6 +1,7 @@
 // The comment domain's vocabulary: a Comment on a Thread by an Author, the
 // state moderation put it in (published, held, deleted; nothing is ever
-// destroyed), the engine's Reasons kept with it, reports from readers, the
+// destroyed), the engine's Reasons kept with it, every Revision of its text,
+// reports from readers, the
 // moderator accounts and sessions that work the queues, bans, the audit log
 // of every action, and the opaque Cursor that pages through all of them.
 // Plain values; the Store persists them and the CommentService applies the
@@ -73,10 +74,39 @@ struct Comment {
   // and again is recognised (CommentService's repetition rule); empty for
   // comments stored before it existed.
   std::string text_hash;
+  // The number of the Revision whose text, lang and verdict this comment
+  // shows (1 for the posted text). Read-only: the Store assigns it (0 before
+  // InsertComment) and changes it only by appending a revision that
+  // becomes current (CommentUpdateEffects::revision).
+  int64_t revision = 0;
 
   // "engine", "author" or the moderator's name, as the moderator API shows it.
   std::string DecidedByName() const;
 };
+
+// One version of a comment's text with the engine's verdict on it. Every
+// text a writer submitted is kept, in order, for moderators and the audit
+// log: the posted one is revision 1 and each edit appends the next number,
+// also an edit the engine refused (which then never became current).
+struct Revision {
+  std::string comment_id;
+  int64_t number = 0;  // 1, 2, ... per comment; assigned by the Store
+  std::string text;
+  std::string lang;
+  moderation::Decision engine_decision = moderation::Decision::kHold;
+  std::vector<moderation::Reason> reasons;
+  std::string policy_version;
+  Time created_at;
+  // Whether the comment showed this text once it was submitted. False for
+  // an edit refused while an earlier revision was published: that one
+  // stayed published and this one was only kept.
+  bool became_current = false;
+};
+
+// The text `comment` shows now, as a Revision: its number is
+// comment.revision, dated edited_at (or created_at when never edited), and
+// became_current. The Store writes revision 1 of a new comment from this.
+Revision CurrentRevisionOf(const Comment& comment);
 
 // Position after which a listing continues. Encoded as an opaque string for
 // clients; Decode rejects anything Encode did not produce.

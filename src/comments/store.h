@@ -23,12 +23,16 @@ struct CommentUpdateEffects {
   std::optional<AuditEntry> audit;  // appended (its id is assigned by the store)
   std::optional<Ban> ban;           // added
   bool resolve_reports = false;     // marks the comment's open reports resolved
+  // Appended as the comment's next revision: the store numbers it (one past
+  // the highest so far; comment_id is ignored) and, when became_current,
+  // sets the comment's `revision` to that number.
+  std::optional<Revision> revision;
 };
 
 // Changes `comment` in place (text, lang, state, engine_decision, reasons,
-// policy_version, decided_by*, edited_at, decided_at; id, seq, thread,
-// parent, author, created_at and edit_token_hash are kept) and says what else
-// to write. Returning an error aborts the update and is returned unchanged.
+// policy_version, decided_by*, edited_at, decided_at, text_hash; id, seq,
+// thread, parent, author, created_at, edit_token_hash and revision are kept)
+// and says what else to write. Returning an error aborts the update and is returned unchanged.
 using CommentMutation = std::function<base::Result<CommentUpdateEffects>(Comment& comment)>;
 
 // Implementations are Thread-safe: the HTTP worker pool calls one Store from
@@ -45,8 +49,9 @@ class Store {
 
   // --- comments
   // Stores a new comment and returns it with `seq` assigned (greater than every
-  // earlier seq). kAlreadyExists if the id is taken; kInvalidArgument if
-  // parent_id names no comment of the same thread.
+  // earlier seq), together with its revision 1 (its text, lang, verdict and
+  // created_at; became_current), so `revision` is 1. kAlreadyExists if the id
+  // is taken; kInvalidArgument if parent_id names no comment of the same thread.
   virtual base::Result<Comment> InsertComment(const Comment& comment) = 0;
 
   // kNotFound if there is no comment `id`.
@@ -65,6 +70,10 @@ class Store {
   // stored. kNotFound if there is no comment `id`; otherwise mutate's error.
   virtual base::Result<Comment> UpdateComment(std::string_view id,
                                               const CommentMutation& mutate) = 0;
+
+  // Every revision of comment `id`, number ascending. kNotFound if there is
+  // no comment `id`.
+  virtual base::Result<std::vector<Revision>> ListRevisions(std::string_view id) = 0;
 
   // Adds an open report. kNotFound if the comment does not exist.
   virtual base::Status AddReport(const Report& report) = 0;

@@ -327,6 +327,91 @@ TEST_P(StoreContractTest, UpdateCommentKeepsIdentityFields) {
   EXPECT_EQ(r->edited_at, std::optional<base::Time>(At(kDay0 + 9)));
 }
 
+TEST_P(StoreContractTest, InsertStoresTheTextAsRevisionOne) {
+  Comment c = MakeComment("c_1", "t", CommentState::kHeld);
+  c.reasons.push_back(moderation::Reason{moderation::Rule::kLink, text::Span{4, 9}, "x.com",
+                                         "bare_domain", moderation::Decision::kHold, 1.0});
+  c.revision = 7;  // assigned by the store, whatever the caller says
+  const Comment stored = Insert(c);
+  EXPECT_EQ(stored.revision, 1);
+  EXPECT_EQ(store_->GetComment("c_1")->revision, 1);
+  auto revisions = store_->ListRevisions("c_1");
+  ASSERT_TRUE(revisions.ok()) << revisions.status().ToString();
+  ASSERT_EQ(revisions->size(), 1u);
+  const Revision& r = revisions->front();
+  EXPECT_EQ(r.comment_id, "c_1");
+  EXPECT_EQ(r.number, 1);
+  EXPECT_EQ(r.text, c.text);
+  EXPECT_EQ(r.lang, "en");
+  EXPECT_EQ(r.engine_decision, moderation::Decision::kHold);
+  ASSERT_EQ(r.reasons.size(), 1u);
+  EXPECT_EQ(r.reasons[0].match, "x.com");
+  EXPECT_EQ(r.policy_version, "test-1");
+  EXPECT_EQ(r.created_at, c.created_at);
+  EXPECT_TRUE(r.became_current);
+  EXPECT_EQ(store_->ListRevisions("c_none").status().code(), base::StatusCode::kNotFound);
+}
+
+TEST_P(StoreContractTest, UpdateAppendsRevisionsAndOnlyACurrentOneMovesTheComment) {
+  Insert(MakeComment("c_1", "t", CommentState::kPublished));
+  const auto append = [&](std::string text, bool current) {
+    return store_->UpdateComment("c_1", [&](Comment& c) -> base::Result<CommentUpdateEffects> {
+      c.revision = 42;  // ignored: only an appended current revision moves it
+      Revision r;
+      r.text = text;
+      r.lang = "ko";
+      r.engine_decision = current ? moderation::Decision::kPublish : moderation::Decision::kDelete;
+      r.policy_version = "test-2";
+      r.created_at = At(kDay0 + 60);
+      r.became_current = current;
+      if (current) c.text = text;
+      CommentUpdateEffects effects;
+      effects.revision = r;
+      return effects;
+    });
+  };
+  auto refused = append("a refused edit", false);
+  ASSERT_TRUE(refused.ok()) << refused.status().ToString();
+  EXPECT_EQ(refused->revision, 1);
+  EXPECT_EQ(refused->text, "The talks in Pyongyang went on late.");
+  auto accepted = append("an accepted edit", true);
+  ASSERT_TRUE(accepted.ok()) << accepted.status().ToString();
+  EXPECT_EQ(accepted->revision, 3);
+  EXPECT_EQ(store_->GetComment("c_1")->revision, 3);
+  EXPECT_EQ(store_->GetComment("c_1")->text, "an accepted edit");
+  // A mutation without a revision keeps the current one.
+  auto plain = store_->UpdateComment("c_1", [](Comment& c) -> base::Result<CommentUpdateEffects> {
+    c.state = CommentState::kDeleted;
+    c.revision = 1;
+    return CommentUpdateEffects{};
+  });
+  ASSERT_TRUE(plain.ok());
+  EXPECT_EQ(plain->revision, 3);
+  // A failed mutation appends nothing.
+  EXPECT_FALSE(store_->UpdateComment("c_1", [](Comment&) -> base::Result<CommentUpdateEffects> {
+                       return base::FailedPreconditionError("no");
+                     }).ok());
+
+  auto revisions = store_->ListRevisions("c_1");
+  ASSERT_TRUE(revisions.ok()) << revisions.status().ToString();
+  ASSERT_EQ(revisions->size(), 3u);
+  EXPECT_EQ((*revisions)[0].number, 1);
+  EXPECT_EQ((*revisions)[1].number, 2);
+  EXPECT_EQ((*revisions)[1].text, "a refused edit");
+  EXPECT_EQ((*revisions)[1].comment_id, "c_1");
+  EXPECT_EQ((*revisions)[1].lang, "ko");
+  EXPECT_EQ((*revisions)[1].engine_decision, moderation::Decision::kDelete);
+  EXPECT_EQ((*revisions)[1].policy_version, "test-2");
+  EXPECT_EQ((*revisions)[1].created_at, At(kDay0 + 60));
+  EXPECT_FALSE((*revisions)[1].became_current);
+  EXPECT_EQ((*revisions)[2].number, 3);
+  EXPECT_EQ((*revisions)[2].text, "an accepted edit");
+  EXPECT_TRUE((*revisions)[2].became_current);
+  // Revisions are numbered per comment.
+  Insert(MakeComment("c_2", "t", CommentState::kPublished));
+  EXPECT_EQ(store_->ListRevisions("c_2")->size(), 1u);
+}
+
 TEST_P(StoreContractTest, ReportsPutAPublishedCommentInTheReportedQueue) {
   Insert(MakeComment("c_1", "t", CommentState::kPublished));
   Insert(MakeComment("c_2", "t", CommentState::kPublished));

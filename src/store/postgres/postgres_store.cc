@@ -34,9 +34,11 @@ constexpr std::string_view kCommentBaseColumns =
     "c.seq, c.id, c.thread, c.parent_id, c.author_name, c.author_ip_hash, c.text, c.lang, "
     "c.state, c.engine_decision, c.reasons, c.policy_version, c.decided_by, "
     "c.decided_by_moderator, c.created_at, c.edited_at, c.decided_at, c.edit_token_hash";
-// The open reports count (column 18) and, after it, the text hash (19).
+// The open reports count (column 18) and, after it, the text hash (19) and
+// the current revision (20).
 constexpr std::string_view kOpenReports =
-    "(SELECT COUNT(*) FROM reports r WHERE r.comment_id = c.id AND NOT r.resolved), c.text_hash";
+    "(SELECT COUNT(*) FROM reports r WHERE r.comment_id = c.id AND NOT r.resolved), c.text_hash, "
+    "c.revision";
 
 
 std::optional<int64_t> OptionalMicros(const std::optional<base::Time>& t) {
@@ -75,6 +77,7 @@ Result<Comment> ReadComment(const Rows& rows, int i) {
   c.edit_token_hash = rows.Text(i, 17);
   COMMENTD_ASSIGN_OR_RETURN(c.open_reports, rows.Int(i, 18));
   c.text_hash = rows.Text(i, 19);
+  COMMENTD_ASSIGN_OR_RETURN(c.revision, rows.Int(i, 20));
   return c;
 }
 
@@ -92,6 +95,27 @@ Result<comments::AuditAction> ParseAuditAction(std::string_view name) {
   auto parsed = comments::ParseAuditAction(name);
   if (!parsed.ok()) return base::InternalError("postgres: corrupt audit action \"{}\"", name);
   return *parsed;
+}
+
+// Appends `r` as revision `number` of comment `comment_id`.
+Status InsertRevision(Connection& conn, std::string_view comment_id, int64_t number,
+                      const comments::Revision& r) {
+  Params p;
+  p.Add(comment_id)
+      .Add(number)
+      .Add(r.text)
+      .Add(r.lang)
+      .Add(moderation::DecisionName(r.engine_decision))
+      .Add(ReasonsToJson(r.reasons))
+      .Add(r.policy_version)
+      .Add(base::ToUnixMicros(r.created_at))
+      .Add(r.became_current);
+  return conn
+      .Exec("INSERT INTO comment_revisions (comment_id, number, text, lang, engine_decision, "
+            "reasons, policy_version, created_at, became_current) "
+            "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+            p)
+      .status();
 }
 
 Status InsertAudit(Connection& conn, const AuditEntry& e) {
@@ -296,19 +320,26 @@ Result<std::string> PostgresStore::GetOrInsertSetting(std::string_view name,
 }
 
 Result<Comment> PostgresStore::InsertComment(const Comment& comment) {
+  // One statement stores the comment and its revision 1 (a data-modifying
+  // WITH runs whole or not at all), so no transaction is needed.
   static const std::string kSql = fmt::format(
-      "INSERT INTO comments AS c (id, thread, parent_id, author_name, author_ip_hash, text, "
-      "lang, state, engine_decision, reasons, policy_version, hit_link, hit_advertisement, "
+      "WITH c AS (INSERT INTO comments (id, thread, parent_id, author_name, author_ip_hash, "
+      "text, lang, state, engine_decision, reasons, policy_version, hit_link, hit_advertisement, "
       "hit_inappropriate_language, decided_by, decided_by_moderator, created_at, edited_at, "
-      "decided_at, edit_token_hash, text_hash) "
+      "decided_at, edit_token_hash, text_hash, revision) "
       "SELECT $1::text, $2::text, $3::text, $4::text, $5::text, $6::text, $7::text, $8::text, "
       "$9::text, $10::text, $11::text, $12::boolean, $13::boolean, $14::boolean, $15::text, "
-      "$16::text, $17::bigint, $18::bigint, $19::bigint, $20::text, $21::text "
+      "$16::text, $17::bigint, $18::bigint, $19::bigint, $20::text, $21::text, 1 "
       // The parent must exist in the same thread; checked in the same
       // statement (comments are never destroyed, so no lock is needed).
       "WHERE $3::text IS NULL OR EXISTS "
       "(SELECT 1 FROM comments p WHERE p.id = $3::text AND p.thread = $2::text) "
-      "RETURNING {}, 0::bigint, c.text_hash",
+      "RETURNING *), "
+      "r AS (INSERT INTO comment_revisions (comment_id, number, text, lang, engine_decision, "
+      "reasons, policy_version, created_at, became_current) "
+      "SELECT c.id, 1, c.text, c.lang, c.engine_decision, c.reasons, c.policy_version, "
+      "COALESCE(c.edited_at, c.created_at), true FROM c) "
+      "SELECT {}, 0::bigint, c.text_hash, c.revision FROM c",
       kCommentBaseColumns);
   Params p;
   p.Add(comment.id)
@@ -401,7 +432,8 @@ Result<Comment> PostgresStore::UpdateComment(std::string_view id,
       "UPDATE comments AS c SET text = $1, lang = $2, state = $3, engine_decision = $4, "
       "reasons = $5, policy_version = $6, hit_link = $7, hit_advertisement = $8, "
       "hit_inappropriate_language = $9, decided_by = $10, decided_by_moderator = $11, "
-      "edited_at = $12, decided_at = $13, text_hash = $14 WHERE c.id = $15 RETURNING {}, {}",
+      "edited_at = $12, decided_at = $13, text_hash = $14, revision = $15 WHERE c.id = $16 "
+      "RETURNING {}, {}",
       kCommentBaseColumns, kOpenReports);
   Comment stored;
   Status status = impl_->Transaction([&](Connection& conn) -> Status {
@@ -417,6 +449,19 @@ Result<Comment> PostgresStore::UpdateComment(std::string_view id,
     }
     Comment changed = current;
     COMMENTD_ASSIGN_OR_RETURN(comments::CommentUpdateEffects effects, mutate(changed));
+    changed.revision = current.revision;
+    if (effects.revision.has_value()) {
+      // The comment's row lock makes MAX + 1 safe against other writers.
+      Params p;
+      p.Add(current.id);
+      COMMENTD_ASSIGN_OR_RETURN(
+          Rows rows, conn.Exec("SELECT COALESCE(MAX(number), 0) + 1 FROM comment_revisions "
+                               "WHERE comment_id = $1",
+                               p));
+      COMMENTD_ASSIGN_OR_RETURN(int64_t number, rows.Int(0, 0));
+      COMMENTD_RETURN_IF_ERROR(InsertRevision(conn, current.id, number, *effects.revision));
+      if (effects.revision->became_current) changed.revision = number;
+    }
     if (effects.resolve_reports) {
       Params p;
       p.Add(current.id);
@@ -450,6 +495,7 @@ Result<Comment> PostgresStore::UpdateComment(std::string_view id,
     AddOptional(p, OptionalMicros(changed.edited_at))
         .Add(base::ToUnixMicros(changed.decided_at))
         .Add(changed.text_hash)
+        .Add(changed.revision)
         .Add(current.id);
     COMMENTD_ASSIGN_OR_RETURN(Rows rows, conn.Exec(kUpdate, p));
     if (rows.empty()) return base::InternalError("postgres: comment {} vanished", id);
@@ -458,6 +504,38 @@ Result<Comment> PostgresStore::UpdateComment(std::string_view id,
   });
   COMMENTD_RETURN_IF_ERROR(status);
   return stored;
+}
+
+Result<std::vector<comments::Revision>> PostgresStore::ListRevisions(std::string_view id) {
+  return impl_->Read([&](Connection& conn) -> Result<std::vector<comments::Revision>> {
+    Params p;
+    p.Add(id);
+    COMMENTD_ASSIGN_OR_RETURN(
+        Rows rows,
+        conn.Exec("SELECT comment_id, number, text, lang, engine_decision, reasons, "
+                  "policy_version, created_at, became_current FROM comment_revisions "
+                  "WHERE comment_id = $1 ORDER BY number",
+                  p));
+    // Every comment has revision 1 (migration 4 gave older ones theirs).
+    if (rows.empty()) return base::NotFoundError("no comment {}", id);
+    std::vector<comments::Revision> out;
+    out.reserve(static_cast<size_t>(rows.size()));
+    for (int i = 0; i < rows.size(); ++i) {
+      comments::Revision r;
+      r.comment_id = rows.Text(i, 0);
+      COMMENTD_ASSIGN_OR_RETURN(r.number, rows.Int(i, 1));
+      r.text = rows.Text(i, 2);
+      r.lang = rows.Text(i, 3);
+      COMMENTD_ASSIGN_OR_RETURN(r.engine_decision, moderation::ParseDecision(rows.Text(i, 4)));
+      COMMENTD_ASSIGN_OR_RETURN(r.reasons, ReasonsFromJson(rows.Text(i, 5)));
+      r.policy_version = rows.Text(i, 6);
+      COMMENTD_ASSIGN_OR_RETURN(int64_t created, rows.Int(i, 7));
+      r.created_at = base::FromUnixMicros(created);
+      r.became_current = rows.Bool(i, 8);
+      out.push_back(std::move(r));
+    }
+    return out;
+  });
 }
 
 Status PostgresStore::AddReport(const comments::Report& report) {

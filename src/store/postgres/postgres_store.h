@@ -47,6 +47,7 @@ class PostgresStore final : public comments::Store {
       const std::vector<std::string>& threads) override;
   base::Result<comments::Comment> UpdateComment(std::string_view id,
                                                 const comments::CommentMutation& mutate) override;
+  base::Result<std::vector<comments::Revision>> ListRevisions(std::string_view id) override;
   base::Status AddReport(const comments::Report& report) override;
   base::Result<comments::Page<comments::Comment>> ListQueue(
       comments::Queue queue, std::optional<comments::Cursor> after, int limit) override;

@@ -20,7 +20,7 @@ using base::Status;
 
 // The SqliteStore schema version whose tables this file knows. A newer
 // SQLite schema is refused rather than copied without its new columns.
-constexpr int kCopiedSqliteVersion = 3;
+constexpr int kCopiedSqliteVersion = 4;
 
 enum class Kind {
   kInt,      // INTEGER / BIGINT
@@ -71,8 +71,22 @@ const std::vector<Table>& Tables() {
         {"edited_at", Kind::kOptInt},
         {"decided_at", Kind::kInt},
         {"edit_token_hash", Kind::kText},
-        {"text_hash", Kind::kText}},
+        {"text_hash", Kind::kText},
+        {"revision", Kind::kInt}},
        "seq"},
+      {"comment_revisions",
+       "id",
+       {{"id", Kind::kInt},
+        {"comment_id", Kind::kText},
+        {"number", Kind::kInt},
+        {"text", Kind::kText},
+        {"lang", Kind::kText},
+        {"engine_decision", Kind::kText},
+        {"reasons", Kind::kText},
+        {"policy_version", Kind::kText},
+        {"created_at", Kind::kInt},
+        {"became_current", Kind::kBool}},
+       "id"},
       {"reports",
        "id",
        {{"id", Kind::kInt},

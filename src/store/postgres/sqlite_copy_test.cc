@@ -76,6 +76,21 @@ void FillSite(SqliteStore& s) {
     return e;
   });
   ASSERT_TRUE(banned.ok()) << banned.status().ToString();
+  // Revisions: a refused edit kept beside the published text, then an accepted one.
+  for (const bool current : {false, true}) {
+    auto edited = s.UpdateComment("c_b", [&](comments::Comment& c)
+                                             -> base::Result<comments::CommentUpdateEffects> {
+      comments::Revision r = comments::CurrentRevisionOf(c);
+      r.text = current ? "an accepted edit" : "a refused edit";
+      r.created_at = At(kDay0 + 10);
+      r.became_current = current;
+      if (current) c.text = r.text;
+      comments::CommentUpdateEffects e;
+      e.revision = r;
+      return e;
+    });
+    ASSERT_TRUE(edited.ok()) << edited.status().ToString();
+  }
   const comments::AuditEntry add{0, At(kDay0), "cli", comments::AuditAction::kModeratorAdd, "",
                                  "alice", ""};
   ASSERT_TRUE(s.InsertModerator({"alice", "$argon2id$v=19$x", At(kDay0)}, add).ok());
@@ -109,8 +124,9 @@ TEST(SqliteCopyTest, CopiesEveryTableAndTheStoreReadsItBack) {
               std::to_string(t.rows))
         << t.table;
   }
-  EXPECT_EQ(tables, (std::set<std::string>{"settings", "comments", "reports", "bans", "audit",
-                                           "moderators", "sessions", "policies"}));
+  EXPECT_EQ(tables, (std::set<std::string>{"settings", "comments", "comment_revisions",
+                                           "reports", "bans", "audit", "moderators", "sessions",
+                                           "policies"}));
   EXPECT_EQ((*copied)[1].table, "comments");
   EXPECT_EQ((*copied)[1].rows, 32);
 
@@ -137,6 +153,16 @@ TEST(SqliteCopyTest, CopiesEveryTableAndTheStoreReadsItBack) {
       EXPECT_EQ(g.created_at, w.created_at);
       EXPECT_EQ(g.edited_at, w.edited_at);
       EXPECT_EQ(g.open_reports, w.open_reports);
+      EXPECT_EQ(g.revision, w.revision);
+      auto want_revisions = (*sqlite)->ListRevisions(w.id);
+      auto got_revisions = (*pg)->ListRevisions(g.id);
+      ASSERT_TRUE(want_revisions.ok() && got_revisions.ok()) << got_revisions.status().ToString();
+      ASSERT_EQ(got_revisions->size(), want_revisions->size());
+      for (size_t r = 0; r < got_revisions->size(); ++r) {
+        EXPECT_EQ((*got_revisions)[r].number, (*want_revisions)[r].number);
+        EXPECT_EQ((*got_revisions)[r].text, (*want_revisions)[r].text);
+        EXPECT_EQ((*got_revisions)[r].became_current, (*want_revisions)[r].became_current);
+      }
     }
   }
   EXPECT_EQ(*(*pg)->GetOrInsertSetting("site_key", "new"), std::string("\x00\x01\xff\x7f key", 8));

@@ -125,6 +125,30 @@ CREATE TABLE policies (
   set_at INTEGER NOT NULL
 );
 )sql",
+    // 4: every version of a comment's text (comments.text is the current
+    // one, `revision` its number). Comments stored before get their text as
+    // revision 1, dated when that text was written.
+    R"sql(
+ALTER TABLE comments ADD COLUMN revision INTEGER NOT NULL DEFAULT 1;
+CREATE TABLE comment_revisions (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  comment_id TEXT NOT NULL REFERENCES comments(id),
+  number INTEGER NOT NULL,
+  text TEXT NOT NULL,
+  lang TEXT NOT NULL,
+  engine_decision TEXT NOT NULL CHECK (engine_decision IN ('publish', 'hold', 'delete')),
+  reasons TEXT NOT NULL,
+  policy_version TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  became_current INTEGER NOT NULL,
+  UNIQUE (comment_id, number)
+);
+INSERT INTO comment_revisions (comment_id, number, text, lang, engine_decision, reasons,
+                               policy_version, created_at, became_current)
+  SELECT id, 1, text, lang, engine_decision, reasons, policy_version,
+         COALESCE(edited_at, created_at), 1
+  FROM comments ORDER BY seq;
+)sql",
 };
 
 constexpr int kLatestVersion = static_cast<int>(std::size(kMigrations));
@@ -133,7 +157,8 @@ constexpr std::string_view kCommentColumns =
     "c.seq, c.id, c.thread, c.parent_id, c.author_name, c.author_ip_hash, c.text, c.lang, "
     "c.state, c.engine_decision, c.reasons, c.policy_version, c.decided_by, "
     "c.decided_by_moderator, c.created_at, c.edited_at, c.decided_at, c.edit_token_hash, "
-    "(SELECT COUNT(*) FROM reports r WHERE r.comment_id = c.id AND r.resolved = 0), c.text_hash";
+    "(SELECT COUNT(*) FROM reports r WHERE r.comment_id = c.id AND r.resolved = 0), c.text_hash, "
+    "c.revision";
 
 Status SqliteError(sqlite3* db, int rc, std::string_view what) {
   const int primary = rc & 0xff;
@@ -317,6 +342,7 @@ Result<Comment> ReadComment(const Statement& s) {
   c.edit_token_hash = s.Text(17);
   c.open_reports = s.Int(18);
   c.text_hash = s.Text(19);
+  c.revision = s.Int(20);
   return c;
 }
 
@@ -352,6 +378,26 @@ Status InsertAudit(Connection& conn, const AuditEntry& e) {
       .Bind(e.comment_id)
       .Bind(e.author)
       .Bind(e.reason);
+  return s.Run();
+}
+
+// Appends `r` as revision `number` of comment `comment_id`.
+Status InsertRevision(Connection& conn, std::string_view comment_id, int64_t number,
+                      const comments::Revision& r) {
+  COMMENTD_ASSIGN_OR_RETURN(
+      Statement s,
+      conn.Prepare("INSERT INTO comment_revisions (comment_id, number, text, lang, "
+                   "engine_decision, reasons, policy_version, created_at, became_current) "
+                   "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+  s.Bind(comment_id)
+      .Bind(number)
+      .Bind(r.text)
+      .Bind(r.lang)
+      .Bind(moderation::DecisionName(r.engine_decision))
+      .Bind(ReasonsToJson(r.reasons))
+      .Bind(r.policy_version)
+      .Bind(base::ToUnixMicros(r.created_at))
+      .Bind(static_cast<int64_t>(r.became_current ? 1 : 0));
   return s.Run();
 }
 
@@ -673,7 +719,9 @@ struct SqliteStore::Impl {
     COMMENTD_RETURN_IF_ERROR(
         writer->Exec("CREATE TABLE IF NOT EXISTS schema_migrations ("
                      "version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL)"));
-    for (int version = 1; version <= kLatestVersion; ++version) {
+    const int target = options.schema_version > 0 ? std::min(options.schema_version, kLatestVersion)
+                                                  : kLatestVersion;
+    for (int version = 1; version <= target; ++version) {
       Status status = Write([&](Connection& conn) -> Status {
         // Re-read inside the transaction: another process may have migrated.
         COMMENTD_ASSIGN_OR_RETURN(int applied, AppliedVersion(conn));
@@ -781,8 +829,8 @@ Result<Comment> SqliteStore::InsertComment(const Comment& comment) {
               "INSERT INTO comments (id, thread, parent_id, author_name, author_ip_hash, text, "
               "lang, state, engine_decision, reasons, policy_version, hit_link, "
               "hit_advertisement, hit_inappropriate_language, decided_by, decided_by_moderator, "
-              "created_at, edited_at, decided_at, edit_token_hash, text_hash) "
-              "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+              "created_at, edited_at, decided_at, edit_token_hash, text_hash, revision) "
+              "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)"));
       s.Bind(comment.id)
           .Bind(comment.thread)
           .Bind(comment.parent_id)
@@ -814,6 +862,7 @@ Result<Comment> SqliteStore::InsertComment(const Comment& comment) {
       }
       COMMENTD_RETURN_IF_ERROR(run);
     }
+    COMMENTD_RETURN_IF_ERROR(InsertRevision(conn, comment.id, 1, comments::CurrentRevisionOf(comment)));
     COMMENTD_ASSIGN_OR_RETURN(stored, SelectComment(conn, comment.id));
     return base::OkStatus();
   });
@@ -859,14 +908,29 @@ Result<Comment> SqliteStore::UpdateComment(std::string_view id,
     COMMENTD_ASSIGN_OR_RETURN(Comment current, SelectComment(conn, id));
     Comment changed = current;
     COMMENTD_ASSIGN_OR_RETURN(comments::CommentUpdateEffects effects, mutate(changed));
+    changed.revision = current.revision;
+    if (effects.revision.has_value()) {
+      int64_t number = 0;
+      {
+        COMMENTD_ASSIGN_OR_RETURN(
+            Statement s, conn.Prepare("SELECT COALESCE(MAX(number), 0) + 1 FROM comment_revisions "
+                                      "WHERE comment_id = ?"));
+        s.Bind(current.id);
+        COMMENTD_ASSIGN_OR_RETURN(bool row, s.Step());
+        if (!row) return base::InternalError("sqlite: no next revision number for {}", current.id);
+        number = s.Int(0);
+      }
+      COMMENTD_RETURN_IF_ERROR(InsertRevision(conn, current.id, number, *effects.revision));
+      if (effects.revision->became_current) changed.revision = number;
+    }
     {
       COMMENTD_ASSIGN_OR_RETURN(
           Statement s,
           conn.Prepare("UPDATE comments SET text = ?, lang = ?, state = ?, engine_decision = ?, "
                        "reasons = ?, policy_version = ?, hit_link = ?, hit_advertisement = ?, "
                        "hit_inappropriate_language = ?, decided_by = ?, "
-                       "decided_by_moderator = ?, edited_at = ?, decided_at = ?, text_hash = ? "
-                       "WHERE id = ?"));
+                       "decided_by_moderator = ?, edited_at = ?, decided_at = ?, text_hash = ?, "
+                       "revision = ? WHERE id = ?"));
       s.Bind(changed.text)
           .Bind(changed.lang)
           .Bind(comments::CommentStateName(changed.state))
@@ -883,7 +947,10 @@ Result<Comment> SqliteStore::UpdateComment(std::string_view id,
       } else {
         s.BindNull();
       }
-      s.Bind(base::ToUnixMicros(changed.decided_at)).Bind(changed.text_hash).Bind(current.id);
+      s.Bind(base::ToUnixMicros(changed.decided_at))
+          .Bind(changed.text_hash)
+          .Bind(changed.revision)
+          .Bind(current.id);
       COMMENTD_RETURN_IF_ERROR(s.Run());
     }
     if (effects.resolve_reports) {
@@ -912,6 +979,35 @@ Result<Comment> SqliteStore::UpdateComment(std::string_view id,
   });
   COMMENTD_RETURN_IF_ERROR(status);
   return stored;
+}
+
+Result<std::vector<comments::Revision>> SqliteStore::ListRevisions(std::string_view id) {
+  COMMENTD_ASSIGN_OR_RETURN(auto reader, impl_->Reader());
+  COMMENTD_ASSIGN_OR_RETURN(
+      Statement s,
+      reader->Prepare("SELECT comment_id, number, text, lang, engine_decision, reasons, "
+                      "policy_version, created_at, became_current FROM comment_revisions "
+                      "WHERE comment_id = ? ORDER BY number"));
+  s.Bind(id);
+  std::vector<comments::Revision> out;
+  while (true) {
+    COMMENTD_ASSIGN_OR_RETURN(bool row, s.Step());
+    if (!row) break;
+    comments::Revision r;
+    r.comment_id = s.Text(0);
+    r.number = s.Int(1);
+    r.text = s.Text(2);
+    r.lang = s.Text(3);
+    COMMENTD_ASSIGN_OR_RETURN(r.engine_decision, moderation::ParseDecision(s.Text(4)));
+    COMMENTD_ASSIGN_OR_RETURN(r.reasons, ReasonsFromJson(s.Text(5)));
+    r.policy_version = s.Text(6);
+    r.created_at = base::FromUnixMicros(s.Int(7));
+    r.became_current = s.Int(8) != 0;
+    out.push_back(std::move(r));
+  }
+  // Every comment has revision 1 (migration 4 gave older ones theirs).
+  if (out.empty()) return base::NotFoundError("no comment {}", id);
+  return out;
 }
 
 Status SqliteStore::AddReport(const comments::Report& report) {

@@ -33,6 +33,11 @@ struct SqliteOptions {
   // into the database file (>= 1). No COMMIT runs a checkpoint; the writer
   // runs one between batches only when the WAL reaches twice this size.
   int checkpoint_pages = 1000;
+  // Migrate no further than this version (0: the latest). Only for tests
+  // that make a file as an older release left it and then check its
+  // upgrade; a store opened at an older version cannot serve (its queries
+  // need the latest schema).
+  int schema_version = 0;
 };
 
 // What the group-commit writer has done since Create.
@@ -76,6 +81,7 @@ class SqliteStore final : public comments::Store {
       const std::vector<std::string>& threads) override;
   base::Result<comments::Comment> UpdateComment(std::string_view id,
                                                 const comments::CommentMutation& mutate) override;
+  base::Result<std::vector<comments::Revision>> ListRevisions(std::string_view id) override;
   base::Status AddReport(const comments::Report& report) override;
   base::Result<comments::Page<comments::Comment>> ListQueue(
       comments::Queue queue, std::optional<comments::Cursor> after, int limit) override;

@@ -100,6 +100,76 @@ TEST(SqliteStoreTest, ReopeningKeepsDataAndDoesNotMigrateAgain) {
   EXPECT_GT(next->seq, c->seq);
 }
 
+// A site written before revisions existed (schema version 3) keeps every
+// comment, and each gets the text it shows as its revision 1, dated when that
+// text was written; edits then continue from revision 2.
+TEST(SqliteStoreTest, UpgradingFromSchemaThreeGivesEveryCommentItsTextAsRevisionOne) {
+  ScratchDir dir;
+  const std::string path = dir.path() + "/v3.db";
+  {
+    SqliteOptions v3;
+    v3.schema_version = 3;
+    auto old = SqliteStore::Create(path, v3);
+    ASSERT_TRUE(old.ok()) << old.status().ToString();
+    ASSERT_EQ(*(*old)->SchemaVersion(), 3);
+  }
+  // Two comments as release 3 stored them: one as posted, one edited.
+  EXPECT_EQ(QueryOne(path,
+                     "INSERT INTO comments (id, thread, parent_id, author_name, author_ip_hash, "
+                     "text, lang, state, engine_decision, reasons, policy_version, hit_link, "
+                     "hit_advertisement, hit_inappropriate_language, decided_by, "
+                     "decided_by_moderator, created_at, edited_at, decided_at, edit_token_hash, "
+                     "text_hash) VALUES "
+                     "('c_old1', 't', NULL, 'reader', 'ip1', 'As posted.', 'en', 'published', "
+                     "'publish', '[]', 'p-1', 0, 0, 0, 'engine', '', 1000000, NULL, 1000000, "
+                     "'h1', ''), "
+                     "('c_old2', 't', NULL, 'writer', 'ip2', 'Edited, see x.example.com', 'ko', "
+                     "'held', 'hold', '[{\"rule\":\"link\",\"begin\":12,\"end\":25,"
+                     "\"match\":\"x.example.com\",\"detail\":\"bare_domain\","
+                     "\"action\":\"hold\",\"score\":1.0}]', 'p-1', 1, 0, 0, 'engine', '', "
+                     "2000000, 3000000, 3000000, 'h2', '') RETURNING id"),
+            "c_old1");  // SQLite makes every change of the statement at its first step
+
+  auto store = SqliteStore::Create(path);
+  ASSERT_TRUE(store.ok()) << store.status().ToString();
+  EXPECT_EQ(*(*store)->SchemaVersion(), SqliteStore::LatestSchemaVersion());
+  auto first = (*store)->GetComment("c_old1");
+  ASSERT_TRUE(first.ok()) << first.status().ToString();
+  EXPECT_EQ(first->revision, 1);
+  EXPECT_EQ(first->text, "As posted.");
+  auto first_revisions = (*store)->ListRevisions("c_old1");
+  ASSERT_TRUE(first_revisions.ok()) << first_revisions.status().ToString();
+  ASSERT_EQ(first_revisions->size(), 1u);
+  EXPECT_EQ((*first_revisions)[0].number, 1);
+  EXPECT_EQ((*first_revisions)[0].text, "As posted.");
+  EXPECT_EQ((*first_revisions)[0].created_at, base::FromUnixMicros(1000000));
+  EXPECT_TRUE((*first_revisions)[0].became_current);
+
+  EXPECT_EQ((*store)->GetComment("c_old2")->revision, 1);
+  auto second_revisions = (*store)->ListRevisions("c_old2");
+  ASSERT_TRUE(second_revisions.ok()) << second_revisions.status().ToString();
+  ASSERT_EQ(second_revisions->size(), 1u);
+  const comments::Revision& r = (*second_revisions)[0];
+  EXPECT_EQ(r.text, "Edited, see x.example.com");
+  EXPECT_EQ(r.lang, "ko");
+  EXPECT_EQ(r.engine_decision, moderation::Decision::kHold);
+  ASSERT_EQ(r.reasons.size(), 1u);
+  EXPECT_EQ(r.reasons[0].match, "x.example.com");
+  EXPECT_EQ(r.policy_version, "p-1");
+  EXPECT_EQ(r.created_at, base::FromUnixMicros(3000000));  // when the edit was made
+
+  auto edited = (*store)->UpdateComment(
+      "c_old2", [](comments::Comment& c) -> base::Result<comments::CommentUpdateEffects> {
+        comments::CommentUpdateEffects effects;
+        c.text = "Edited again.";
+        effects.revision = comments::CurrentRevisionOf(c);
+        return effects;
+      });
+  ASSERT_TRUE(edited.ok()) << edited.status().ToString();
+  EXPECT_EQ(edited->revision, 2);
+  EXPECT_EQ((*store)->ListRevisions("c_old2")->size(), 2u);
+}
+
 TEST(SqliteStoreTest, RefusesASchemaNewerThanThisBuild) {
   ScratchDir dir;
   const std::string path = dir.path() + "/future.db";
