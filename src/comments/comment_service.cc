@@ -572,6 +572,30 @@ Result<PostResult> CommentService::Edit(std::string_view id, std::string_view ed
         if (c.state == CommentState::kDeleted && c.decided_by != DecidedBy::kEngine) {
           return base::FailedPreconditionError("comment {} was deleted meanwhile", c.id);
         }
+        CommentUpdateEffects effects;
+        Revision revision;
+        revision.text = std::string(text);
+        revision.lang = new_lang;
+        revision.engine_decision = result.verdict.decision;
+        revision.reasons = result.verdict.reasons;
+        revision.policy_version = result.verdict.policy_version;
+        revision.created_at = now;
+        // A published comment stays as readers know it when the engine
+        // refuses the edit: replacing it would hide the comment and put the
+        // refused text where a moderator's restore would publish it. The
+        // refused text is kept as a revision that never became current.
+        if (c.state == CommentState::kPublished &&
+            result.verdict.decision != moderation::Decision::kPublish) {
+          revision.became_current = false;
+          effects.revision = std::move(revision);
+          effects.audit = AuditEntry{
+              0, now, std::string(kAuthorActor), AuditAction::kAuthorEdit, c.id, c.author.name,
+              fmt::format("refused: {}; revision {} stays published",
+                          DecisionName(result.verdict.decision), c.revision)};
+          return effects;
+        }
+        revision.became_current = true;
+        effects.revision = std::move(revision);
         c.text = std::string(text);
         c.text_hash = text_hash;
         c.lang = new_lang;
@@ -583,7 +607,6 @@ Result<PostResult> CommentService::Edit(std::string_view id, std::string_view ed
         c.decided_by_moderator.clear();
         c.edited_at = now;
         c.decided_at = now;
-        CommentUpdateEffects effects;
         effects.audit = AuditEntry{0,  now, std::string(kAuthorActor), AuditAction::kAuthorEdit,
                                    c.id, c.author.name, std::string(DecisionName(c.engine_decision))};
         return effects;
@@ -634,10 +657,37 @@ Result<Page<Comment>> CommentService::ListQueue(Queue queue, int limit,
   return store_->ListQueue(queue, cursor, limit);
 }
 
-Status CommentService::ActOne(const ActRequest& request, const std::string& id) {
+Result<CommentRevisions> CommentService::ListRevisions(std::string_view id) const {
+  // The comment first: every revision it can name is then in the list.
+  Result<Comment> comment = store_->GetComment(id);
+  if (!comment.ok()) {
+    if (comment.status().code() == base::StatusCode::kNotFound) {
+      return base::NotFoundError("no comment {}", id.substr(0, 64));
+    }
+    return comment.status();
+  }
+  CommentRevisions out;
+  out.comment = *std::move(comment);
+  COMMENTD_ASSIGN_OR_RETURN(out.revisions, store_->ListRevisions(out.comment.id));
+  return out;
+}
+
+ActionResult CommentService::ActOne(const ActRequest& request, const std::string& id) {
   const base::Time now = clock_->Now();
+  const auto seen = request.revisions.find(id);
+  bool stale = false;
   Result<Comment> updated =
       store_->UpdateComment(id, [&](Comment& c) -> Result<CommentUpdateEffects> {
+        // Checked under the store's write lock, so what is approved or
+        // restored is exactly the text the moderator looked at.
+        stale = false;  // the store may run this again (e.g. after a deadlock)
+        if (seen != request.revisions.end() && seen->second != c.revision) {
+          stale = true;
+          return base::FailedPreconditionError(
+              "comment {} changed since you saw it: you saw revision {}, it is now at revision "
+              "{}; reload it and decide again",
+              c.id, seen->second, c.revision);
+        }
         CommentUpdateEffects effects;
         AuditAction audit_action = AuditAction::kApprove;
         switch (request.action) {
@@ -681,7 +731,15 @@ Status CommentService::ActOne(const ActRequest& request, const std::string& id) 
             AuditEntry{0, now, request.moderator, audit_action, c.id, c.author.name, request.reason};
         return effects;
       });
-  return updated.ok() ? base::OkStatus() : updated.status();
+  ActionResult result;
+  result.id = id;
+  result.stale = stale;
+  if (updated.ok()) {
+    result.revision = updated->revision;
+  } else {
+    result.status = updated.status();
+  }
+  return result;
 }
 
 Result<std::vector<ActionResult>> CommentService::Act(const ActRequest& request) {
@@ -697,6 +755,12 @@ Result<std::vector<ActionResult>> CommentService::Act(const ActRequest& request)
                                       request.reason.size(), options_.max_reason_bytes);
   }
   COMMENTD_RETURN_IF_ERROR(ValidateUtf8Field(request.reason, "reason"));
+  for (const auto& [id, revision] : request.revisions) {
+    if (revision < 1) {
+      return base::InvalidArgumentError("revisions[{}]: must be 1 or more, got {}",
+                                        id.substr(0, 64), revision);
+    }
+  }
   Result<ModeratorAccount> account = store_->GetModerator(request.moderator);
   if (!account.ok()) {
     if (account.status().code() == base::StatusCode::kNotFound) {
@@ -707,7 +771,7 @@ Result<std::vector<ActionResult>> CommentService::Act(const ActRequest& request)
   std::vector<ActionResult> results;
   results.reserve(request.comment_ids.size());
   for (const std::string& id : request.comment_ids) {
-    results.push_back(ActionResult{id, ActOne(request, id)});
+    results.push_back(ActOne(request, id));
   }
   return results;
 }

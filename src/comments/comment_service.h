@@ -113,11 +113,27 @@ struct ActRequest {
   std::vector<std::string> comment_ids;
   std::string moderator;  // the acting moderator's account name
   std::string reason;
+  // The revision the moderator looked at, per comment id (optional per id).
+  // An id named here whose current revision differs is not changed: the
+  // comment was edited since, and approve or restore would publish a text
+  // the moderator never saw.
+  std::map<std::string, int64_t> revisions;
 };
 
 struct ActionResult {
   std::string id;
   base::Status status;  // OK, or why this comment was not changed
+  // kFailedPrecondition because the comment's current revision is not the
+  // one the request named (ActRequest::revisions).
+  bool stale = false;
+  // The comment's current revision after the action; 0 when it failed.
+  int64_t revision = 0;
+};
+
+// A comment as it stands and every revision of its text, oldest first.
+struct CommentRevisions {
+  Comment comment;
+  std::vector<Revision> revisions;
 };
 
 struct LoginResult {
@@ -176,10 +192,16 @@ class CommentService {
   // Published comments per thread (at most max_page_size keys).
   base::Result<std::map<std::string, int64_t>> Counts(const std::vector<std::string>& threads) const;
 
-  // Replaces the text and moderates it again. kNotFound for an unknown id,
+  // Moderates the new text like Post (repetition included) and stores it as
+  // the comment's next revision. A published comment whose edit the engine
+  // refuses (hold or delete) stays published with its current revision: the
+  // refused text is kept beside it (Revision::became_current false) and the
+  // result carries the refusing verdict with the comment unchanged. Any
+  // other edit becomes the current revision and the comment takes the
+  // state the verdict decides. kNotFound for an unknown id,
   // kPermissionDenied for a wrong token or a banned author, kFailedPrecondition
   // after the edit window or when the comment was deleted by its author or a
-  // moderator. Moderated like Post, repetition included.
+  // moderator.
   base::Result<PostResult> Edit(std::string_view id, std::string_view edit_token,
                                 std::string_view text, std::string_view lang);
 
@@ -192,10 +214,15 @@ class CommentService {
   // --- moderators
   base::Result<Page<Comment>> ListQueue(Queue queue, int limit, std::string_view after) const;
 
+  // A comment and every revision of its text. kNotFound for an unknown id.
+  base::Result<CommentRevisions> ListRevisions(std::string_view id) const;
+
   // Applies `request.action` to each id independently; one result per id in
-  // order. kInvalidArgument (for the whole request) for no ids, too many ids
-  // or an unknown moderator. Per id: kNotFound, or kFailedPrecondition when
-  // the comment's state does not allow the action.
+  // order. kInvalidArgument (for the whole request) for no ids, too many ids,
+  // a revision below 1 or an unknown moderator. Per id: kNotFound, or
+  // kFailedPrecondition when the comment's state does not allow the action
+  // or its current revision is not the one named in request.revisions
+  // (ActionResult::stale).
   base::Result<std::vector<ActionResult>> Act(const ActRequest& request);
 
   base::Result<Page<AuditEntry>> ListAudit(int limit, std::string_view after) const;
@@ -247,7 +274,7 @@ class CommentService {
                                                  const PostRequest& request,
                                                  std::string_view author,
                                                  const std::string& edit_token) const;
-  base::Status ActOne(const ActRequest& request, const std::string& id);
+  ActionResult ActOne(const ActRequest& request, const std::string& id);
 
   std::shared_ptr<Store> store_;
   std::shared_ptr<const base::Clock> clock_;

@@ -89,7 +89,7 @@ class CommentServiceTest : public ::testing::TestWithParam<StoreBackend> {
 
   std::vector<ActionResult> MustAct(ModAction action, std::vector<std::string> ids,
                                     std::string reason = "") {
-    auto r = service_->Act(ActRequest{action, std::move(ids), "mod1", std::move(reason)});
+    auto r = service_->Act(ActRequest{action, std::move(ids), "mod1", std::move(reason), {}});
     EXPECT_TRUE(r.ok()) << r.status().ToString();
     return r.ok() ? *r : std::vector<ActionResult>{};
   }
@@ -380,21 +380,179 @@ TEST_P(CommentServiceTest, PaginationCursorsStayStableUnderInserts) {
 
 TEST_P(CommentServiceTest, EditWithinTheWindowIsModeratedAgain) {
   AddModerator();
-  const PostResult posted = MustPostPublished(kCleanText);
+  const PostResult posted = MustPost(Request(kLinkText));
+  ASSERT_EQ(posted.comment.state, CommentState::kDeleted);
   clock_->Advance(std::chrono::minutes(15));  // the last allowed moment
-  auto edited = service_->Edit(posted.comment.id, posted.edit_token, kLinkText, "");
+  auto edited = service_->Edit(posted.comment.id, posted.edit_token, "Still see spam.example.com", "");
   ASSERT_TRUE(edited.ok()) << edited.status().ToString();
   EXPECT_EQ(edited->verdict.decision, moderation::Decision::kDelete);
   EXPECT_EQ(edited->comment.state, CommentState::kDeleted);
-  EXPECT_EQ(edited->comment.text, kLinkText);
+  // Not published, so the new text replaces it (the old one stays a revision).
+  EXPECT_EQ(edited->comment.text, "Still see spam.example.com");
+  EXPECT_EQ(edited->comment.revision, 2);
   EXPECT_EQ(edited->comment.edited_at, std::optional<base::Time>(clock_->Now()));
   EXPECT_FALSE(edited->message.empty());
   // Deleted by the engine, the writer may still fix it within the window.
   auto fixed = service_->Edit(posted.comment.id, posted.edit_token, kCleanText, "en");
   ASSERT_TRUE(fixed.ok()) << fixed.status().ToString();
   EXPECT_EQ(fixed->comment.state, CommentState::kPublished);
+  EXPECT_EQ(fixed->comment.revision, 3);
   EXPECT_EQ(MustList(ThreadOf("nk/summit-2026")).comments.at(0).edited_at,
             std::optional<base::Time>(clock_->Now()));
+}
+
+// Issue 12 finding 0: a refused edit used to replace the published text
+// and hide the comment, and a moderator's restore then published the
+// refused text.
+TEST_P(CommentServiceTest, RefusedEditOfAPublishedCommentLeavesThePublishedRevisionInPlace) {
+  AddModerator();
+  const PostResult posted = MustPostPublished(kCleanText);
+  clock_->Advance(std::chrono::minutes(1));
+  auto edited = service_->Edit(posted.comment.id, posted.edit_token, kLinkText, "");
+  ASSERT_TRUE(edited.ok()) << edited.status().ToString();
+  // The writer hears of the refusal...
+  EXPECT_EQ(edited->verdict.decision, moderation::Decision::kDelete);
+  EXPECT_FALSE(edited->message.empty());
+  // ...while readers keep the published text.
+  EXPECT_EQ(edited->comment.state, CommentState::kPublished);
+  EXPECT_EQ(edited->comment.text, kCleanText);
+  const ThreadPage page = MustList(ThreadOf("nk/summit-2026"));
+  ASSERT_EQ(page.comments.size(), 1u);
+  EXPECT_EQ(page.comments[0].text, kCleanText);
+  EXPECT_EQ(page.published_count, 1);
+  auto stored = store_->GetComment(posted.comment.id);
+  ASSERT_TRUE(stored.ok());
+  EXPECT_EQ(stored->state, CommentState::kPublished);
+  EXPECT_EQ(stored->text, kCleanText);
+  EXPECT_EQ(stored->engine_decision, moderation::Decision::kPublish);
+  EXPECT_TRUE(stored->reasons.empty());
+  EXPECT_EQ(stored->revision, 1);
+
+  // The refused text is kept, with its verdict, for moderators.
+  auto revisions = service_->ListRevisions(posted.comment.id);
+  ASSERT_TRUE(revisions.ok()) << revisions.status().ToString();
+  EXPECT_EQ(revisions->comment.revision, 1);
+  ASSERT_EQ(revisions->revisions.size(), 2u);
+  EXPECT_EQ(revisions->revisions[0].text, kCleanText);
+  EXPECT_TRUE(revisions->revisions[0].became_current);
+  EXPECT_EQ(revisions->revisions[1].number, 2);
+  EXPECT_EQ(revisions->revisions[1].text, kLinkText);
+  EXPECT_EQ(revisions->revisions[1].engine_decision, moderation::Decision::kDelete);
+  EXPECT_FALSE(revisions->revisions[1].reasons.empty());
+  EXPECT_FALSE(revisions->revisions[1].became_current);
+  EXPECT_EQ(revisions->revisions[1].created_at, clock_->Now());
+  auto audit = service_->ListAudit(1, "");
+  ASSERT_TRUE(audit.ok());
+  ASSERT_EQ(audit->items.size(), 1u);
+  EXPECT_EQ(audit->items[0].action, AuditAction::kAuthorEdit);
+  EXPECT_EQ(audit->items[0].reason, "refused: delete; revision 1 stays published");
+
+  // A moderator who deletes and then restores it publishes the text they
+  // saw, never the refused one; naming the refused revision is a conflict.
+  ASSERT_TRUE(MustAct(ModAction::kDelete, {posted.comment.id}).at(0).status.ok());
+  ActRequest restore_refused{ModAction::kRestore, {posted.comment.id}, "mod1", "", {}};
+  restore_refused.revisions[posted.comment.id] = 2;
+  auto conflict = service_->Act(restore_refused);
+  ASSERT_TRUE(conflict.ok()) << conflict.status().ToString();
+  EXPECT_EQ(conflict->at(0).status.code(), base::StatusCode::kFailedPrecondition);
+  EXPECT_TRUE(conflict->at(0).stale);
+  EXPECT_EQ(store_->GetComment(posted.comment.id)->state, CommentState::kDeleted);
+  const auto restored = MustAct(ModAction::kRestore, {posted.comment.id});
+  ASSERT_TRUE(restored.at(0).status.ok()) << restored.at(0).status.ToString();
+  EXPECT_EQ(restored.at(0).revision, 1);
+  EXPECT_EQ(store_->GetComment(posted.comment.id)->text, kCleanText);
+  EXPECT_EQ(MustList(ThreadOf("nk/summit-2026")).comments.at(0).text, kCleanText);
+
+  // An accepted edit becomes the current revision after the refused one.
+  auto fixed = service_->Edit(posted.comment.id, posted.edit_token, "A corrected comment.", "");
+  ASSERT_TRUE(fixed.ok()) << fixed.status().ToString();
+  EXPECT_EQ(fixed->comment.state, CommentState::kPublished);
+  EXPECT_EQ(fixed->comment.revision, 3);
+  EXPECT_EQ(MustList(ThreadOf("nk/summit-2026")).comments.at(0).text, "A corrected comment.");
+}
+
+TEST_P(CommentServiceTest, HeldEditOfAPublishedCommentIsKeptBesideIt) {
+  moderation::Policy policy = moderation::Policy::Default();
+  policy.link.action = moderation::Decision::kHold;
+  auto engine = moderation::Moderator::Create(policy);
+  ASSERT_TRUE(engine.ok());
+  service_->SetModerator(*engine);
+  const PostResult posted = MustPostPublished(kCleanText);
+  auto edited = service_->Edit(posted.comment.id, posted.edit_token, kLinkText, "");
+  ASSERT_TRUE(edited.ok()) << edited.status().ToString();
+  EXPECT_EQ(edited->verdict.decision, moderation::Decision::kHold);
+  EXPECT_EQ(edited->comment.state, CommentState::kPublished);
+  EXPECT_EQ(store_->GetComment(posted.comment.id)->text, kCleanText);
+  EXPECT_EQ(MustList(ThreadOf("nk/summit-2026")).comments.at(0).text, kCleanText);
+  auto revisions = service_->ListRevisions(posted.comment.id);
+  ASSERT_TRUE(revisions.ok());
+  ASSERT_EQ(revisions->revisions.size(), 2u);
+  EXPECT_EQ(revisions->revisions[1].engine_decision, moderation::Decision::kHold);
+  EXPECT_FALSE(revisions->revisions[1].became_current);
+  EXPECT_EQ(service_->ListRevisions("c_unknown").status().code(), base::StatusCode::kNotFound);
+}
+
+// Issue 12 finding 9: approve and restore act on the revision the moderator
+// looked at; a comment edited since is a conflict and stays in its queue.
+TEST_P(CommentServiceTest, ActionsNamingAnOlderRevisionConflictAndChangeNothing) {
+  AddModerator();
+  moderation::Policy policy = moderation::Policy::Default();
+  policy.link.action = moderation::Decision::kHold;
+  auto engine = moderation::Moderator::Create(policy);
+  ASSERT_TRUE(engine.ok());
+  service_->SetModerator(*engine);
+  const PostResult held = MustPost(Request("Seen by the moderator: example.org"));
+  ASSERT_EQ(held.comment.state, CommentState::kHeld);
+  ASSERT_EQ(held.comment.revision, 1);
+  // The writer edits after the moderator loaded the queue (still held).
+  ASSERT_TRUE(service_->Edit(held.comment.id, held.edit_token, "Edited since: other.example.com", "")
+                  .ok());
+  const size_t audit_before = service_->ListAudit(50, "")->items.size();
+
+  ActRequest approve{ModAction::kApprove, {held.comment.id}, "mod1", "", {}};
+  approve.revisions[held.comment.id] = 1;
+  auto stale = service_->Act(approve);
+  ASSERT_TRUE(stale.ok()) << stale.status().ToString();
+  EXPECT_EQ(stale->at(0).status.code(), base::StatusCode::kFailedPrecondition);
+  EXPECT_TRUE(stale->at(0).stale);
+  EXPECT_NE(stale->at(0).status.message().find("revision 2"), std::string::npos)
+      << stale->at(0).status.message();
+  auto still = store_->GetComment(held.comment.id);
+  EXPECT_EQ(still->state, CommentState::kHeld);
+  EXPECT_EQ(still->revision, 2);
+  EXPECT_EQ(service_->ListQueue(Queue::kHeld, 10, "")->items.at(0).id, held.comment.id);
+  EXPECT_EQ(service_->ListAudit(50, "")->items.size(), audit_before);
+
+  // With the revision now shown, approve publishes exactly that text.
+  approve.revisions[held.comment.id] = 2;
+  auto ok = service_->Act(approve);
+  ASSERT_TRUE(ok.ok());
+  ASSERT_TRUE(ok->at(0).status.ok()) << ok->at(0).status.ToString();
+  EXPECT_FALSE(ok->at(0).stale);
+  EXPECT_EQ(ok->at(0).revision, 2);
+  EXPECT_EQ(store_->GetComment(held.comment.id)->state, CommentState::kPublished);
+  EXPECT_EQ(MustList(ThreadOf("nk/summit-2026")).comments.at(0).text,
+            "Edited since: other.example.com");
+
+  // Restore the same way: a comment the engine deleted and its writer then
+  // rewrote is restored only at the revision the moderator saw.
+  service_->SetModerator(DefaultEngine());
+  const PostResult deleted = MustPost(Request(kLinkText, "writer2"));
+  ASSERT_EQ(deleted.comment.state, CommentState::kDeleted);
+  ASSERT_TRUE(service_->Edit(deleted.comment.id, deleted.edit_token, "Now see x.example.net", "")
+                  .ok());
+  ActRequest restore{ModAction::kRestore, {deleted.comment.id}, "mod1", "", {}};
+  restore.revisions[deleted.comment.id] = 1;
+  EXPECT_TRUE(service_->Act(restore)->at(0).stale);
+  EXPECT_EQ(store_->GetComment(deleted.comment.id)->state, CommentState::kDeleted);
+  restore.revisions[deleted.comment.id] = 2;
+  ASSERT_TRUE(service_->Act(restore)->at(0).status.ok());
+  EXPECT_EQ(store_->GetComment(deleted.comment.id)->text, "Now see x.example.net");
+  EXPECT_EQ(store_->GetComment(deleted.comment.id)->state, CommentState::kPublished);
+
+  // A revision number below 1 is a bad request, not a conflict.
+  restore.revisions[deleted.comment.id] = 0;
+  EXPECT_EQ(service_->Act(restore).status().code(), base::StatusCode::kInvalidArgument);
 }
 
 TEST_P(CommentServiceTest, EditAfterTheWindowIsRefused) {
@@ -516,8 +674,11 @@ TEST_P(CommentServiceTest, EditIntoARepeatedTextIsHeldToo) {
   auto edited = service_->Edit(posted.comment.id, posted.edit_token,
                                "the factory report from HELONG was thorough", "");
   ASSERT_TRUE(edited.ok()) << edited.status().ToString();
-  EXPECT_EQ(edited->comment.state, CommentState::kHeld);
+  EXPECT_EQ(edited->verdict.decision, moderation::Decision::kHold);
   EXPECT_EQ(edited->verdict.reasons.at(0).detail, "repeated_comment");
+  // A held edit of a published comment is kept as a revision; readers keep the original.
+  EXPECT_EQ(edited->comment.state, CommentState::kPublished);
+  EXPECT_EQ(edited->comment.text, "A genuinely different comment here.");
 }
 
 TEST_P(CommentServiceTest, EveryActionIsAudited) {
@@ -584,9 +745,9 @@ TEST_P(CommentServiceTest, ActionsReportPerCommentResults) {
   EXPECT_EQ(results[1].status.code(), base::StatusCode::kNotFound);
   EXPECT_EQ(MustAct(ModAction::kApprove, {held_free.comment.id})[0].status.code(),
             base::StatusCode::kFailedPrecondition);  // published and never reported
-  auto unknown_mod = service_->Act(ActRequest{ModAction::kDelete, {held_free.comment.id}, "ghost", ""});
+  auto unknown_mod = service_->Act(ActRequest{ModAction::kDelete, {held_free.comment.id}, "ghost", "", {}});
   EXPECT_EQ(unknown_mod.status().code(), base::StatusCode::kInvalidArgument);
-  auto no_ids = service_->Act(ActRequest{ModAction::kDelete, {}, "mod1", ""});
+  auto no_ids = service_->Act(ActRequest{ModAction::kDelete, {}, "mod1", "", {}});
   EXPECT_EQ(no_ids.status().code(), base::StatusCode::kInvalidArgument);
   EXPECT_TRUE(service_->ListAudit(10, "")->items.size() == 1u);  // only the account creation
 }
