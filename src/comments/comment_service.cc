@@ -236,6 +236,10 @@ Result<std::unique_ptr<CommentService>> CommentService::Create(
                                       crypto_generichash_KEYBYTES_MIN,
                                       crypto_generichash_KEYBYTES_MAX, key.size());
   }
+  if (options.max_revisions < 1) {
+    return base::InvalidArgumentError("max_revisions: must be 1 or more, got {}",
+                                      options.max_revisions);
+  }
   if (options.repeat_limit < 0) {
     return base::InvalidArgumentError("repeat_limit: must be 0 (off) or more, got {}",
                                       options.repeat_limit);
@@ -554,6 +558,14 @@ Result<PostResult> CommentService::Edit(std::string_view id, std::string_view ed
   if (banned) {
     return base::PermissionDeniedError("author: {} may not comment here", before.author.name);
   }
+  // Every edit is kept, so a writer who keeps editing (from many addresses
+  // within the window) could grow the table without end.
+  COMMENTD_ASSIGN_OR_RETURN(std::vector<Revision> revisions, store_->ListRevisions(before.id));
+  if (static_cast<int>(revisions.size()) >= options_.max_revisions) {
+    return base::FailedPreconditionError(
+        "comment {} has been edited the most times allowed ({} versions); post a new comment",
+        before.id, revisions.size());
+  }
 
   PostResult result;
   result.verdict = engine->Evaluate(text);
@@ -584,8 +596,9 @@ Result<PostResult> CommentService::Edit(std::string_view id, std::string_view ed
         // refuses the edit: replacing it would hide the comment and put the
         // refused text where a moderator's restore would publish it. The
         // refused text is kept as a revision that never became current.
-        if (c.state == CommentState::kPublished &&
-            result.verdict.decision != moderation::Decision::kPublish) {
+        result.edit_refused = c.state == CommentState::kPublished &&
+                              result.verdict.decision != moderation::Decision::kPublish;
+        if (result.edit_refused) {
           revision.became_current = false;
           effects.revision = std::move(revision);
           effects.audit = AuditEntry{
@@ -611,7 +624,7 @@ Result<PostResult> CommentService::Edit(std::string_view id, std::string_view ed
                                    c.id, c.author.name, std::string(DecisionName(c.engine_decision))};
         return effects;
       }));
-  result.message = ExplainVerdict(result.verdict, new_lang);
+  result.message = ExplainVerdict(result.verdict, new_lang, result.edit_refused);
   return result;
 }
 

@@ -31,6 +31,10 @@ struct ServiceOptions {
   // random key is created once and kept in the store (setting "site_key").
   std::string site_key;
   std::chrono::seconds edit_window{15 * 60};
+  // Texts kept per comment (as posted, then each edit; all kept forever).
+  // An edit past it is refused with kFailedPrecondition: the edit window and
+  // the per-address rate limit bound edits in time, this bounds the table.
+  int max_revisions = 50;
   std::chrono::seconds session_ttl{12 * 60 * 60};
   size_t max_text_bytes = 5000;
   size_t max_author_bytes = 64;
@@ -74,6 +78,9 @@ struct PostResult {
   std::string edit_token;
   std::string message;
   bool replayed = false;  // the idempotency key's comment was already stored
+  // An edit of a published comment that the engine held or deleted: it was
+  // kept as a revision and `comment` is unchanged (still published).
+  bool edit_refused = false;
 };
 
 struct CheckResult {
@@ -201,7 +208,7 @@ class CommentService {
   // state the verdict decides. kNotFound for an unknown id,
   // kPermissionDenied for a wrong token or a banned author, kFailedPrecondition
   // after the edit window or when the comment was deleted by its author or a
-  // moderator.
+  // moderator, or when the comment has max_revisions revisions.
   base::Result<PostResult> Edit(std::string_view id, std::string_view edit_token,
                                 std::string_view text, std::string_view lang);
 
@@ -293,7 +300,9 @@ class CommentService {
 
 // A short explanation for the writer of why their comment was held or
 // deleted (empty for publish), in `lang` ("en", "ko", "zh", "ja"; anything
-// else is English).
-std::string ExplainVerdict(const moderation::Verdict& verdict, std::string_view lang);
+// else is English). With `edit_refused` (PostResult::edit_refused), that
+// their edit was not applied and the published version stays.
+std::string ExplainVerdict(const moderation::Verdict& verdict, std::string_view lang,
+                           bool edit_refused = false);
 
 }  // namespace commentd::comments

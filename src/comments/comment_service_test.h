@@ -412,7 +412,10 @@ TEST_P(CommentServiceTest, RefusedEditOfAPublishedCommentLeavesThePublishedRevis
   ASSERT_TRUE(edited.ok()) << edited.status().ToString();
   // The writer hears of the refusal...
   EXPECT_EQ(edited->verdict.decision, moderation::Decision::kDelete);
-  EXPECT_FALSE(edited->message.empty());
+  EXPECT_TRUE(edited->edit_refused);
+  EXPECT_NE(edited->message.find("earlier version of your comment stays published"),
+            std::string::npos)
+      << edited->message;
   // ...while readers keep the published text.
   EXPECT_EQ(edited->comment.state, CommentState::kPublished);
   EXPECT_EQ(edited->comment.text, kCleanText);
@@ -490,6 +493,24 @@ TEST_P(CommentServiceTest, HeldEditOfAPublishedCommentIsKeptBesideIt) {
   EXPECT_EQ(revisions->revisions[1].engine_decision, moderation::Decision::kHold);
   EXPECT_FALSE(revisions->revisions[1].became_current);
   EXPECT_EQ(service_->ListRevisions("c_unknown").status().code(), base::StatusCode::kNotFound);
+}
+
+TEST_P(CommentServiceTest, EditsStopAtTheMostRevisionsKept) {
+  ServiceOptions options = FastOptions();
+  options.max_revisions = 3;
+  auto capped = CommentService::Create(store_, clock_, DefaultEngine(), options);
+  ASSERT_TRUE(capped.ok()) << capped.status().ToString();
+  const PostResult posted = MustPostPublished(kCleanText);
+  ASSERT_TRUE((*capped)->Edit(posted.comment.id, posted.edit_token, "Second version.", "").ok());
+  // A refused edit is a revision too.
+  ASSERT_TRUE((*capped)->Edit(posted.comment.id, posted.edit_token, kLinkText, "").ok());
+  auto fourth = (*capped)->Edit(posted.comment.id, posted.edit_token, "Fourth version.", "");
+  EXPECT_EQ(fourth.status().code(), base::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(store_->GetComment(posted.comment.id)->text, "Second version.");
+  EXPECT_EQ(store_->ListRevisions(posted.comment.id)->size(), 3u);
+  options.max_revisions = 0;
+  EXPECT_EQ(CommentService::Create(store_, clock_, DefaultEngine(), options).status().code(),
+            base::StatusCode::kInvalidArgument);
 }
 
 // Issue 12 finding 9: approve and restore act on the revision the moderator

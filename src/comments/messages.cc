@@ -17,6 +17,7 @@ struct Language {
   std::string_view separator;
   std::string_view deleted;  // "{}" is replaced by the list of rules
   std::string_view held;
+  std::string_view edit_refused;  // an edit of a published comment was held or deleted
 };
 
 constexpr std::array<Language, 4> kLanguages = {{
@@ -26,25 +27,32 @@ constexpr std::array<Language, 4> kLanguages = {{
      "Your comment was not published because it contains {}. Advertisements, links with an http "
      "address and inappropriate language will be deleted.",
      "Your comment is waiting for a moderator because it may contain {}. It will appear once a "
-     "moderator approves it."},
+     "moderator approves it.",
+     "Your edit was not applied because it may contain {}. The earlier version of your comment "
+     "stays published."},
     {"ko",
      {"링크", "광고", "부적절한 표현", "읽을 수 없는 문자"},
      ", ",
      "댓글이 게시되지 않았습니다. 다음이 포함되어 있습니다: {}. 광고, http 주소가 있는 링크, "
      "부적절한 표현은 삭제됩니다.",
      "댓글이 검토를 기다리고 있습니다. 다음이 포함되어 있을 수 있습니다: {}. 운영자가 승인하면 "
-     "게시됩니다."},
+     "게시됩니다.",
+     "수정 내용이 반영되지 않았습니다. 다음이 포함되어 있을 수 있습니다: {}. 이전 댓글이 그대로 "
+     "게시되어 있습니다."},
     {"zh",
      {"链接", "广告", "不当言论", "无法识别的文字"},
      "、",
      "您的评论未被发布，因为其中包含{}。广告、带有http地址的链接和不当言论将被删除。",
-     "您的评论正在等待审核，因为其中可能包含{}。管理员批准后将会发布。"},
+     "您的评论正在等待审核，因为其中可能包含{}。管理员批准后将会发布。",
+     "您的修改未被采用，因为其中可能包含{}。您之前的评论仍然保持发布。"},
     {"ja",
      {"リンク", "広告", "不適切な表現", "読み取れない文字"},
      "、",
      "コメントは掲載されませんでした。{}が含まれています。広告、httpアドレスのリンク、"
      "不適切な表現は削除されます。",
-     "コメントは確認待ちです。{}が含まれている可能性があります。管理者が承認すると掲載されます。"},
+     "コメントは確認待ちです。{}が含まれている可能性があります。管理者が承認すると掲載されます。",
+     "編集は反映されませんでした。{}が含まれている可能性があります。編集前のコメントがそのまま"
+     "掲載されています。"},
 }};
 
 const Language& FindLanguage(std::string_view lang) {
@@ -58,7 +66,8 @@ const Language& FindLanguage(std::string_view lang) {
 
 }  // namespace
 
-std::string ExplainVerdict(const moderation::Verdict& verdict, std::string_view lang) {
+std::string ExplainVerdict(const moderation::Verdict& verdict, std::string_view lang,
+                           bool edit_refused) {
   if (verdict.decision == moderation::Decision::kPublish) return "";
   const Language& language = FindLanguage(lang);
   // The rules that made the decision, each named once, in rule order.
@@ -83,7 +92,9 @@ std::string ExplainVerdict(const moderation::Verdict& verdict, std::string_view 
     }
   }
   const std::string_view pattern =
-      verdict.decision == moderation::Decision::kDelete ? language.deleted : language.held;
+      edit_refused ? language.edit_refused
+      : verdict.decision == moderation::Decision::kDelete ? language.deleted
+                                                          : language.held;
   return fmt::format(fmt::runtime(pattern), what);
 }
 
