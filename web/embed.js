@@ -405,7 +405,10 @@
       const f = makeForm({
         edit: c,
         onPublished: (ec) => { Object.assign(c, ec); slot.replaceChildren(); body.hidden = false; fill(); },
-        onHeld: () => { body.hidden = true; actions.replaceChildren(); bump(-1); },
+        // The server keeps a held edit of a published comment aside and
+        // readers keep seeing the published text: show it again above the
+        // held notice.
+        onHeld: () => { body.hidden = false; },
         onCancel: () => { slot.replaceChildren(); body.hidden = false; },
       });
       body.hidden = true;

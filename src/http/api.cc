@@ -58,10 +58,12 @@ moderation::Decision DecisionOfState(comments::CommentState state) {
   return moderation::Decision::kHold;
 }
 
-// The 201/200, 202 and 422 shapes of a moderated write.
-Response WriteOutcome(const comments::PostResult& result, const std::string& message,
-                      std::string_view edit_token, bool created) {
-  const moderation::Decision decision = DecisionOfState(result.comment.state);
+// The 201/200, 202 and 422 shapes of a moderated write. `decision` is what
+// happened to the submitted text: for a post, the state it was stored in;
+// for an edit, the engine's verdict (a refused edit of a published comment
+// leaves the comment published, and the writer must hear of the refusal).
+Response WriteOutcome(const comments::PostResult& result, moderation::Decision decision,
+                      const std::string& message, std::string_view edit_token, bool created) {
   const int status = DecisionToHttp(decision, created);
   switch (decision) {
     case moderation::Decision::kPublish:
@@ -190,6 +192,7 @@ std::vector<Route> Api::Routes() {
       {"GET", "/api/v1/auth/me", bind(&Api::Me)},
       {"GET", "/api/v1/mod/queues/:queue", bind(&Api::ListQueue)},
       {"POST", "/api/v1/mod/actions", bind(&Api::Act)},
+      {"GET", "/api/v1/mod/comments/:id/revisions", bind(&Api::Revisions)},
       {"GET", "/api/v1/mod/audit", bind(&Api::Audit)},
       {"GET", "/api/v1/mod/stats", bind(&Api::Stats)},
       {"GET", "/api/v1/mod/policy", bind(&Api::GetPolicy)},
@@ -310,7 +313,8 @@ Response Api::PostComment(const Request& r) {
   if (!result.ok()) return Error(result.status());
   if (!result->replayed) metrics_->RecordVerdict(result->verdict);
   const std::string language = PickLanguage(req.lang, r.Header("accept-language"));
-  Response out = WriteOutcome(*result, comments::ExplainVerdict(result->verdict, language),
+  Response out = WriteOutcome(*result, DecisionOfState(result->comment.state),
+                              comments::ExplainVerdict(result->verdict, language),
                               result->edit_token, /*created=*/true);
   if (result->replayed) out.headers.emplace_back("Idempotency-Replayed", "true");
   return out;
@@ -354,8 +358,9 @@ Response Api::EditComment(const Request& r) {
   InvalidatePages();
   if (!result.ok()) return Error(result.status());
   metrics_->RecordVerdict(result->verdict);
-  return WriteOutcome(*result, comments::ExplainVerdict(result->verdict, language), token,
-                      /*created=*/false);
+  return WriteOutcome(*result, result->verdict.decision,
+                      comments::ExplainVerdict(result->verdict, language, result->edit_refused),
+                      token, /*created=*/false);
 }
 
 Response Api::DeleteComment(const Request& r) {
@@ -470,26 +475,47 @@ Response Api::Act(const Request& r) {
   if (!ids.ok()) return Error(ids.status());
   auto reason = OptionalString(*body, "reason");
   if (!reason.ok()) return Error(reason.status());
+  auto revisions = OptionalRevisions(*body, "revisions");
+  if (!revisions.ok()) return Error(revisions.status());
   comments::ActRequest req;
   req.action = *action;
   req.comment_ids = std::move(*ids);
   req.moderator = session->moderator;
   req.reason = reason->value_or("");
+  req.revisions = std::move(*revisions);
   auto results = service_->Act(req);
   InvalidatePages();
   if (!results.ok()) return Error(results.status());
+  // One comment, edited since the moderator saw it: the request as a whole
+  // conflicts with the server's state (409), and nothing changed.
+  if (results->size() == 1 && results->front().stale) return Error(results->front().status);
   json list = json::array();
   for (const auto& res : *results) {
     if (res.status.ok()) {
-      list.push_back({{"id", res.id}, {"ok", true}});
+      list.push_back({{"id", res.id}, {"ok", true}, {"revision", res.revision}});
     } else {
-      list.push_back({{"id", res.id},
-                      {"ok", false},
-                      {"code", base::StatusCodeName(res.status.code())},
-                      {"error", res.status.message()}});
+      json item = {{"id", res.id},
+                   {"ok", false},
+                   {"code", base::StatusCodeName(res.status.code())},
+                   {"error", res.status.message()}};
+      if (res.stale) item["stale"] = true;
+      list.push_back(std::move(item));
     }
   }
   return Json(200, {{"results", std::move(list)}});
+}
+
+Response Api::Revisions(const Request& r) {
+  auto session = RequireSession(r, /*write=*/false);
+  if (!session.ok()) return Error(session.status());
+  auto listed = service_->ListRevisions(r.Param("id"));
+  if (!listed.ok()) return Error(listed.status());
+  json list = json::array();
+  for (const auto& rev : listed->revisions) {
+    list.push_back(RevisionToJson(rev, listed->comment.revision));
+  }
+  return Json(200, {{"comment", ModCommentToJson(listed->comment)},
+                    {"revisions", std::move(list)}});
 }
 
 Response Api::Audit(const Request& r) {

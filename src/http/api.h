@@ -69,6 +69,7 @@ class Api {
   Response Me(const Request& r);
   Response ListQueue(const Request& r);
   Response Act(const Request& r);
+  Response Revisions(const Request& r);
   Response Audit(const Request& r);
   Response Stats(const Request& r);
   Response GetPolicy(const Request& r);

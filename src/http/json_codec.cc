@@ -121,6 +121,35 @@ base::Result<std::vector<std::string>> RequiredStringArray(const json& object,
   return out;
 }
 
+base::Result<std::map<std::string, int64_t>> OptionalRevisions(const json& object,
+                                                               std::string_view field) {
+  std::map<std::string, int64_t> out;
+  auto it = object.find(field);
+  if (it == object.end() || it->is_null()) return out;
+  if (!it->is_object()) {
+    return base::InvalidArgumentError(
+        "field '{}' must be an object of comment id to revision number, got {}", field,
+        TypeName(*it));
+  }
+  for (const auto& [id, value] : it->items()) {
+    // 2^53: beyond it a JSON number is not exact in every client.
+    constexpr uint64_t kMax = uint64_t{1} << 53;
+    uint64_t n = 0;
+    if (value.is_number_unsigned()) {
+      n = value.get<uint64_t>();
+    } else if (value.is_number_integer() && value.get<int64_t>() > 0) {
+      n = static_cast<uint64_t>(value.get<int64_t>());
+    }
+    if (n < 1 || n > kMax) {
+      return base::InvalidArgumentError(
+          "field '{}.{}' must be a revision number (1 or more), got {}", field, id.substr(0, 64),
+          value.is_number() ? value.dump() : std::string(TypeName(value)));
+    }
+    out[id] = static_cast<int64_t>(n);
+  }
+  return out;
+}
+
 std::string Dump(const json& j) { return j.dump(-1, ' ', false, json::error_handler_t::replace); }
 
 json ReasonsToJson(const std::vector<moderation::Reason>& reasons) {
@@ -166,7 +195,20 @@ json ModCommentToJson(const comments::Comment& c) {
           {"decided_by", c.DecidedByName()},
           {"engine_decision", moderation::DecisionName(c.engine_decision)},
           {"reasons", ReasonsToJson(c.reasons)},
-          {"reports", c.open_reports}};
+          {"reports", c.open_reports},
+          {"revision", c.revision}};
+}
+
+json RevisionToJson(const comments::Revision& r, int64_t current) {
+  return {{"revision", r.number},
+          {"text", r.text},
+          {"lang", r.lang},
+          {"engine_decision", moderation::DecisionName(r.engine_decision)},
+          {"reasons", ReasonsToJson(r.reasons)},
+          {"policy_version", r.policy_version},
+          {"created_at", base::FormatRfc3339(r.created_at)},
+          {"became_current", r.became_current},
+          {"current", r.number == current}};
 }
 
 json AuditEntryToJson(const comments::AuditEntry& e) {

@@ -4,6 +4,8 @@
 // untrusted: nothing here throws or aborts on any input.
 #pragma once
 
+#include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -35,6 +37,11 @@ base::Result<std::optional<std::string>> OptionalString(const nlohmann::json& ob
                                                         std::string_view field);
 base::Result<std::vector<std::string>> RequiredStringArray(const nlohmann::json& object,
                                                            std::string_view field);
+// An optional object of comment id -> revision number ({"c_1": 3}): empty
+// when absent or null; kInvalidArgument naming the entry for a value that
+// is not a whole number from 1 up.
+base::Result<std::map<std::string, int64_t>> OptionalRevisions(const nlohmann::json& object,
+                                                               std::string_view field);
 
 // Serializes with invalid UTF-8 replaced (stored text is valid; this is a
 // belt for messages that quote input).
@@ -48,6 +55,8 @@ nlohmann::json ThreadNodeToJson(const comments::ThreadNode& node);
 nlohmann::json PublishedCommentToJson(const comments::Comment& comment);
 // M: a comment as the moderator queues show it.
 nlohmann::json ModCommentToJson(const comments::Comment& comment);
+// V: one revision of a comment's text; `current` is the comment's revision.
+nlohmann::json RevisionToJson(const comments::Revision& revision, int64_t current);
 nlohmann::json AuditEntryToJson(const comments::AuditEntry& entry);
 nlohmann::json DayStatsToJson(const comments::DayStats& day);
 

@@ -69,5 +69,28 @@ TEST(JsonCodecTest, AcceptsNestingUpToTheLimitAndBracketsInsideStrings) {
   EXPECT_EQ((*r)["text"].get<std::string>(), "\"" + std::string(1000, '['));
 }
 
+TEST(JsonCodecTest, RevisionsAreAnOptionalObjectOfWholeNumbersFromOne) {
+  const auto read = [](std::string_view body) {
+    auto object = ParseObject(body);
+    EXPECT_TRUE(object.ok()) << body;
+    return OptionalRevisions(*object, "revisions");
+  };
+  EXPECT_TRUE(read(R"({})")->empty());
+  EXPECT_TRUE(read(R"({"revisions":null})")->empty());
+  auto ok = read(R"({"revisions":{"c_1":1,"c_2":9007199254740992}})");
+  ASSERT_TRUE(ok.ok()) << ok.status().ToString();
+  EXPECT_EQ(ok->at("c_1"), 1);
+  EXPECT_EQ(ok->at("c_2"), int64_t{1} << 53);
+  for (const char* bad : {R"({"revisions":[1]})", R"({"revisions":{"c_1":0}})",
+                          R"({"revisions":{"c_1":-3}})", R"({"revisions":{"c_1":1.5}})",
+                          R"({"revisions":{"c_1":"2"}})", R"({"revisions":{"c_1":18446744073709551615}})",
+                          R"({"revisions":{"c_1":9007199254740993}})"}) {
+    SCOPED_TRACE(bad);
+    auto r = read(bad);
+    EXPECT_EQ(r.status().code(), base::StatusCode::kInvalidArgument);
+    EXPECT_NE(r.status().message().find("revisions"), std::string::npos) << r.status().message();
+  }
+}
+
 }  // namespace
 }  // namespace commentd::http

@@ -334,12 +334,140 @@ TEST_F(ApiTest, EditAndDeleteNeedTheEditTokenWithinTheWindow) {
   HttpResponse held = Send("PATCH", path, R"({"text":"see https://example.org"})",
                            {{"X-Edit-Token", token}});
   ASSERT_EQ(held.status, 202) << held.body;
-  EXPECT_EQ(Send("GET", ThreadPath()).Json()["counts"]["published"], 0);
+  // The held edit waits as a revision; readers keep the published one.
+  page = Send("GET", ThreadPath()).Json();
+  EXPECT_EQ(page["counts"]["published"], 1);
+  EXPECT_EQ(page["comments"][0]["text"], "First version.");
 
   clock_->Advance(std::chrono::minutes(16));
   ExpectError(Send("PATCH", path, R"({"text":"late"})", {{"X-Edit-Token", token}}), 409,
               "failed_precondition");
   ExpectError(Send("DELETE", path, {}, {{"X-Edit-Token", token}}), 409, "failed_precondition");
+}
+
+// Issue 12 finding 0, over HTTP: the writer hears the refusal (422 or 202),
+// readers keep the published text, moderators see every revision, and a
+// restore cannot publish the refused text.
+TEST_F(ApiTest, RefusedEditLeavesThePublishedCommentAndIsListedAsARevision) {
+  json posted = Post("Writer", "The port reopened on Monday.").Json();
+  const std::string id = posted["comment"]["id"];
+  const Headers token = {{"X-Edit-Token", posted["edit_token"].get<std::string>()}};
+  const std::string path = "/api/v1/comments/" + id;
+
+  HttpResponse deleted = Send("PATCH", path, R"({"text":"The port reopened, fuck them."})", token);
+  ASSERT_EQ(deleted.status, 422) << deleted.body;
+  EXPECT_EQ(deleted.Json()["status"], "deleted");
+  EXPECT_FALSE(deleted.Json()["reasons"].empty());
+  EXPECT_NE(deleted.Json()["message"].get<std::string>().find("Your edit was not applied"),
+            std::string::npos)
+      << deleted.body;
+  HttpResponse held = Send("PATCH", path, R"({"text":"Details at https://example.org/port"})", token);
+  ASSERT_EQ(held.status, 202) << held.body;
+  EXPECT_EQ(held.Json()["status"], "held");
+
+  json page = Send("GET", ThreadPath()).Json();
+  EXPECT_EQ(page["counts"]["published"], 1);
+  ASSERT_EQ(page["comments"].size(), 1u);
+  EXPECT_EQ(page["comments"][0]["text"], "The port reopened on Monday.");
+  EXPECT_TRUE(page["comments"][0]["edited_at"].is_null());
+
+  Login();
+  json published = Send("GET", "/api/v1/mod/queues/published", {}, Session(false)).Json();
+  ASSERT_EQ(published["comments"].size(), 1u);
+  EXPECT_EQ(published["comments"][0]["text"], "The port reopened on Monday.");
+  EXPECT_EQ(published["comments"][0]["revision"], 1);
+  HttpResponse listed = Send("GET", "/api/v1/mod/comments/" + id + "/revisions",
+                             {}, Session(false));
+  ASSERT_EQ(listed.status, 200) << listed.body;
+  json revisions = listed.Json()["revisions"];
+  EXPECT_EQ(listed.Json()["comment"]["revision"], 1);
+  ASSERT_EQ(revisions.size(), 3u);
+  EXPECT_EQ(revisions[0]["revision"], 1);
+  EXPECT_EQ(revisions[0]["current"], true);
+  EXPECT_EQ(revisions[0]["became_current"], true);
+  EXPECT_EQ(revisions[1]["text"], "The port reopened, fuck them.");
+  EXPECT_EQ(revisions[1]["engine_decision"], "delete");
+  EXPECT_EQ(revisions[1]["became_current"], false);
+  EXPECT_EQ(revisions[1]["current"], false);
+  EXPECT_EQ(revisions[2]["engine_decision"], "hold");
+  EXPECT_EQ(revisions[2]["reasons"][0]["rule"], "link");
+  ExpectError(Send("GET", "/api/v1/mod/comments/c_aaaaaaaaaaaaaaaaaaaa/revisions", {}, Session(false)),
+              404, "not_found");
+
+  json audit = Send("GET", "/api/v1/mod/audit", {}, Session(false)).Json();
+  EXPECT_EQ(audit["entries"][0]["action"], "author_edit");
+  EXPECT_EQ(audit["entries"][0]["reason"], "refused: hold; revision 1 stays published");
+
+  // Delete, then restore: what comes back is the text the moderator saw.
+  auto act = [&](std::string_view action, int64_t revision) {
+    return Send("POST", "/api/v1/mod/actions",
+                json{{"action", action}, {"comment_ids", {id}}, {"revisions", {{id, revision}}}}
+                    .dump(),
+                Session());
+  };
+  ASSERT_EQ(act("delete", 1).status, 200);
+  ExpectError(act("restore", 3), 409, "failed_precondition");
+  HttpResponse restored = act("restore", 1);
+  ASSERT_EQ(restored.status, 200) << restored.body;
+  EXPECT_EQ(restored.Json()["results"][0]["ok"], true);
+  page = Send("GET", ThreadPath()).Json();
+  ASSERT_EQ(page["comments"].size(), 1u);
+  EXPECT_EQ(page["comments"][0]["text"], "The port reopened on Monday.");
+}
+
+// Issue 12 finding 9, over HTTP: an action naming the revision the moderator
+// saw conflicts (409) when the comment was edited since, and changes nothing.
+TEST_F(ApiTest, ApproveOfACommentEditedSinceIsAConflictAndLeavesItHeld) {
+  json posted = Post("Linker", "Sources: https://example.org/a").Json();
+  ASSERT_EQ(posted["status"], "held");
+  const std::string id = posted["comment_id"];
+  const std::string other = Post("Linker2", "Sources: https://example.org/b").Json()["comment_id"];
+  Login();
+  json queue = Send("GET", "/api/v1/mod/queues/held", {}, Session(false)).Json();
+  ASSERT_EQ(queue["comments"].size(), 2u);
+  EXPECT_EQ(queue["comments"][1]["id"], id);
+  EXPECT_EQ(queue["comments"][1]["revision"], 1);
+  // The writer edits after the moderator loaded the queue; still held.
+  HttpResponse edited = Send("PATCH", "/api/v1/comments/" + id,
+                             R"({"text":"Now the source is https://other.example.net"})",
+                             {{"X-Edit-Token", posted["edit_token"].get<std::string>()}});
+  ASSERT_EQ(edited.status, 202) << edited.body;
+
+  const std::string before = Snapshot();
+  const auto approve = [&](std::vector<std::string> ids, json revisions) {
+    return Send("POST", "/api/v1/mod/actions",
+                json{{"action", "approve"}, {"comment_ids", ids}, {"revisions", revisions}}.dump(),
+                Session());
+  };
+  ExpectError(approve({id}, {{id, 1}}), 409, "failed_precondition");
+  ExpectError(approve({id}, {{id, 0}}), 400, "invalid_argument");
+  ExpectError(approve({id}, {{id, "2"}}), 400, "invalid_argument");
+  ExpectError(approve({id}, json::array({2})), 400, "invalid_argument");
+  EXPECT_EQ(Snapshot(), before);
+  // Among several ids, the stale one fails by itself and is marked stale.
+  HttpResponse mixed = approve({id, other}, {{id, 1}, {other, 1}});
+  ASSERT_EQ(mixed.status, 200) << mixed.body;
+  EXPECT_EQ(mixed.Json()["results"][0]["ok"], false);
+  EXPECT_EQ(mixed.Json()["results"][0]["code"], "failed_precondition");
+  EXPECT_EQ(mixed.Json()["results"][0]["stale"], true);
+  EXPECT_EQ(mixed.Json()["results"][1]["ok"], true);
+
+  json held = Send("GET", "/api/v1/mod/queues/held", {}, Session(false)).Json();
+  ASSERT_EQ(held["comments"].size(), 1u);
+  EXPECT_EQ(held["comments"][0]["id"], id);
+  EXPECT_EQ(held["comments"][0]["revision"], 2);
+  EXPECT_EQ(held["comments"][0]["text"], "Now the source is https://other.example.net");
+
+  HttpResponse ok = approve({id}, {{id, 2}});
+  ASSERT_EQ(ok.status, 200) << ok.body;
+  EXPECT_EQ(ok.Json()["results"][0], json({{"id", id}, {"ok", true}, {"revision", 2}}));
+  json page = Send("GET", ThreadPath()).Json();
+  EXPECT_EQ(page["counts"]["published"], 2);
+  bool shown = false;
+  for (const json& c : page["comments"]) {
+    if (c["id"] == id) shown = c["text"] == "Now the source is https://other.example.net";
+  }
+  EXPECT_TRUE(shown) << page.dump();
 }
 
 TEST_F(ApiTest, AuthorDeleteHidesTheComment) {
@@ -402,6 +530,7 @@ TEST_F(ApiTest, ModeratorApiNeedsSessionAndCsrf) {
   EXPECT_EQ(held["comments"][0]["decided_by"], "engine");
   EXPECT_EQ(held["comments"][0]["thread"], kThread);
   EXPECT_EQ(held["comments"][0]["reasons"][0]["rule"], "link");
+  EXPECT_EQ(held["comments"][0]["revision"], 1);
   ExpectError(Send("GET", "/api/v1/mod/queues/nonsense", {}, Session()), 404, "not_found");
 
   const std::string approve = json{{"action", "approve"}, {"comment_ids", {held_id}}}.dump();
@@ -430,7 +559,7 @@ TEST_F(ApiTest, ModeratorApiNeedsSessionAndCsrf) {
   ASSERT_EQ(acted.status, 200) << acted.body;
   json results = acted.Json()["results"];
   ASSERT_EQ(results.size(), 2u);
-  EXPECT_EQ(results[0], json({{"id", held_id}, {"ok", true}}));
+  EXPECT_EQ(results[0], json({{"id", held_id}, {"ok", true}, {"revision", 1}}));
   EXPECT_EQ(results[1]["ok"], false);
   EXPECT_TRUE(results[1]["error"].is_string());
   EXPECT_EQ(Send("GET", ThreadPath()).Json()["comments"][0]["id"], held_id);

@@ -225,7 +225,11 @@
           r.detail ? h('span', {class: 'detail'}, r.detail) : null,
           h('span', {class: 'bytes'}, r.end > r.start ? `bytes ${r.start}–${r.end}` : 'whole comment')))) :
       null;
-    const box = h('input', {type: 'checkbox', value: m.id, 'aria-label': `Select comment by ${m.author}`});
+    // The revision shown here goes with every action on it: a comment its
+    // writer edited since is refused (409) instead of acting on a text the
+    // moderator never saw.
+    const box = h('input', {type: 'checkbox', value: m.id, 'data-revision': m.revision,
+      'aria-label': `Select comment by ${m.author}`});
     return h('li', {class: `card state-${m.state}`, 'data-id': m.id},
         h('label', {class: 'pick'}, box),
         h('div', {class: 'card-body'},
@@ -236,6 +240,7 @@
                 m.reports ? h('span', {class: 'reports'}, `${m.reports} report${m.reports === 1 ? '' : 's'}`) : null,
                 h('span', {class: 'thread'}, m.thread),
                 m.parent_id ? h('span', {}, 'reply') : null,
+                m.revision > 1 ? h('span', {class: 'revision'}, `revision ${m.revision}`) : null,
                 h('time', {datetime: m.created_at}, when(m.created_at)),
                 h('span', {class: 'id'}, m.id)),
             text,
@@ -264,14 +269,25 @@
     button.classList.remove('confirm');
     if (action === 'ban') button.textContent = 'Ban author';
     const ids = boxes.map((b) => b.value);
-    const body = {action, comment_ids: ids};
+    const body = {action, comment_ids: ids, revisions: {}};
+    for (const b of boxes) {
+      const revision = Number(b.dataset.revision);
+      if (Number.isInteger(revision) && revision > 0) body.revisions[b.value] = revision;
+    }
     const reason = $('action-reason').value.trim();
     if (reason) body.reason = reason;
     for (const b of document.querySelectorAll('[data-action]')) b.disabled = true;
     const r = await api('POST', '/api/v1/mod/actions', body);
     for (const b of document.querySelectorAll('[data-action]')) b.disabled = false;
+    if (r.status === 409) {
+      // Edited since it was loaded: show the current text before anyone decides.
+      status.textContent = `${errorText(r)} The queue was reloaded.`;
+      reloadQueue();
+      return;
+    }
     if (r.status !== 200 || !r.data) { status.textContent = errorText(r); return; }
     let ok = 0;
+    let stale = false;
     const failures = [];
     for (const res of r.data.results || []) {
       const li = document.querySelector(`#queue-list li[data-id="${CSS.escape(res.id)}"]`);
@@ -280,13 +296,23 @@
         if (li) li.remove();
       } else {
         failures.push(`${res.id}: ${res.error || 'failed'}`);
+        if (res.stale) stale = true;
         if (li) li.classList.add('failed');
       }
     }
-    status.textContent = `${action}: ${ok} done` + (failures.length ? `, ${failures.length} failed (${failures.join('; ')})` : '.');
+    status.textContent = `${action}: ${ok} done` + (failures.length ? `, ${failures.length} failed (${failures.join('; ')})` : '.') +
+        (stale ? ' Edited comments were reloaded.' : '');
     $('select-all').checked = false;
     $('queue-empty').hidden = $('queue-list').children.length > 0;
+    if (stale) reloadQueue();
     refreshCounts();
+  }
+  // Loads the open queue again from its start, keeping the status line.
+  function reloadQueue() {
+    queueCursor = null;
+    $('queue-list').replaceChildren();
+    $('select-all').checked = false;
+    loadQueue(view);
   }
 
   // ---- audit log
