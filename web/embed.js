@@ -29,7 +29,7 @@
       count: (n) => n === 1 ? '1 comment' : `${n} comments`,
       name: 'Name', text: 'Write a comment', post: 'Post comment', reply: 'Reply',
       cancel: 'Cancel', edit: 'Edit', save: 'Save', del: 'Delete', confirmDel: 'Delete for good?',
-      report: 'Report', reported: 'Reported. Thank you.', more: 'Load more comments',
+      report: 'Report', reported: 'Reported. Thank you.', more: 'Load more comments', moreReplies: 'Show more replies',
       loading: 'Loading comments…', empty: 'No comments yet. Be the first.',
       removed: 'This comment was removed.', edited: 'edited',
       published: 'Your comment is published.',
@@ -50,7 +50,7 @@
       count: (n) => `댓글 ${n}개`,
       name: '이름', text: '댓글을 입력하세요', post: '댓글 등록', reply: '답글',
       cancel: '취소', edit: '수정', save: '저장', del: '삭제', confirmDel: '정말 삭제할까요?',
-      report: '신고', reported: '신고가 접수되었습니다.', more: '댓글 더 보기',
+      report: '신고', reported: '신고가 접수되었습니다.', more: '댓글 더 보기', moreReplies: '답글 더 보기',
       loading: '댓글을 불러오는 중…', empty: '아직 댓글이 없습니다. 첫 댓글을 남겨 주세요.',
       removed: '삭제된 댓글입니다.', edited: '수정됨',
       published: '댓글이 등록되었습니다.',
@@ -71,7 +71,7 @@
       count: (n) => `评论（${n}）`,
       name: '昵称', text: '发表你的评论', post: '发表评论', reply: '回复',
       cancel: '取消', edit: '编辑', save: '保存', del: '删除', confirmDel: '确定删除？',
-      report: '举报', reported: '已举报，谢谢。', more: '加载更多评论',
+      report: '举报', reported: '已举报，谢谢。', more: '加载更多评论', moreReplies: '显示更多回复',
       loading: '正在加载评论…', empty: '还没有评论，来发表第一条吧。',
       removed: '该评论已被删除。', edited: '已编辑',
       published: '你的评论已发表。',
@@ -92,7 +92,7 @@
       count: (n) => `コメント（${n}件）`,
       name: '名前', text: 'コメントを書く', post: 'コメントを投稿', reply: '返信',
       cancel: 'キャンセル', edit: '編集', save: '保存', del: '削除', confirmDel: '本当に削除しますか？',
-      report: '通報', reported: '通報しました。ありがとうございます。', more: 'コメントをさらに読み込む',
+      report: '通報', reported: '通報しました。ありがとうございます。', more: 'コメントをさらに読み込む', moreReplies: '返信をさらに表示',
       loading: 'コメントを読み込み中…', empty: 'まだコメントはありません。最初のコメントをどうぞ。',
       removed: 'このコメントは削除されました。', edited: '編集済み',
       published: 'コメントを投稿しました。',
@@ -447,6 +447,29 @@
     }
     fill();
     for (const rc of c.replies || []) replies.append(renderComment(rc));
+    // A page carries the first few replies of each comment (the server caps
+    // them); the rest are fetched a page at a time from the reply cursor.
+    let replyCursor = c.replies_cursor || null;
+    if ((c.reply_count || 0) > (c.replies || []).length) {
+      const moreReplies = h('button', {type: 'button', class: 'link more-replies'}, T.moreReplies);
+      moreReplies.addEventListener('click', async () => {
+        moreReplies.disabled = true;
+        const q = new URLSearchParams({parent: c.id, limit: String(kPageSize)});
+        if (replyCursor) q.set('after', replyCursor);
+        const r = await api('GET', `${threadPath}?${q}`);
+        moreReplies.disabled = false;
+        if (r.status !== 200 || !r.data) {
+          slot.replaceChildren(h('p', {class: 'error', role: 'alert'}, `${T.loadError} ${errorText(r)}`));
+          return;
+        }
+        for (const rc of r.data.comments || []) {
+          if (!root.getElementById(`c-${rc.id}`)) replies.append(renderComment(rc));
+        }
+        replyCursor = r.data.next_cursor || null;
+        if (!replyCursor) moreReplies.remove();
+      });
+      li.append(moreReplies);
+    }
     return li;
   }
 

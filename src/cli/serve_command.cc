@@ -15,14 +15,23 @@
 //   rate_limit = true                   threads = 0 (one per core)
 //   blocking_threads = 32 (run posts and other writes off the I/O threads; 0: on them)
 //   policy_refresh_ms = 1000 (how often to look for a policy set on another node)
+//   metrics_token = "..." (GET /metrics with "Authorization: Bearer ..."; without it,
+//                          only loopback peers may read /metrics)
 //   [limits]  max_body_bytes = 65536    max_comment_bytes = 5000
 //             posts_per_minute = 10     posts_burst = 5   (per IP and per author)
+//             max_connections = 4096    (at most half the file limit)
+//             max_connections_per_address = 64 (0: no cap)
+//             page_cache_bytes = 33554432 (rendered thread pages; 0: no cache)
+// At start the soft RLIMIT_NOFILE is raised to the hard limit.
 #include <signal.h>
+#include <sys/resource.h>
 
 #include <algorithm>
 #include <chrono>
 #include <condition_variable>
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <fstream>
 #include <iostream>
 #include <mutex>
@@ -61,6 +70,10 @@ struct ServeFlags {
   size_t max_comment_bytes = 5000;
   double posts_per_minute = 10;
   double posts_burst = 5;
+  size_t max_connections = http::ServerOptions{}.max_connections;
+  size_t max_connections_per_address = http::ServerOptions{}.max_connections_per_address;
+  size_t page_cache_bytes = http::ApiOptions{}.page_cache_bytes;
+  std::string metrics_token;
   bool demo = false;
   EngineOptions engine;
 };
@@ -190,8 +203,11 @@ base::Status ApplyConfig(const CLI::App& command, ServeFlags& flags) {
                                          {"site_name", "listen", "db", "policy", "models",
                                           "allowed_origins", "trusted_proxies", "rate_limit",
                                           "threads",
-                                          "blocking_threads", "policy_refresh_ms", "limits"}));
+                                          "blocking_threads", "policy_refresh_ms", "limits",
+                                          "metrics_token"}));
   COMMENTD_RETURN_IF_ERROR(c.String(root, "site_name", "--site-name", &flags.site_name));
+  COMMENTD_RETURN_IF_ERROR(
+      c.String(root, "metrics_token", "--metrics-token", &flags.metrics_token));
   COMMENTD_RETURN_IF_ERROR(c.String(root, "listen", "--listen", &flags.listen));
   COMMENTD_RETURN_IF_ERROR(c.String(root, "db", "--db", &flags.db));
   COMMENTD_RETURN_IF_ERROR(c.String(root, "policy", "--policy", &flags.engine.policy_path));
@@ -213,7 +229,8 @@ base::Status ApplyConfig(const CLI::App& command, ServeFlags& flags) {
     }
     COMMENTD_RETURN_IF_ERROR(c.UnknownKeys(limits, "limits.",
                                            {"max_body_bytes", "max_comment_bytes",
-                                            "posts_per_minute", "posts_burst"}));
+                                            "posts_per_minute", "posts_burst", "max_connections",
+                                            "max_connections_per_address", "page_cache_bytes"}));
     COMMENTD_RETURN_IF_ERROR(
         c.Size(limits, "max_body_bytes", "--max-body-bytes", &flags.max_body_bytes));
     COMMENTD_RETURN_IF_ERROR(
@@ -221,6 +238,13 @@ base::Status ApplyConfig(const CLI::App& command, ServeFlags& flags) {
     COMMENTD_RETURN_IF_ERROR(
         c.Number(limits, "posts_per_minute", "--posts-per-minute", &flags.posts_per_minute));
     COMMENTD_RETURN_IF_ERROR(c.Number(limits, "posts_burst", "--posts-burst", &flags.posts_burst));
+    COMMENTD_RETURN_IF_ERROR(
+        c.Size(limits, "max_connections", "--max-connections", &flags.max_connections));
+    COMMENTD_RETURN_IF_ERROR(c.Size(limits, "max_connections_per_address",
+                                    "--max-connections-per-address",
+                                    &flags.max_connections_per_address));
+    COMMENTD_RETURN_IF_ERROR(
+        c.Size(limits, "page_cache_bytes", "--page-cache-bytes", &flags.page_cache_bytes));
   }
   return base::OkStatus();
 }
@@ -251,6 +275,19 @@ base::Status EnsureDemoThread(comments::CommentService& service) {
   return base::OkStatus();
 }
 
+// Services are often started with a soft limit of 1024 open files and a far
+// higher hard limit; the connection cap is derived from the soft one.
+void RaiseFileLimit() {
+  rlimit limit{};
+  if (getrlimit(RLIMIT_NOFILE, &limit) != 0 || limit.rlim_cur >= limit.rlim_max) return;
+  const rlim_t before = limit.rlim_cur;
+  limit.rlim_cur = limit.rlim_max;
+  if (setrlimit(RLIMIT_NOFILE, &limit) != 0) {
+    fmt::print(stderr, "commentd: cannot raise the open file limit from {}: {}\n", before,
+               std::strerror(errno));
+  }
+}
+
 int Serve(const CLI::App& command, ServeFlags flags) {
   auto fail = [](const base::Status& s) {
     fmt::print(stderr, "commentd serve: {}\n", s.message());
@@ -278,6 +315,12 @@ int Serve(const CLI::App& command, ServeFlags flags) {
     return fail(base::InvalidArgumentError("blocking_threads: must be 0..1024, got {}",
                                            flags.blocking_threads));
   }
+
+  if (flags.metrics_token.size() > 0 && flags.metrics_token.size() < 16) {
+    return fail(base::InvalidArgumentError(
+        "metrics_token: must be at least 16 characters, got {}", flags.metrics_token.size()));
+  }
+  RaiseFileLimit();
 
   // Block the stop signals before any thread exists (the store starts its
   // own, e.g. SqliteStore's checkpointer), so that they are delivered only
@@ -345,6 +388,10 @@ int Serve(const CLI::App& command, ServeFlags flags) {
   if (!trusted.ok()) return fail(trusted.status().WithContext("trusted_proxies"));
   options.trusted_proxies = std::move(*trusted);
   options.max_body_bytes = flags.max_body_bytes;
+  options.max_connections = flags.max_connections;
+  options.max_connections_per_address = flags.max_connections_per_address;
+  options.api.metrics_token = flags.metrics_token;
+  options.api.page_cache_bytes = flags.page_cache_bytes;
   options.api.site_name = flags.site_name;
   options.api.rate_limit = flags.rate_limit == "on";
   options.api.post_per_ip = {flags.posts_burst, flags.posts_per_minute};
@@ -423,6 +470,17 @@ void RegisterServeCommand(CLI::App& app, int& exit_code) {
   cmd->add_option("--posts-per-minute", flags->posts_per_minute,
                   "Sustained comments per minute per IP and per author");
   cmd->add_option("--posts-burst", flags->posts_burst, "Comments allowed at once per IP and author");
+  cmd->add_option("--max-connections", flags->max_connections,
+                  "Connections open at once (at most half the open file limit)")
+      ->capture_default_str();
+  cmd->add_option("--max-connections-per-address", flags->max_connections_per_address,
+                  "Connections open at once from one client address (0: no cap)")
+      ->capture_default_str();
+  cmd->add_option("--page-cache-bytes", flags->page_cache_bytes,
+                  "Memory for rendered thread pages (0: no cache)")
+      ->capture_default_str();
+  cmd->add_option("--metrics-token", flags->metrics_token,
+                  "Bearer token that may read /metrics from any address (else loopback only)");
   cmd->add_flag("--demo", flags->demo, "Ensure the demo article's thread has comments");
   AddEngineFlags(*cmd, flags->engine);
   cmd->callback([cmd, flags, &exit_code] { exit_code = Serve(*cmd, *flags); });

@@ -173,7 +173,23 @@ class ThreadAssembler {
     return roots;
   }
 
-  ThreadNode Build(size_t i, int depth = 0) const {
+  // What a page may still hold, replies included. Each comment is charged
+  // its text, author and id plus a fixed cost for the JSON around them.
+  struct Budget {
+    int comments = 0;
+    size_t bytes = 0;
+    bool Take(const Comment& c) {
+      const size_t cost = c.text.size() + c.author.name.size() + c.id.size() + 256;
+      if (comments < 1 || cost > bytes) return false;
+      --comments;
+      bytes -= cost;
+      return true;
+    }
+  };
+
+  // `i` with at most `replies` visible replies under each comment, while
+  // `budget` lasts. The caller has charged `i` itself.
+  ThreadNode Build(size_t i, int replies, Budget& budget, int depth = 0) const {
     const Comment& c = all_[i];
     ThreadNode node;
     node.id = c.id;
@@ -186,12 +202,34 @@ class ThreadAssembler {
     } else {
       node.removed = true;
     }
+    const std::vector<size_t> children = VisibleChildren(i);
+    node.reply_count = static_cast<int64_t>(children.size());
     if (depth < kMaxReplyDepth + 1) {
-      for (size_t child : children_[i]) {
-        if (visible_[child]) node.replies.push_back(Build(child, depth + 1));
+      for (size_t child : children) {
+        if (static_cast<int>(node.replies.size()) >= replies || !budget.Take(all_[child])) break;
+        node.replies.push_back(Build(child, replies, budget, depth + 1));
       }
     }
+    if (node.replies.size() < children.size() && !node.replies.empty()) {
+      node.replies_cursor = Cursor{all_[children[node.replies.size() - 1]].seq}.Encode();
+    }
     return node;
+  }
+
+  // Indexes of the visible direct replies of `i`, in seq order.
+  std::vector<size_t> VisibleChildren(size_t i) const {
+    std::vector<size_t> out;
+    for (size_t child : children_[i]) {
+      if (visible_[child]) out.push_back(child);
+    }
+    return out;
+  }
+
+  // The index of the visible comment `id`.
+  std::optional<size_t> FindVisible(std::string_view id) const {
+    const auto it = index_.find(std::string(id));
+    if (it == index_.end() || !visible_[it->second]) return std::nullopt;
+    return it->second;
   }
 
   int64_t PublishedCount() const {
@@ -474,31 +512,53 @@ Result<CheckResult> CommentService::Check(std::string_view text, std::string_vie
 Result<ThreadPage> CommentService::ListThread(const ThreadRequest& request) const {
   COMMENTD_RETURN_IF_ERROR(ValidateThreadKey(request.thread, "thread"));
   COMMENTD_RETURN_IF_ERROR(ValidateLimit(request.limit, options_.max_page_size));
+  if (request.replies < 0 || request.replies > options_.max_replies_per_comment) {
+    return base::InvalidArgumentError("replies: must be between 0 and {}, got {}",
+                                      options_.max_replies_per_comment, request.replies);
+  }
   COMMENTD_ASSIGN_OR_RETURN(std::optional<Cursor> after, DecodeAfter(request.after));
   COMMENTD_ASSIGN_OR_RETURN(std::vector<Comment> all, store_->ListThread(request.thread));
 
   const ThreadAssembler assembler(all);
-  std::vector<size_t> roots = assembler.Roots();
-  if (request.sort == SortOrder::kNewest) std::reverse(roots.begin(), roots.end());
+  std::vector<size_t> roots;
+  SortOrder order = request.sort;
+  if (request.parent.has_value()) {
+    const std::optional<size_t> parent = assembler.FindVisible(*request.parent);
+    if (!parent.has_value()) {
+      return base::NotFoundError("parent: no comment {} in thread {}",
+                                 request.parent->substr(0, 64), request.thread);
+    }
+    roots = assembler.VisibleChildren(*parent);
+    order = SortOrder::kOldest;  // replies read oldest first
+  } else {
+    roots = assembler.Roots();
+    if (order == SortOrder::kNewest) std::reverse(roots.begin(), roots.end());
+  }
   // Cursors are seqs: new comments get higher seqs, so they land after the
   // end of an "oldest" listing and before the start of a "newest" one, and
   // never shift the pages a reader is walking through.
   const auto past_cursor = [&](size_t i) {
     if (!after.has_value()) return true;
-    return request.sort == SortOrder::kOldest ? all[i].seq > after->seq : all[i].seq < after->seq;
+    return order == SortOrder::kOldest ? all[i].seq > after->seq : all[i].seq < after->seq;
   };
   ThreadPage page;
   page.thread = request.thread;
   page.published_count = assembler.PublishedCount();
+  // Replies count against the page too: a thread of one comment with
+  // thousands of replies still answers a bounded page.
+  ThreadAssembler::Budget budget{options_.max_page_comments, options_.max_page_bytes};
   int64_t last_seq = 0;
   for (size_t i : roots) {
     if (!past_cursor(i)) continue;
-    if (static_cast<int>(page.comments.size()) == request.limit) {
+    // A page always shows at least one comment, so a reader can move on.
+    const bool full = static_cast<int>(page.comments.size()) == request.limit ||
+                      (!budget.Take(all[i]) && !page.comments.empty());
+    if (full) {
       // More remain: the cursor names the last comment shown.
       page.next_cursor = Cursor{last_seq}.Encode();
       break;
     }
-    page.comments.push_back(assembler.Build(i));
+    page.comments.push_back(assembler.Build(i, request.replies, budget));
     last_seq = all[i].seq;
   }
   return page;

@@ -40,6 +40,12 @@ struct ServiceOptions {
   size_t max_author_bytes = 64;
   size_t max_reason_bytes = 500;
   int max_page_size = 200;
+  // A thread page's bound, replies included (ListThread): at most this many
+  // comments and about this many bytes of rendered comments; a reader's
+  // `replies` per comment at most max_replies_per_comment.
+  int max_page_comments = 500;
+  size_t max_page_bytes = 1024 * 1024;
+  int max_replies_per_comment = 100;
   int max_action_ids = 100;
   // Repetition: the same text (compared after normalization, so case,
   // spacing, punctuation and disguised letters do not make it new) posted
@@ -90,9 +96,16 @@ struct CheckResult {
 
 struct ThreadRequest {
   std::string thread;
-  int limit = 50;         // top-level comments per page, 1..max_page_size
+  int limit = 50;         // top-level comments (or replies of `parent`) per page, 1..max_page_size
   std::string after;      // an encoded Cursor from a previous page, or empty
   SortOrder sort = SortOrder::kOldest;
+  // Replies shown under each comment, at every depth, oldest first
+  // (0..max_replies_per_comment); ThreadNode::reply_count tells how many
+  // there are, and the rest are listed with `parent`.
+  int replies = 5;
+  // When set, the page lists the direct replies of this comment of the
+  // thread (oldest first; `sort` does not apply) instead of top-level ones.
+  std::optional<std::string> parent;
 };
 
 // One comment as readers see it. A hidden (held or deleted) comment that has
@@ -105,7 +118,11 @@ struct ThreadNode {
   Time created_at;
   std::optional<Time> edited_at;
   bool removed = false;
-  std::vector<ThreadNode> replies;  // oldest first, at every depth
+  std::vector<ThreadNode> replies;  // oldest first, at every depth; at most ThreadRequest::replies
+  int64_t reply_count = 0;          // visible direct replies, shown or not
+  // When replies.size() < reply_count: the cursor after the last reply
+  // shown (empty when none is shown), for ThreadRequest{parent = id, after}.
+  std::optional<std::string> replies_cursor;
 };
 
 struct ThreadPage {
@@ -191,9 +208,13 @@ class CommentService {
   // Moderates `text` without storing anything.
   base::Result<CheckResult> Check(std::string_view text, std::string_view lang) const;
 
-  // A page of the thread's top-level comments with all their replies nested.
-  // An unknown thread is an empty page. kInvalidArgument for a bad thread
-  // key, limit or cursor.
+  // A page of the thread's top-level comments (or of the direct replies of
+  // request.parent) with their replies nested, request.replies under each
+  // comment at every depth. The page holds at most max_page_comments
+  // comments and about max_page_bytes, replies included (at least one
+  // comment); next_cursor continues it. An unknown thread is an empty page.
+  // kInvalidArgument for a bad thread key, limit, replies or cursor;
+  // kNotFound for a parent that is not a visible comment of the thread.
   base::Result<ThreadPage> ListThread(const ThreadRequest& request) const;
 
   // Published comments per thread (at most max_page_size keys).

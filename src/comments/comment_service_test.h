@@ -904,4 +904,71 @@ TEST_P(CommentServiceTest, MessagesExplainInTheWritersLanguage) {
   EXPECT_TRUE(check->message.empty());
 }
 
+
+// A thread page is bounded with its replies: `replies` under each comment,
+// the rest listed by parent from the comment's reply cursor, each once.
+TEST_P(CommentServiceTest, RepliesAreCappedPerCommentAndListedByParentFromTheirCursor) {
+  const std::string root = MustPostPublished("Who will inspect the factories next year?").comment.id;
+  const char* kWords[] = {"apples", "bridges", "candles", "dolphins", "engines", "forests",
+                          "glaciers", "harbours", "islands", "jungles", "kettles", "lanterns"};
+  std::vector<std::string> replies;
+  for (const char* word : kWords) {
+    replies.push_back(
+        MustPostPublished(fmt::format("A reply about {} and nothing else.", word), root).comment.id);
+  }
+  ThreadRequest first = ThreadOf("nk/summit-2026");
+  first.replies = 3;
+  const ThreadPage page = MustList(first);
+  ASSERT_EQ(page.comments.size(), 1u);
+  const ThreadNode& top = page.comments[0];
+  EXPECT_EQ(top.reply_count, 12);
+  ASSERT_EQ(top.replies.size(), 3u);
+  ASSERT_TRUE(top.replies_cursor.has_value());
+  std::vector<std::string> seen;
+  for (const ThreadNode& r : top.replies) seen.push_back(r.id);
+  std::optional<std::string> cursor = top.replies_cursor;
+  for (int pages = 0; cursor.has_value(); ++pages) {
+    ASSERT_LT(pages, 10);
+    ThreadRequest more = ThreadOf("nk/summit-2026", 4, *cursor);
+    more.parent = root;
+    const ThreadPage next = MustList(more);
+    for (const ThreadNode& r : next.comments) seen.push_back(r.id);
+    cursor = next.next_cursor;
+  }
+  EXPECT_EQ(seen, replies);
+
+  ThreadRequest too_many = ThreadOf("nk/summit-2026");
+  too_many.replies = ServiceOptions{}.max_replies_per_comment + 1;
+  EXPECT_EQ(service_->ListThread(too_many).status().code(), base::StatusCode::kInvalidArgument);
+  ThreadRequest unknown = ThreadOf("nk/summit-2026");
+  unknown.parent = "c_unknown";
+  EXPECT_EQ(service_->ListThread(unknown).status().code(), base::StatusCode::kNotFound);
+}
+
+TEST_P(CommentServiceTest, APageHoldsAtMostMaxPageCommentsRepliesIncluded) {
+  const std::string root = MustPostPublished("Who will inspect the factories next year?").comment.id;
+  const std::string second = MustPostPublished("A second question about the wages.").comment.id;
+  const char* kWords[] = {"apples", "bridges", "candles", "dolphins", "engines", "forests"};
+  for (const char* word : kWords) {
+    MustPostPublished(fmt::format("A reply about {} and nothing else.", word), root);
+  }
+  ServiceOptions options = FastOptions();
+  options.max_page_comments = 5;
+  auto small = CommentService::Create(store_, clock_, DefaultEngine(), options);
+  ASSERT_TRUE(small.ok()) << small.status().ToString();
+  ThreadRequest request = ThreadOf("nk/summit-2026");
+  request.replies = 100;
+  auto page = (*small)->ListThread(request);
+  ASSERT_TRUE(page.ok()) << page.status().ToString();
+  ASSERT_EQ(page->comments.size(), 1u) << "the budget ends the page before the second comment";
+  EXPECT_EQ(page->comments[0].replies.size(), 4u);
+  EXPECT_EQ(page->comments[0].reply_count, 6);
+  ASSERT_TRUE(page->next_cursor.has_value());
+  request.after = *page->next_cursor;
+  auto rest = (*small)->ListThread(request);
+  ASSERT_TRUE(rest.ok());
+  ASSERT_EQ(rest->comments.size(), 1u);
+  EXPECT_EQ(rest->comments[0].id, second);
+}
+
 }  // namespace commentd::comments::testing

@@ -171,7 +171,8 @@ Api::Api(ApiOptions options, std::shared_ptr<comments::CommentService> service,
       post_per_ip_(options_.post_per_ip),
       post_per_author_(options_.post_per_author),
       misc_per_ip_(options_.misc_per_ip),
-      login_per_ip_(options_.login_per_ip) {}
+      login_per_ip_(options_.login_per_ip),
+      page_cache_(options_.thread_cache_ttl.count() > 0 ? options_.page_cache_bytes : 0) {}
 
 std::vector<Route> Api::Routes() {
   auto bind = [this](Response (Api::*method)(const Request&)) {
@@ -227,54 +228,110 @@ base::Result<comments::Session> Api::RequireSession(const Request& r, bool write
 
 Response Api::Health(const Request&) { return Json(200, {{"status", "ok"}}); }
 
-Response Api::RenderMetrics(const Request&) {
-  Response r;
-  r.content_type = "text/plain; version=0.0.4; charset=utf-8";
-  r.body = metrics_->Render();
-  return r;
+namespace {
+
+bool IsLoopback(std::string_view ip) {
+  return ip.rfind("127.", 0) == 0 || ip == "::1" || ip.rfind("::ffff:127.", 0) == 0;
 }
 
-Response Api::ListThread(const Request& r) {
-  // Readers of a popular article ask for the same page over and over; a
-  // rendered page is reused until a write or the TTL (see ApiOptions).
-  const bool cache = options_.thread_cache_ttl.count() > 0;
-  const std::string key = fmt::format("{}\n{}\n{}\n{}", r.Param("thread"), r.Query("limit"),
-                                      r.Query("after"), r.Query("sort"));
-  const uint64_t generation = write_generation_.load();
-  const base::Time now = clock_->Now();
-  if (cache) {
-    std::lock_guard<std::mutex> lock(page_mu_);
-    auto it = pages_.find(key);
-    if (it != pages_.end() && it->second.generation == generation &&
-        now - it->second.rendered_at < options_.thread_cache_ttl) {
-      Response hit;
-      hit.body = it->second.body;
-      return hit;
-    }
+// Constant time in the length of `given`, so the token is not guessed byte by byte.
+bool SameToken(std::string_view given, std::string_view want) {
+  unsigned char diff = given.size() == want.size() ? 0 : 1;
+  for (size_t i = 0; i < given.size(); ++i) {
+    diff |= static_cast<unsigned char>(given[i] ^ (want.empty() ? 0 : want[i % want.size()]));
   }
-  Response page = RenderThread(r);
-  if (cache && page.status == 200) {
-    std::lock_guard<std::mutex> lock(page_mu_);
-    if (pages_.size() >= 10000) pages_.clear();  // bound memory; refills at once
-    pages_[key] = CachedPage{page.body, generation, now};
-  }
-  return page;
+  return diff == 0;
 }
 
-Response Api::RenderThread(const Request& r) {
+}  // namespace
+
+Response Api::RenderMetrics(const Request& r) {
+  // The counters show moderator activity: loopback (a scraper on the host)
+  // or the token only. A request that came through a proxy is not loopback
+  // even when the proxy is.
+  const std::string_view auth = r.Header("authorization");
+  constexpr std::string_view kBearer = "Bearer ";
+  const bool token_ok = !options_.metrics_token.empty() && auth.rfind(kBearer, 0) == 0 &&
+                        SameToken(auth.substr(kBearer.size()), options_.metrics_token);
+  const bool local = IsLoopback(r.peer_ip) && r.Header("x-forwarded-for").empty() &&
+                     r.Header("forwarded").empty();
+  if (!token_ok && !local) {
+    return Error(base::PermissionDeniedError(
+        "/metrics is served to loopback clients and to \"Authorization: Bearer <metrics_token>\""));
+  }
+  Response out;
+  out.content_type = "text/plain; version=0.0.4; charset=utf-8";
+  out.body = metrics_->Render();
+  out.body += fmt::format(
+      "# HELP commentd_page_cache_bytes Bytes held by the rendered thread page cache.\n"
+      "# TYPE commentd_page_cache_bytes gauge\n"
+      "commentd_page_cache_bytes {}\n"
+      "# HELP commentd_page_cache_budget_bytes The page cache's byte budget.\n"
+      "# TYPE commentd_page_cache_budget_bytes gauge\n"
+      "commentd_page_cache_budget_bytes {}\n"
+      "# HELP commentd_page_cache_entries Pages in the rendered thread page cache.\n"
+      "# TYPE commentd_page_cache_entries gauge\n"
+      "commentd_page_cache_entries {}\n",
+      page_cache_.bytes(), page_cache_.budget_bytes(), page_cache_.entries());
+  return out;
+}
+
+namespace {
+
+// The thread request a GET names, parsed (so "limit=01" and "limit=1" are
+// one request), or the error answer.
+base::Result<comments::ThreadRequest> ParseThreadRequest(const Request& r) {
   comments::ThreadRequest req;
   req.thread = std::string(r.Param("thread"));
-  auto limit = IntQuery(r, "limit", 50);
-  if (!limit.ok()) return Error(limit.status());
-  req.limit = *limit;
+  COMMENTD_ASSIGN_OR_RETURN(req.limit, IntQuery(r, "limit", req.limit));
+  COMMENTD_ASSIGN_OR_RETURN(req.replies, IntQuery(r, "replies", req.replies));
   req.after = std::string(r.Query("after"));
   if (r.HasQuery("sort")) {
     auto sort = comments::ParseSortOrder(r.Query("sort"));
-    if (!sort.ok()) return Error(sort.status().WithContext("query parameter 'sort'"));
+    if (!sort.ok()) return sort.status().WithContext("query parameter 'sort'");
     req.sort = *sort;
   }
+  if (r.HasQuery("parent")) req.parent = std::string(r.Query("parent"));
+  return req;
+}
+
+// One cache key per distinct parsed request.
+std::string CacheKey(const comments::ThreadRequest& req) {
+  return fmt::format("{}\n{}\n{}\n{}\n{}\n{}{}", req.thread, req.limit, req.replies, req.after,
+                     static_cast<int>(req.sort), req.parent.has_value() ? "p" : "-",
+                     req.parent.value_or(""));
+}
+
+}  // namespace
+
+Response Api::ListThread(const Request& r) {
+  auto req = ParseThreadRequest(r);
+  if (!req.ok()) return Error(req.status());
+  // Readers of a popular article ask for the same page over and over; a
+  // rendered page is reused until a write or the TTL (see ApiOptions).
+  const bool cache = options_.thread_cache_ttl.count() > 0 && page_cache_.budget_bytes() > 0;
+  const std::string key = CacheKey(*req);
+  const uint64_t generation = write_generation_.load();
+  const base::Time now = clock_->Now();
+  if (cache) {
+    if (auto body = page_cache_.Find(key, generation, now, options_.thread_cache_ttl)) {
+      Response hit;
+      hit.body = std::move(*body);
+      return hit;
+    }
+  }
+  bool cacheable = false;
+  Response page = RenderThread(*req, &cacheable);
+  if (cache && cacheable) page_cache_.Insert(key, page.body, generation, now);
+  return page;
+}
+
+Response Api::RenderThread(const comments::ThreadRequest& req, bool* cacheable) {
   auto page = service_->ListThread(req);
   if (!page.ok()) return Error(page.status());
+  // Any key names a thread; keeping empty pages would let a reader fill the
+  // cache with threads that do not exist.
+  *cacheable = !page->comments.empty();
   json list = json::array();
   for (const auto& node : page->comments) list.push_back(ThreadNodeToJson(node));
   return Json(200, {{"thread", page->thread},
@@ -309,8 +366,10 @@ Response Api::PostComment(const Request& r) {
   if (auto limited = Limit(post_per_author_, "comments by this author", req.author)) return *limited;
 
   auto result = service_->Post(req);
-  InvalidatePages();
   if (!result.ok()) return Error(result.status());
+  // Only a published comment changes what readers see; a held or refused
+  // one leaves the cached pages right.
+  if (result->comment.state == comments::CommentState::kPublished) InvalidatePages();
   if (!result->replayed) metrics_->RecordVerdict(result->verdict);
   const std::string language = PickLanguage(req.lang, r.Header("accept-language"));
   Response out = WriteOutcome(*result, DecisionOfState(result->comment.state),
@@ -355,8 +414,8 @@ Response Api::EditComment(const Request& r) {
   }
   const std::string language = PickLanguage(lang->value_or(""), r.Header("accept-language"));
   auto result = service_->Edit(r.Param("id"), token, *text, language);
-  InvalidatePages();
   if (!result.ok()) return Error(result.status());
+  InvalidatePages();
   metrics_->RecordVerdict(result->verdict);
   return WriteOutcome(*result, result->verdict.decision,
                       comments::ExplainVerdict(result->verdict, language, result->edit_refused),
@@ -367,8 +426,8 @@ Response Api::DeleteComment(const Request& r) {
   const std::string_view token = r.Header("x-edit-token");
   if (token.empty()) return Error(base::PermissionDeniedError("header X-Edit-Token is required"));
   base::Status s = service_->Delete(r.Param("id"), token);
-  InvalidatePages();
   if (!s.ok()) return Error(s);
+  InvalidatePages();
   return NoContent();
 }
 
@@ -484,11 +543,14 @@ Response Api::Act(const Request& r) {
   req.reason = reason->value_or("");
   req.revisions = std::move(*revisions);
   auto results = service_->Act(req);
-  InvalidatePages();
   if (!results.ok()) return Error(results.status());
   // One comment, edited since the moderator saw it: the request as a whole
   // conflicts with the server's state (409), and nothing changed.
   if (results->size() == 1 && results->front().stale) return Error(results->front().status);
+  if (std::any_of(results->begin(), results->end(),
+                  [](const comments::ActionResult& res) { return res.status.ok(); })) {
+    InvalidatePages();
+  }
   json list = json::array();
   for (const auto& res : *results) {
     if (res.status.ok()) {

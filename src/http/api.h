@@ -18,6 +18,7 @@
 #include "comments/comment_service.h"
 #include "http/exchange.h"
 #include "http/metrics.h"
+#include "http/page_cache.h"
 #include "http/rate_limiter.h"
 
 namespace commentd::http {
@@ -36,6 +37,13 @@ struct ApiOptions {
   // other servers sharing a PostgreSQL database see it within the TTL).
   // Zero disables the cache.
   std::chrono::milliseconds thread_cache_ttl{1000};
+  // Memory for rendered thread pages (PageCache), least recently used
+  // evicted first. Zero disables the cache.
+  size_t page_cache_bytes = 32 * 1024 * 1024;
+  // Who may read /metrics: a request with "Authorization: Bearer
+  // <metrics_token>" (when set), or one from a loopback address that came
+  // through no proxy. Others get 403.
+  std::string metrics_token;
 };
 
 // One route: method, express-style pattern (also the metrics label) and handler.
@@ -82,15 +90,12 @@ class Api {
   // `write`, also the X-CSRF-Token check (403).
   base::Result<comments::Session> RequireSession(const Request& r, bool write) const;
 
-  Response RenderThread(const Request& r);
-  // Marks every cached thread page stale: called after each successful write.
+  // The page (200) or the error answer; `cacheable` when the page may be
+  // kept (a 200 of a thread with comments).
+  Response RenderThread(const comments::ThreadRequest& req, bool* cacheable);
+  // Marks every cached thread page stale: called after each successful write
+  // (a refused one changes nothing a reader sees).
   void InvalidatePages() { write_generation_.fetch_add(1); }
-
-  struct CachedPage {
-    std::string body;
-    uint64_t generation = 0;  // write_generation_ before the page was read
-    base::Time rendered_at;
-  };
 
   const ApiOptions options_;
   std::shared_ptr<comments::CommentService> service_;
@@ -101,8 +106,7 @@ class Api {
   RateLimiter misc_per_ip_;
   RateLimiter login_per_ip_;
   std::atomic<uint64_t> write_generation_{0};
-  std::mutex page_mu_;
-  std::unordered_map<std::string, CachedPage> pages_;  // guarded by page_mu_
+  PageCache page_cache_;  // entries carry the write_generation_ they were read at
 };
 
 // The writer's language for messages: `lang` if given, else the first of

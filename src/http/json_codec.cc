@@ -168,7 +168,9 @@ json ThreadNodeToJson(const comments::ThreadNode& node) {
           {"created_at", base::FormatRfc3339(node.created_at)},
           {"edited_at", OptionalTime(node.edited_at)},
           {"state", node.removed ? "removed" : "published"},
-          {"replies", std::move(replies)}};
+          {"replies", std::move(replies)},
+          {"reply_count", node.reply_count},
+          {"replies_cursor", OptionalString(node.replies_cursor)}};
 }
 
 json PublishedCommentToJson(const comments::Comment& c) {
@@ -179,7 +181,9 @@ json PublishedCommentToJson(const comments::Comment& c) {
           {"created_at", base::FormatRfc3339(c.created_at)},
           {"edited_at", OptionalTime(c.edited_at)},
           {"state", "published"},
-          {"replies", json::array()}};
+          {"replies", json::array()},
+          {"reply_count", 0},
+          {"replies_cursor", nullptr}};
 }
 
 json ModCommentToJson(const comments::Comment& c) {

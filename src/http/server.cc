@@ -1,9 +1,12 @@
 #include "http/server.h"
 
 #include <algorithm>
+#include <sys/resource.h>
+
 #include <atomic>
 #include <condition_variable>
 #include <future>
+#include <map>
 #include <mutex>
 #include <optional>
 #include <thread>
@@ -21,9 +24,85 @@ std::vector<std::pair<std::string_view, std::string_view>> WebFiles();
 namespace {
 
 using Router = restinio::router::express_router_t<>;
-using Traits = restinio::traits_t<restinio::asio_timer_manager_t, restinio::null_logger_t, Router>;
-using HttpServer = restinio::http_server_t<Traits>;
 namespace asio = restinio::asio_ns;
+
+// Counts the open connections of each client address (from RESTinio's
+// connection notices) and refuses a new connection from an address already
+// at its cap, so one client cannot take every connection slot. Trusted
+// proxies, which carry many readers, are exempt. The count can run over the
+// cap by the few accepts already under way when it is reached. Thread-safe.
+class ConnectionGate {
+ public:
+  ConnectionGate(size_t per_address, const TrustedProxies* trusted)
+      : per_address_(per_address), trusted_(trusted) {}
+
+  // RESTinio's IP blocker hook: runs on the acceptor before a connection is made.
+  restinio::ip_blocker::inspection_result_t inspect(
+      const restinio::ip_blocker::incoming_info_t& info) noexcept {
+    if (per_address_ == 0) return restinio::ip_blocker::allow();
+    const asio::ip::address address = info.remote_endpoint().address();
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      const auto it = open_.find(address);
+      if (it == open_.end() || it->second < per_address_) return restinio::ip_blocker::allow();
+    }
+    try {
+      if (trusted_->Trusts(address.to_string())) return restinio::ip_blocker::allow();
+    } catch (const std::exception&) {
+      // Cannot tell: refuse, as for any address at its cap.
+    }
+    return restinio::ip_blocker::deny();
+  }
+
+  // RESTinio's connection state listener: every accepted connection is
+  // counted until its closed notice.
+  void state_changed(const restinio::connection_state::notice_t& notice) noexcept {
+    const auto cause = notice.cause();
+    std::lock_guard<std::mutex> lock(mu_);
+    try {
+      if (restinio::get_if<restinio::connection_state::accepted_t>(&cause) != nullptr) {
+        const asio::ip::address address = notice.remote_endpoint().address();
+        by_connection_[notice.connection_id()] = address;
+        ++open_[address];
+      } else if (restinio::get_if<restinio::connection_state::closed_t>(&cause) != nullptr) {
+        const auto it = by_connection_.find(notice.connection_id());
+        if (it == by_connection_.end()) return;
+        const auto open = open_.find(it->second);
+        if (open != open_.end() && --open->second == 0) open_.erase(open);
+        by_connection_.erase(it);
+      }
+    } catch (const std::exception&) {
+      // Out of memory while counting: that connection goes uncounted.
+    }
+  }
+
+ private:
+  const size_t per_address_;
+  const TrustedProxies* const trusted_;  // owned by the Server, which outlives this
+  std::mutex mu_;
+  std::map<asio::ip::address, size_t> open_;                         // guarded by mu_
+  std::map<restinio::connection_id_t, asio::ip::address> by_connection_;  // guarded by mu_
+};
+
+struct Traits : restinio::traits_t<restinio::asio_timer_manager_t, restinio::null_logger_t, Router> {
+  static constexpr bool use_connection_count_limiter = true;
+  using ip_blocker_t = ConnectionGate;
+  using connection_state_listener_t = ConnectionGate;
+};
+using HttpServer = restinio::http_server_t<Traits>;
+
+// The connection cap in force: `wanted` (0: no wish), at most half the soft
+// file limit, at least a few.
+size_t ConnectionCap(size_t wanted) {
+  size_t cap = wanted;
+  rlimit limit{};
+  if (getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur != RLIM_INFINITY) {
+    const size_t half = static_cast<size_t>(limit.rlim_cur / 2);
+    if (cap == 0 || half < cap) cap = half;
+  }
+  if (cap == 0) cap = 4096;
+  return std::max<size_t>(cap, 8);
+}
 
 // The dashboard and demo page load only their own scripts and styles: no
 // inline code, nothing from elsewhere, never framed.
@@ -40,6 +119,7 @@ std::string_view ReasonPhrase(int status) {
     case 202: return "Accepted";
     case 204: return "No Content";
     case 301: return "Moved Permanently";
+    case 304: return "Not Modified";
     case 400: return "Bad Request";
     case 401: return "Unauthorized";
     case 403: return "Forbidden";
@@ -130,6 +210,7 @@ struct Server::Impl {
   std::optional<asio::thread_pool> blocking;
   std::atomic<uint16_t> port{0};
   std::string host;
+  size_t max_connections = 0;
 
   std::mutex mu;
   std::condition_variable idle;
@@ -180,7 +261,10 @@ struct Server::Impl {
     out.append_header("Referrer-Policy", "strict-origin-when-cross-origin");
     out.append_header("X-Frame-Options", "DENY");
     out.append_header("Content-Security-Policy", std::string(is_html ? kHtmlCsp : kApiCsp));
-    if (!is_html) out.append_header("Cache-Control", "no-store");
+    const bool own_cache_policy =
+        std::any_of(resp.headers.begin(), resp.headers.end(),
+                    [](const auto& h) { return h.first == "Cache-Control"; });
+    if (!is_html && !own_cache_policy) out.append_header("Cache-Control", "no-store");
     const std::string_view origin = r.Header("origin");
     if (!origin.empty() && IsCorsPath(r.path) && OriginAllowed(origin)) {
       out.append_header("Access-Control-Allow-Origin", std::string(origin));
@@ -300,9 +384,20 @@ struct Server::Impl {
     if (r.method == "GET" && !StartsWith(r.path, "/api/")) {
       *route_name = "static";
       if (auto asset = assets.Find(r.path)) {
+        // Publishers embed a fixed URL (/embed.js), so the file cannot carry
+        // its hash in its name: browsers keep scripts and styles for a few
+        // minutes, then (and pages always) revalidate with the content-hash
+        // ETag and get 304 while the file is unchanged.
+        resp.headers = {{"ETag", std::string(asset->etag)},
+                        {"Cache-Control", asset->is_html ? "no-cache" : "public, max-age=300"}};
+        *is_html = asset->is_html;
+        if (StaticAssets::Matches(r.Header("if-none-match"), asset->etag)) {
+          resp.status = 304;
+          resp.content_type.clear();
+          return resp;
+        }
         resp.content_type = std::string(asset->content_type);
         resp.body = std::string(asset->content);
-        *is_html = asset->is_html;
         return resp;
       }
       if (assets.Find(r.path + "/")) {
@@ -356,6 +451,9 @@ base::Result<std::unique_ptr<Server>> Server::Start(
   impl->routes = impl->api->Routes();
 
   Impl* self = impl.get();
+  impl->max_connections = ConnectionCap(impl->options.max_connections);
+  auto gate = std::make_shared<ConnectionGate>(impl->options.max_connections_per_address,
+                                               &impl->options.trusted_proxies);
   restinio::server_settings_t<Traits> settings;
   settings.address(address)
       .port(impl->options.port)
@@ -374,6 +472,9 @@ base::Result<std::unique_ptr<Server>> Server::Start(
       .read_next_http_message_timelimit(impl->options.read_timeout)
       .handle_request_timeout(std::chrono::seconds(30))
       .write_http_response_timelimit(impl->options.write_timeout)
+      .max_parallel_connections(impl->max_connections)
+      .ip_blocker(gate)
+      .connection_state_listener(gate)
       .acceptor_post_bind_hook([self](asio::ip::tcp::acceptor& acceptor) {
         self->port = acceptor.local_endpoint().port();
       });
@@ -427,6 +528,8 @@ std::string Server::url() const {
 }
 
 const Metrics& Server::metrics() const { return *impl_->metrics; }
+
+size_t Server::max_connections() const { return impl_->max_connections; }
 
 void Server::Shutdown() {
   Impl& impl = *impl_;

@@ -47,6 +47,16 @@ struct ServerOptions {
   size_t max_url_bytes = 8 * 1024;
   size_t max_header_bytes = 16 * 1024;  // one field's value
   size_t max_header_count = 100;
+  // Connections open at once. Beyond it the server stops accepting (the
+  // kernel queues new connections) until one closes, so a flood of sockets
+  // cannot run the process out of file descriptors. Start lowers it to half
+  // the soft RLIMIT_NOFILE when that is smaller (the rest is for the store,
+  // files and sockets being refused). 0: half the file limit.
+  size_t max_connections = 4096;
+  // Connections open at once from one client address; more are accepted and
+  // closed at once. Trusted proxies (which carry many readers) are exempt.
+  // 0: no per-address cap.
+  size_t max_connections_per_address = 64;
   ApiOptions api;
 };
 
@@ -77,6 +87,10 @@ class Server {
 
   // The metrics this server records (for tests and the CLI).
   const Metrics& metrics() const;
+
+  // The connection cap in force (options.max_connections after the file
+  // limit is applied).
+  size_t max_connections() const;
 
  private:
   struct Impl;

@@ -298,6 +298,42 @@ function suite() {
       await context.close();
     });
 
+    test('a comment with many replies shows the first few and loads the rest on request', async () => {
+      const thread = `replies-${stamp}`;
+      const post = async (body) => {
+        const r = await fetch(`${base}/api/v1/threads/${encodeURIComponent(thread)}/comments`, {
+          method: 'POST', headers: {'Content-Type': 'application/json'}, body: JSON.stringify(body),
+        });
+        const answer = await r.text();
+        assert.equal(r.status, 201, `posting ${body.text}: ${answer}`);
+        return JSON.parse(answer).comment.id;
+      };
+      const parentId = await post({author: 'Asker', text: 'Who checks the overtime records at these plants?'});
+      const words = ['apples', 'bridges', 'candles', 'dolphins', 'engines', 'forests', 'glaciers', 'harbours'];
+      const replies = [];
+      for (const w of words) {
+        const text = `A reply that mentions ${w} and nothing else of note.`;
+        await post({author: 'Replier', text, parent_id: parentId});
+        replies.push(text);
+      }
+      const context = await browser.newContext({viewport: {width: 1000, height: 800}});
+      const p2 = await context.newPage();
+      p2.on('pageerror', (e) => pageErrors.push(`replies: ${e.message}`));
+      await p2.goto(`${publisherOrigin}/story-${thread}.html`);
+      await widgetReady(p2);
+      const parent = p2.locator(`#commentd .comment[data-id="${parentId}"]`);
+      const shown = parent.locator(':scope > ol.replies > .comment');
+      await shown.first().waitFor();
+      assert.equal(await shown.count(), 5);
+      const moreReplies = parent.locator(':scope > button.more-replies');
+      assert.equal(await moreReplies.textContent(), 'Show more replies');
+      await moreReplies.click();
+      await shown.nth(replies.length - 1).waitFor();
+      assert.deepEqual(await shown.locator(':scope > article .body').allTextContents(), replies);
+      await moreReplies.waitFor({state: 'detached'});
+      await context.close();
+    });
+
     test('the widget works embedded on a publisher page of another origin', async () => {
       const context = await browser.newContext({viewport: {width: 1000, height: 800}});
       const page = await context.newPage();

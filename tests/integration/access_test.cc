@@ -49,7 +49,7 @@ constexpr auto kSessionTtl = std::chrono::hours(1);
 // Routes anyone may call without a moderator session, each with why.
 const std::set<std::pair<std::string, std::string>> kPublicRoutes = {
     {"GET", "/healthz"},                            // load balancer probe
-    {"GET", "/metrics"},                            // counters only, no content (docs/security.md)
+    {"GET", "/metrics"},                            // loopback or metrics_token (docs/security.md)
     {"GET", "/api/v1/threads/:thread/comments"},    // readers
     {"POST", "/api/v1/threads/:thread/comments"},   // writers (rate limited)
     {"POST", "/api/v1/check"},                      // writers preview (rate limited)

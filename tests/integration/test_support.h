@@ -11,6 +11,7 @@
 #include <netinet/in.h>
 #include <poll.h>
 #include <signal.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -46,16 +47,22 @@ inline std::string DataDir() {
 
 // A child process (`args[0]` is the program) with its stdout read through a
 // pipe, and its stderr through another pipe or, when not captured, sent to
-// /dev/null. Killed (SIGKILL) if still running at destruction. Owned by one
-// thread.
+// /dev/null. `max_open_files` > 0 sets the child's RLIMIT_NOFILE (soft and
+// hard, so the child cannot raise it again). Killed (SIGKILL) if still
+// running at destruction. Owned by one thread.
 class ChildProcess {
  public:
-  ChildProcess(const std::vector<std::string>& args, bool capture_stderr) {
+  ChildProcess(const std::vector<std::string>& args, bool capture_stderr,
+               rlim_t max_open_files = 0) {
     int out[2];
     int err[2] = {-1, -1};
     if (pipe(out) != 0 || (capture_stderr && pipe(err) != 0)) return;
     pid_ = fork();
     if (pid_ == 0) {
+      if (max_open_files > 0) {
+        const rlimit limit{max_open_files, max_open_files};
+        if (setrlimit(RLIMIT_NOFILE, &limit) != 0) _exit(126);
+      }
       dup2(out[1], 1);
       close(out[0]);
       if (capture_stderr) {
@@ -125,12 +132,13 @@ class ChildProcess {
 };
 
 // `commentd serve --listen 127.0.0.1:0 ARGS...` as a child process (its log
-// kept out of the test output). The constructor reads the line the server
-// prints once it accepts connections. Owned by one thread.
+// kept out of the test output), optionally under a lowered open file limit
+// (see ChildProcess). The constructor reads the line the server prints once
+// it accepts connections. Owned by one thread.
 class ServeProcess {
  public:
-  explicit ServeProcess(const std::vector<std::string>& args)
-      : child_(Command(args), /*capture_stderr=*/false) {
+  explicit ServeProcess(const std::vector<std::string>& args, rlim_t max_open_files = 0)
+      : child_(Command(args), /*capture_stderr=*/false, max_open_files) {
     line_ = child_.ReadLine();
     const std::string prefix = "commentd listening on http://127.0.0.1:";
     if (line_.rfind(prefix, 0) == 0) {
