@@ -6,6 +6,7 @@
 // transaction as the change.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <map>
 #include <functional>
@@ -19,6 +20,7 @@
 #include "base/clock.h"
 #include "base/status.h"
 #include "comments/comment.h"
+#include "comments/ip_key.h"
 #include "comments/store.h"
 #include "moderation/moderator.h"
 #include "moderation/verdict.h"
@@ -27,9 +29,15 @@
 namespace commentd::comments {
 
 struct ServiceOptions {
-  // Key for hashing IP addresses and tokens (crypto_generichash). Empty: a
-  // random key is created once and kept in the store (setting "site_key").
+  // Key for hashing tokens, idempotency keys and texts (crypto_generichash).
+  // Empty: a random key is created once and kept in the store (setting
+  // "site_key"). IP addresses are not hashed with it: see ip_key_file.
   std::string site_key;
+  // The file that holds the key for hashing IP addresses (IpKeyRing), kept
+  // out of the database and rotated every ip_key_period. Empty: a random
+  // key in memory only (tools that hash no addresses; tests).
+  std::string ip_key_file;
+  std::chrono::seconds ip_key_period{24 * 60 * 60};
   std::chrono::seconds edit_window{15 * 60};
   std::chrono::seconds session_ttl{12 * 60 * 60};
   size_t max_text_bytes = 5000;
@@ -213,8 +221,12 @@ class CommentService {
   // kNotFound if absent. Ends the account's sessions.
   base::Status RemoveModerator(std::string_view name, std::string_view actor = "cli");
 
-  // kUnauthenticated for an unknown name or a wrong password (same message).
+  // kUnauthenticated for an unknown name or a wrong password (same message,
+  // and the same work: an unknown name is verified against a dummy hash).
   base::Result<LoginResult> Login(std::string_view name, std::string_view password);
+  // argon2id verifications Login has run (one per attempt with a valid name
+  // shape, known or not).
+  uint64_t password_verifications() const { return password_verifications_.load(); }
   // The live session for a cookie value. kUnauthenticated if unknown or expired.
   base::Result<Session> Authenticate(std::string_view session_token) const;
   // kPermissionDenied unless `csrf_token` equals the session's (constant time).
@@ -222,16 +234,24 @@ class CommentService {
   // OK also for an unknown token.
   base::Status Logout(std::string_view session_token);
 
-  // Keyed hash (hex) of an IP address, as stored in Author::ip_hash and bans.
-  // Empty for an empty address.
+  // Keyed hash (hex) of an IP address (its address key, see
+  // http/client_address.h) under the current period's IP key, as stored in
+  // Author::ip_hash, bans and reports. Empty for an empty address.
   std::string HashIp(std::string_view ip) const;
+  // HashIp under the previous period's key (empty when unknown): bans and
+  // reports made before the last rotation still match within the window.
+  std::string HashIpPrevious(std::string_view ip) const;
 
  private:
   CommentService(std::shared_ptr<Store> store, std::shared_ptr<const base::Clock> clock,
                  std::shared_ptr<const moderation::Moderator> moderator, ServiceOptions options,
-                 std::string site_key, std::shared_ptr<const text::Normalizer> normalizer);
+                 std::string site_key, std::unique_ptr<IpKeyRing> ip_keys,
+                 std::string dummy_password_hash, std::shared_ptr<const text::Normalizer> normalizer);
 
   std::string KeyedHash(std::string_view domain, std::string_view data) const;
+  // True if a ban names `author` or the address `ip` under the current or
+  // the previous period's IP key.
+  base::Result<bool> IsBanned(std::string_view author, std::string_view ip) const;
   // The repetition key of `text` (keyed hash of its normalized letters and
   // digits), or empty when the text is too short to count or not UTF-8.
   std::string TextHash(std::string_view text) const;
@@ -242,7 +262,7 @@ class CommentService {
   base::Result<Comment> CheckEditable(std::string_view id, std::string_view edit_token) const;
   // The stored result of an earlier attempt of `request` (same idempotency
   // key), nullopt when there was none; kFailedPrecondition when the key was
-  // used for a different comment.
+  // used for a different comment or, by another client address, at all.
   base::Result<std::optional<PostResult>> Replay(const std::string& id,
                                                  const PostRequest& request,
                                                  std::string_view author,
@@ -253,6 +273,9 @@ class CommentService {
   std::shared_ptr<const base::Clock> clock_;
   const ServiceOptions options_;
   const std::string site_key_;  // raw bytes
+  const std::unique_ptr<IpKeyRing> ip_keys_;  // Thread-safe itself
+  const std::string dummy_password_hash_;     // argon2id of a random secret
+  std::atomic<uint64_t> password_verifications_{0};
   const std::shared_ptr<const text::Normalizer> normalizer_;  // for TextHash
 
   mutable std::mutex moderator_mu_;
