@@ -15,6 +15,12 @@
 //   rate_limit = true                   threads = 0 (one per core)
 //   blocking_threads = 32 (run posts and other writes off the I/O threads; 0: on them)
 //   policy_refresh_ms = 1000 (how often to look for a policy set on another node)
+//   public_url = "https://comments.example.com"  (where readers reach commentd)
+//   secure_cookie = true  (session cookie only over HTTPS; default: public_url is https)
+//   ip_key_file = "var/commentd.db.ip-key"  (the IP hash key, mode 0600; default:
+//                 beside the SQLite database, or $STATE_DIRECTORY / the working
+//                 directory with PostgreSQL)
+//   ip_key_rotation_hours = 24          ipv6_prefix_bits = 64 (an IPv6 client is its /64)
 //   [limits]  max_body_bytes = 65536    max_comment_bytes = 5000
 //             posts_per_minute = 10     posts_burst = 5   (per IP and per author)
 #include <signal.h>
@@ -23,6 +29,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <iostream>
 #include <mutex>
@@ -57,6 +64,11 @@ struct ServeFlags {
   size_t threads = 0;
   size_t blocking_threads = http::ServerOptions{}.blocking_threads;
   size_t policy_refresh_ms = 1000;
+  std::string public_url;
+  std::string secure_cookie;  // "on", "off" or empty: on when public_url is https
+  std::string ip_key_file;    // empty: the default beside the database
+  size_t ip_key_rotation_hours = 24;
+  size_t ipv6_prefix_bits = 64;
   size_t max_body_bytes = 64 * 1024;
   size_t max_comment_bytes = 5000;
   double posts_per_minute = 10;
@@ -190,7 +202,9 @@ base::Status ApplyConfig(const CLI::App& command, ServeFlags& flags) {
                                          {"site_name", "listen", "db", "policy", "models",
                                           "allowed_origins", "trusted_proxies", "rate_limit",
                                           "threads",
-                                          "blocking_threads", "policy_refresh_ms", "limits"}));
+                                          "blocking_threads", "policy_refresh_ms", "limits",
+                                          "public_url", "secure_cookie", "ip_key_file",
+                                          "ip_key_rotation_hours", "ipv6_prefix_bits"}));
   COMMENTD_RETURN_IF_ERROR(c.String(root, "site_name", "--site-name", &flags.site_name));
   COMMENTD_RETURN_IF_ERROR(c.String(root, "listen", "--listen", &flags.listen));
   COMMENTD_RETURN_IF_ERROR(c.String(root, "db", "--db", &flags.db));
@@ -206,6 +220,13 @@ base::Status ApplyConfig(const CLI::App& command, ServeFlags& flags) {
       c.Size(root, "blocking_threads", "--blocking-threads", &flags.blocking_threads));
   COMMENTD_RETURN_IF_ERROR(
       c.Size(root, "policy_refresh_ms", "--policy-refresh-ms", &flags.policy_refresh_ms));
+  COMMENTD_RETURN_IF_ERROR(c.String(root, "public_url", "--public-url", &flags.public_url));
+  COMMENTD_RETURN_IF_ERROR(c.Bool(root, "secure_cookie", "--secure-cookie", &flags.secure_cookie));
+  COMMENTD_RETURN_IF_ERROR(c.String(root, "ip_key_file", "--ip-key-file", &flags.ip_key_file));
+  COMMENTD_RETURN_IF_ERROR(c.Size(root, "ip_key_rotation_hours", "--ip-key-rotation-hours",
+                                  &flags.ip_key_rotation_hours));
+  COMMENTD_RETURN_IF_ERROR(
+      c.Size(root, "ipv6_prefix_bits", "--ipv6-prefix-bits", &flags.ipv6_prefix_bits));
   if (root.contains("limits")) {
     const toml::value& limits = root.at("limits");
     if (!limits.is_table()) {
@@ -223,6 +244,18 @@ base::Status ApplyConfig(const CLI::App& command, ServeFlags& flags) {
     COMMENTD_RETURN_IF_ERROR(c.Number(limits, "posts_burst", "--posts-burst", &flags.posts_burst));
   }
   return base::OkStatus();
+}
+
+// The IP key file when none is configured: beside a SQLite database (so a
+// backup of the directory has both; docs/deploying.md), or for PostgreSQL
+// in systemd's $STATE_DIRECTORY, else the working directory.
+std::string DefaultIpKeyFile(const std::string& db) {
+  if (db.rfind("postgresql://", 0) == 0 || db.rfind("postgres://", 0) == 0) {
+    const char* state = std::getenv("STATE_DIRECTORY");
+    const std::string dir = state != nullptr && *state != '\0' ? std::string(state) : ".";
+    return dir.substr(0, dir.find(':')) + "/commentd-ip.key";
+  }
+  return db + ".ip-key";
 }
 
 // Seeds the demo article's thread with a few comments (each moderated like
@@ -274,6 +307,19 @@ int Serve(const CLI::App& command, ServeFlags flags) {
     return fail(base::InvalidArgumentError("policy_refresh_ms: must be 10..3600000, got {}",
                                            flags.policy_refresh_ms));
   }
+  if (flags.ip_key_rotation_hours < 1 || flags.ip_key_rotation_hours > 8784) {
+    return fail(base::InvalidArgumentError("ip_key_rotation_hours: must be 1..8784, got {}",
+                                           flags.ip_key_rotation_hours));
+  }
+  if (flags.ipv6_prefix_bits < 16 || flags.ipv6_prefix_bits > 128) {
+    return fail(base::InvalidArgumentError("ipv6_prefix_bits: must be 16..128, got {}",
+                                           flags.ipv6_prefix_bits));
+  }
+  if (!flags.public_url.empty() && flags.public_url.rfind("https://", 0) != 0 &&
+      flags.public_url.rfind("http://", 0) != 0) {
+    return fail(base::InvalidArgumentError(
+        "public_url: \"{}\" must start with https:// or http://", flags.public_url));
+  }
   if (flags.blocking_threads > 1024) {
     return fail(base::InvalidArgumentError("blocking_threads: must be 0..1024, got {}",
                                            flags.blocking_threads));
@@ -311,6 +357,8 @@ int Serve(const CLI::App& command, ServeFlags flags) {
   auto clock = std::make_shared<base::SystemClock>();
   comments::ServiceOptions service_options;
   service_options.max_text_bytes = flags.max_comment_bytes;
+  service_options.ip_key_file = flags.ip_key_file.empty() ? DefaultIpKeyFile(flags.db) : flags.ip_key_file;
+  service_options.ip_key_period = std::chrono::hours(flags.ip_key_rotation_hours);
   auto service = comments::CommentService::Create(std::move(shared_store),
                                                   clock, *engine, service_options);
   if (!service.ok()) return fail(service.status());
@@ -344,12 +392,18 @@ int Serve(const CLI::App& command, ServeFlags flags) {
   auto trusted = http::TrustedProxies::Create(flags.trusted_proxies);
   if (!trusted.ok()) return fail(trusted.status().WithContext("trusted_proxies"));
   options.trusted_proxies = std::move(*trusted);
+  options.ipv6_prefix_bits = static_cast<int>(flags.ipv6_prefix_bits);
   options.max_body_bytes = flags.max_body_bytes;
   options.api.site_name = flags.site_name;
   options.api.rate_limit = flags.rate_limit == "on";
   options.api.post_per_ip = {flags.posts_burst, flags.posts_per_minute};
   options.api.post_per_author = {flags.posts_burst, flags.posts_per_minute};
   options.api.session_ttl = service_options.session_ttl;
+  // Behind an HTTPS proxy the browser must send the session cookie only
+  // over HTTPS; the public URL says whether readers arrive that way.
+  options.api.secure_cookie = flags.secure_cookie.empty()
+                                  ? flags.public_url.rfind("https://", 0) == 0
+                                  : flags.secure_cookie == "on";
 
   auto server = http::Server::Start(options, shared_service, clock);
   if (!server.ok()) return fail(server.status());
@@ -423,6 +477,20 @@ void RegisterServeCommand(CLI::App& app, int& exit_code) {
   cmd->add_option("--posts-per-minute", flags->posts_per_minute,
                   "Sustained comments per minute per IP and per author");
   cmd->add_option("--posts-burst", flags->posts_burst, "Comments allowed at once per IP and author");
+  cmd->add_option("--public-url", flags->public_url,
+                  "Where readers reach commentd (https:// turns the Secure cookie on)");
+  cmd->add_option("--secure-cookie", flags->secure_cookie,
+                  "on|off: send the session cookie only over HTTPS (default: public URL is https)")
+      ->check(CLI::IsMember({"on", "off"}));
+  cmd->add_option("--ip-key-file", flags->ip_key_file,
+                  "File holding the key that hashes IP addresses (mode 0600; default: beside the "
+                  "SQLite database)");
+  cmd->add_option("--ip-key-rotation-hours", flags->ip_key_rotation_hours,
+                  "Replace the IP hash key every so many hours (1..8784)")
+      ->capture_default_str();
+  cmd->add_option("--ipv6-prefix-bits", flags->ipv6_prefix_bits,
+                  "Rate limits and bans treat an IPv6 network of this prefix as one client")
+      ->capture_default_str();
   cmd->add_flag("--demo", flags->demo, "Ensure the demo article's thread has comments");
   AddEngineFlags(*cmd, flags->engine);
   cmd->callback([cmd, flags, &exit_code] { exit_code = Serve(*cmd, *flags); });
