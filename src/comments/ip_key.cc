@@ -184,7 +184,9 @@ base::Status IpKeyRing::WriteFile() const {
                   "# secret (mode 0600); every node of a site starts from the same file.\n"
                   "period_seconds {}\nperiod {}\nkey {}\n",
                   kMagic, period_.count(), base_period_, Hex(base_key_));
-  const std::string tmp = path_ + ".tmp";
+  // Per process: nodes sharing the file (e.g. on NFS) may rewrite it at once;
+  // each writes the same bytes, and each rename is atomic.
+  const std::string tmp = fmt::format("{}.tmp.{}", path_, ::getpid());
   const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
   if (fd < 0) return base::InternalError("ip key file {}: {}", tmp, std::strerror(errno));
   bool ok = ::fchmod(fd, 0600) == 0;  // O_TRUNC keeps an existing file's mode
