@@ -363,6 +363,8 @@ int Serve(const CLI::App& command, ServeFlags flags) {
                                                   clock, *engine, service_options);
   if (!service.ok()) return fail(service.status());
   std::shared_ptr<comments::CommentService> shared_service = std::move(*service);
+  fmt::print(stderr, "commentd: IP addresses are hashed under the key in {} (rotated every {} h)\n",
+             service_options.ip_key_file, flags.ip_key_rotation_hours);
   // A policy a moderator set through the API (kept in the database) wins
   // over --policy: every node of a site runs the newest revision, checked
   // every policy_refresh_ms.
@@ -416,6 +418,7 @@ int Serve(const CLI::App& command, ServeFlags flags) {
   bool stopping = false;
   std::thread refresher([&] {
     std::string last_error;  // each failure is logged once, not every interval
+    std::string last_key_error;
     std::unique_lock<std::mutex> lock(refresh_mu);
     while (!refresh_stop.wait_for(lock, std::chrono::milliseconds(flags.policy_refresh_ms),
                                   [&] { return stopping; })) {
@@ -426,6 +429,15 @@ int Serve(const CLI::App& command, ServeFlags flags) {
         fmt::print(stderr, "commentd: policy refresh failed (will retry): {}\n", error);
       }
       last_error = error;
+      // A rotation that could not be written leaves an older key on disk
+      // than needed (docs/security.md); say so once per failure.
+      const base::Status key_file = shared_service->IpKeyFileStatus();
+      const std::string key_error = key_file.ok() ? "" : key_file.ToString();
+      if (!key_error.empty() && key_error != last_key_error) {
+        fmt::print(stderr, "commentd: IP key rotation not saved (retried next period): {}\n",
+                   key_error);
+      }
+      last_key_error = key_error;
       lock.lock();
     }
   });

@@ -238,6 +238,9 @@ class CommentService {
   // http/client_address.h) under the current period's IP key, as stored in
   // Author::ip_hash, bans and reports. Empty for an empty address.
   std::string HashIp(std::string_view ip) const;
+  // Whether the IP key file's last rotation could be written (the keys go
+  // on in memory either way; see IpKeyRing::Now). For the server's log.
+  base::Status IpKeyFileStatus() const { return ip_keys_->last_write_status(); }
   // HashIp under the previous period's key (empty when unknown): bans and
   // reports made before the last rotation still match within the window.
   std::string HashIpPrevious(std::string_view ip) const;
