@@ -66,7 +66,7 @@ struct PostRequest {
   std::string text;
   std::optional<std::string> parent_id;
   std::string lang;  // "en", "ko", "zh", "ja" or empty (= "en" for messages)
-  std::string ip;    // the writer's address as text; hashed, never stored
+  std::string ip;    // the writer's address key (http AddressKey); hashed, never stored
   // Optional: the same key (16-200 visible ASCII characters, random per
   // comment) on a retry returns the comment the first attempt stored instead
   // of storing it again, with the same edit token.
@@ -136,7 +136,9 @@ struct LoginResult {
 // Thread-safe. The Store and Clock must outlive the service (held by shared_ptr).
 class CommentService {
  public:
-  // Loads or creates the site key. kInvalidArgument for bad options; the
+  // Loads or creates the site key (in the store) and the IP key file
+  // (options.ip_key_file; IpKeyRing::Open's errors, e.g. kPermissionDenied
+  // for a file others can read). kInvalidArgument for bad options; the
   // store's error if it cannot be read. `moderator` may be null until
   // SetModerator is called (Post, Edit and Check then fail with kUnavailable).
   static base::Result<std::unique_ptr<CommentService>> Create(
