@@ -363,8 +363,6 @@ int Serve(const CLI::App& command, ServeFlags flags) {
                                                   clock, *engine, service_options);
   if (!service.ok()) return fail(service.status());
   std::shared_ptr<comments::CommentService> shared_service = std::move(*service);
-  fmt::print(stderr, "commentd: IP addresses are hashed under the key in {} (rotated every {} h)\n",
-             service_options.ip_key_file, flags.ip_key_rotation_hours);
   // A policy a moderator set through the API (kept in the database) wins
   // over --policy: every node of a site runs the newest revision, checked
   // every policy_refresh_ms.
@@ -411,6 +409,9 @@ int Serve(const CLI::App& command, ServeFlags flags) {
   if (!server.ok()) return fail(server.status());
   fmt::print("commentd listening on {}\n", (*server)->url());
   std::fflush(stdout);
+  // After the line above: scripts and tests read it as the first line.
+  fmt::print(stderr, "commentd: IP addresses are hashed under the key in {} (rotated every {} h)\n",
+             service_options.ip_key_file, flags.ip_key_rotation_hours);
 
   // Follows policy changes made on other nodes.
   std::mutex refresh_mu;
