@@ -17,6 +17,12 @@
 //   policy_refresh_ms = 1000 (how often to look for a policy set on another node)
 //   metrics_token = "..." (GET /metrics with "Authorization: Bearer ..."; without it,
 //                          only loopback peers may read /metrics)
+//   public_url = "https://comments.example.com"  (where readers reach commentd)
+//   secure_cookie = true  (session cookie only over HTTPS; default: public_url is https)
+//   ip_key_file = "var/commentd.db.ip-key"  (the IP hash key, mode 0600; default:
+//                 beside the SQLite database, or $STATE_DIRECTORY / the working
+//                 directory with PostgreSQL)
+//   ip_key_rotation_hours = 24          ipv6_prefix_bits = 64 (an IPv6 client is its /64)
 //   [limits]  max_body_bytes = 65536    max_comment_bytes = 5000
 //             posts_per_minute = 10     posts_burst = 5   (per IP and per author)
 //             max_connections = 4096    (at most half the file limit)
@@ -32,6 +38,7 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <cstdlib>
 #include <fstream>
 #include <iostream>
 #include <mutex>
@@ -66,6 +73,11 @@ struct ServeFlags {
   size_t threads = 0;
   size_t blocking_threads = http::ServerOptions{}.blocking_threads;
   size_t policy_refresh_ms = 1000;
+  std::string public_url;
+  std::string secure_cookie;  // "on", "off" or empty: on when public_url is https
+  std::string ip_key_file;    // empty: the default beside the database
+  size_t ip_key_rotation_hours = 24;
+  size_t ipv6_prefix_bits = 64;
   size_t max_body_bytes = 64 * 1024;
   size_t max_comment_bytes = 5000;
   double posts_per_minute = 10;
@@ -204,7 +216,8 @@ base::Status ApplyConfig(const CLI::App& command, ServeFlags& flags) {
                                           "allowed_origins", "trusted_proxies", "rate_limit",
                                           "threads",
                                           "blocking_threads", "policy_refresh_ms", "limits",
-                                          "metrics_token"}));
+                                          "metrics_token", "public_url", "secure_cookie", "ip_key_file",
+                                          "ip_key_rotation_hours", "ipv6_prefix_bits"}));
   COMMENTD_RETURN_IF_ERROR(c.String(root, "site_name", "--site-name", &flags.site_name));
   COMMENTD_RETURN_IF_ERROR(
       c.String(root, "metrics_token", "--metrics-token", &flags.metrics_token));
@@ -222,6 +235,13 @@ base::Status ApplyConfig(const CLI::App& command, ServeFlags& flags) {
       c.Size(root, "blocking_threads", "--blocking-threads", &flags.blocking_threads));
   COMMENTD_RETURN_IF_ERROR(
       c.Size(root, "policy_refresh_ms", "--policy-refresh-ms", &flags.policy_refresh_ms));
+  COMMENTD_RETURN_IF_ERROR(c.String(root, "public_url", "--public-url", &flags.public_url));
+  COMMENTD_RETURN_IF_ERROR(c.Bool(root, "secure_cookie", "--secure-cookie", &flags.secure_cookie));
+  COMMENTD_RETURN_IF_ERROR(c.String(root, "ip_key_file", "--ip-key-file", &flags.ip_key_file));
+  COMMENTD_RETURN_IF_ERROR(c.Size(root, "ip_key_rotation_hours", "--ip-key-rotation-hours",
+                                  &flags.ip_key_rotation_hours));
+  COMMENTD_RETURN_IF_ERROR(
+      c.Size(root, "ipv6_prefix_bits", "--ipv6-prefix-bits", &flags.ipv6_prefix_bits));
   if (root.contains("limits")) {
     const toml::value& limits = root.at("limits");
     if (!limits.is_table()) {
@@ -247,6 +267,18 @@ base::Status ApplyConfig(const CLI::App& command, ServeFlags& flags) {
         c.Size(limits, "page_cache_bytes", "--page-cache-bytes", &flags.page_cache_bytes));
   }
   return base::OkStatus();
+}
+
+// The IP key file when none is configured: beside a SQLite database (so a
+// backup of the directory has both; docs/deploying.md), or for PostgreSQL
+// in systemd's $STATE_DIRECTORY, else the working directory.
+std::string DefaultIpKeyFile(const std::string& db) {
+  if (db.rfind("postgresql://", 0) == 0 || db.rfind("postgres://", 0) == 0) {
+    const char* state = std::getenv("STATE_DIRECTORY");
+    const std::string dir = state != nullptr && *state != '\0' ? std::string(state) : ".";
+    return dir.substr(0, dir.find(':')) + "/commentd-ip.key";
+  }
+  return db + ".ip-key";
 }
 
 // Seeds the demo article's thread with a few comments (each moderated like
@@ -311,6 +343,19 @@ int Serve(const CLI::App& command, ServeFlags flags) {
     return fail(base::InvalidArgumentError("policy_refresh_ms: must be 10..3600000, got {}",
                                            flags.policy_refresh_ms));
   }
+  if (flags.ip_key_rotation_hours < 1 || flags.ip_key_rotation_hours > 8784) {
+    return fail(base::InvalidArgumentError("ip_key_rotation_hours: must be 1..8784, got {}",
+                                           flags.ip_key_rotation_hours));
+  }
+  if (flags.ipv6_prefix_bits < 16 || flags.ipv6_prefix_bits > 128) {
+    return fail(base::InvalidArgumentError("ipv6_prefix_bits: must be 16..128, got {}",
+                                           flags.ipv6_prefix_bits));
+  }
+  if (!flags.public_url.empty() && flags.public_url.rfind("https://", 0) != 0 &&
+      flags.public_url.rfind("http://", 0) != 0) {
+    return fail(base::InvalidArgumentError(
+        "public_url: \"{}\" must start with https:// or http://", flags.public_url));
+  }
   if (flags.blocking_threads > 1024) {
     return fail(base::InvalidArgumentError("blocking_threads: must be 0..1024, got {}",
                                            flags.blocking_threads));
@@ -354,6 +399,8 @@ int Serve(const CLI::App& command, ServeFlags flags) {
   auto clock = std::make_shared<base::SystemClock>();
   comments::ServiceOptions service_options;
   service_options.max_text_bytes = flags.max_comment_bytes;
+  service_options.ip_key_file = flags.ip_key_file.empty() ? DefaultIpKeyFile(flags.db) : flags.ip_key_file;
+  service_options.ip_key_period = std::chrono::hours(flags.ip_key_rotation_hours);
   auto service = comments::CommentService::Create(std::move(shared_store),
                                                   clock, *engine, service_options);
   if (!service.ok()) return fail(service.status());
@@ -387,6 +434,7 @@ int Serve(const CLI::App& command, ServeFlags flags) {
   auto trusted = http::TrustedProxies::Create(flags.trusted_proxies);
   if (!trusted.ok()) return fail(trusted.status().WithContext("trusted_proxies"));
   options.trusted_proxies = std::move(*trusted);
+  options.ipv6_prefix_bits = static_cast<int>(flags.ipv6_prefix_bits);
   options.max_body_bytes = flags.max_body_bytes;
   options.max_connections = flags.max_connections;
   options.max_connections_per_address = flags.max_connections_per_address;
@@ -397,11 +445,19 @@ int Serve(const CLI::App& command, ServeFlags flags) {
   options.api.post_per_ip = {flags.posts_burst, flags.posts_per_minute};
   options.api.post_per_author = {flags.posts_burst, flags.posts_per_minute};
   options.api.session_ttl = service_options.session_ttl;
+  // Behind an HTTPS proxy the browser must send the session cookie only
+  // over HTTPS; the public URL says whether readers arrive that way.
+  options.api.secure_cookie = flags.secure_cookie.empty()
+                                  ? flags.public_url.rfind("https://", 0) == 0
+                                  : flags.secure_cookie == "on";
 
   auto server = http::Server::Start(options, shared_service, clock);
   if (!server.ok()) return fail(server.status());
   fmt::print("commentd listening on {}\n", (*server)->url());
   std::fflush(stdout);
+  // After the line above: scripts and tests read it as the first line.
+  fmt::print(stderr, "commentd: IP addresses are hashed under the key in {} (rotated every {} h)\n",
+             service_options.ip_key_file, flags.ip_key_rotation_hours);
 
   // Follows policy changes made on other nodes.
   std::mutex refresh_mu;
@@ -409,6 +465,7 @@ int Serve(const CLI::App& command, ServeFlags flags) {
   bool stopping = false;
   std::thread refresher([&] {
     std::string last_error;  // each failure is logged once, not every interval
+    std::string last_key_error;
     std::unique_lock<std::mutex> lock(refresh_mu);
     while (!refresh_stop.wait_for(lock, std::chrono::milliseconds(flags.policy_refresh_ms),
                                   [&] { return stopping; })) {
@@ -419,6 +476,15 @@ int Serve(const CLI::App& command, ServeFlags flags) {
         fmt::print(stderr, "commentd: policy refresh failed (will retry): {}\n", error);
       }
       last_error = error;
+      // A rotation that could not be written leaves an older key on disk
+      // than needed (docs/security.md); say so once per failure.
+      const base::Status key_file = shared_service->IpKeyFileStatus();
+      const std::string key_error = key_file.ok() ? "" : key_file.ToString();
+      if (!key_error.empty() && key_error != last_key_error) {
+        fmt::print(stderr, "commentd: IP key rotation not saved (retried next period): {}\n",
+                   key_error);
+      }
+      last_key_error = key_error;
       lock.lock();
     }
   });
@@ -481,6 +547,20 @@ void RegisterServeCommand(CLI::App& app, int& exit_code) {
       ->capture_default_str();
   cmd->add_option("--metrics-token", flags->metrics_token,
                   "Bearer token that may read /metrics from any address (else loopback only)");
+  cmd->add_option("--public-url", flags->public_url,
+                  "Where readers reach commentd (https:// turns the Secure cookie on)");
+  cmd->add_option("--secure-cookie", flags->secure_cookie,
+                  "on|off: send the session cookie only over HTTPS (default: public URL is https)")
+      ->check(CLI::IsMember({"on", "off"}));
+  cmd->add_option("--ip-key-file", flags->ip_key_file,
+                  "File holding the key that hashes IP addresses (mode 0600; default: beside the "
+                  "SQLite database)");
+  cmd->add_option("--ip-key-rotation-hours", flags->ip_key_rotation_hours,
+                  "Replace the IP hash key every so many hours (1..8784)")
+      ->capture_default_str();
+  cmd->add_option("--ipv6-prefix-bits", flags->ipv6_prefix_bits,
+                  "Rate limits and bans treat an IPv6 network of this prefix as one client")
+      ->capture_default_str();
   cmd->add_flag("--demo", flags->demo, "Ensure the demo article's thread has comments");
   AddEngineFlags(*cmd, flags->engine);
   cmd->callback([cmd, flags, &exit_code] { exit_code = Serve(*cmd, *flags); });

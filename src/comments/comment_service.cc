@@ -65,6 +65,21 @@ base::Status ValidateIdempotencyKey(std::string_view key) {
   return base::OkStatus();
 }
 
+std::string KeyedHashWith(std::string_view key, std::string_view domain, std::string_view data) {
+  // The domain separates IP hashes from token hashes made with the same key.
+  std::string input(domain);
+  input.push_back('\0');
+  input.append(data);
+  std::array<unsigned char, crypto_generichash_BYTES> digest;
+  crypto_generichash(digest.data(), digest.size(),
+                     reinterpret_cast<const unsigned char*>(input.data()), input.size(),
+                     reinterpret_cast<const unsigned char*>(key.data()), key.size());
+  std::string hex(digest.size() * 2 + 1, '\0');
+  sodium_bin2hex(hex.data(), hex.size(), digest.data(), digest.size());
+  hex.pop_back();
+  return hex;
+}
+
 bool ConstantTimeEquals(std::string_view a, std::string_view b) {
   if (a.size() != b.size() || a.empty()) return false;
   return sodium_memcmp(a.data(), b.data(), a.size()) == 0;
@@ -282,9 +297,23 @@ Result<std::unique_ptr<CommentService>> CommentService::Create(
     return base::InvalidArgumentError("repeat_limit: must be 0 (off) or more, got {}",
                                       options.repeat_limit);
   }
+  // A hash of a random password that no one knows, verified against for
+  // unknown names at login (see Login).
+  std::string dummy_hash(crypto_pwhash_argon2id_STRBYTES, '\0');
+  {
+    const std::string secret = RandomToken();
+    if (crypto_pwhash_argon2id_str(dummy_hash.data(), secret.data(), secret.size(),
+                                   options.password_ops_limit, options.password_mem_limit) != 0) {
+      return base::ResourceExhaustedError("password limits: not enough memory for argon2id");
+    }
+    dummy_hash.resize(dummy_hash.find('\0'));
+  }
+  COMMENTD_ASSIGN_OR_RETURN(std::unique_ptr<IpKeyRing> ip_keys,
+                            IpKeyRing::Open(options.ip_key_file, options.ip_key_period, clock));
   COMMENTD_ASSIGN_OR_RETURN(text::Normalizer normalizer, text::Normalizer::Create());
   return std::unique_ptr<CommentService>(new CommentService(
       std::move(store), std::move(clock), std::move(moderator), std::move(options), std::move(key),
+      std::move(ip_keys), std::move(dummy_hash),
       std::make_shared<const text::Normalizer>(std::move(normalizer))));
 }
 
@@ -292,11 +321,15 @@ CommentService::CommentService(std::shared_ptr<Store> store,
                                std::shared_ptr<const base::Clock> clock,
                                std::shared_ptr<const moderation::Moderator> moderator,
                                ServiceOptions options, std::string site_key,
+                               std::unique_ptr<IpKeyRing> ip_keys,
+                               std::string dummy_password_hash,
                                std::shared_ptr<const text::Normalizer> normalizer)
     : store_(std::move(store)),
       clock_(std::move(clock)),
       options_(std::move(options)),
       site_key_(std::move(site_key)),
+      ip_keys_(std::move(ip_keys)),
+      dummy_password_hash_(std::move(dummy_password_hash)),
       normalizer_(std::move(normalizer)),
       moderator_(std::move(moderator)) {}
 
@@ -311,18 +344,7 @@ std::shared_ptr<const moderation::Moderator> CommentService::moderator() const {
 }
 
 std::string CommentService::KeyedHash(std::string_view domain, std::string_view data) const {
-  // The domain separates IP hashes from token hashes made with the same key.
-  std::string input(domain);
-  input.push_back('\0');
-  input.append(data);
-  std::array<unsigned char, crypto_generichash_BYTES> digest;
-  crypto_generichash(digest.data(), digest.size(),
-                     reinterpret_cast<const unsigned char*>(input.data()), input.size(),
-                     reinterpret_cast<const unsigned char*>(site_key_.data()), site_key_.size());
-  std::string hex(digest.size() * 2 + 1, '\0');
-  sodium_bin2hex(hex.data(), hex.size(), digest.data(), digest.size());
-  hex.pop_back();
-  return hex;
+  return KeyedHashWith(site_key_, domain, data);
 }
 
 std::string CommentService::TextHash(std::string_view text) const {
@@ -368,7 +390,21 @@ Status CommentService::ApplyRepetition(const std::string& text_hash, std::string
 
 std::string CommentService::HashIp(std::string_view ip) const {
   if (ip.empty()) return "";
-  return KeyedHash("ip", ip);
+  return KeyedHashWith(ip_keys_->Now().current, "ip", ip);
+}
+
+std::string CommentService::HashIpPrevious(std::string_view ip) const {
+  const IpKeyRing::Keys keys = ip_keys_->Now();
+  if (ip.empty() || keys.previous.empty()) return "";
+  return KeyedHashWith(keys.previous, "ip", ip);
+}
+
+Result<bool> CommentService::IsBanned(std::string_view author, std::string_view ip) const {
+  const IpKeyRing::Keys keys = ip_keys_->Now();
+  const std::string current = ip.empty() ? "" : KeyedHashWith(keys.current, "ip", ip);
+  COMMENTD_ASSIGN_OR_RETURN(bool banned, store_->IsBanned(author, current));
+  if (banned || ip.empty() || keys.previous.empty()) return banned;
+  return store_->IsBanned(author, KeyedHashWith(keys.previous, "ip", ip));
 }
 
 Result<PostResult> CommentService::Post(const PostRequest& request) {
@@ -431,7 +467,7 @@ Result<PostResult> CommentService::Post(const PostRequest& request) {
     if (replay.has_value()) return *std::move(replay);
   }
   const std::string ip_hash = HashIp(request.ip);
-  COMMENTD_ASSIGN_OR_RETURN(bool banned, store_->IsBanned(author, ip_hash));
+  COMMENTD_ASSIGN_OR_RETURN(bool banned, IsBanned(author, request.ip));
   if (banned) return base::PermissionDeniedError("author: {} may not comment here", author);
 
   PostResult result;
@@ -483,6 +519,16 @@ Result<std::optional<PostResult>> CommentService::Replay(const std::string& id,
   if (earlier->text != request.text || earlier->parent_id != request.parent_id) {
     return base::FailedPreconditionError(
         "Idempotency-Key: already used by {} in this thread for a different comment", author);
+  }
+  // The key travels in a header that proxies log and scripts copy; knowing
+  // it must not be enough to get the edit token: only the client that
+  // stored the comment (same address key, this or the previous IP key
+  // period) gets it back.
+  const std::string& stored_ip = earlier->author.ip_hash;
+  if (stored_ip != HashIp(request.ip) &&
+      (stored_ip.empty() || stored_ip != HashIpPrevious(request.ip))) {
+    return base::FailedPreconditionError(
+        "Idempotency-Key: already used from another address; post again with a new key");
   }
   PostResult result;
   result.comment = *std::move(earlier);
@@ -914,15 +960,18 @@ Result<LoginResult> CommentService::Login(std::string_view name, std::string_vie
   };
   if (name.empty() || name.size() > 64 || password.size() > 1024) return denied();
   Result<ModeratorAccount> account = store_->GetModerator(name);
-  if (!account.ok()) {
-    if (account.status().code() == base::StatusCode::kNotFound) return denied();
+  if (!account.ok() && account.status().code() != base::StatusCode::kNotFound) {
     return account.status();
   }
+  // An unknown name costs the same argon2id verification as a wrong
+  // password (against a hash made at creation with the same limits), so the
+  // answer's timing does not tell which moderator names exist.
+  const std::string& hash = account.ok() ? account->password_hash : dummy_password_hash_;
   const std::string password_copy(password);  // libsodium wants a C string for the hash only
-  if (crypto_pwhash_argon2id_str_verify(account->password_hash.c_str(), password_copy.data(),
-                                        password_copy.size()) != 0) {
-    return denied();
-  }
+  password_verifications_.fetch_add(1, std::memory_order_relaxed);
+  const bool verified = crypto_pwhash_argon2id_str_verify(hash.c_str(), password_copy.data(),
+                                                          password_copy.size()) == 0;
+  if (!account.ok() || !verified) return denied();
   const base::Time now = clock_->Now();
   // Housekeeping that needs no schedule: every login sweeps expired sessions.
   COMMENTD_RETURN_IF_ERROR(store_->DeleteExpiredSessions(now));

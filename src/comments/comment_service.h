@@ -6,6 +6,7 @@
 // transaction as the change.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <map>
 #include <functional>
@@ -19,6 +20,7 @@
 #include "base/clock.h"
 #include "base/status.h"
 #include "comments/comment.h"
+#include "comments/ip_key.h"
 #include "comments/store.h"
 #include "moderation/moderator.h"
 #include "moderation/verdict.h"
@@ -27,9 +29,15 @@
 namespace commentd::comments {
 
 struct ServiceOptions {
-  // Key for hashing IP addresses and tokens (crypto_generichash). Empty: a
-  // random key is created once and kept in the store (setting "site_key").
+  // Key for hashing tokens, idempotency keys and texts (crypto_generichash).
+  // Empty: a random key is created once and kept in the store (setting
+  // "site_key"). IP addresses are not hashed with it: see ip_key_file.
   std::string site_key;
+  // The file that holds the key for hashing IP addresses (IpKeyRing), kept
+  // out of the database and rotated every ip_key_period. Empty: a random
+  // key in memory only (tools that hash no addresses; tests).
+  std::string ip_key_file;
+  std::chrono::seconds ip_key_period{24 * 60 * 60};
   std::chrono::seconds edit_window{15 * 60};
   // Texts kept per comment (as posted, then each edit; all kept forever).
   // An edit past it is refused with kFailedPrecondition: the edit window and
@@ -68,7 +76,7 @@ struct PostRequest {
   std::string text;
   std::optional<std::string> parent_id;
   std::string lang;  // "en", "ko", "zh", "ja" or empty (= "en" for messages)
-  std::string ip;    // the writer's address as text; hashed, never stored
+  std::string ip;    // the writer's address key (http AddressKey); hashed, never stored
   // Optional: the same key (16-200 visible ASCII characters, random per
   // comment) on a retry returns the comment the first attempt stored instead
   // of storing it again, with the same edit token.
@@ -168,7 +176,9 @@ struct LoginResult {
 // Thread-safe. The Store and Clock must outlive the service (held by shared_ptr).
 class CommentService {
  public:
-  // Loads or creates the site key. kInvalidArgument for bad options; the
+  // Loads or creates the site key (in the store) and the IP key file
+  // (options.ip_key_file; IpKeyRing::Open's errors, e.g. kPermissionDenied
+  // for a file others can read). kInvalidArgument for bad options; the
   // store's error if it cannot be read. `moderator` may be null until
   // SetModerator is called (Post, Edit and Check then fail with kUnavailable).
   static base::Result<std::unique_ptr<CommentService>> Create(
@@ -268,8 +278,12 @@ class CommentService {
   // kNotFound if absent. Ends the account's sessions.
   base::Status RemoveModerator(std::string_view name, std::string_view actor = "cli");
 
-  // kUnauthenticated for an unknown name or a wrong password (same message).
+  // kUnauthenticated for an unknown name or a wrong password (same message,
+  // and the same work: an unknown name is verified against a dummy hash).
   base::Result<LoginResult> Login(std::string_view name, std::string_view password);
+  // argon2id verifications Login has run (one per attempt with a valid name
+  // shape, known or not).
+  uint64_t password_verifications() const { return password_verifications_.load(); }
   // The live session for a cookie value. kUnauthenticated if unknown or expired.
   base::Result<Session> Authenticate(std::string_view session_token) const;
   // kPermissionDenied unless `csrf_token` equals the session's (constant time).
@@ -277,16 +291,27 @@ class CommentService {
   // OK also for an unknown token.
   base::Status Logout(std::string_view session_token);
 
-  // Keyed hash (hex) of an IP address, as stored in Author::ip_hash and bans.
-  // Empty for an empty address.
+  // Keyed hash (hex) of an IP address (its address key, see
+  // http/client_address.h) under the current period's IP key, as stored in
+  // Author::ip_hash, bans and reports. Empty for an empty address.
   std::string HashIp(std::string_view ip) const;
+  // Whether the IP key file's last rotation could be written (the keys go
+  // on in memory either way; see IpKeyRing::Now). For the server's log.
+  base::Status IpKeyFileStatus() const { return ip_keys_->last_write_status(); }
+  // HashIp under the previous period's key (empty when unknown): bans and
+  // reports made before the last rotation still match within the window.
+  std::string HashIpPrevious(std::string_view ip) const;
 
  private:
   CommentService(std::shared_ptr<Store> store, std::shared_ptr<const base::Clock> clock,
                  std::shared_ptr<const moderation::Moderator> moderator, ServiceOptions options,
-                 std::string site_key, std::shared_ptr<const text::Normalizer> normalizer);
+                 std::string site_key, std::unique_ptr<IpKeyRing> ip_keys,
+                 std::string dummy_password_hash, std::shared_ptr<const text::Normalizer> normalizer);
 
   std::string KeyedHash(std::string_view domain, std::string_view data) const;
+  // True if a ban names `author` or the address `ip` under the current or
+  // the previous period's IP key.
+  base::Result<bool> IsBanned(std::string_view author, std::string_view ip) const;
   // The repetition key of `text` (keyed hash of its normalized letters and
   // digits), or empty when the text is too short to count or not UTF-8.
   std::string TextHash(std::string_view text) const;
@@ -297,7 +322,7 @@ class CommentService {
   base::Result<Comment> CheckEditable(std::string_view id, std::string_view edit_token) const;
   // The stored result of an earlier attempt of `request` (same idempotency
   // key), nullopt when there was none; kFailedPrecondition when the key was
-  // used for a different comment.
+  // used for a different comment or, by another client address, at all.
   base::Result<std::optional<PostResult>> Replay(const std::string& id,
                                                  const PostRequest& request,
                                                  std::string_view author,
@@ -308,6 +333,9 @@ class CommentService {
   std::shared_ptr<const base::Clock> clock_;
   const ServiceOptions options_;
   const std::string site_key_;  // raw bytes
+  const std::unique_ptr<IpKeyRing> ip_keys_;  // Thread-safe itself
+  const std::string dummy_password_hash_;     // argon2id of a random secret
+  std::atomic<uint64_t> password_verifications_{0};
   const std::shared_ptr<const text::Normalizer> normalizer_;  // for TextHash
 
   mutable std::mutex moderator_mu_;

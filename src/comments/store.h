@@ -75,7 +75,9 @@ class Store {
   // no comment `id`.
   virtual base::Result<std::vector<Revision>> ListRevisions(std::string_view id) = 0;
 
-  // Adds an open report. kNotFound if the comment does not exist.
+  // Adds an open report. kNotFound if the comment does not exist. One report
+  // per comment per reader: when a report (open or resolved) of the same
+  // comment with the same non-empty ip_hash exists, nothing is added (OK).
   virtual base::Status AddReport(const Report& report) = 0;
 
   // The comments in `queue`, newest (highest seq) first, starting after

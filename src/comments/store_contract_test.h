@@ -412,6 +412,30 @@ TEST_P(StoreContractTest, UpdateAppendsRevisionsAndOnlyACurrentOneMovesTheCommen
   EXPECT_EQ(store_->ListRevisions("c_2")->size(), 1u);
 }
 
+TEST_P(StoreContractTest, OneReaderReportsACommentOnceEvenAfterAModeratorDecided) {
+  Insert(MakeComment("c_1", "t", CommentState::kPublished));
+  Insert(MakeComment("c_2", "t", CommentState::kPublished));
+  for (int i = 0; i < 5; ++i) {
+    ASSERT_TRUE(store_->AddReport(Report{"c_1", "spam", "reader-a", At(kDay0 + i)}).ok());
+  }
+  ASSERT_TRUE(store_->AddReport(Report{"c_1", "rude", "reader-b", At(kDay0)}).ok());
+  ASSERT_TRUE(store_->AddReport(Report{"c_2", "spam", "reader-a", At(kDay0)}).ok());
+  // Reports without an address (the CLI, tests) are not merged.
+  ASSERT_TRUE(store_->AddReport(Report{"c_1", "x", "", At(kDay0)}).ok());
+  ASSERT_TRUE(store_->AddReport(Report{"c_1", "x", "", At(kDay0)}).ok());
+  EXPECT_EQ(store_->GetComment("c_1")->open_reports, 4);
+  EXPECT_EQ(store_->GetComment("c_2")->open_reports, 1);
+  CommentUpdateEffects resolve;
+  resolve.resolve_reports = true;
+  ASSERT_TRUE(store_->UpdateComment("c_1", [&](Comment&) -> base::Result<CommentUpdateEffects> {
+                       return resolve;
+                     }).ok());
+  ASSERT_TRUE(store_->AddReport(Report{"c_1", "spam again", "reader-a", At(kDay0 + 9)}).ok());
+  EXPECT_EQ(store_->GetComment("c_1")->open_reports, 0);
+  EXPECT_EQ(store_->AddReport(Report{"c_none", "x", "reader-a", At(kDay0)}).code(),
+            base::StatusCode::kNotFound);
+}
+
 TEST_P(StoreContractTest, ReportsPutAPublishedCommentInTheReportedQueue) {
   Insert(MakeComment("c_1", "t", CommentState::kPublished));
   Insert(MakeComment("c_2", "t", CommentState::kPublished));

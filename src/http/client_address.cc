@@ -104,4 +104,21 @@ std::string TrustedProxies::ClientAddress(std::string_view peer,
   return client;
 }
 
+std::string AddressKey(std::string_view address, int ipv6_prefix_bits) {
+  auto bytes = ParseAddress(address);
+  if (!bytes) return std::string(address);
+  static constexpr uint8_t kMapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
+  char text[INET6_ADDRSTRLEN] = {};
+  if (std::memcmp(bytes->data(), kMapped, sizeof kMapped) == 0) {
+    inet_ntop(AF_INET, bytes->data() + 12, text, sizeof text);
+    return text;
+  }
+  const int prefix = std::clamp(ipv6_prefix_bits, 1, 128);
+  for (int bit = prefix; bit < 128; ++bit) {
+    (*bytes)[bit / 8] = static_cast<uint8_t>((*bytes)[bit / 8] & ~(0x80 >> (bit % 8)));
+  }
+  inet_ntop(AF_INET6, bytes->data(), text, sizeof text);
+  return fmt::format("{}/{}", text, prefix);
+}
+
 }  // namespace commentd::http

@@ -39,4 +39,13 @@ class TrustedProxies {
   std::vector<Network> networks_;
 };
 
+// The key rate limits, bans, reports and IP hashes use for a client
+// address. IPv4 is keyed on the address ("198.51.100.7"), an IPv4-mapped
+// IPv6 address ("::ffff:198.51.100.7") on its IPv4 address, and other IPv6
+// on its first `ipv6_prefix_bits` bits ("2001:db8:1:2::/64"): one
+// subscriber usually gets a whole /64, so keying on the full address would
+// give them 2^64 fresh rate-limit buckets and ban-free addresses. Text that
+// is not an address comes back unchanged. `ipv6_prefix_bits` is 1..128.
+std::string AddressKey(std::string_view address, int ipv6_prefix_bits);
+
 }  // namespace commentd::http

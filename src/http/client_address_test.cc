@@ -47,5 +47,31 @@ TEST(TrustedProxiesTest, BadEntriesAreNamed) {
   }
 }
 
+TEST(AddressKeyTest, KeysIpv6OnItsNetworkPrefixAndIpv4OnTheAddress) {
+  struct Case {
+    const char* address;
+    int prefix;
+    const char* key;
+  };
+  const Case cases[] = {
+      {"198.51.100.7", 64, "198.51.100.7"},
+      {"::ffff:198.51.100.7", 64, "198.51.100.7"},  // IPv4-mapped: the IPv4 address
+      {"[::ffff:198.51.100.7]", 64, "198.51.100.7"},
+      {"2001:db8:1:2:aaaa:bbbb:cccc:dddd", 64, "2001:db8:1:2::/64"},
+      {"2001:db8:1:2::1", 64, "2001:db8:1:2::/64"},  // the same /64: the same key
+      {"[2001:db8:1:2:ffff::9]", 64, "2001:db8:1:2::/64"},
+      {"2001:db8:1:3::1", 64, "2001:db8:1:3::/64"},  // the next /64 differs
+      {"2001:db8:1:2:aaaa::1", 56, "2001:db8:1::/56"},
+      {"2001:db8:1:2::1", 128, "2001:db8:1:2::1/128"},
+      {"2001:db8:1:2::1", 60, "2001:db8:1::/60"},
+      {"not an address", 64, "not an address"},
+      {"", 64, ""},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(std::string(c.address) + " /" + std::to_string(c.prefix));
+    EXPECT_EQ(AddressKey(c.address, c.prefix), c.key);
+  }
+}
+
 }  // namespace
 }  // namespace commentd::http

@@ -18,7 +18,7 @@ struct Request {
   std::vector<std::pair<std::string, std::string>> query;    // percent-decoded
   std::vector<std::pair<std::string, std::string>> headers;  // names lowercased
   std::string body;
-  std::string peer_ip;
+  std::string peer_ip;  // the client's address key (http/client_address.h AddressKey)
 
   // The first value of a route parameter / query parameter / header (name in
   // any case), or empty.

@@ -244,8 +244,11 @@ struct Server::Impl {
       r.headers.emplace_back(std::move(name), std::string(f.value()));
     });
     r.body = req->body();
-    r.peer_ip = options.trusted_proxies.ClientAddress(req->remote_endpoint().address().to_string(),
-                                                      r.Header("x-forwarded-for"));
+    // Limits, bans, reports and IP hashes all key on the same address key.
+    r.peer_ip = AddressKey(options.trusted_proxies.ClientAddress(
+                               req->remote_endpoint().address().to_string(),
+                               r.Header("x-forwarded-for")),
+                           options.ipv6_prefix_bits);
     return r;
   }
 
@@ -442,6 +445,10 @@ base::Result<std::unique_ptr<Server>> Server::Start(
   const asio::ip::address address = asio::ip::make_address(host, ec);
   if (ec) {
     return base::InvalidArgumentError("listen address \"{}\" is not an IP address", options.host);
+  }
+  if (options.ipv6_prefix_bits < 1 || options.ipv6_prefix_bits > 128) {
+    return base::InvalidArgumentError("ipv6_prefix_bits: must be 1..128, got {}",
+                                      options.ipv6_prefix_bits);
   }
   impl->host = host;
   impl->options = std::move(options);

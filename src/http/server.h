@@ -33,6 +33,9 @@ struct ServerOptions {
   // Proxies (nginx, a load balancer) whose X-Forwarded-For names the client;
   // rate limits, bans and IP hashes then use that address. Default: none.
   TrustedProxies trusted_proxies;
+  // An IPv6 client is known by its first ipv6_prefix_bits (1..128), an IPv4
+  // client by its address (see AddressKey).
+  int ipv6_prefix_bits = 64;
   size_t max_body_bytes = 64 * 1024;  // larger bodies get 413
   // How long Shutdown waits for in-flight requests before closing anyway.
   std::chrono::milliseconds drain_timeout{10000};

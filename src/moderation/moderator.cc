@@ -1,6 +1,7 @@
 #include "moderation/moderator.h"
 
 #include <algorithm>
+#include <map>
 
 #include "moderation/ad_detector.h"
 #include "moderation/lexicon.h"
@@ -55,6 +56,76 @@ bool DomainAllowed(std::string_view host, const std::vector<std::string>& allowe
 std::string SpanText(std::string_view original, text::Span span) {
   if (span.begin >= original.size() || span.end <= span.begin) return "";
   return std::string(original.substr(span.begin, span.end - span.begin));
+}
+
+bool IsGap(char c) {
+  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == ',' || c == '.' || c == '!' ||
+         c == '?' || c == ';' || c == ':' || c == '-';
+}
+
+// A 5 KB comment of one word repeated produced 834 reasons (96 KB in the
+// answer and in storage). Findings of the same rule, detail and action whose
+// spans overlap or are separated only by spaces and punctuation become one
+// reason over the whole run; then each rule keeps its first
+// Moderator::kMaxReasonsPerRule reasons and one more that counts the rest. The
+// decision is taken before, from every finding. `reasons` are ordered by span.
+void MergeAndCap(std::string_view text, std::vector<Reason>* reasons) {
+  std::vector<Reason> merged;
+  merged.reserve(reasons->size());
+  for (Reason& r : *reasons) {
+    Reason* same = nullptr;
+    for (auto it = merged.rbegin(); it != merged.rend(); ++it) {
+      if (it->rule == r.rule && it->detail == r.detail && it->action == r.action) {
+        same = &*it;
+        break;
+      }
+    }
+    bool joins = false;
+    if (same != nullptr && r.span.begin >= same->span.begin) {
+      joins = r.span.begin <= same->span.end;
+      if (!joins && r.span.begin <= text.size()) {
+        joins = std::all_of(text.begin() + same->span.end, text.begin() + r.span.begin, IsGap);
+      }
+    }
+    if (joins) {
+      same->span.end = std::max(same->span.end, r.span.end);
+      same->match = SpanText(text, same->span);
+      same->score = std::max(same->score, r.score);
+    } else {
+      merged.push_back(std::move(r));
+    }
+  }
+  std::vector<Reason> kept;
+  std::map<Rule, size_t> per_rule;   // reasons kept so far
+  std::map<Rule, size_t> summary;    // index in `kept` of the rule's "more" reason
+  for (Reason& r : merged) {
+    const size_t n = per_rule[r.rule]++;
+    if (n < Moderator::kMaxReasonsPerRule) {
+      kept.push_back(std::move(r));
+      continue;
+    }
+    auto it = summary.find(r.rule);
+    if (it == summary.end()) {
+      Reason more{.rule = r.rule,
+                  .span = r.span,
+                  .match = "",
+                  .detail = "",
+                  .action = r.action,
+                  .score = r.score};
+      summary.emplace(r.rule, kept.size());
+      kept.push_back(std::move(more));
+      continue;
+    }
+    Reason& more = kept[it->second];
+    more.span.end = std::max(more.span.end, r.span.end);
+    more.action = Stricter(more.action, r.action);
+    more.score = std::max(more.score, r.score);
+  }
+  for (const auto& [rule, index] : summary) {
+    kept[index].detail = fmt::format("{} more like these, not listed",
+                                     per_rule[rule] - Moderator::kMaxReasonsPerRule);
+  }
+  *reasons = std::move(kept);
 }
 
 }  // namespace
@@ -193,6 +264,7 @@ Verdict Moderator::Evaluate(std::string_view text) const {
   for (const Reason& r : verdict.reasons) verdict.decision = Stricter(verdict.decision, r.action);
   std::stable_sort(verdict.reasons.begin(), verdict.reasons.end(),
                    [](const Reason& a, const Reason& b) { return a.span.begin < b.span.begin; });
+  MergeAndCap(text, &verdict.reasons);
   return verdict;
 }
 

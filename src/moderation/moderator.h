@@ -33,8 +33,14 @@ class Moderator {
 
   ~Moderator();
 
+  // Reasons listed per rule; past it, one more reason of the rule (empty
+  // match, detail "N more like these, not listed") spans the rest.
+  static constexpr size_t kMaxReasonsPerRule = 20;
+
   // Always returns a Verdict. Invalid UTF-8 is decided "hold" with a reason
-  // of rule unreadable_text at the first bad byte.
+  // of rule unreadable_text at the first bad byte. Findings of one rule and
+  // detail that touch or are separated only by spaces and punctuation are
+  // one reason; at most kMaxReasonsPerRule + 1 reasons per rule.
   Verdict Evaluate(std::string_view text) const;
 
   const Policy& policy() const;

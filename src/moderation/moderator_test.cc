@@ -141,6 +141,49 @@ TEST(ModeratorTest, ClassifierThresholdsFollowTheCommentsLanguage) {
   EXPECT_DOUBLE_EQ(v.reasons[0].score, 0.93);
 }
 
+// Issue 12, finding 15: a 5 KB comment produced 834 reasons (96 KB).
+TEST(ModeratorTest, ARunOfOneFindingIsOneReason) {
+  std::string text;
+  while (text.size() < 4990) text += "fuck, ";
+  const Verdict v = DefaultModerator()->Evaluate(text);
+  EXPECT_EQ(v.decision, Decision::kDelete);
+  ASSERT_EQ(v.reasons.size(), 1u) << VerdictToJson(v).dump().substr(0, 500);
+  EXPECT_EQ(v.reasons[0].rule, Rule::kInappropriateLanguage);
+  EXPECT_EQ(v.reasons[0].span.begin, 0u);
+  EXPECT_EQ(v.reasons[0].span.end, text.size() - 2);  // up to the last "fuck"
+  EXPECT_EQ(v.reasons[0].match, text.substr(0, text.size() - 2));
+}
+
+TEST(ModeratorTest, ReasonsPerRuleAreCappedWithACountOfTheRest) {
+  std::string text;
+  int links = 0;
+  for (; text.size() < 4950; ++links) text += fmt::format("x https://s{}.com ", links);
+  std::string words;
+  for (int i = 0; words.size() < 4990; ++i) words += "fuck x ";
+  for (const auto& [t, rule] : {std::pair{text, Rule::kLink},
+                                 std::pair{words, Rule::kInappropriateLanguage}}) {
+    const Verdict v = DefaultModerator()->Evaluate(t);
+    EXPECT_EQ(v.decision, Decision::kDelete);
+    std::vector<Reason> of_rule;
+    for (const Reason& r : v.reasons) {
+      if (r.rule == rule) of_rule.push_back(r);
+    }
+    ASSERT_EQ(of_rule.size(), Moderator::kMaxReasonsPerRule + 1);
+    const Reason& last = of_rule.back();
+    EXPECT_EQ(last.match, "");
+    EXPECT_NE(last.detail.find("more like these, not listed"), std::string::npos) << last.detail;
+    EXPECT_EQ(last.action, Decision::kDelete);
+    EXPECT_LE(v.reasons.size(), 4 * (Moderator::kMaxReasonsPerRule + 1));
+    EXPECT_LT(VerdictToJson(v).dump().size(), 12000u);
+  }
+  const Verdict v = DefaultModerator()->Evaluate(text);
+  const auto last_link = std::find_if(v.reasons.rbegin(), v.reasons.rend(),
+                                      [](const Reason& r) { return r.rule == Rule::kLink; });
+  ASSERT_NE(last_link, v.reasons.rend());
+  EXPECT_EQ(last_link->detail,
+            fmt::format("{} more like these, not listed", links - Moderator::kMaxReasonsPerRule));
+}
+
 TEST(ModeratorTest, EmptyTextIsPublished) {
   auto moderator = DefaultModerator();
   ASSERT_NE(moderator, nullptr);

@@ -2,6 +2,7 @@
 
 #include <fstream>
 #include <functional>
+#include <optional>
 #include <set>
 #include <sstream>
 
@@ -150,6 +151,68 @@ base::Status CheckHoldBelowDelete(std::string_view source, std::string_view sect
   return base::OkStatus();
 }
 
+// toml11 parses arrays and inline tables by recursion, once per level: a
+// 12 KB policy of nested '[' overflowed a worker's stack (PUT
+// /api/v1/mod/policy) before any error was reported. A policy needs two
+// levels (a table header, an array of strings); this scan refuses deeper
+// nesting before toml11 sees the text.
+constexpr int kMaxTomlDepth = 16;
+
+struct TooDeep {
+  size_t line = 0;
+  size_t byte = 0;
+};
+
+// The first '[' or '{' past `max_depth` open ones, outside strings and
+// comments, or nullopt. Table headers ("[a]", "[[a]]") count like arrays:
+// they close on the same line, so they never reach the limit.
+std::optional<TooDeep> FindTooDeep(std::string_view text, int max_depth) {
+  int depth = 0;
+  size_t line = 1;
+  for (size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (c == '\n') {
+      ++line;
+    } else if (c == '#') {
+      while (i + 1 < text.size() && text[i + 1] != '\n') ++i;
+    } else if (c == '"' || c == '\'') {
+      // Basic strings ("...", """...""") honour backslash escapes; literal
+      // strings ('...', '''...''') do not; the multi-line forms may span
+      // lines and may end with one or two more quotes.
+      const std::string_view triple = c == '"' ? "\"\"\"" : "'''";
+      const bool multi = text.substr(i, 3) == triple;
+      const std::string_view quote = multi ? triple : triple.substr(0, 1);
+      size_t j = i + quote.size();
+      while (j < text.size()) {
+        if (text.substr(j, quote.size()) == quote) {
+          j += quote.size() - 1;
+          for (int extra = 0; multi && extra < 2 && j + 1 < text.size() && text[j + 1] == c;
+               ++extra) {
+            ++j;
+          }
+          break;
+        }
+        if (text[j] == '\n') {
+          if (!multi) {
+            --j;  // unterminated: toml11 names it; the newline is counted below
+            break;
+          }
+          ++line;
+        } else if (c == '"' && text[j] == '\\' && j + 1 < text.size() && text[j + 1] != '\n') {
+          ++j;  // an escaped character, perhaps a quote
+        }
+        ++j;
+      }
+      i = j;
+    } else if (c == '[' || c == '{') {
+      if (++depth > max_depth) return TooDeep{line, i};
+    } else if (c == ']' || c == '}') {
+      if (depth > 0) --depth;
+    }
+  }
+  return std::nullopt;
+}
+
 }  // namespace
 
 ClassifierThresholds ThresholdsFor(const ThresholdsByLanguage& by_language,
@@ -164,6 +227,11 @@ base::Result<Policy> Policy::FromToml(std::string_view contents, std::string_vie
   // text reaches it.
   if (const size_t bad = text::FindInvalidUtf8(contents); bad != std::string_view::npos) {
     return base::InvalidArgumentError("{}: not valid UTF-8 at byte {}", source, bad);
+  }
+  if (const auto deep = FindTooDeep(contents, kMaxTomlDepth)) {
+    return base::InvalidArgumentError(
+        "{}:{}: arrays and inline tables nest deeper than {} levels (at byte {})", source,
+        deep->line, kMaxTomlDepth, deep->byte);
   }
   toml::value root;
   try {

@@ -120,6 +120,47 @@ TEST(PolicyTest, InvalidUtf8IsRefusedBeforeTheTomlParser) {
       << p.status().message();
 }
 
+// A 12 KB policy of nested arrays overflowed the stack inside toml11 (PUT
+// /api/v1/mod/policy and `commentd check --policy` crashed). It is refused
+// before toml11 sees it, naming the line.
+TEST(PolicyTest, DeepNestingIsRefusedBeforeTheTomlParserNamingTheLine) {
+  auto p = Policy::FromFile(COMMENTD_SOURCE_DIR "/testdata/fuzz/policy/regression_nested_arrays");
+  ASSERT_FALSE(p.ok());
+  EXPECT_EQ(p.status().code(), base::StatusCode::kInvalidArgument);
+  EXPECT_NE(p.status().message().find("regression_nested_arrays:4: arrays and inline tables nest "
+                                      "deeper than 16 levels"),
+            std::string::npos)
+      << p.status().message();
+  auto inline_tables = Policy::FromToml("version = \"x\"\nx = " + std::string(20000, '{'), "t.toml");
+  ASSERT_FALSE(inline_tables.ok());
+  EXPECT_NE(inline_tables.status().message().find("t.toml:2: arrays and inline tables nest"),
+            std::string::npos)
+      << inline_tables.status().message();
+}
+
+TEST(PolicyTest, BracketsInStringsAndCommentsDoNotCountAsNesting) {
+  const std::string deep(40, '[');
+  const std::string toml = "# " + deep + "\nversion = \"" + deep + "\\\"" + deep +
+                           "\"\n[link]\nallowed_domains = ['" + deep + "', \"\"\"" + deep +
+                           "\n" + deep + "\"\"\"\"]  # " + deep + "\n";
+  auto p = Policy::FromToml(toml, "strings.toml");
+  // toml11 decides what these strings are; the scan only must not count them.
+  if (!p.ok()) {
+    EXPECT_EQ(p.status().message().find("nest deeper"), std::string::npos) << p.status().message();
+  }
+  // Deep nesting after such strings is still found, on its line.
+  auto deep_after = Policy::FromToml(toml + "x = " + std::string(17, '['), "after.toml");
+  ASSERT_FALSE(deep_after.ok());
+  EXPECT_NE(deep_after.status().message().find("after.toml:6: arrays and inline tables nest"),
+            std::string::npos)
+      << deep_after.status().message();
+  // Sixteen levels are allowed through to toml11.
+  auto sixteen = Policy::FromToml("x = " + std::string(16, '[') + std::string(16, ']'), "ok.toml");
+  ASSERT_FALSE(sixteen.ok());  // unknown key x, but not a nesting refusal
+  EXPECT_EQ(sixteen.status().message().find("nest deeper"), std::string::npos)
+      << sixteen.status().message();
+}
+
 TEST(PolicyTest, MissingFileIsNotFound) {
   auto p = Policy::FromFile("/nonexistent/policy.toml");
   ASSERT_FALSE(p.ok());

@@ -186,7 +186,9 @@ class CrashTest : public ::testing::Test {
   }
 
   std::vector<std::string> Args(const std::string& db) const {
-    return {"--db", db, "--rate-limit=off", "--threads", "4"};
+    // The IP key file goes with the test's files (with PostgreSQL it would
+    // default to the working directory, the source tree).
+    return {"--db", db, "--rate-limit=off", "--threads", "4", "--ip-key-file", dir_ + "/ip.key"};
   }
 
   // Loads `db`, stops the server with `sig` after kAckedBeforeStop

@@ -4,11 +4,13 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <stdlib.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <string>
 #include <vector>
 
@@ -129,6 +131,87 @@ TEST_F(ServeTest, FlagOverridesConfigKey) {
   EXPECT_EQ(line.rfind("commentd listening on http://127.0.0.1:", 0), 0u) << line;
   child.Signal(SIGINT);
   EXPECT_EQ(child.Wait(), 0);
+}
+
+// Issue 12, finding 11: the session cookie could never be Secure.
+TEST_F(ServeTest, SessionCookieIsSecureWhenThePublicUrlIsHttpsOrTheConfigSaysSo) {
+  const std::string db = dir_ + "/commentd.db";
+  Child add({"/bin/sh", "-c",
+             std::string("echo 'correct horse battery' | ") + kBinary + " moderator add editor --db " +
+                 db});
+  ASSERT_TRUE(add.started());
+  ASSERT_EQ(add.Wait(), 0) << add.ReadStderr();
+  const struct {
+    const char* config;
+    bool secure;
+  } kCases[] = {
+      {"", false},
+      {"public_url = \"http://localhost:8080\"\n", false},
+      {"public_url = \"https://comments.example.com\"\n", true},
+      {"public_url = \"https://comments.example.com\"\nsecure_cookie = false\n", false},
+      {"secure_cookie = true\n", true},
+  };
+  for (const auto& c : kCases) {
+    SCOPED_TRACE(c.config);
+    const std::string config = WriteConfig(c.config);
+    testing::ServeProcess server({"--config", config, "--db", db, "--rate-limit=off"});
+    ASSERT_NE(server.port(), 0) << server.line();
+    HttpClient client("127.0.0.1", server.port());
+    auto login = client.Send("POST", "/api/v1/auth/login",
+                             R"({"name":"editor","password":"correct horse battery"})");
+    ASSERT_TRUE(login.ok());
+    ASSERT_EQ(login->status, 200) << login->body;
+    const std::string cookie = login->Header("Set-Cookie");
+    EXPECT_EQ(cookie.find("; Secure") != std::string::npos, c.secure) << cookie;
+    server.Signal(SIGTERM);
+    EXPECT_EQ(server.Wait(), 0);
+  }
+}
+
+// Issue 12, finding 7: the IP hash key lives in a 0600 file beside the
+// database, never in it, and a key file others can read stops the server.
+TEST_F(ServeTest, KeepsTheIpKeyInA0600FileBesideTheDatabaseAndRefusesOneOthersCanRead) {
+  const std::string db = dir_ + "/commentd.db";
+  const std::string key_file = db + ".ip-key";
+  {
+    testing::ServeProcess server({"--db", db, "--rate-limit=off"});
+    ASSERT_NE(server.port(), 0) << server.line();
+    HttpClient client("127.0.0.1", server.port());
+    auto posted = client.Send("POST", "/api/v1/threads/t1/comments",
+                              R"({"author":"Reader","text":"Hello from the test."})");
+    ASSERT_TRUE(posted.ok());
+    EXPECT_EQ(posted->status, 201) << posted->body;
+    server.Signal(SIGTERM);
+    EXPECT_EQ(server.Wait(), 0);
+  }
+  struct stat st;
+  ASSERT_EQ(::stat(key_file.c_str(), &st), 0) << key_file;
+  EXPECT_EQ(st.st_mode & 07777, 0600u);
+  std::ifstream key_in(key_file);
+  std::string line, hex;
+  while (std::getline(key_in, line)) {
+    if (line.rfind("key ", 0) == 0) hex = line.substr(4);
+  }
+  ASSERT_EQ(hex.size(), 64u);
+  std::string raw;
+  for (size_t i = 0; i < hex.size(); i += 2) {
+    raw.push_back(static_cast<char>(std::stoi(hex.substr(i, 2), nullptr, 16)));
+  }
+  for (const auto& entry : std::filesystem::directory_iterator(dir_)) {
+    if (entry.path() == key_file) continue;
+    std::ifstream in(entry.path(), std::ios::binary);
+    const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    EXPECT_EQ(bytes.find(hex), std::string::npos) << entry.path();
+    EXPECT_EQ(bytes.find(raw), std::string::npos) << entry.path();
+  }
+
+  ASSERT_EQ(::chmod(key_file.c_str(), 0644), 0);
+  Child child({kBinary, "serve", "--listen", "127.0.0.1:0", "--db", db});
+  ASSERT_TRUE(child.started());
+  const std::string err = child.ReadStderr();
+  EXPECT_EQ(child.Wait(), 2) << err;
+  EXPECT_NE(err.find(key_file), std::string::npos) << err;
+  EXPECT_NE(err.find("chmod 600"), std::string::npos) << err;
 }
 
 }  // namespace

@@ -47,7 +47,12 @@ class Node : public testing::ServeProcess {
 
  private:
   static std::vector<std::string> Args(const std::string& db_url, std::vector<std::string> extra) {
-    std::vector<std::string> args = {"--db", db_url, "--rate-limit", "off", "--threads", "2"};
+    // Every node of a site shares one IP key file (docs/deploying.md); by
+    // default it would land in the working directory, the source tree.
+    const std::string ip_key =
+        (std::filesystem::temp_directory_path() / "commentd-multinode-test.ip-key").string();
+    std::vector<std::string> args = {"--db",      db_url, "--rate-limit", "off",
+                                     "--threads", "2",    "--ip-key-file", ip_key};
     args.insert(args.end(), extra.begin(), extra.end());
     return args;
   }

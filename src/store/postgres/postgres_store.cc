@@ -539,16 +539,23 @@ Result<std::vector<comments::Revision>> PostgresStore::ListRevisions(std::string
 }
 
 Status PostgresStore::AddReport(const comments::Report& report) {
-  return impl_->WriteOne([&](Connection& conn) -> Status {
+  return impl_->Transaction([&](Connection& conn) -> Status {
     Params p;
     p.Add(report.comment_id).Add(report.reason).Add(report.ip_hash).Add(
         base::ToUnixMicros(report.at));
-    auto rows = conn.Exec(
-        "INSERT INTO reports (comment_id, reason, ip_hash, at) VALUES ($1, $2, $3, $4)", p);
-    if (!rows.ok() && conn.last_sqlstate() == pg::kForeignKeyViolation) {
-      return base::NotFoundError("no comment {}", report.comment_id);
-    }
-    return rows.status();
+    // The comment's row lock orders concurrent reports of one comment, so
+    // that one reader's repeated reports cannot both see "no report yet".
+    Params id;
+    id.Add(report.comment_id);
+    COMMENTD_ASSIGN_OR_RETURN(Rows found,
+                              conn.Exec("SELECT 1 FROM comments WHERE id = $1 FOR UPDATE", id));
+    if (found.empty()) return base::NotFoundError("no comment {}", report.comment_id);
+    return conn
+        .Exec("INSERT INTO reports (comment_id, reason, ip_hash, at) SELECT $1, $2, $3, $4 "
+              "WHERE $3 = '' OR NOT EXISTS (SELECT 1 FROM reports WHERE comment_id = $1 AND "
+              "ip_hash = $3)",
+              p)
+        .status();
   });
 }
 

@@ -1020,9 +1020,12 @@ Status SqliteStore::AddReport(const comments::Report& report) {
     }
     COMMENTD_ASSIGN_OR_RETURN(
         Statement s,
-        conn.Prepare("INSERT INTO reports (comment_id, reason, ip_hash, at) VALUES (?, ?, ?, ?)"));
+        conn.Prepare("INSERT INTO reports (comment_id, reason, ip_hash, at) SELECT ?, ?, ?, ? "
+                     "WHERE ? = '' OR NOT EXISTS (SELECT 1 FROM reports WHERE comment_id = ? "
+                     "AND ip_hash = ?)"));
     s.Bind(report.comment_id).Bind(report.reason).Bind(report.ip_hash).Bind(
-        base::ToUnixMicros(report.at));
+        base::ToUnixMicros(report.at)).Bind(report.ip_hash).Bind(report.comment_id).Bind(
+        report.ip_hash);
     return s.Run();
   });
 }
