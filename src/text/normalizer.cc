@@ -74,7 +74,17 @@ bool InScriptsFoldedToLatin(char32_t c) {
 }  // namespace
 
 struct Normalizer::Tables {
+  Tables() = default;
+  Tables(const Tables&) = delete;
+  Tables& operator=(const Tables&) = delete;
+  ~Tables() {
+    if (spoof != nullptr) uspoof_close(spoof);
+  }
+
   const icu::Normalizer2* nfkc_cf = nullptr;  // owned by ICU, lives for the process
+  // For NameKey's skeletons. ICU allows concurrent skeleton calls on one
+  // checker that is no longer being configured.
+  USpoofChecker* spoof = nullptr;
   const icu::Normalizer2* nfd = nullptr;
   std::vector<uint32_t> bmp;                  // flags | index into `folded`
   std::unordered_map<char32_t, uint32_t> supplementary;
@@ -147,8 +157,9 @@ base::Result<Normalizer> Normalizer::Create() {
   if (U_FAILURE(status)) return base::InternalError("ICU NFKC_Casefold: {}", u_errorName(status));
   tables->nfd = icu::Normalizer2::getNFDInstance(status);
   if (U_FAILURE(status)) return base::InternalError("ICU NFD: {}", u_errorName(status));
-  USpoofChecker* spoof = uspoof_open(&status);
+  tables->spoof = uspoof_open(&status);
   if (U_FAILURE(status)) return base::InternalError("ICU spoof checker: {}", u_errorName(status));
+  const USpoofChecker* spoof = tables->spoof;
 
   std::unordered_map<std::string, uint32_t> interned;
   auto compute = [&](char32_t c) -> uint32_t {
@@ -203,7 +214,6 @@ base::Result<Normalizer> Normalizer::Create() {
       tables->supplementary[c] = kBoundaryBefore | it->second;
     }
   }
-  uspoof_close(spoof);
   return Normalizer(std::move(tables));
 }
 
@@ -270,6 +280,47 @@ base::Result<NormalizedText> Normalizer::Fold(std::string_view original) const {
     }
   }
   return out;
+}
+
+// ---------------------------------------------------------------------------
+// NameKey
+//
+// Case folding and NFKC come first because the confusable skeleton is not
+// case-insensitive ("S" and "s" have different skeletons) and does not
+// remove every compatibility form. The skeleton is folded again at the end:
+// a prototype may be an upper-case letter, and the key must not depend on
+// which of two equal names was typed.
+
+base::Result<std::string> Normalizer::NameKey(std::string_view name) const {
+  COMMENTD_RETURN_IF_ERROR(ValidateUtf8(name).WithContext("name"));
+  const Tables& t = *tables_;
+  UErrorCode status = U_ZERO_ERROR;
+  const icu::UnicodeString folded = t.nfkc_cf->normalize(
+      icu::UnicodeString::fromUTF8(icu::StringPiece(name.data(), static_cast<int32_t>(name.size()))),
+      status);
+  if (U_FAILURE(status)) return base::InternalError("name key: NFKC: {}", u_errorName(status));
+  icu::UnicodeString compact;
+  bool pending_space = false;
+  for (int32_t i = 0; i < folded.length();) {
+    const UChar32 c = folded.char32At(i);
+    i += U16_LENGTH(c);
+    if (u_hasBinaryProperty(c, UCHAR_DEFAULT_IGNORABLE_CODE_POINT)) continue;
+    if (u_isUWhiteSpace(c) || u_charType(c) == U_CONTROL_CHAR) {
+      pending_space = compact.length() > 0;
+      continue;
+    }
+    if (pending_space) compact.append(static_cast<UChar>(' '));
+    pending_space = false;
+    compact.append(c);
+  }
+  icu::UnicodeString skeleton;
+  uspoof_getSkeletonUnicodeString(t.spoof, 0, compact, skeleton, &status);
+  if (U_FAILURE(status)) return base::InternalError("name key: skeleton: {}", u_errorName(status));
+  const icu::UnicodeString refolded = t.nfkc_cf->normalize(skeleton, status);
+  if (U_FAILURE(status)) return base::InternalError("name key: NFKC: {}", u_errorName(status));
+  std::string key;
+  refolded.toUTF8String(key);
+  return key;
 }
 
 // ---------------------------------------------------------------------------
