@@ -311,6 +311,8 @@ int Serve(const CLI::App& command, ServeFlags flags) {
   auto clock = std::make_shared<base::SystemClock>();
   comments::ServiceOptions service_options;
   service_options.max_text_bytes = flags.max_comment_bytes;
+  // Readers may not post as the site (nor as a look-alike of its name).
+  service_options.reserved_names = {"commentd", flags.site_name};
   auto service = comments::CommentService::Create(std::move(shared_store),
                                                   clock, *engine, service_options);
   if (!service.ok()) return fail(service.status());

@@ -102,6 +102,18 @@ CREATE TABLE policies (
   set_at BIGINT NOT NULL
 );
 )sql",
+    // 4: reserved for a change made in parallel (it lands with its own
+    // branch and replaces this empty step when the branches are merged).
+    R"sql(
+SELECT 1;
+)sql",
+    // 5: each ban's author name as a NameKey (text::Normalizer::NameKey), so
+    // that a banned author cannot return under a look-alike name. Bans made
+    // before keep an empty key and are matched by their exact name.
+    R"sql(
+ALTER TABLE bans ADD COLUMN author_key TEXT NOT NULL DEFAULT '';
+CREATE INDEX bans_by_key ON bans (author_key) WHERE author_key <> '';
+)sql",
 };
 
 constexpr int kLatestVersion = static_cast<int>(std::size(kMigrations));
