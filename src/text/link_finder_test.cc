@@ -275,14 +275,23 @@ TEST_F(LinkFinderTest, MarksShortenersButNotTheirLookalikes) {
 }
 
 TEST_F(LinkFinderTest, TitleCaseAfterTheDotIsProseOnlyWhenTheOriginalIsGiven) {
-  const std::string original = "He met Mr.Kim in Seoul.Com said nothing";
+  const std::string original = "He met Mr.Kim in Korea.It was cold";
   auto folded = normalizer_->Fold(original);
   ASSERT_TRUE(folded.ok());
   EXPECT_THAT(finder_->Find(*folded, original), IsEmpty());
   // Without the original the folded view cannot show the case.
   const std::vector<Link> blind = finder_->Find(*folded);
   ASSERT_EQ(blind.size(), 1u);
-  EXPECT_EQ(blind[0].host, "seoul.com");
+  EXPECT_EQ(blind[0].host, "korea.it");
+}
+
+TEST_F(LinkFinderTest, TitleCaseSuffixThatIsNoWordIsStillALink) {
+  const std::string original = "Play at BestCasino.Com tonight";
+  auto folded = normalizer_->Fold(original);
+  ASSERT_TRUE(folded.ok());
+  const std::vector<Link> links = finder_->Find(*folded, original);
+  ASSERT_EQ(links.size(), 1u);
+  EXPECT_EQ(links[0].host, "bestcasino.com");
 }
 
 TEST_F(LinkFinderTest, CjkFullStopBeforeAnUnknownCaseIsASentenceEndWithoutTheOriginal) {
