@@ -285,42 +285,67 @@ base::Result<NormalizedText> Normalizer::Fold(std::string_view original) const {
 // ---------------------------------------------------------------------------
 // NameKey
 //
-// Case folding and NFKC come first because the confusable skeleton is not
-// case-insensitive ("S" and "s" have different skeletons) and does not
-// remove every compatibility form. The skeleton is folded again at the end:
-// a prototype may be an upper-case letter, and the key must not depend on
-// which of two equal names was typed.
+// The confusable skeleton is not case-insensitive: "S" and "s" have
+// different skeletons, and case folding first is not enough, because some
+// capitals look Latin while their lower case does not (Cyrillic "Т" looks
+// like "T", "т" like a small capital). So each code point (after NFKC, with
+// ignorables dropped and spaces collapsed) is mapped twice: case-folded then
+// skeletonized, and skeletonized then case-folded. The first wins when it
+// is ASCII ("I" -> "i", not the "l" its skeleton is), else the second when
+// that is ASCII ("Т" -> "t"), else the first. The result is folded once
+// more so that the key is stable when applied to itself.
+
+namespace {
+
+icu::UnicodeString Skeleton(const USpoofChecker* spoof, const icu::UnicodeString& s) {
+  UErrorCode status = U_ZERO_ERROR;
+  icu::UnicodeString out;
+  uspoof_getSkeletonUnicodeString(spoof, 0, s, out, &status);
+  return U_SUCCESS(status) ? out : s;
+}
+
+bool IsAscii(const icu::UnicodeString& s) {
+  for (int32_t i = 0; i < s.length(); ++i) {
+    if (s.charAt(i) >= 0x80) return false;
+  }
+  return true;
+}
+
+}  // namespace
 
 base::Result<std::string> Normalizer::NameKey(std::string_view name) const {
   COMMENTD_RETURN_IF_ERROR(ValidateUtf8(name).WithContext("name"));
   const Tables& t = *tables_;
   UErrorCode status = U_ZERO_ERROR;
-  const icu::UnicodeString folded = t.nfkc_cf->normalize(
+  const icu::Normalizer2* nfkc = icu::Normalizer2::getNFKCInstance(status);
+  if (U_FAILURE(status)) return base::InternalError("name key: NFKC: {}", u_errorName(status));
+  const icu::UnicodeString normalized = nfkc->normalize(
       icu::UnicodeString::fromUTF8(icu::StringPiece(name.data(), static_cast<int32_t>(name.size()))),
       status);
   if (U_FAILURE(status)) return base::InternalError("name key: NFKC: {}", u_errorName(status));
-  icu::UnicodeString compact;
+  icu::UnicodeString mapped;
   bool pending_space = false;
-  for (int32_t i = 0; i < folded.length();) {
-    const UChar32 c = folded.char32At(i);
+  for (int32_t i = 0; i < normalized.length();) {
+    const UChar32 c = normalized.char32At(i);
     i += U16_LENGTH(c);
     if (u_hasBinaryProperty(c, UCHAR_DEFAULT_IGNORABLE_CODE_POINT)) continue;
     if (u_isUWhiteSpace(c) || u_charType(c) == U_CONTROL_CHAR) {
-      pending_space = compact.length() > 0;
+      pending_space = mapped.length() > 0;
       continue;
     }
-    if (pending_space) compact.append(static_cast<UChar>(' '));
+    if (pending_space) mapped.append(static_cast<UChar>(' '));
     pending_space = false;
-    compact.append(c);
+    const icu::UnicodeString self(c);
+    const icu::UnicodeString fold_first = Skeleton(t.spoof, t.nfkc_cf->normalize(self, status));
+    const icu::UnicodeString skeleton_first = t.nfkc_cf->normalize(Skeleton(t.spoof, self), status);
+    if (U_FAILURE(status)) return base::InternalError("name key: {}", u_errorName(status));
+    mapped.append(!IsAscii(fold_first) && IsAscii(skeleton_first) ? skeleton_first : fold_first);
   }
-  icu::UnicodeString skeleton;
-  uspoof_getSkeletonUnicodeString(t.spoof, 0, compact, skeleton, &status);
-  if (U_FAILURE(status)) return base::InternalError("name key: skeleton: {}", u_errorName(status));
-  const icu::UnicodeString refolded = t.nfkc_cf->normalize(skeleton, status);
+  const icu::UnicodeString key = t.nfkc_cf->normalize(mapped, status);
   if (U_FAILURE(status)) return base::InternalError("name key: NFKC: {}", u_errorName(status));
-  std::string key;
-  refolded.toUTF8String(key);
-  return key;
+  std::string out;
+  key.toUTF8String(out);
+  return out;
 }
 
 // ---------------------------------------------------------------------------

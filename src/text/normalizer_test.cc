@@ -116,6 +116,12 @@ TEST(NameKeyTest, NamesAReaderCannotTellApartShareOneKey) {
   }
 }
 
+TEST(NameKeyTest, CapitalsThatLookLatinMatchEvenWhenTheirLowerCaseDoesNot) {
+  EXPECT_EQ(Key("\u0422roll"), Key("Troll"));  // Cyrillic capital te
+  EXPECT_EQ(Key("\u0412\u041E\u0422"), Key("bot"));
+  EXPECT_EQ(Key("ADMIN"), Key("admin"));  // "I" is "i" here, not the "l" it resembles
+}
+
 TEST(NameKeyTest, CollapsesEveryKindOfSpaceBetweenWords) {
   const std::string plain = Key("Kim Minsu");
   EXPECT_EQ(Key("Kim\u00A0Minsu"), plain);              // NBSP
