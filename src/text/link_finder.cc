@@ -1329,10 +1329,12 @@ NormalizedText Reorder(const NormalizedText& folded, const std::vector<Span>& ru
   const std::string_view s = folded.text();
   NormalizedText out;
   out.Reserve(s.size());
+  // Runs are sorted and the folded view keeps the original order, so one
+  // index walks forward with the text (linear, however many runs).
+  size_t next_run = 0;
   const auto run_of = [&](uint32_t begin) -> int {
-    for (size_t r = 0; r < runs.size(); ++r) {
-      if (begin >= runs[r].begin && begin < runs[r].end) return static_cast<int>(r);
-    }
+    while (next_run < runs.size() && runs[next_run].end <= begin) ++next_run;
+    if (next_run < runs.size() && begin >= runs[next_run].begin) return static_cast<int>(next_run);
     return -1;
   };
   struct Piece {
