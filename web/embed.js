@@ -349,6 +349,10 @@
         warn.replaceChildren();
         result.append(verdictBox('held', T.held, d.message, value, d.reasons));
         if (editing && opts.onHeld) opts.onHeld();
+      } else if (r.status === 422 && d.field === 'author') {
+        // The name was refused (nothing stored): say why, keep the text.
+        result.append(h('p', {class: 'error', role: 'alert'}, d.message || errorText(r)));
+        author.focus();
       } else if (r.status === 422) {
         warn.replaceChildren();
         result.append(verdictBox('deleted', T.deleted, d.message, value, d.reasons));

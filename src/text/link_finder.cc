@@ -1434,12 +1434,29 @@ std::vector<Link> LinkFinder::Find(const NormalizedText& folded, std::string_vie
   const View view = Undisguise(reordered, original);
   std::vector<Link> links = Scan(state_->suffixes, reordered, original, view).Run();
   for (Link& link : links) {
-    if (TouchesBidi(original, link.span, runs)) link.bidi = link.disguised = true;
+    if (!TouchesBidi(original, link.span, runs)) continue;
+    link.bidi = link.disguised = true;
+    // A span is computed from the link's first and last byte, which in a
+    // reversed run are not its outermost ones: widen it to every run it
+    // touches, so that it covers all it was read from.
+    for (const Span& run : runs) {
+      if (link.span.begin < run.end && run.begin < link.span.end) {
+        link.span.begin = std::min(link.span.begin, run.begin);
+        link.span.end = std::max(link.span.end, run.end);
+      }
+    }
   }
-  // Reversing may have put links out of order.
-  std::sort(links.begin(), links.end(),
-            [](const Link& a, const Link& b) { return a.span.begin < b.span.begin; });
-  return links;
+  // Reversing may have put links out of order, and widened spans may meet:
+  // keep them ordered and apart (the first of two overlapping links stays).
+  std::stable_sort(links.begin(), links.end(),
+                   [](const Link& a, const Link& b) { return a.span.begin < b.span.begin; });
+  std::vector<Link> apart;
+  apart.reserve(links.size());
+  for (Link& link : links) {
+    if (!apart.empty() && link.span.begin < apart.back().span.end) continue;
+    apart.push_back(std::move(link));
+  }
+  return apart;
 }
 
 }  // namespace commentd::text
