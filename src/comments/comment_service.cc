@@ -274,6 +274,10 @@ Result<std::optional<AuthorRefusal>> CommentService::CheckAuthor(std::string_vie
   if (engine == nullptr) return base::UnavailableError("no moderation engine is loaded");
   author = TrimAsciiSpace(author);
   COMMENTD_ASSIGN_OR_RETURN(std::string key, normalizer_->NameKey(author));
+  if (key.empty()) {  // only invisible characters: readers would see no name
+    return std::optional<AuthorRefusal>(
+        AuthorRefusal{"author: has no visible characters; choose a name readers can see", {}});
+  }
   const auto reserved = [&]() -> Result<bool> {
     if (std::find(reserved_keys_.begin(), reserved_keys_.end(), key) != reserved_keys_.end()) {
       return true;

@@ -179,7 +179,8 @@ class CommentService {
   // name a published comment of the same thread (kInvalidArgument otherwise).
   base::Result<PostResult> Post(const PostRequest& request);
 
-  // The author name as readers would see it, judged: a reserved name or a
+  // The author name as readers would see it, judged: a name of invisible
+  // characters only, a reserved name or a
   // look-alike of one (see ServiceOptions::reserved_names), or a name the
   // engine would not publish as text (a link, an advertisement,
   // inappropriate language), is refused. A name is never held: its writer

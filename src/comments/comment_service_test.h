@@ -494,6 +494,9 @@ TEST_P(CommentServiceTest, ReservedNamesAndTheirLookAlikesAreRefusedNamingTheAut
   }
   EXPECT_TRUE(service_->Post(Request(kCleanText, "alice")).ok());
   EXPECT_TRUE(service_->Post(Request(kCleanText, "administrator of nothing")).ok());
+  // A name of invisible characters only would show as no name at all.
+  EXPECT_EQ(service_->Post(Request(kCleanText, "\u200B\u2060\u202E")).status().code(),
+            base::StatusCode::kInvalidArgument);
 }
 
 TEST_P(CommentServiceTest, TheSiteNameIsReservedWhenConfigured) {

@@ -1310,7 +1310,7 @@ std::vector<Span> OverrideRuns(std::string_view original) {
         depth = 1;
         run_begin = pos + len;
       }
-    } else if (c >= 0x202A && c <= 0x202E) {
+    } else if (c == 0x202A || c == 0x202B || c == 0x202D || c == 0x202E) {
       ++depth;
     } else if ((c == 0x202C && --depth == 0) || paragraph_end) {
       if (pos > run_begin) runs.push_back(Span{static_cast<uint32_t>(run_begin), static_cast<uint32_t>(pos)});
