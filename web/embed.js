@@ -113,6 +113,12 @@
   const T = STRINGS[lang];
 
   // ---- small DOM helper: attributes are set as attributes, children as text nodes.
+  // Bidi controls (embeddings, overrides, isolates, LRM/RLM) let a writer
+  // show text in another order than it is stored ("moc.elpmaxe" inside
+  // U+202E displays as a domain). Readers see the stored order: the controls
+  // are dropped from what is shown; the stored text keeps every byte.
+  const kBidiControls = /[\u200E\u200F\u202A-\u202E\u2066-\u2069]/g;
+  function neutral(s) { return s.replace(kBidiControls, ''); }
   function h(tag, attrs, ...children) {
     const el = document.createElement(tag);
     for (const [k, v] of Object.entries(attrs || {})) {
@@ -122,7 +128,7 @@
     }
     for (const c of children.flat()) {
       if (c === null || c === undefined || c === false) continue;
-      el.append(typeof c === 'string' ? document.createTextNode(c) : c);
+      el.append(typeof c === 'string' ? document.createTextNode(neutral(c)) : c);
     }
     return el;
   }
@@ -343,6 +349,10 @@
         warn.replaceChildren();
         result.append(verdictBox('held', T.held, d.message, value, d.reasons));
         if (editing && opts.onHeld) opts.onHeld();
+      } else if (r.status === 422 && d.field === 'author') {
+        // The name was refused (nothing stored): say why, keep the text.
+        result.append(h('p', {class: 'error', role: 'alert'}, d.message || errorText(r)));
+        author.focus();
       } else if (r.status === 422) {
         warn.replaceChildren();
         result.append(verdictBox('deleted', T.deleted, d.message, value, d.reasons));
@@ -380,7 +390,7 @@
           h('span', {class: 'who'}, removed ? '' : c.author),
           h('time', {datetime: c.created_at}, when(c.created_at)));
       if (c.edited_at) meta.append(h('span', {class: 'edited'}, T.edited));
-      body.replaceChildren(removed ? T.removed : c.text);
+      body.replaceChildren(removed ? T.removed : neutral(c.text));
       actions.replaceChildren();
       if (removed) return;
       actions.append(h('button', {type: 'button', class: 'link reply', onclick: openReply}, T.reply));

@@ -401,6 +401,8 @@ int Serve(const CLI::App& command, ServeFlags flags) {
   service_options.max_text_bytes = flags.max_comment_bytes;
   service_options.ip_key_file = flags.ip_key_file.empty() ? DefaultIpKeyFile(flags.db) : flags.ip_key_file;
   service_options.ip_key_period = std::chrono::hours(flags.ip_key_rotation_hours);
+  // Readers may not post as the site (nor as a look-alike of its name).
+  service_options.reserved_names = {"commentd", flags.site_name};
   auto service = comments::CommentService::Create(std::move(shared_store),
                                                   clock, *engine, service_options);
   if (!service.ok()) return fail(service.status());

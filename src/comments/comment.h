@@ -157,14 +157,18 @@ struct Report {
   Time at;
 };
 
-// A banned author: posts whose name equals `author_name`, or whose IP hash
-// equals a non-empty `ip_hash`, are refused.
+// A banned author: posts whose name equals `author_name` or has the same
+// non-empty `author_key`, or whose IP hash equals a non-empty `ip_hash`, are
+// refused.
 struct Ban {
   std::string author_name;
   std::string ip_hash;
   std::string moderator;
   std::string reason;
   Time at;
+  // text::Normalizer::NameKey(author_name): look-alike names share it. Empty
+  // for bans made before schema migration 5 (those match the exact name).
+  std::string author_key = {};
 };
 
 // What the audit log records.

@@ -331,7 +331,61 @@ CommentService::CommentService(std::shared_ptr<Store> store,
       ip_keys_(std::move(ip_keys)),
       dummy_password_hash_(std::move(dummy_password_hash)),
       normalizer_(std::move(normalizer)),
-      moderator_(std::move(moderator)) {}
+      moderator_(std::move(moderator)) {
+  std::vector<std::string> names = {"engine", "author", "moderator", "admin", "administrator"};
+  names.insert(names.end(), options_.reserved_names.begin(), options_.reserved_names.end());
+  for (const std::string& name : names) {
+    Result<std::string> key = normalizer_->NameKey(TrimAsciiSpace(name));
+    if (key.ok() && !key->empty()) reserved_keys_.push_back(*std::move(key));
+  }
+}
+
+Result<std::string> CommentService::AuthorKey(std::string_view author) const {
+  return normalizer_->NameKey(TrimAsciiSpace(author));
+}
+
+Result<std::optional<AuthorRefusal>> CommentService::CheckAuthor(std::string_view author) const {
+  const std::shared_ptr<const moderation::Moderator> engine = moderator();
+  if (engine == nullptr) return base::UnavailableError("no moderation engine is loaded");
+  author = TrimAsciiSpace(author);
+  COMMENTD_ASSIGN_OR_RETURN(std::string key, normalizer_->NameKey(author));
+  if (key.empty()) {  // only invisible characters: readers would see no name
+    return std::optional<AuthorRefusal>(
+        AuthorRefusal{"author: has no visible characters; choose a name readers can see", {}});
+  }
+  const auto reserved = [&]() -> Result<bool> {
+    if (std::find(reserved_keys_.begin(), reserved_keys_.end(), key) != reserved_keys_.end()) {
+      return true;
+    }
+    COMMENTD_ASSIGN_OR_RETURN(std::vector<ModeratorAccount> accounts, store_->ListModerators());
+    for (const ModeratorAccount& account : accounts) {
+      Result<std::string> account_key = normalizer_->NameKey(account.name);
+      if (account_key.ok() && *account_key == key) return true;
+    }
+    return false;
+  };
+  COMMENTD_ASSIGN_OR_RETURN(bool is_reserved, reserved());
+  if (is_reserved) {
+    return std::optional<AuthorRefusal>(AuthorRefusal{
+        fmt::format("author: \"{}\" is reserved for the site and its moderators (or looks like "
+                    "such a name); choose another name",
+                    author),
+        {}});
+  }
+  moderation::Verdict verdict = engine->Evaluate(author);
+  if (verdict.decision == moderation::Decision::kPublish) return std::optional<AuthorRefusal>();
+  std::string found;
+  for (const moderation::Reason& r : verdict.reasons) {
+    if (r.action == moderation::Decision::kPublish) continue;
+    if (!found.empty()) found += ", ";
+    found += fmt::format("{} \"{}\"", moderation::RuleName(r.rule), r.match);
+  }
+  return std::optional<AuthorRefusal>(AuthorRefusal{
+      fmt::format("author: a name may not contain what a comment may not ({}); choose another "
+                  "name",
+                  found),
+      std::move(verdict.reasons)});
+}
 
 void CommentService::SetModerator(std::shared_ptr<const moderation::Moderator> moderator) {
   std::lock_guard<std::mutex> lock(moderator_mu_);
@@ -400,11 +454,12 @@ std::string CommentService::HashIpPrevious(std::string_view ip) const {
 }
 
 Result<bool> CommentService::IsBanned(std::string_view author, std::string_view ip) const {
+  COMMENTD_ASSIGN_OR_RETURN(const std::string author_key, AuthorKey(author));
   const IpKeyRing::Keys keys = ip_keys_->Now();
   const std::string current = ip.empty() ? "" : KeyedHashWith(keys.current, "ip", ip);
-  COMMENTD_ASSIGN_OR_RETURN(bool banned, store_->IsBanned(author, current));
+  COMMENTD_ASSIGN_OR_RETURN(bool banned, store_->IsBanned(author, author_key, current));
   if (banned || ip.empty() || keys.previous.empty()) return banned;
-  return store_->IsBanned(author, KeyedHashWith(keys.previous, "ip", ip));
+  return store_->IsBanned(author, author_key, KeyedHashWith(keys.previous, "ip", ip));
 }
 
 Result<PostResult> CommentService::Post(const PostRequest& request) {
@@ -469,6 +524,8 @@ Result<PostResult> CommentService::Post(const PostRequest& request) {
   const std::string ip_hash = HashIp(request.ip);
   COMMENTD_ASSIGN_OR_RETURN(bool banned, IsBanned(author, request.ip));
   if (banned) return base::PermissionDeniedError("author: {} may not comment here", author);
+  COMMENTD_ASSIGN_OR_RETURN(std::optional<AuthorRefusal> refusal, CheckAuthor(author));
+  if (refusal.has_value()) return base::InvalidArgumentError("{}", refusal->message);
 
   PostResult result;
   result.verdict = engine->Evaluate(request.text);
@@ -659,8 +716,9 @@ Result<PostResult> CommentService::Edit(std::string_view id, std::string_view ed
   COMMENTD_ASSIGN_OR_RETURN(Comment before, CheckEditable(id, edit_token));
   // A ban also ends editing: otherwise an earlier comment's edit token would
   // let the banned author keep writing.
-  COMMENTD_ASSIGN_OR_RETURN(bool banned,
-                            store_->IsBanned(before.author.name, before.author.ip_hash));
+  COMMENTD_ASSIGN_OR_RETURN(const std::string author_key, AuthorKey(before.author.name));
+  COMMENTD_ASSIGN_OR_RETURN(
+      bool banned, store_->IsBanned(before.author.name, author_key, before.author.ip_hash));
   if (banned) {
     return base::PermissionDeniedError("author: {} may not comment here", before.author.name);
   }
@@ -835,12 +893,16 @@ ActionResult CommentService::ActOne(const ActRequest& request, const std::string
             c.state = CommentState::kPublished;
             audit_action = AuditAction::kRestore;
             break;
-          case ModAction::kBan:
+          case ModAction::kBan: {
+            // A name that is not UTF-8 cannot have been posted; it keeps an
+            // empty key and matches by its exact bytes.
+            Result<std::string> key = AuthorKey(c.author.name);
             effects.ban = Ban{c.author.name, c.author.ip_hash, request.moderator, request.reason,
-                              now};
+                              now, key.ok() ? *std::move(key) : std::string()};
             c.state = CommentState::kDeleted;
             audit_action = AuditAction::kBan;
             break;
+          }
         }
         c.decided_by = DecidedBy::kModerator;
         c.decided_by_moderator = request.moderator;

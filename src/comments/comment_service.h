@@ -64,6 +64,11 @@ struct ServiceOptions {
   int repeat_limit = 3;
   std::chrono::seconds repeat_window{10 * 60};
   size_t repeat_min_bytes = 12;
+  // Names readers may not post under, nor under a look-alike of (compared
+  // by text::Normalizer::NameKey), besides the built-in ones ("engine",
+  // "author", "moderator", "admin", "administrator") and the moderator
+  // accounts. `commentd serve` adds the site name.
+  std::vector<std::string> reserved_names;
   // argon2id cost (crypto_pwhash_argon2id_str). Tests lower these to the
   // library minimum; production keeps libsodium's "interactive" limits.
   unsigned long long password_ops_limit = 2;           // crypto_pwhash_argon2id_OPSLIMIT_INTERACTIVE
@@ -95,6 +100,13 @@ struct PostResult {
   // An edit of a published comment that the engine held or deleted: it was
   // kept as a revision and `comment` is unchanged (still published).
   bool edit_refused = false;
+};
+
+// Why an author name was refused: a reserved name (reasons empty) or what
+// the engine found in the name (reasons with spans into the trimmed name).
+struct AuthorRefusal {
+  std::string message;  // English, names the field: "author: ..."
+  std::vector<moderation::Reason> reasons;
 };
 
 struct CheckResult {
@@ -209,11 +221,28 @@ class CommentService {
 
   // --- readers and writers
   // Validates (kInvalidArgument naming the field: thread, author, text,
-  // parent_id, lang), refuses banned authors (kPermissionDenied), moderates
+  // parent_id, lang; an author name CheckAuthor refuses is kInvalidArgument
+  // "author: ..."), refuses banned authors (kPermissionDenied; bans match
+  // look-alike names by NameKey), moderates
   // (the engine's verdict plus the repetition rule, see ServiceOptions) and
   // stores the comment in the state the verdict decides. Replies must
   // name a published comment of the same thread (kInvalidArgument otherwise).
   base::Result<PostResult> Post(const PostRequest& request);
+
+  // The author name as readers would see it, judged: a name of invisible
+  // characters only, a reserved name or a
+  // look-alike of one (see ServiceOptions::reserved_names), or a name the
+  // engine would not publish as text (a link, an advertisement,
+  // inappropriate language), is refused. A name is never held: its writer
+  // can choose another at once. nullopt when the name may be used;
+  // kInvalidArgument when it is not UTF-8; kUnavailable without an engine;
+  // the store's error when the moderator accounts cannot be read.
+  base::Result<std::optional<AuthorRefusal>> CheckAuthor(std::string_view author) const;
+
+  // The key author names are compared by for bans and per-author rate limits
+  // (text::Normalizer::NameKey of the name without surrounding white space).
+  // kInvalidArgument when `author` is not UTF-8.
+  base::Result<std::string> AuthorKey(std::string_view author) const;
 
   // Moderates `text` without storing anything.
   base::Result<CheckResult> Check(std::string_view text, std::string_view lang) const;
@@ -309,8 +338,8 @@ class CommentService {
                  std::string dummy_password_hash, std::shared_ptr<const text::Normalizer> normalizer);
 
   std::string KeyedHash(std::string_view domain, std::string_view data) const;
-  // True if a ban names `author` or the address `ip` under the current or
-  // the previous period's IP key.
+  // True if a ban names `author` (or a look-alike of it: AuthorKey) or the
+  // address `ip` under the current or the previous period's IP key.
   base::Result<bool> IsBanned(std::string_view author, std::string_view ip) const;
   // The repetition key of `text` (keyed hash of its normalized letters and
   // digits), or empty when the text is too short to count or not UTF-8.
@@ -336,7 +365,8 @@ class CommentService {
   const std::unique_ptr<IpKeyRing> ip_keys_;  // Thread-safe itself
   const std::string dummy_password_hash_;     // argon2id of a random secret
   std::atomic<uint64_t> password_verifications_{0};
-  const std::shared_ptr<const text::Normalizer> normalizer_;  // for TextHash
+  const std::shared_ptr<const text::Normalizer> normalizer_;  // for TextHash and AuthorKey
+  std::vector<std::string> reserved_keys_;  // NameKeys of the built-in and configured reserved names
 
   mutable std::mutex moderator_mu_;
   std::shared_ptr<const moderation::Moderator> moderator_;  // guarded by moderator_mu_

@@ -637,6 +637,85 @@ TEST_P(CommentServiceTest, BanRefusesNewPostsFromTheAuthorNameAndAddress) {
   EXPECT_TRUE(service_->Post(innocent).ok());
 }
 
+TEST_P(CommentServiceTest, ABannedAuthorIsRefusedUnderLookAlikeNames) {
+  AddModerator();
+  PostRequest spam = Request("Totally normal comment from a spammer.", "Spammer");
+  spam.ip = "198.51.100.9";
+  const PostResult posted = MustPost(spam);
+  ASSERT_TRUE(MustAct(ModAction::kBan, {posted.comment.id}, "advertiser").at(0).status.ok());
+  int n = 0;
+  for (std::string_view name : {
+           "spammer", "SPAMMER", " Spammer",
+           "Spam\u200Bmer",                                // zero-width space
+           "\u0405\u0440\u0430mm\u0435r",                  // Cyrillic S, r, a, e
+           "Spammer\u00A0", "\u00A0Spammer",               // NBSP
+           "\uFF33\uFF50\uFF41\uFF4D\uFF4D\uFF45\uFF52",  // fullwidth
+       }) {
+    SCOPED_TRACE(name);
+    PostRequest again = Request(kCleanText, std::string(name));
+    again.ip = fmt::format("192.0.2.{}", ++n);  // a fresh address each time
+    EXPECT_EQ(service_->Post(again).status().code(), base::StatusCode::kPermissionDenied);
+  }
+  PostRequest other = Request(kCleanText, "Spammerin");
+  other.ip = "192.0.2.200";
+  EXPECT_TRUE(service_->Post(other).ok());
+}
+
+TEST_P(CommentServiceTest, ReservedNamesAndTheirLookAlikesAreRefusedNamingTheAuthorField) {
+  AddModerator("alice.kim");
+  for (std::string_view name : {"admin", "Moderator", "ENGINE", "author", "Adm\u0456n",
+                                "\uFF41\uFF44\uFF4D\uFF49\uFF4E", "alice.kim", "Alice.Kim",
+                                "ALICE\u200B.KIM"}) {
+    SCOPED_TRACE(name);
+    auto posted = service_->Post(Request(kCleanText, std::string(name)));
+    ASSERT_EQ(posted.status().code(), base::StatusCode::kInvalidArgument);
+    EXPECT_TRUE(posted.status().message().starts_with("author:")) << posted.status().ToString();
+  }
+  EXPECT_TRUE(service_->Post(Request(kCleanText, "alice")).ok());
+  EXPECT_TRUE(service_->Post(Request(kCleanText, "administrator of nothing")).ok());
+  // A name of invisible characters only would show as no name at all.
+  EXPECT_EQ(service_->Post(Request(kCleanText, "\u200B\u2060\u202E")).status().code(),
+            base::StatusCode::kInvalidArgument);
+}
+
+TEST_P(CommentServiceTest, TheSiteNameIsReservedWhenConfigured) {
+  ServiceOptions options = FastOptions();
+  options.reserved_names = {"Example News"};
+  auto service = CommentService::Create(store_, clock_, DefaultEngine(), options);
+  ASSERT_TRUE(service.ok()) << service.status().ToString();
+  EXPECT_EQ((*service)->Post(Request(kCleanText, "example  NEWS")).status().code(),
+            base::StatusCode::kInvalidArgument);
+  EXPECT_TRUE((*service)->Post(Request(kCleanText, "Example Newsreader")).ok());
+}
+
+TEST_P(CommentServiceTest, AnAuthorNameWithALinkOrAbuseIsRefusedWithTheReasons) {
+  for (std::string_view name : {"www.best-casino.com", "http://spam.example.com/x",
+                                "BestCasino.Com", "fuck you"}) {
+    SCOPED_TRACE(name);
+    auto refusal = service_->CheckAuthor(name);
+    ASSERT_TRUE(refusal.ok()) << refusal.status().ToString();
+    ASSERT_TRUE(refusal->has_value());
+    EXPECT_FALSE((*refusal)->reasons.empty());
+    EXPECT_TRUE((*refusal)->message.starts_with("author:")) << (*refusal)->message;
+    auto posted = service_->Post(Request(kCleanText, std::string(name)));
+    ASSERT_EQ(posted.status().code(), base::StatusCode::kInvalidArgument);
+    EXPECT_TRUE(posted.status().message().starts_with("author:")) << posted.status().ToString();
+  }
+  // Nothing was stored for the refused names.
+  EXPECT_EQ(MustList(ThreadOf("nk/summit-2026")).comments.size(), 0u);
+  auto fine = service_->CheckAuthor("Kim Min-su");
+  ASSERT_TRUE(fine.ok());
+  EXPECT_FALSE(fine->has_value());
+}
+
+TEST_P(CommentServiceTest, LookAlikeAuthorNamesShareOneKey) {
+  auto plain = service_->AuthorKey("spammer");
+  ASSERT_TRUE(plain.ok());
+  EXPECT_EQ(*service_->AuthorKey(" Spammer"), *plain);
+  EXPECT_EQ(*service_->AuthorKey("SPAM\u200BMER"), *plain);
+  EXPECT_NE(*service_->AuthorKey("spammers"), *plain);
+}
+
 TEST_P(CommentServiceTest, BannedAuthorCannotEditEarlierCommentsWithTheirEditTokens) {
   AddModerator();
   PostRequest first = Request("An ordinary first comment about the summit.", "spammer");

@@ -86,8 +86,15 @@ class Store {
                                                 int limit) = 0;
 
   // --- bans
-  // True if a ban names `author_name`, or (when `ip_hash` is non-empty) `ip_hash`.
-  virtual base::Result<bool> IsBanned(std::string_view author_name, std::string_view ip_hash) = 0;
+  // True if a ban names `author_name` exactly, or (when non-empty) has the
+  // key `author_key` (a NameKey: look-alike names share it) or the IP hash
+  // `ip_hash`.
+  virtual base::Result<bool> IsBanned(std::string_view author_name, std::string_view author_key,
+                                      std::string_view ip_hash) = 0;
+  // The same without a name key: exact name or IP hash.
+  base::Result<bool> IsBanned(std::string_view author_name, std::string_view ip_hash) {
+    return IsBanned(author_name, "", ip_hash);
+  }
 
   // --- repetition
   // The number of comments (in any state) whose text_hash is `text_hash` and

@@ -503,6 +503,32 @@ TEST_P(StoreContractTest, BansMatchByNameOrNonEmptyIpHash) {
   EXPECT_FALSE(*store_->IsBanned("new name", "iphash8"));
 }
 
+TEST_P(StoreContractTest, BansMatchByNameKeyAndBansWithoutAKeyByExactName) {
+  Insert(MakeComment("c_1", "t", CommentState::kPublished));
+  auto r = store_->UpdateComment("c_1", [](Comment& c) -> base::Result<CommentUpdateEffects> {
+    CommentUpdateEffects effects;
+    effects.ban = Ban{"Spammer", "", "mod1", "", At(kDay0), "key-of-spammer"};
+    c.state = CommentState::kDeleted;
+    return effects;
+  });
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  // Another spelling with the same key is banned; an empty key matches no ban.
+  EXPECT_TRUE(*store_->IsBanned("SPAMMER", "key-of-spammer", ""));
+  EXPECT_FALSE(*store_->IsBanned("SPAMMER", "", ""));
+  EXPECT_FALSE(*store_->IsBanned("reader", "key-of-reader", "iphash1"));
+  // A ban made before keys existed (empty key) still matches its exact name.
+  ASSERT_TRUE(store_
+                  ->UpdateComment("c_1",
+                                  [](Comment&) -> base::Result<CommentUpdateEffects> {
+                                    CommentUpdateEffects effects;
+                                    effects.ban = Ban{"old ban", "", "mod1", "", At(kDay0)};
+                                    return effects;
+                                  })
+                  .ok());
+  EXPECT_TRUE(*store_->IsBanned("old ban", "key-of-old-ban", ""));
+  EXPECT_FALSE(*store_->IsBanned("reader", "", ""));
+}
+
 TEST_P(StoreContractTest, AuditPagesNewestFirst) {
   for (int i = 0; i < 5; ++i) {
     ASSERT_TRUE(store_->AppendAudit(Audit("mod1", AuditAction::kDelete, fmt::format("c_{}", i))).ok());

@@ -363,7 +363,31 @@ Response Api::PostComment(const Request& r) {
 
   const std::string ip_hash = service_->HashIp(r.peer_ip);
   if (auto limited = Limit(post_per_ip_, "comments from this address", ip_hash)) return *limited;
-  if (auto limited = Limit(post_per_author_, "comments by this author", req.author)) return *limited;
+  // Keyed on the name as readers see it: " Spammer" and "spammer" share a
+  // bucket (a name that is not UTF-8 is refused by Post below).
+  auto author_key = service_->AuthorKey(req.author);
+  if (auto limited = Limit(post_per_author_, "comments by this author",
+                           author_key.ok() ? *author_key : req.author)) {
+    return *limited;
+  }
+  // A name that may not be used is a 422 that names the field and says why,
+  // in the shape of a comment the engine refused.
+  if (author_key.ok()) {
+    auto refusal = service_->CheckAuthor(req.author);
+    if (refusal.ok() && refusal->has_value()) {
+      json reasons = json::array();
+      for (const moderation::Reason& reason : (*refusal)->reasons) {
+        json j = moderation::ReasonToJson(reason);
+        j["field"] = "author";
+        reasons.push_back(std::move(j));
+      }
+      return Json(422, {{"status", "refused"},
+                        {"field", "author"},
+                        {"reasons", std::move(reasons)},
+                        {"message", (*refusal)->message},
+                        {"error", {{"code", "invalid_argument"}, {"message", (*refusal)->message}}}});
+    }
+  }
 
   auto result = service_->Post(req);
   if (!result.ok()) return Error(result.status());

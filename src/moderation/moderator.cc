@@ -190,7 +190,7 @@ Verdict Moderator::Evaluate(std::string_view text) const {
     if (link.kind == text::LinkKind::kEmail) continue;
     if (DomainAllowed(link.host, policy_.link.allowed_domains)) continue;
     std::string detail(text::LinkKindName(link.kind));
-    if (link.disguised) detail += ", disguised";
+    if (link.disguised) detail += link.bidi ? ", disguised:bidi" : ", disguised";
     if (link.shortener) detail += ", shortener";
     verdict.reasons.push_back(Reason{.rule = Rule::kLink,
                                      .span = link.span,

@@ -102,6 +102,35 @@ TEST(ModeratorTest, PolicyAllowsDomainsAndChangesActions) {
   EXPECT_EQ((*moderator)->Evaluate("damn").decision, Decision::kHold);
 }
 
+TEST(ModeratorTest, ABackslashInTheAuthorityDoesNotPassAllowedDomains) {
+  auto policy = Policy::FromToml("version = \"t1\"\n[link]\nallowed_domains = [\"example.org\"]\n",
+                                 "test.toml");
+  ASSERT_TRUE(policy.ok()) << policy.status().ToString();
+  auto moderator = Moderator::Create(*policy);
+  ASSERT_TRUE(moderator.ok()) << moderator.status().ToString();
+  EXPECT_EQ((*moderator)->Evaluate("see http://user@example.org/a").decision, Decision::kPublish);
+  const Verdict v = (*moderator)->Evaluate("see http://evil.example.com\\@example.org/");
+  EXPECT_EQ(v.decision, Decision::kDelete);
+  ASSERT_EQ(v.reasons.size(), 1u);
+  EXPECT_NE(v.reasons[0].detail.find("evil.example.com"), std::string::npos) << v.reasons[0].detail;
+}
+
+TEST(ModeratorTest, ALinkWrittenBackwardsInsideABidiOverrideIsADisguisedLink) {
+  auto moderator = DefaultModerator();
+  ASSERT_NE(moderator, nullptr);
+  const std::string text = "Visit \u202Emoc.onisac-tseb\u202C today";
+  const Verdict v = moderator->Evaluate(text);
+  EXPECT_EQ(v.decision, Decision::kDelete);
+  ASSERT_FALSE(v.reasons.empty());
+  EXPECT_EQ(v.reasons[0].rule, Rule::kLink);
+  EXPECT_NE(v.reasons[0].detail.find("disguised:bidi"), std::string::npos) << v.reasons[0].detail;
+  EXPECT_NE(v.reasons[0].detail.find("best-casino.com"), std::string::npos) << v.reasons[0].detail;
+  // The span covers what displays as the link, inside the override (and the
+  // invisible pop after it, which folding joined to the last letter).
+  EXPECT_TRUE(v.reasons[0].match.starts_with("moc.onisac-tseb")) << v.reasons[0].match;
+  EXPECT_LE(v.reasons[0].match.size(), std::string_view("moc.onisac-tseb\u202C").size());
+}
+
 TEST(ModeratorTest, MildWordsArePublishedByDefault) {
   auto moderator = DefaultModerator();
   ASSERT_NE(moderator, nullptr);

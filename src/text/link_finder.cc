@@ -1,6 +1,8 @@
 #include "text/link_finder.h"
 
+#include <arpa/inet.h>
 #include <libpsl.h>
+#include <netinet/in.h>
 
 #include <algorithm>
 #include <array>
@@ -106,6 +108,34 @@ constexpr std::array kBareSuffixes = std::to_array<std::string_view>({
     "vi", "vn", "vu", "wf", "ws", "yt", "za", "zm", "zw",
 });
 
+// Public suffixes that end ordinary words in prose written without a space
+// after the dot, or are units and file extensions: a bare domain ending in
+// one of these needs a scheme, "www." or a path ("script.sh", "photo.zip",
+// "5.kg"). Every other ICANN TLD makes a bare domain (see BareHostAcceptable).
+constexpr std::array kProseSuffixes = std::to_array<std::string_view>({
+    // English words that end a clause: "went.to", "look.at", "come.in"
+    "am", "as", "at", "be", "by", "do", "in", "is", "no", "so", "to",
+    // units and file extensions
+    "cm", "cv", "gb", "hr", "kg", "km", "md", "ml", "mm", "mov", "mr", "ms", "pl", "pm", "ps",
+    "pt", "py", "rs", "sh", "tm", "zip",
+});
+
+// Words that, before a dot, are prose rather than a registrable label:
+// "this.is", "that.so", "it.is".
+constexpr std::array kProseLabels = std::to_array<std::string_view>({
+    "also", "and", "but", "even", "here", "just", "like", "much", "only", "really", "said",
+    "some", "than", "that", "then", "there", "these", "they", "this", "those", "very", "well",
+    "what", "when", "where", "which", "while", "with", "yeah", "your",
+});
+
+// Suffixes that are no English word: Title-case after the dot still makes
+// a link ("BestCasino.Com", "NAVER.Net"), where "Korea.It" or "Mr.Kim" is a
+// sentence run together.
+constexpr std::array kNonWordSuffixes = std::to_array<std::string_view>({
+    "biz", "casino", "cn", "co", "com", "cyou", "icu", "info", "io", "jp", "kr", "mobi", "net",
+    "org", "poker", "ru", "tk", "tw", "uk", "xxx", "xyz",
+});
+
 // URL shorteners and link-redirect hosts. A bare shortener host is a link even
 // when its suffix is not in kBareSuffixes ("me2.do", "kko.to").
 constexpr std::array kShorteners = std::to_array<std::string_view>({
@@ -146,6 +176,9 @@ constexpr std::array<std::string_view, N> Sorted(std::array<std::string_view, N>
 }
 constexpr auto kBareSuffixSet = Sorted(kBareSuffixes);
 constexpr auto kShortenerSet = Sorted(kShorteners);
+constexpr auto kProseSuffixSet = Sorted(kProseSuffixes);
+constexpr auto kProseLabelSet = Sorted(kProseLabels);
+constexpr auto kNonWordSuffixSet = Sorted(kNonWordSuffixes);
 constexpr auto kKnownSchemeSet = Sorted(kKnownSchemes);
 constexpr auto kDotWordStopwordSet = Sorted(kDotWordStopwords);
 constexpr auto kDotComEraWordSet = Sorted(kDotComEraWords);
@@ -377,6 +410,20 @@ constexpr std::array kSuffixWords = {
 constexpr std::array kDotWords = std::to_array<std::string_view>({
     "닷", "쩜", "점", "点", "點", "ドット", "。", "·", "・", "•",
     "ᆞ",  // U+119E: what NFKC makes of "ㆍ" (U+318D), the Korean middle dot
+    // Dots that look like a full stop between Latin labels. NFKC already
+    // makes "．" (U+FF0E), "․" (U+2024) and "﹒" (U+FE52) a plain ".", "｡"
+    // (U+FF61) a "。" and the Greek ano teleia a "·".
+    "\u2219",  // ∙ bullet operator
+    "\u22C5",  // ⋅ dot operator
+    "\u2027",  // ‧ hyphenation point
+    "\u2E31",  // ⸱ word separator middle dot
+    "\u2E33",  // ⸳ raised dot
+    "\u16EB",  // ᛫ runic single punctuation
+    "\u1427",  // ᐧ Canadian syllabics final middle dot
+    "\uA78F",  // ꞏ Latin letter sinological dot
+    "\u2981",  // ⦁ z notation spot
+    "\u0589",  // ։ Armenian full stop
+    "\u06D4",  // ۔ Arabic full stop
 });
 
 // Matches a disguised dot at s[pos], where pos is right after an ASCII label.
@@ -452,7 +499,9 @@ bool MatchDotSeparator(std::string_view s, size_t pos, DotSeparator* out) {
       }
     }
     out->end = k;
-    out->punctuation = w == "。" || w == "·" || w == "・" || w == "•" || w == "ᆞ";
+    // Every sign (not the words "닷", "点", "ドット" ...) also ends
+    // sentences or separates words in some script.
+    out->punctuation = w != "닷" && w != "쩜" && w != "점" && w != "点" && w != "點" && w != "ドット";
     return true;
   }
   return false;
@@ -998,18 +1047,44 @@ class Scan {
     }
     if (host_start >= t_.size()) return false;
 
-    // user:password@ before the host.
+    // user:password@ before the host: the authority ends at the first "/",
+    // "?" or "#" and the userinfo at the last "@" before it (WHATWG URL).
+    // For the special schemes a backslash is a path separator too, so
+    // "http://evil.example.com\@example.org/" goes to evil.example.com.
+    const bool special = http || obfuscated || scheme == "ftp" || scheme == "ws" ||
+                         scheme == "wss" || scheme == "file";
     if (sep == Sep::kFull) {
       size_t last_at = 0;
       for (size_t k = host_start; k < t_.size() && k - host_start < 256; ++k) {
         const char c = t_[k];
         if (c == '/' || c == '?' || c == '#' || c == ' ' || c == '\n' || c == '\t' || c == '[' ||
-            c == ']' || c == '<' || c == '>' || c == '"' || c == '{' || c == '}' || c == '|') {
+            c == ']' || c == '<' || c == '>' || c == '"' || c == '{' || c == '}' || c == '|' ||
+            (special && c == '\\')) {
           break;
         }
         if (c == '@') last_at = k;
       }
       if (last_at > 0) host_start = last_at + 1;
+    }
+
+    // An IPv6 literal: "http://[2001:db8::1]:8080/".
+    if (t_[host_start] == '[') {
+      const size_t close = t_.find(']', host_start);
+      if (close == std::string_view::npos || close - host_start > 64) return false;
+      const std::string literal(t_.substr(host_start + 1, close - host_start - 1));
+      in6_addr addr;
+      if (literal.find(':') == std::string::npos ||
+          inet_pton(AF_INET6, literal.c_str(), &addr) != 1) {
+        return false;
+      }
+      size_t url_end;
+      bool has_rest;
+      if (!ParseRest(i, close + 1, &url_end, &has_rest)) return false;
+      link->kind = LinkKind::kIpAddress;
+      link->url = std::string(t_.substr(i, url_end - i));
+      Fill(i, url_end, host_start, close + 1, obfuscated || sep != Sep::kFull, link);
+      *end = url_end;
+      return true;
     }
 
     const bool strong = known && !obfuscated && sep == Sep::kFull;
@@ -1109,16 +1184,37 @@ class Scan {
   bool BareHostAcceptable(size_t host_start, size_t host_end, const HostCheck& check) const {
     const std::string_view host = t_.substr(host_start, host_end - host_start);
     if (InSet(kShortenerSet, host)) return true;
-    if (!InSet(kBareSuffixSet, check.tld)) return false;
+    const bool curated = InSet(kBareSuffixSet, check.tld);
+    if (!curated) {
+      // Any other ICANN TLD (".us", ".it", ".news": spam moves to whatever
+      // is cheap) counts when it is not a unit or file extension and the
+      // label in front of the public suffix looks registered, not like a
+      // word run into the next sentence ("no.so", "this.is").
+      if (InSet(kProseSuffixSet, check.tld) || check.suffix_labels <= 0 ||
+          check.labels <= check.suffix_labels) {
+        return false;
+      }
+      size_t label_end = host.size();
+      for (int i = 0; i < check.suffix_labels; ++i) label_end = host.rfind('.', label_end - 1);
+      const size_t label_begin = host.rfind('.', label_end - 1);
+      const std::string_view label = host.substr(
+          label_begin == std::string_view::npos ? 0 : label_begin + 1,
+          label_begin == std::string_view::npos ? label_end : label_end - label_begin - 1);
+      // ".it" and ".us" are words too ("made.it"): a longer label.
+      const size_t min_label = check.tld == "it" || check.tld == "us" ? 5 : 4;
+      if (label.size() < min_label || InSet(kProseLabelSet, label)) return false;
+    }
     if (original_.empty()) return true;
-    // "Mr.Kim", "in Korea.It": Title-case after the last dot in the original.
+    // "Mr.Kim", "in Korea.It": Title-case after the last dot in the original
+    // is a sentence run together, unless the suffix is no word ("Casino.Com").
     const size_t tld_start = host_end - check.tld.size();
     const uint32_t fb = view_.FoldedBegin(tld_start);
     const uint32_t fe = view_.FoldedEnd(host_end);
     if (fb >= fe || fe > folded_.size()) return true;
     const Span span = folded_.ToOriginal(fb, fe);
     if (span.end > original_.size() || span.begin >= span.end) return true;
-    return !IsTitleCase(original_.substr(span.begin, span.end - span.begin));
+    return !IsTitleCase(original_.substr(span.begin, span.end - span.begin)) ||
+           InSet(kNonWordSuffixSet, check.tld);
   }
 
   bool TryBare(size_t i, char32_t prev, Link* link, size_t* end) const {
@@ -1181,6 +1277,110 @@ class Scan {
   std::string_view t_;
 };
 
+// ---------------------------------------------------------------------------
+// Bidi overrides
+//
+// A right-to-left override (U+202E) makes every character up to the matching
+// pop (U+202C), the end of the paragraph or the end of the text display
+// right to left, Latin letters too: "\u202Emoc.onisac\u202C" shows as
+// "casino.com". The folded view has already dropped the controls (they are
+// default-ignorable); the finder reads a copy of it in which each such run
+// is reversed, code point by code point, each keeping its own original span,
+// so a link found there points at exactly the characters that display as it.
+// Nested embeddings inside an override are counted so the right pop ends it;
+// isolates (U+2066-2069) and marks (U+200E/F) do not reorder Latin letters.
+
+bool IsBidiControl(char32_t c) {
+  return c == 0x200E || c == 0x200F || (c >= 0x202A && c <= 0x202E) || (c >= 0x2066 && c <= 0x2069);
+}
+
+// Original byte ranges that display reversed.
+std::vector<Span> OverrideRuns(std::string_view original) {
+  std::vector<Span> runs;
+  if (original.find("\u202E") == std::string_view::npos) return runs;
+  size_t pos = 0;
+  size_t run_begin = 0;
+  int depth = 0;  // embeddings and overrides open inside the current run, itself included
+  while (pos < original.size()) {
+    size_t len;
+    const char32_t c = DecodeAt(original, pos, &len);
+    const bool paragraph_end = c == '\n' || c == '\r' || c == 0x2029;
+    if (depth == 0) {
+      if (c == 0x202E) {
+        depth = 1;
+        run_begin = pos + len;
+      }
+    } else if (c == 0x202A || c == 0x202B || c == 0x202D || c == 0x202E) {
+      ++depth;
+    } else if ((c == 0x202C && --depth == 0) || paragraph_end) {
+      if (pos > run_begin) runs.push_back(Span{static_cast<uint32_t>(run_begin), static_cast<uint32_t>(pos)});
+      depth = 0;
+    }
+    pos += len;
+  }
+  if (depth > 0 && original.size() > run_begin) {
+    runs.push_back(Span{static_cast<uint32_t>(run_begin), static_cast<uint32_t>(original.size())});
+  }
+  return runs;
+}
+
+// `folded` with the code points inside `runs` in display order.
+NormalizedText Reorder(const NormalizedText& folded, const std::vector<Span>& runs) {
+  const std::string_view s = folded.text();
+  NormalizedText out;
+  out.Reserve(s.size());
+  // Runs are sorted and the folded view keeps the original order, so one
+  // index walks forward with the text (linear, however many runs).
+  size_t next_run = 0;
+  const auto run_of = [&](uint32_t begin) -> int {
+    while (next_run < runs.size() && runs[next_run].end <= begin) ++next_run;
+    if (next_run < runs.size() && begin >= runs[next_run].begin) return static_cast<int>(next_run);
+    return -1;
+  };
+  struct Piece {
+    size_t begin, end;
+  };
+  std::vector<Piece> pending;  // code points of the current run, in stored order
+  int pending_run = -1;
+  const auto flush = [&] {
+    for (auto it = pending.rbegin(); it != pending.rend(); ++it) {
+      out.Append(s.substr(it->begin, it->end - it->begin), folded.ToOriginal(it->begin, it->end));
+    }
+    pending.clear();
+  };
+  for (size_t i = 0; i < s.size();) {
+    size_t len;
+    DecodeAt(s, i, &len);
+    const int run = run_of(folded.ToOriginal(i, i + len).begin);
+    if (run != pending_run) flush();
+    pending_run = run;
+    if (run >= 0) {
+      pending.push_back(Piece{i, i + len});
+    } else {
+      out.Append(s.substr(i, len), folded.ToOriginal(i, i + len));
+    }
+    i += len;
+  }
+  flush();
+  return out;
+}
+
+// True when original bytes [span) hold a bidi control or overlap a run.
+bool TouchesBidi(std::string_view original, Span span, const std::vector<Span>& runs) {
+  for (const Span& run : runs) {
+    if (span.begin < run.end && run.begin < span.end) return true;
+  }
+  // A control right before or after the link also decides how it displays.
+  size_t pos = span.begin >= 3 ? span.begin - 3 : 0;
+  const size_t end = std::min<size_t>(original.size(), span.end + 3);
+  while (pos < end) {
+    size_t len;
+    if (IsBidiControl(DecodeAt(original, pos, &len))) return true;
+    pos += len;
+  }
+  return false;
+}
+
 }  // namespace
 
 struct LinkFinder::State {
@@ -1218,8 +1418,45 @@ std::vector<Link> LinkFinder::Find(const NormalizedText& folded) const {
 
 std::vector<Link> LinkFinder::Find(const NormalizedText& folded, std::string_view original) const {
   if (folded.empty()) return {};
-  const View view = Undisguise(folded, original);
-  return Scan(state_->suffixes, folded, original, view).Run();
+  const std::vector<Span> runs = OverrideRuns(original);
+  if (runs.empty()) {
+    const View view = Undisguise(folded, original);
+    std::vector<Link> links = Scan(state_->suffixes, folded, original, view).Run();
+    if (original.find("\xE2\x80") != std::string_view::npos ||
+        original.find("\xE2\x81") != std::string_view::npos) {
+      for (Link& link : links) {
+        if (TouchesBidi(original, link.span, runs)) link.bidi = link.disguised = true;
+      }
+    }
+    return links;
+  }
+  const NormalizedText reordered = Reorder(folded, runs);
+  const View view = Undisguise(reordered, original);
+  std::vector<Link> links = Scan(state_->suffixes, reordered, original, view).Run();
+  for (Link& link : links) {
+    if (!TouchesBidi(original, link.span, runs)) continue;
+    link.bidi = link.disguised = true;
+    // A span is computed from the link's first and last byte, which in a
+    // reversed run are not its outermost ones: widen it to every run it
+    // touches, so that it covers all it was read from.
+    for (const Span& run : runs) {
+      if (link.span.begin < run.end && run.begin < link.span.end) {
+        link.span.begin = std::min(link.span.begin, run.begin);
+        link.span.end = std::max(link.span.end, run.end);
+      }
+    }
+  }
+  // Reversing may have put links out of order, and widened spans may meet:
+  // keep them ordered and apart (the first of two overlapping links stays).
+  std::stable_sort(links.begin(), links.end(),
+                   [](const Link& a, const Link& b) { return a.span.begin < b.span.begin; });
+  std::vector<Link> apart;
+  apart.reserve(links.size());
+  for (Link& link : links) {
+    if (!apart.empty() && link.span.begin < apart.back().span.end) continue;
+    apart.push_back(std::move(link));
+  }
+  return apart;
 }
 
 }  // namespace commentd::text

@@ -7,7 +7,11 @@
 // "example (dot) com", spaced letters ("h t t p s : / /"). Fullwidth letters
 // and zero-width characters are already gone in the folded view. Ordinary
 // prose is not a link: "U.S.", "e.g.", "Mr.Kim", "3.5 days", "S/2019/171",
-// "report.pdf".
+// "report.pdf". Text inside a right-to-left override (U+202E) is read in
+// the order it displays ("moc.elpmaxe" shows as "example.com"). Hosts are
+// parsed as browsers do (WHATWG URL): for http(s), ws(s), ftp and file a
+// backslash ends the authority like "/", and IPv6 literals ("[2001:db8::1]")
+// are hosts.
 #pragma once
 
 #include <memory>
@@ -40,6 +44,9 @@ struct Link {
   bool disguised = false;  // written with "dot", "[.]", "hxxp", spaced letters, fullwidth,
                            // zero-width or homoglyph characters (not: upper case)
   bool shortener = false;  // bit.ly, t.co, ...
+  bool bidi = false;       // bidi controls in or around it: written reversed inside a
+                           // right-to-left override (U+202E) to display as a link, or
+                           // with embeddings/isolates/marks inside (also sets disguised)
 };
 
 // Immutable after Create; Thread-safe.

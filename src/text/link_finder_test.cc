@@ -275,14 +275,23 @@ TEST_F(LinkFinderTest, MarksShortenersButNotTheirLookalikes) {
 }
 
 TEST_F(LinkFinderTest, TitleCaseAfterTheDotIsProseOnlyWhenTheOriginalIsGiven) {
-  const std::string original = "He met Mr.Kim in Seoul.Com said nothing";
+  const std::string original = "He met Mr.Kim in Korea.It was cold";
   auto folded = normalizer_->Fold(original);
   ASSERT_TRUE(folded.ok());
   EXPECT_THAT(finder_->Find(*folded, original), IsEmpty());
   // Without the original the folded view cannot show the case.
   const std::vector<Link> blind = finder_->Find(*folded);
   ASSERT_EQ(blind.size(), 1u);
-  EXPECT_EQ(blind[0].host, "seoul.com");
+  EXPECT_EQ(blind[0].host, "korea.it");
+}
+
+TEST_F(LinkFinderTest, TitleCaseSuffixThatIsNoWordIsStillALink) {
+  const std::string original = "Play at BestCasino.Com tonight";
+  auto folded = normalizer_->Fold(original);
+  ASSERT_TRUE(folded.ok());
+  const std::vector<Link> links = finder_->Find(*folded, original);
+  ASSERT_EQ(links.size(), 1u);
+  EXPECT_EQ(links[0].host, "bestcasino.com");
 }
 
 TEST_F(LinkFinderTest, CjkFullStopBeforeAnUnknownCaseIsASentenceEndWithoutTheOriginal) {
@@ -326,6 +335,29 @@ TEST_F(LinkFinderTest, OneFinderServesManyThreadsWithTheSameAnswers) {
   }
   for (std::thread& thread : threads) thread.join();
   EXPECT_THAT(mismatches, ElementsAre(0, 0, 0, 0));
+}
+
+TEST_F(LinkFinderTest, LinksAroundRightToLeftOverridesStayOrderedAndApart) {
+  // The first is a fuzzer find (testdata/fuzz/link_finder/crash_issue12_override_overlap):
+  // a link read across the edge of a reversed run overlapped the next one.
+  const std::string inputs[] = {
+      std::string("si\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\002\000\000\000\000http://[::1]:80/\342\200\256moc.httpp:/[::1]http://fb.me%\000p://ad[.]se/evil.ex\013oom", 107),
+      "http://a.com/\u202Emoc.b//:ptth http://c.com\u202C d.com",
+      "\u202Emoc.a moc.b\u202C and \u202E\u202Aten.c\u202C\u202C",
+  };
+  for (const std::string& original : inputs) {
+    SCOPED_TRACE(original);
+    auto folded = normalizer_->Fold(original);
+    if (!folded.ok()) continue;
+    const std::vector<Link> links = finder_->Find(*folded, original);
+    uint32_t last_end = 0;
+    for (const Link& link : links) {
+      EXPECT_LE(last_end, link.span.begin) << link.host;
+      EXPECT_LT(link.span.begin, link.span.end);
+      EXPECT_LE(link.span.end, original.size());
+      last_end = link.span.end;
+    }
+  }
 }
 
 TEST_F(LinkFinderTest, ReturnsNothingForEmptyAndLinklessText) {

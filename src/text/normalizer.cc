@@ -74,7 +74,17 @@ bool InScriptsFoldedToLatin(char32_t c) {
 }  // namespace
 
 struct Normalizer::Tables {
+  Tables() = default;
+  Tables(const Tables&) = delete;
+  Tables& operator=(const Tables&) = delete;
+  ~Tables() {
+    if (spoof != nullptr) uspoof_close(spoof);
+  }
+
   const icu::Normalizer2* nfkc_cf = nullptr;  // owned by ICU, lives for the process
+  // For NameKey's skeletons. ICU allows concurrent skeleton calls on one
+  // checker that is no longer being configured.
+  USpoofChecker* spoof = nullptr;
   const icu::Normalizer2* nfd = nullptr;
   std::vector<uint32_t> bmp;                  // flags | index into `folded`
   std::unordered_map<char32_t, uint32_t> supplementary;
@@ -147,8 +157,9 @@ base::Result<Normalizer> Normalizer::Create() {
   if (U_FAILURE(status)) return base::InternalError("ICU NFKC_Casefold: {}", u_errorName(status));
   tables->nfd = icu::Normalizer2::getNFDInstance(status);
   if (U_FAILURE(status)) return base::InternalError("ICU NFD: {}", u_errorName(status));
-  USpoofChecker* spoof = uspoof_open(&status);
+  tables->spoof = uspoof_open(&status);
   if (U_FAILURE(status)) return base::InternalError("ICU spoof checker: {}", u_errorName(status));
+  const USpoofChecker* spoof = tables->spoof;
 
   std::unordered_map<std::string, uint32_t> interned;
   auto compute = [&](char32_t c) -> uint32_t {
@@ -203,7 +214,6 @@ base::Result<Normalizer> Normalizer::Create() {
       tables->supplementary[c] = kBoundaryBefore | it->second;
     }
   }
-  uspoof_close(spoof);
   return Normalizer(std::move(tables));
 }
 
@@ -269,6 +279,72 @@ base::Result<NormalizedText> Normalizer::Fold(std::string_view original) const {
       out.Append(buffer, Span{static_cast<uint32_t>(start), static_cast<uint32_t>(end)});
     }
   }
+  return out;
+}
+
+// ---------------------------------------------------------------------------
+// NameKey
+//
+// The confusable skeleton is not case-insensitive: "S" and "s" have
+// different skeletons, and case folding first is not enough, because some
+// capitals look Latin while their lower case does not (Cyrillic "Т" looks
+// like "T", "т" like a small capital). So each code point (after NFKC, with
+// ignorables dropped and spaces collapsed) is mapped twice: case-folded then
+// skeletonized, and skeletonized then case-folded. The first wins when it
+// is ASCII ("I" -> "i", not the "l" its skeleton is), else the second when
+// that is ASCII ("Т" -> "t"), else the first. The result is folded once
+// more so that the key is stable when applied to itself.
+
+namespace {
+
+icu::UnicodeString Skeleton(const USpoofChecker* spoof, const icu::UnicodeString& s) {
+  UErrorCode status = U_ZERO_ERROR;
+  icu::UnicodeString out;
+  uspoof_getSkeletonUnicodeString(spoof, 0, s, out, &status);
+  return U_SUCCESS(status) ? out : s;
+}
+
+bool IsAscii(const icu::UnicodeString& s) {
+  for (int32_t i = 0; i < s.length(); ++i) {
+    if (s.charAt(i) >= 0x80) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+base::Result<std::string> Normalizer::NameKey(std::string_view name) const {
+  COMMENTD_RETURN_IF_ERROR(ValidateUtf8(name).WithContext("name"));
+  const Tables& t = *tables_;
+  UErrorCode status = U_ZERO_ERROR;
+  const icu::Normalizer2* nfkc = icu::Normalizer2::getNFKCInstance(status);
+  if (U_FAILURE(status)) return base::InternalError("name key: NFKC: {}", u_errorName(status));
+  const icu::UnicodeString normalized = nfkc->normalize(
+      icu::UnicodeString::fromUTF8(icu::StringPiece(name.data(), static_cast<int32_t>(name.size()))),
+      status);
+  if (U_FAILURE(status)) return base::InternalError("name key: NFKC: {}", u_errorName(status));
+  icu::UnicodeString mapped;
+  bool pending_space = false;
+  for (int32_t i = 0; i < normalized.length();) {
+    const UChar32 c = normalized.char32At(i);
+    i += U16_LENGTH(c);
+    if (u_hasBinaryProperty(c, UCHAR_DEFAULT_IGNORABLE_CODE_POINT)) continue;
+    if (u_isUWhiteSpace(c) || u_charType(c) == U_CONTROL_CHAR) {
+      pending_space = mapped.length() > 0;
+      continue;
+    }
+    if (pending_space) mapped.append(static_cast<UChar>(' '));
+    pending_space = false;
+    const icu::UnicodeString self(c);
+    const icu::UnicodeString fold_first = Skeleton(t.spoof, t.nfkc_cf->normalize(self, status));
+    const icu::UnicodeString skeleton_first = t.nfkc_cf->normalize(Skeleton(t.spoof, self), status);
+    if (U_FAILURE(status)) return base::InternalError("name key: {}", u_errorName(status));
+    mapped.append(!IsAscii(fold_first) && IsAscii(skeleton_first) ? skeleton_first : fold_first);
+  }
+  const icu::UnicodeString key = t.nfkc_cf->normalize(mapped, status);
+  if (U_FAILURE(status)) return base::InternalError("name key: NFKC: {}", u_errorName(status));
+  std::string out;
+  key.toUTF8String(out);
   return out;
 }
 

@@ -71,6 +71,16 @@ class Normalizer {
   // the error of Fold.
   base::Result<std::string> LexicalString(std::string_view s) const;
 
+  // The key two names are compared by (bans, reserved names, per-author rate
+  // limits): names that a reader cannot tell apart get the same key. NFKC +
+  // case folding, default-ignorable characters (zero-width, bidi controls)
+  // dropped, white space (NBSP and the other Unicode spaces too) collapsed
+  // to one space and trimmed, then ICU's confusable skeleton (UTS #39), so
+  // "Spammer", " spammer", "spam\u200Bmer", "ѕраммег" (Cyrillic) and
+  // "Ｓｐａｍｍｅｒ" share one key. The key is for comparing only: never
+  // show it. kInvalidArgument when `name` is not UTF-8.
+  base::Result<std::string> NameKey(std::string_view name) const;
+
  private:
   struct Tables;
   explicit Normalizer(std::unique_ptr<const Tables> tables);

@@ -90,3 +90,63 @@ TEST(NormalizerTest, EmptyAndWhitespaceOnlyTextStayValid) {
 
 }  // namespace
 }  // namespace commentd::text
+
+namespace commentd::text {
+namespace {
+
+std::string Key(std::string_view name) {
+  auto key = TheNormalizer().NameKey(name);
+  EXPECT_TRUE(key.ok()) << key.status().ToString();
+  return key.ok() ? *key : std::string();
+}
+
+TEST(NameKeyTest, NamesAReaderCannotTellApartShareOneKey) {
+  const std::string plain = Key("Spammer");
+  EXPECT_FALSE(plain.empty());
+  for (std::string_view variant : {
+           "spammer", "SPAMMER", " Spammer ",
+           "Spam\u200Bmer",                            // zero-width space
+           "Spam\u200Dmer\u2060",                      // joiner, word joiner
+           "\u0405\u0440\u0430mm\u0435r",              // Cyrillic S, r, a, e
+           "\uFF33\uFF50\uFF41\uFF4D\uFF4D\uFF45\uFF52",  // fullwidth
+           "\u202ESpammer\u202C",                      // bidi controls
+       }) {
+    SCOPED_TRACE(variant);
+    EXPECT_EQ(Key(variant), plain);
+  }
+}
+
+TEST(NameKeyTest, CapitalsThatLookLatinMatchEvenWhenTheirLowerCaseDoesNot) {
+  EXPECT_EQ(Key("\u0422roll"), Key("Troll"));  // Cyrillic capital te
+  EXPECT_EQ(Key("\u0412\u041E\u0422"), Key("bot"));
+  EXPECT_EQ(Key("ADMIN"), Key("admin"));  // "I" is "i" here, not the "l" it resembles
+}
+
+TEST(NameKeyTest, CollapsesEveryKindOfSpaceBetweenWords) {
+  const std::string plain = Key("Kim Minsu");
+  EXPECT_EQ(Key("Kim\u00A0Minsu"), plain);              // NBSP
+  EXPECT_EQ(Key("Kim \u3000 \t Minsu\u00A0"), plain);  // ideographic space, tab
+  EXPECT_NE(Key("KimMinsu"), plain);
+}
+
+TEST(NameKeyTest, DifferentNamesKeepDifferentKeys) {
+  EXPECT_NE(Key("alice"), Key("alicia"));
+  EXPECT_NE(Key("김민수"), Key("김민준"));
+  EXPECT_NE(Key("moderator"), Key("moderators"));
+}
+
+TEST(NameKeyTest, IsStableWhenAppliedToItsOwnOutput) {
+  for (std::string_view name : {"Spammer", "\u0405\u0440\u0430mm\u0435r", "김민수", "Ｍｏｄ"}) {
+    SCOPED_TRACE(name);
+    EXPECT_EQ(Key(Key(name)), Key(name));
+  }
+}
+
+TEST(NameKeyTest, RefusesInvalidUtf8) {
+  auto key = TheNormalizer().NameKey("bad\xC0name");
+  ASSERT_FALSE(key.ok());
+  EXPECT_EQ(key.status().code(), base::StatusCode::kInvalidArgument);
+}
+
+}  // namespace
+}  // namespace commentd::text

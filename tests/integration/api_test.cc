@@ -596,6 +596,27 @@ TEST_F(ApiTest, BanDeletesAndRefusesTheAuthor) {
   ExpectError(Post("Troll", "I am back."), 403, "permission_denied");
 }
 
+TEST_F(ApiTest, AnAuthorNameWithALinkIsRefusedWith422NamingTheAuthorField) {
+  const std::string before = Snapshot();
+  for (std::string_view name : {"www.best-casino.com", "http://spam.example.com/"}) {
+    SCOPED_TRACE(name);
+    HttpResponse r = Post(name, "A perfectly ordinary comment.");
+    ASSERT_EQ(r.status, 422) << r.body;
+    json j = r.Json();
+    EXPECT_EQ(j["status"], "refused");
+    EXPECT_EQ(j["field"], "author");
+    EXPECT_EQ(j["error"]["code"], "invalid_argument");
+    EXPECT_TRUE(j["message"].get<std::string>().starts_with("author:")) << r.body;
+    ASSERT_FALSE(j["reasons"].empty()) << r.body;
+    EXPECT_EQ(j["reasons"][0]["field"], "author");
+    EXPECT_EQ(j["reasons"][0]["rule"], "link");
+  }
+  HttpResponse reserved = Post("Adm\u0456n", "Official notice.");  // Cyrillic i
+  EXPECT_EQ(reserved.status, 422) << reserved.body;
+  EXPECT_EQ(reserved.Json()["field"], "author");
+  EXPECT_EQ(Snapshot(), before);
+}
+
 TEST_F(ApiTest, ResponsesCarrySecurityHeaders) {
   HttpResponse api = Send("GET", ThreadPath());
   EXPECT_EQ(api.Header("X-Content-Type-Options"), "nosniff");
@@ -723,6 +744,39 @@ TEST_F(BehindProxyApiTest, EachForwardedClientHasItsOwnLimitAndHash) {
   ASSERT_TRUE(stored.ok()) << stored.status().ToString();
   ASSERT_FALSE(stored->items.empty());
   EXPECT_EQ(stored->items.front().author.ip_hash, service_->HashIp("198.51.100.2"));
+}
+
+TEST_F(BehindProxyApiTest, LookAlikeAuthorNamesShareOneRateLimitBucket) {
+  ASSERT_EQ(PostFrom("198.51.100.11", "Spammer", "one").status, 201);
+  ASSERT_EQ(PostFrom("198.51.100.12", " spammer", "two").status, 201);
+  ExpectError(PostFrom("198.51.100.13", "SPAM\u200BMER", "three"), 429, "resource_exhausted");
+  EXPECT_EQ(PostFrom("198.51.100.14", "Someone else", "four").status, 201);
+}
+
+// Behind a proxy without rate limits: each forwarded reader is a fresh
+// address, so only the name can tie a post to a ban.
+class BehindProxyUnlimitedApiTest : public BehindProxyApiTest {
+ protected:
+  void SetUp() override { Start(/*rate_limit=*/false, {"127.0.0.1"}); }
+};
+
+TEST_F(BehindProxyUnlimitedApiTest, ABannedAuthorIsRefusedUnderLookAlikeNamesFromNewAddresses) {
+  HttpResponse first = PostFrom("198.51.100.20", "Troll", "Harmless at first.");
+  ASSERT_EQ(first.status, 201) << first.body;
+  Login();
+  HttpResponse r =
+      Send("POST", "/api/v1/mod/actions",
+           json{{"action", "ban"}, {"comment_ids", {first.Json()["comment"]["id"]}}}.dump(),
+           Session());
+  ASSERT_EQ(r.status, 200) << r.body;
+  int n = 30;
+  for (std::string_view name : {"troll", "TROLL", " Troll", "Tr\u200Boll", "\u0422roll",
+                                "Troll\u00A0", "\uFF34\uFF52\uFF4F\uFF4C\uFF4C"}) {
+    SCOPED_TRACE(name);
+    ExpectError(PostFrom(fmt::format("198.51.100.{}", ++n), name, "I am back."), 403,
+                "permission_denied");
+  }
+  EXPECT_EQ(PostFrom("198.51.100.99", "Trolley", "A different reader.").status, 201);
 }
 
 }  // namespace

@@ -25,6 +25,12 @@
   let queueCursor = null;
   let auditCursor = null;
 
+  // Bidi controls (embeddings, overrides, isolates, LRM/RLM) let a writer
+  // show text in another order than it is stored ("moc.elpmaxe" inside
+  // U+202E displays as a domain). Readers see the stored order: the controls
+  // are dropped from what is shown; the stored text keeps every byte.
+  const kBidiControls = /[\u200E\u200F\u202A-\u202E\u2066-\u2069]/g;
+  function neutral(s) { return s.replace(kBidiControls, ''); }
   function h(tag, attrs, ...children) {
     const el = document.createElement(tag);
     for (const [k, v] of Object.entries(attrs || {})) {
@@ -34,7 +40,7 @@
     }
     for (const c of children.flat()) {
       if (c === null || c === undefined || c === false) continue;
-      el.append(typeof c === 'string' ? document.createTextNode(c) : c);
+      el.append(typeof c === 'string' ? document.createTextNode(neutral(c)) : c);
     }
     return el;
   }
@@ -42,7 +48,7 @@
   function s(tag, attrs, ...children) {
     const el = document.createElementNS(kSvg, tag);
     for (const [k, v] of Object.entries(attrs || {})) el.setAttribute(k, String(v));
-    for (const c of children) el.append(typeof c === 'string' ? document.createTextNode(c) : c);
+    for (const c of children) el.append(typeof c === 'string' ? document.createTextNode(neutral(c)) : c);
     return el;
   }
 

@@ -126,6 +126,13 @@ INSERT INTO comment_revisions (comment_id, number, text, lang, engine_decision, 
          COALESCE(edited_at, created_at), true
   FROM comments ORDER BY seq;
 )sql",
+    // 5: each ban's author name as a NameKey (text::Normalizer::NameKey), so
+    // that a banned author cannot return under a look-alike name. Bans made
+    // before keep an empty key and are matched by their exact name.
+    R"sql(
+ALTER TABLE bans ADD COLUMN author_key TEXT NOT NULL DEFAULT '';
+CREATE INDEX bans_by_key ON bans (author_key) WHERE author_key <> '';
+)sql",
 };
 
 constexpr int kLatestVersion = static_cast<int>(std::size(kMigrations));

@@ -473,9 +473,9 @@ Result<Comment> PostgresStore::UpdateComment(std::string_view id,
       const comments::Ban& ban = *effects.ban;
       Params p;
       p.Add(ban.author_name).Add(ban.ip_hash).Add(ban.moderator).Add(ban.reason).Add(
-          base::ToUnixMicros(ban.at));
+          base::ToUnixMicros(ban.at)).Add(ban.author_key);
       COMMENTD_RETURN_IF_ERROR(conn.Exec("INSERT INTO bans (author_name, ip_hash, moderator, "
-                                         "reason, at) VALUES ($1, $2, $3, $4, $5)",
+                                         "reason, at, author_key) VALUES ($1, $2, $3, $4, $5, $6)",
                                          p)
                                    .status());
     }
@@ -599,12 +599,14 @@ Result<comments::Page<Comment>> PostgresStore::ListQueue(comments::Queue queue,
   });
 }
 
-Result<bool> PostgresStore::IsBanned(std::string_view author_name, std::string_view ip_hash) {
+Result<bool> PostgresStore::IsBanned(std::string_view author_name, std::string_view author_key,
+                                     std::string_view ip_hash) {
   return impl_->Read([&](Connection& conn) -> Result<bool> {
     Params p;
-    p.Add(author_name).Add(ip_hash);
+    p.Add(author_name).Add(ip_hash).Add(author_key);
     COMMENTD_ASSIGN_OR_RETURN(
         Rows rows, conn.Exec("SELECT EXISTS (SELECT 1 FROM bans WHERE author_name = $1) OR "
+                             "($3 <> '' AND EXISTS (SELECT 1 FROM bans WHERE author_key = $3)) OR "
                              "($2 <> '' AND EXISTS (SELECT 1 FROM bans WHERE ip_hash = $2))",
                              p));
     return !rows.empty() && rows.Bool(0, 0);

@@ -20,7 +20,7 @@ using base::Status;
 
 // The SqliteStore schema version whose tables this file knows. A newer
 // SQLite schema is refused rather than copied without its new columns.
-constexpr int kCopiedSqliteVersion = 4;
+constexpr int kCopiedSqliteVersion = 5;  // 4: revisions, 5: bans.author_key
 
 enum class Kind {
   kInt,      // INTEGER / BIGINT
@@ -103,7 +103,8 @@ const std::vector<Table>& Tables() {
         {"ip_hash", Kind::kText},
         {"moderator", Kind::kText},
         {"reason", Kind::kText},
-        {"at", Kind::kInt}},
+        {"at", Kind::kInt},
+        {"author_key", Kind::kText}},
        "id"},
       {"audit",
        "id",

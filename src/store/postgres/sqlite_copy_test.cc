@@ -69,7 +69,8 @@ void FillSite(SqliteStore& s) {
     c.decided_by = comments::DecidedBy::kModerator;
     c.decided_by_moderator = "alice";
     comments::CommentUpdateEffects e;
-    e.ban = comments::Ban{c.author.name, c.author.ip_hash, "alice", "spam", At(kDay0 + 9)};
+    e.ban = comments::Ban{c.author.name, c.author.ip_hash, "alice", "spam", At(kDay0 + 9),
+                          "key-of-reader"};
     e.audit = comments::AuditEntry{0, At(kDay0 + 9), "alice", comments::AuditAction::kBan, c.id,
                                    c.author.name, "spam"};
     e.resolve_reports = true;
@@ -167,6 +168,7 @@ TEST(SqliteCopyTest, CopiesEveryTableAndTheStoreReadsItBack) {
   }
   EXPECT_EQ(*(*pg)->GetOrInsertSetting("site_key", "new"), std::string("\x00\x01\xff\x7f key", 8));
   EXPECT_TRUE(*(*pg)->IsBanned("reader", ""));
+  EXPECT_TRUE(*(*pg)->IsBanned("someone else", "key-of-reader", ""));
   EXPECT_EQ((*pg)->GetSession("tok1")->csrf_token, "csrf1");
   EXPECT_EQ((*pg)->GetPolicy()->revision, 1);
   EXPECT_EQ((*pg)->GetPolicy()->toml, "[link]\naction = \"hold\"\n");

@@ -149,6 +149,13 @@ INSERT INTO comment_revisions (comment_id, number, text, lang, engine_decision, 
          COALESCE(edited_at, created_at), 1
   FROM comments ORDER BY seq;
 )sql",
+    // 5: each ban's author name as a NameKey (text::Normalizer::NameKey), so
+    // that a banned author cannot return under a look-alike name. Bans made
+    // before keep an empty key and are matched by their exact name.
+    R"sql(
+ALTER TABLE bans ADD COLUMN author_key TEXT NOT NULL DEFAULT '';
+CREATE INDEX bans_by_key ON bans (author_key) WHERE author_key <> '';
+)sql",
 };
 
 constexpr int kLatestVersion = static_cast<int>(std::size(kMigrations));
@@ -964,13 +971,14 @@ Result<Comment> SqliteStore::UpdateComment(std::string_view id,
       const comments::Ban& ban = *effects.ban;
       COMMENTD_ASSIGN_OR_RETURN(
           Statement s,
-          conn.Prepare("INSERT INTO bans (author_name, ip_hash, moderator, reason, at) "
-                       "VALUES (?, ?, ?, ?, ?)"));
+          conn.Prepare("INSERT INTO bans (author_name, ip_hash, moderator, reason, at, author_key) "
+                       "VALUES (?, ?, ?, ?, ?, ?)"));
       s.Bind(ban.author_name)
           .Bind(ban.ip_hash)
           .Bind(ban.moderator)
           .Bind(ban.reason)
-          .Bind(base::ToUnixMicros(ban.at));
+          .Bind(base::ToUnixMicros(ban.at))
+          .Bind(ban.author_key);
       COMMENTD_RETURN_IF_ERROR(s.Run());
     }
     if (effects.audit.has_value()) COMMENTD_RETURN_IF_ERROR(InsertAudit(conn, *effects.audit));
@@ -1067,13 +1075,16 @@ Result<comments::Page<Comment>> SqliteStore::ListQueue(comments::Queue queue,
   return page;
 }
 
-Result<bool> SqliteStore::IsBanned(std::string_view author_name, std::string_view ip_hash) {
+Result<bool> SqliteStore::IsBanned(std::string_view author_name, std::string_view author_key,
+                                   std::string_view ip_hash) {
   COMMENTD_ASSIGN_OR_RETURN(auto reader, impl_->Reader());
   COMMENTD_ASSIGN_OR_RETURN(
       Statement s,
-      reader->Prepare("SELECT EXISTS (SELECT 1 FROM bans WHERE author_name = ?) OR "
-                      "(? <> '' AND EXISTS (SELECT 1 FROM bans WHERE ip_hash = ? AND ip_hash <> ''))"));
-  s.Bind(author_name).Bind(ip_hash).Bind(ip_hash);
+      reader->Prepare(
+          "SELECT EXISTS (SELECT 1 FROM bans WHERE author_name = ?) OR "
+          "(? <> '' AND EXISTS (SELECT 1 FROM bans WHERE author_key = ? AND author_key <> '')) OR "
+          "(? <> '' AND EXISTS (SELECT 1 FROM bans WHERE ip_hash = ? AND ip_hash <> ''))"));
+  s.Bind(author_name).Bind(author_key).Bind(author_key).Bind(ip_hash).Bind(ip_hash);
   COMMENTD_ASSIGN_OR_RETURN(bool row, s.Step());
   return row && s.Int(0) != 0;
 }

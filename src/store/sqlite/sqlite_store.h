@@ -85,7 +85,9 @@ class SqliteStore final : public comments::Store {
   base::Status AddReport(const comments::Report& report) override;
   base::Result<comments::Page<comments::Comment>> ListQueue(
       comments::Queue queue, std::optional<comments::Cursor> after, int limit) override;
-  base::Result<bool> IsBanned(std::string_view author_name, std::string_view ip_hash) override;
+  using comments::Store::IsBanned;
+  base::Result<bool> IsBanned(std::string_view author_name, std::string_view author_key,
+                              std::string_view ip_hash) override;
   base::Result<int64_t> CountRecentText(std::string_view text_hash, base::Time since) override;
   base::Status AppendAudit(const comments::AuditEntry& entry) override;
   base::Result<comments::Page<comments::AuditEntry>> ListAudit(
