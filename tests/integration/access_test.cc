@@ -61,15 +61,8 @@ const std::set<std::pair<std::string, std::string>> kPublicRoutes = {
     {"POST", "/api/v1/auth/logout"},                // ends the cookie's own session only
 };
 
-class AccessTest : public ::testing::Test {
+class AccessTest : public testing::DefaultEngineTest {
  protected:
-  static void SetUpTestSuite() {
-    auto engine = moderation::Moderator::Create(moderation::Policy::Default());
-    if (engine.ok()) engine_ = *engine;
-  }
-  static void TearDownTestSuite() { engine_.reset(); }
-  static inline std::shared_ptr<const moderation::Moderator> engine_;
-
   void SetUp() override { Start(/*rate_limit=*/false); }
 
   void Start(bool rate_limit) {

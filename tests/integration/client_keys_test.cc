@@ -29,15 +29,8 @@ constexpr char kThreadPath[] = "/api/v1/threads/keys-test/comments";
 constexpr char kModName[] = "editor";
 constexpr char kModPassword[] = "correct horse battery";
 
-class ClientKeysTest : public ::testing::Test {
+class ClientKeysTest : public testing::DefaultEngineTest {
  protected:
-  static void SetUpTestSuite() {
-    auto engine = moderation::Moderator::Create(moderation::Policy::Default());
-    if (engine.ok()) engine_ = *engine;
-  }
-  static void TearDownTestSuite() { engine_.reset(); }
-  static inline std::shared_ptr<const moderation::Moderator> engine_;
-
   void SetUp() override {
     char tmpl[] = "/tmp/commentd_keys_test_XXXXXX";
     ASSERT_NE(mkdtemp(tmpl), nullptr);

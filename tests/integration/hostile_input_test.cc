@@ -64,15 +64,8 @@ std::string TrimAscii(std::string s) {
   return s;
 }
 
-class HostileInputTest : public ::testing::Test {
+class HostileInputTest : public testing::DefaultEngineTest {
  protected:
-  static void SetUpTestSuite() {
-    auto engine = moderation::Moderator::Create(moderation::Policy::Default());
-    if (engine.ok()) engine_ = *engine;
-  }
-  static void TearDownTestSuite() { engine_.reset(); }
-  static inline std::shared_ptr<const moderation::Moderator> engine_;
-
   void SetUp() override {
     ASSERT_NE(engine_, nullptr);
     char tmpl[] = "/tmp/commentd_hostile_test_XXXXXX";

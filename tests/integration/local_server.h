@@ -42,6 +42,19 @@ inline base::Result<std::shared_ptr<comments::CommentService>> SqliteService(
   return std::shared_ptr<comments::CommentService>(std::move(service));
 }
 
+// A test suite that shares one engine with the built-in policy: building it
+// (lexicons, ICU tables) is the slow part of a server fixture, so each
+// suite builds it once. `engine_` is null only if the build failed.
+class DefaultEngineTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    auto engine = moderation::Moderator::Create(moderation::Policy::Default());
+    if (engine.ok()) engine_ = *engine;
+  }
+  static void TearDownTestSuite() { engine_.reset(); }
+  static inline std::shared_ptr<const moderation::Moderator> engine_;
+};
+
 // Owned by one thread (the test's).
 class LocalServer {
  public:

@@ -121,15 +121,8 @@ TEST(ConnectionLimitsTest, ServesNewClientsWithinASecondAfterOneHeldMoreSocketsT
   std::filesystem::remove_all(dir);
 }
 
-class ServerLimitsTest : public ::testing::Test {
+class ServerLimitsTest : public testing::DefaultEngineTest {
  protected:
-  static void SetUpTestSuite() {
-    auto engine = moderation::Moderator::Create(moderation::Policy::Default());
-    if (engine.ok()) engine_ = *engine;
-  }
-  static void TearDownTestSuite() { engine_.reset(); }
-  static inline std::shared_ptr<const moderation::Moderator> engine_;
-
   void TearDown() override {
     local_.Stop();
     service_.reset();
