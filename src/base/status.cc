@@ -1,5 +1,8 @@
 #include "base/status.h"
 
+#include <cstdio>
+#include <cstdlib>
+
 namespace commentd::base {
 
 std::string_view StatusCodeName(StatusCode code) {
@@ -27,5 +30,12 @@ Status Status::WithContext(std::string_view context) const {
   if (ok()) return *this;
   return Status(code_, fmt::format("{}: {}", context, message_));
 }
+
+namespace internal {
+void DieReadingValueOf(const Status& status) {
+  std::fprintf(stderr, "Result::value() of an error: %s\n", status.ToString().c_str());
+  std::abort();
+}
+}  // namespace internal
 
 }  // namespace commentd::base

@@ -89,6 +89,11 @@ Status InternalError(fmt::format_string<Args...> f, Args&&... args) {
   return Status(StatusCode::kInternal, fmt::format(f, std::forward<Args>(args)...));
 }
 
+namespace internal {
+// Prints "Result::value() of an error: <status>" and aborts.
+[[noreturn]] void DieReadingValueOf(const Status& status);
+}  // namespace internal
+
 // Either a T or a non-OK Status. Thread-compatible.
 template <typename T>
 class [[nodiscard]] Result {
@@ -101,15 +106,21 @@ class [[nodiscard]] Result {
   bool ok() const { return value_.has_value(); }
   const Status& status() const { return status_; }
 
-  T& value() & { return *value_; }
-  const T& value() const& { return *value_; }
-  T&& value() && { return std::move(*value_); }
-  T* operator->() { return &*value_; }
-  const T* operator->() const { return &*value_; }
-  T& operator*() & { return *value_; }
-  const T& operator*() const& { return *value_; }
+  // Reading the value of an error is a bug of the caller: it aborts with the
+  // error's message instead of being undefined behaviour.
+  T& value() & { return (CheckHasValue(), *value_); }
+  const T& value() const& { return (CheckHasValue(), *value_); }
+  T&& value() && { return (CheckHasValue(), std::move(*value_)); }
+  T* operator->() { return &value(); }
+  const T* operator->() const { return &value(); }
+  T& operator*() & { return value(); }
+  const T& operator*() const& { return value(); }
 
  private:
+  void CheckHasValue() const {
+    if (!value_.has_value()) internal::DieReadingValueOf(status_);
+  }
+
   Status status_;
   std::optional<T> value_;
 };

@@ -36,5 +36,11 @@ TEST(StatusTest, ResultFromOkStatusIsAnInternalError) {
   EXPECT_EQ(r.status().code(), StatusCode::kInternal);
 }
 
+TEST(StatusDeathTest, ReadingTheValueOfAnErrorAbortsWithItsMessage) {
+  Result<int> r = NotFoundError("thread '{}'", "abc");
+  EXPECT_DEATH((void)r.value(), "value\\(\\) of an error: not_found: thread 'abc'");
+  EXPECT_DEATH((void)*r, "not_found");
+}
+
 }  // namespace
 }  // namespace commentd::base
