@@ -20,7 +20,7 @@ class Counter {
   bool AwaitAtLeast(int n, std::chrono::steady_clock::time_point deadline) EXCLUDES(mu_) {
     MutexLock lock(&mu_);
     while (value_ < n) {
-      if (!changed_.WaitUntil(deadline) && value_ < n) return false;
+      if (!changed_.WaitUntil(&mu_, deadline) && value_ < n) return false;
     }
     return true;
   }
@@ -31,7 +31,7 @@ class Counter {
 
  private:
   Mutex mu_;
-  CondVar changed_{&mu_};
+  CondVar changed_;
   int value_ GUARDED_BY(mu_) = 0;
 };
 
