@@ -6,10 +6,9 @@
 
 #include <fstream>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "moderation/fasttext_classifier.h"
 #include "moderation/moderator.h"

@@ -6,10 +6,9 @@
 
 #include <fstream>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "moderation/moderator.h"
 #include "text/link_finder.h"

@@ -81,7 +81,8 @@ int Get(int port, const std::string& target, int timeout_ms) {
   setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
   const std::string request =
       "GET " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n";
-  if (send(fd, request.data(), request.size(), MSG_NOSIGNAL) != static_cast<ssize_t>(request.size())) {
+  if (send(fd, request.data(), request.size(), MSG_NOSIGNAL) !=
+      static_cast<ssize_t>(request.size())) {
     close(fd);
     return 0;
   }
@@ -119,13 +120,20 @@ int main(int argc, char** argv) {
   for (int i = 1; i + 1 < argc; i += 2) {
     const std::string k = argv[i];
     const char* v = argv[i + 1];
-    if (k == "--port") f.port = std::atoi(v);
-    else if (k == "--hold") f.hold = std::atoi(v);
-    else if (k == "--sources") f.sources = std::max(1, std::atoi(v));
-    else if (k == "--seconds") f.seconds = std::atoi(v);
-    else if (k == "--interval-ms") f.interval_ms = std::atoi(v);
-    else if (k == "--timeout-ms") f.timeout_ms = std::atoi(v);
-    else if (k == "--thread") f.thread = v;
+    if (k == "--port")
+      f.port = std::atoi(v);
+    else if (k == "--hold")
+      f.hold = std::atoi(v);
+    else if (k == "--sources")
+      f.sources = std::max(1, std::atoi(v));
+    else if (k == "--seconds")
+      f.seconds = std::atoi(v);
+    else if (k == "--interval-ms")
+      f.interval_ms = std::atoi(v);
+    else if (k == "--timeout-ms")
+      f.timeout_ms = std::atoi(v);
+    else if (k == "--thread")
+      f.thread = v;
     else {
       std::fprintf(stderr, "soak_client: unknown flag %s\n", k.c_str());
       return 2;
@@ -150,7 +158,8 @@ int main(int argc, char** argv) {
           ++reopened;
         }
         if (fds[i] < 0) {
-          const std::string source = "127.0.0." + std::to_string(10 + i % static_cast<size_t>(f.sources));
+          const std::string source =
+              "127.0.0." + std::to_string(10 + i % static_cast<size_t>(f.sources));
           fds[i] = Connect(f.port, source, /*nonblocking=*/true);
         }
         if (fds[i] >= 0) ++open;
@@ -182,9 +191,10 @@ int main(int argc, char** argv) {
   }
   stop = true;
   holder.join();
-  std::printf("held    %d connections from %d address(es) (fewest open at once: %d); "
-              "reopened after the server closed them: %ld\n",
-              f.hold, f.sources, min_open, reopened.load());
+  std::printf(
+      "held    %d connections from %d address(es) (fewest open at once: %d); "
+      "reopened after the server closed them: %ld\n",
+      f.hold, f.sources, min_open, reopened.load());
   healthz.Print();
   thread.Print();
   return healthz.failures == 0 ? 0 : 1;

@@ -5,10 +5,10 @@
 #include <cstdio>
 #include <cstdlib>
 
-#define COMMENTD_CHECK(cond)                                                       \
-  do {                                                                             \
-    if (!(cond)) {                                                                 \
+#define COMMENTD_CHECK(cond)                                                        \
+  do {                                                                              \
+    if (!(cond)) {                                                                  \
       std::fprintf(stderr, "%s:%d: CHECK failed: %s\n", __FILE__, __LINE__, #cond); \
-      std::abort();                                                                \
-    }                                                                              \
+      std::abort();                                                                 \
+    }                                                                               \
   } while (false)

@@ -3,13 +3,13 @@
 // time with FakeClock instead of sleeping.
 #pragma once
 
+#include <fmt/format.h>
+
 #include <chrono>
 #include <cstdint>
 #include <ctime>
 #include <mutex>
 #include <string>
-
-#include <fmt/format.h>
 
 namespace commentd::base {
 

@@ -4,13 +4,13 @@
 // function (http/status_to_http) can map them to HTTP statuses.
 #pragma once
 
+#include <fmt/format.h>
+
 #include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <variant>
-
-#include <fmt/format.h>
 
 namespace commentd::base {
 
@@ -128,10 +128,10 @@ class [[nodiscard]] Result {
 }  // namespace commentd::base
 
 // Returns early from a function returning Status or Result<T> when `expr` fails.
-#define COMMENTD_RETURN_IF_ERROR(expr)                     \
-  do {                                                     \
-    ::commentd::base::Status commentd_status_ = (expr);    \
-    if (!commentd_status_.ok()) return commentd_status_;   \
+#define COMMENTD_RETURN_IF_ERROR(expr)                   \
+  do {                                                   \
+    ::commentd::base::Status commentd_status_ = (expr);  \
+    if (!commentd_status_.ok()) return commentd_status_; \
   } while (false)
 
 #define COMMENTD_CONCAT_INNER(a, b) a##b

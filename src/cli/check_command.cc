@@ -1,12 +1,11 @@
 // `commentd check TEXT...`: the engine's decision on each text, with the
 // offending spans highlighted, for a person at a terminal (or --json).
+#include <fmt/color.h>
+#include <fmt/format.h>
 #include <unistd.h>
 
 #include <cstdio>
 #include <iostream>
-
-#include <fmt/color.h>
-#include <fmt/format.h>
 
 #include "cli/commands.h"
 #include "cli/engine_loader.h"
@@ -40,7 +39,8 @@ std::string Highlight(std::string_view text, const moderation::Verdict& v, bool 
   size_t pos = 0;
   for (size_t i = 0; i < spans.size();) {
     text::Span group = spans[i];
-    while (++i < spans.size() && spans[i].begin < group.end) group.end = std::max(group.end, spans[i].end);
+    while (++i < spans.size() && spans[i].begin < group.end)
+      group.end = std::max(group.end, spans[i].end);
     out.append(text.substr(pos, group.begin - pos));
     out += open;
     out.append(text.substr(group.begin, group.end - group.begin));
@@ -62,8 +62,9 @@ void PrintHuman(std::string_view text, const moderation::Verdict& v, bool color)
   }
   fmt::print("{} {}\n", label, Highlight(text, v, color));
   for (const auto& r : v.reasons) {
-    fmt::print("        {:<22} {:>4}-{:<4} {:<7} \"{}\"  {}\n", moderation::RuleName(r.rule), r.span.begin,
-               r.span.end, moderation::DecisionName(r.action), text::ToValidUtf8(r.match), r.detail);
+    fmt::print("        {:<22} {:>4}-{:<4} {:<7} \"{}\"  {}\n", moderation::RuleName(r.rule),
+               r.span.begin, r.span.end, moderation::DecisionName(r.action),
+               text::ToValidUtf8(r.match), r.detail);
   }
 }
 
@@ -84,7 +85,8 @@ void RegisterCheckCommand(CLI::App& app, int& exit_code) {
       exit_code = 2;
       return;
     }
-    const bool color = options->color == "always" || (options->color == "auto" && isatty(STDOUT_FILENO));
+    const bool color =
+        options->color == "always" || (options->color == "auto" && isatty(STDOUT_FILENO));
     for (const std::string& text : options->texts) {
       const moderation::Verdict v = (*engine)->Evaluate(text);
       if (options->json) {

@@ -1,16 +1,14 @@
 // The commentd binary driven as a user drives it: check and moderate.
 #include <gtest/gtest.h>
-
 #include <sys/wait.h>
 
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <sstream>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 namespace {
 
@@ -67,13 +65,16 @@ TEST(CliTest, CheckJsonPrintsOneVerdictPerText) {
 TEST(CliTest, CheckMarksTheSpanWithoutColourWhenNotATerminal) {
   CommandResult run = RunCommentd({"check", "see hxxp://bad[.]example.com please"});
   ASSERT_EQ(run.exit_code, 0);
-  EXPECT_NE(run.out.find("delete  see [[hxxp://bad[.]example.com]] please"), std::string::npos) << run.out;
+  EXPECT_NE(run.out.find("delete  see [[hxxp://bad[.]example.com]] please"), std::string::npos)
+      << run.out;
 }
 
 TEST(CliTest, ModerateKeepsOrderAndReportsMalformedLines) {
   std::string input;
   for (int i = 0; i < 3000; ++i) {
-    input += nlohmann::json{{"id", i}, {"text", i % 3 == 0 ? "fuck this" : "a calm comment"}}.dump() + "\n";
+    input +=
+        nlohmann::json{{"id", i}, {"text", i % 3 == 0 ? "fuck this" : "a calm comment"}}.dump() +
+        "\n";
   }
   input += "{not json\n";
   input += "{\"id\": \"x\"}\n";
@@ -91,9 +92,13 @@ TEST(CliTest, ModerateKeepsOrderAndReportsMalformedLines) {
     ASSERT_EQ(j["decision"], i % 3 == 0 ? "delete" : "publish");
   }
   EXPECT_EQ(nlohmann::json::parse(lines[3000]),
-            (nlohmann::json{{"line", 3001}, {"error", "invalid JSON at byte 3: syntax error while parsing object key - invalid literal; last read: '{no'; expected string literal"}}));
+            (nlohmann::json{{"line", 3001},
+                            {"error",
+                             "invalid JSON at byte 3: syntax error while parsing object key - "
+                             "invalid literal; last read: '{no'; expected string literal"}}));
   EXPECT_EQ(nlohmann::json::parse(lines[3001])["error"], "field 'text' is missing");
-  EXPECT_EQ(nlohmann::json::parse(lines[3002])["error"], "field 'text' must be a string, not number");
+  EXPECT_EQ(nlohmann::json::parse(lines[3002])["error"],
+            "field 'text' must be a string, not number");
   EXPECT_EQ(nlohmann::json::parse(lines[3003])["error"],
             "field 'lang' must be one of \"en\", \"ko\", \"zh\", \"ja\", not \"fr\"");
   EXPECT_EQ(nlohmann::json::parse(lines[3004])["line"], 3005);
@@ -103,7 +108,8 @@ TEST(CliTest, ModerateKeepsOrderAndReportsMalformedLines) {
 }
 
 TEST(CliTest, ModerateExitsZeroWhenEveryLineWasDecided) {
-  CommandResult run = RunCommentd({"moderate"}, "{\"id\":1,\"text\":\"ok\"}\n{\"id\":2,\"text\":\"fine\"}\n");
+  CommandResult run =
+      RunCommentd({"moderate"}, "{\"id\":1,\"text\":\"ok\"}\n{\"id\":2,\"text\":\"fine\"}\n");
   EXPECT_EQ(run.exit_code, 0);
   EXPECT_EQ(Lines(run.out).size(), 2u);
 }

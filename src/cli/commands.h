@@ -3,11 +3,11 @@
 // `exit_code` (0 ok, 1 some input was bad, 2 usage or setup error).
 #pragma once
 
-#include <cstdio>
-#include <string_view>
+#include <fmt/format.h>
 
 #include <CLI/CLI.hpp>
-#include <fmt/format.h>
+#include <cstdio>
+#include <string_view>
 
 #include "base/status.h"
 

@@ -19,8 +19,9 @@ base::Result<std::shared_ptr<const moderation::Moderator>> LoadEngine(
     const std::filesystem::path dir(options.models_dir);
     std::error_code ec;
     if (std::filesystem::exists(dir / "advertisement.ftz", ec)) {
-      COMMENTD_ASSIGN_OR_RETURN(classifiers.advertisement,
-                                moderation::FastTextClassifier::Create((dir / "advertisement.ftz").string()));
+      COMMENTD_ASSIGN_OR_RETURN(
+          classifiers.advertisement,
+          moderation::FastTextClassifier::Create((dir / "advertisement.ftz").string()));
     }
     if (std::filesystem::exists(dir / "inappropriate_language.ftz", ec)) {
       COMMENTD_ASSIGN_OR_RETURN(
@@ -33,7 +34,9 @@ base::Result<std::shared_ptr<const moderation::Moderator>> LoadEngine(
 
 void AddEngineFlags(CLI::App& command, EngineOptions& options) {
   if (std::filesystem::is_directory("models")) options.models_dir = "models";
-  command.add_option("--policy", options.policy_path, "Policy file (TOML); default: the publisher's rule")
+  command
+      .add_option("--policy", options.policy_path,
+                  "Policy file (TOML); default: the publisher's rule")
       ->check(CLI::ExistingFile);
   command.add_option("--models", options.models_dir, "Directory of trained classifier models")
       ->check(CLI::ExistingDirectory);

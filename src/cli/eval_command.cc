@@ -12,6 +12,8 @@
 // a candidate policy instead of the built-in one. --dump-splits DIR
 // writes each corpus's chosen split as label<TAB>text lines for the npm
 // filter comparison (bench/npm_filters); never commit those files.
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -23,8 +25,6 @@
 #include <optional>
 #include <string>
 #include <vector>
-
-#include <fmt/format.h>
 
 #include "cli/commands.h"
 #include "moderation/datasets.h"
@@ -93,16 +93,19 @@ std::string Row(std::string_view corpus, std::string_view lang, std::string_view
   const size_t clean = c.fp + c.tn;
   const std::string speed =
       c.seconds > 0 ? fmt::format("{:.0f}", static_cast<double>(c.n()) / c.seconds) : "-";
-  return fmt::format("| {:<22} | {:<4} | {:<11} | {:>6} | {:>5} | {:.3f} | {:.3f} | {:.3f} | {:>6.2f}% "
-                     "| {:>6.2f}% | {:>9} |\n",
-                     corpus, lang, system, c.n(), c.tp + c.fn, p, r, f1,
-                     100 * Ratio(c.clean_deleted, clean), 100 * Ratio(c.clean_held, clean), speed);
+  return fmt::format(
+      "| {:<22} | {:<4} | {:<11} | {:>6} | {:>5} | {:.3f} | {:.3f} | {:.3f} | {:>6.2f}% "
+      "| {:>6.2f}% | {:>9} |\n",
+      corpus, lang, system, c.n(), c.tp + c.fn, p, r, f1, 100 * Ratio(c.clean_deleted, clean),
+      100 * Ratio(c.clean_held, clean), speed);
 }
 
 constexpr std::string_view kHeader =
-    "| corpus                 | lang | system      |      n |   pos |   P   |   R   |  F1   | clean del "
+    "| corpus                 | lang | system      |      n |   pos |   P   |   R   |  F1   | "
+    "clean del "
     "| clean held |  texts/s  |\n"
-    "|------------------------|------|-------------|--------|-------|-------|-------|-------|-----------"
+    "|------------------------|------|-------------|--------|-------|-------|-------|-------|------"
+    "-----"
     "|------------|-----------|\n";
 
 // The smallest threshold such that at most `budget` of `probabilities`
@@ -173,11 +176,11 @@ std::optional<moderation::ClassifierThresholds> Tune(const std::vector<const Sco
   const double delete_floor = std::min(1.0, ThresholdFor(not_deleted, delete_budget));
   const double hold_floor = std::min(delete_floor, ThresholdFor(not_flagged, flag_budget));
   moderation::ClassifierThresholds t;
-  t.delete_threshold = BestThreshold(scored, delete_floor,
-                                     [](Decision d) { return d == Decision::kDelete; });
-  t.hold_threshold = std::min(
-      t.delete_threshold,
-      BestThreshold(scored, hold_floor, [](Decision d) { return d != Decision::kPublish; }));
+  t.delete_threshold =
+      BestThreshold(scored, delete_floor, [](Decision d) { return d == Decision::kDelete; });
+  t.hold_threshold = std::min(t.delete_threshold, BestThreshold(scored, hold_floor, [](Decision d) {
+                                return d != Decision::kPublish;
+                              }));
   return t;
 }
 
@@ -202,7 +205,8 @@ base::Status Eval(const EvalOptions& options) {
       options.datasets.empty() ? moderation::DatasetNames() : options.datasets;
   std::vector<moderation::Dataset> datasets;
   for (const std::string& name : names) {
-    COMMENTD_ASSIGN_OR_RETURN(moderation::Dataset ds, moderation::ReadDataset(name, options.data_dir));
+    COMMENTD_ASSIGN_OR_RETURN(moderation::Dataset ds,
+                              moderation::ReadDataset(name, options.data_dir));
     datasets.push_back(std::move(ds));
   }
   COMMENTD_ASSIGN_OR_RETURN(text::Normalizer normalizer, text::Normalizer::Create());
@@ -247,9 +251,11 @@ base::Status Eval(const EvalOptions& options) {
       if (ex.split == split) examples.push_back(&ex);
     }
     if (!options.dump_dir.empty()) {
-      const fs::path path = fs::path(options.dump_dir) / fmt::format("{}.{}.tsv", ds.name, options.split);
+      const fs::path path =
+          fs::path(options.dump_dir) / fmt::format("{}.{}.tsv", ds.name, options.split);
       std::ofstream out(path, std::ios::binary);
-      for (const auto* ex : examples) out << (ex->positive ? 1 : 0) << '\t' << OneLine(ex->text) << '\n';
+      for (const auto* ex : examples)
+        out << (ex->positive ? 1 : 0) << '\t' << OneLine(ex->text) << '\n';
       if (!out) return base::InternalError("{}: cannot write", path.string());
     }
     const auto* model = models.count(ds.task) ? models[ds.task].get() : nullptr;
@@ -328,11 +334,12 @@ base::Status Eval(const EvalOptions& options) {
     }
   }
   if (options.tune) {
-    fmt::print("\nClassifier thresholds for at most 1% of clean comments deleted and 3% held by "
-               "the combined policy on this split (clean comments of every corpus but davidson, "
-               "by language; languages with fewer than {} clean comments keep the section's "
-               "thresholds). As policy TOML:\n",
-               kMinTuningComments);
+    fmt::print(
+        "\nClassifier thresholds for at most 1% of clean comments deleted and 3% held by "
+        "the combined policy on this split (clean comments of every corpus but davidson, "
+        "by language; languages with fewer than {} clean comments keep the section's "
+        "thresholds). As policy TOML:\n",
+        kMinTuningComments);
     for (auto& [task, scores] : tune_scores) {
       std::vector<const Scored*> all;
       std::map<std::string_view, std::vector<const Scored*>> by_language;
@@ -352,9 +359,10 @@ base::Status Eval(const EvalOptions& options) {
                      section, clean);
           return;
         }
-        fmt::print("[{}]  # {} clean, {} positive\nclassifier_delete_threshold = {:.9f}\n"
-                   "classifier_hold_threshold = {:.9f}\n",
-                   section, clean, positives, t->delete_threshold, t->hold_threshold);
+        fmt::print(
+            "[{}]  # {} clean, {} positive\nclassifier_delete_threshold = {:.9f}\n"
+            "classifier_hold_threshold = {:.9f}\n",
+            section, clean, positives, t->delete_threshold, t->hold_threshold);
       };
       const std::string name(moderation::TaskName(task));
       fmt::print("\n");
@@ -371,7 +379,8 @@ base::Status Eval(const EvalOptions& options) {
 
 void RegisterEvalCommand(CLI::App& app, int& exit_code) {
   auto options = std::make_shared<EvalOptions>();
-  CLI::App* cmd = app.add_subcommand("eval", "Measure rules, models and both on the labeled corpora");
+  CLI::App* cmd =
+      app.add_subcommand("eval", "Measure rules, models and both on the labeled corpora");
   cmd->add_option("--data", options->data_dir, "Folder of the labeled corpora (shared/data)")
       ->capture_default_str();
   cmd->add_option("--models", options->models_dir, "Folder of the trained models")
@@ -386,8 +395,7 @@ void RegisterEvalCommand(CLI::App& app, int& exit_code) {
                   "Policy file (TOML) to measure; default: the built-in policy");
   cmd->add_flag("--tune", options->tune,
                 "Print per-language thresholds for <=1% deleted / <=3% held clean comments");
-  cmd->callback(
-      [options, &exit_code] { exit_code = ReportStatus("eval", Eval(*options)); });
+  cmd->callback([options, &exit_code] { exit_code = ReportStatus("eval", Eval(*options)); });
 }
 
 }  // namespace commentd::cli

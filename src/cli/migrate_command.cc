@@ -6,11 +6,11 @@
 //   comments      1234 rows  sha256 3f0a...  ok
 // Exit status 0 when copied and verified, 1 when the copy failed (nothing
 // was written), 2 for bad flags.
+#include <fmt/format.h>
+
 #include <cstdio>
 #include <memory>
 #include <string>
-
-#include <fmt/format.h>
 
 #include "cli/commands.h"
 #include "store/postgres/sqlite_copy.h"

@@ -5,16 +5,15 @@
 // Output lines: {"id", "decision", "reasons", "scores", "policy_version"}, or
 // {"line": N, "error": "..."} for a line that cannot be decided; the run goes
 // on. Exit status: 0 all decided, 1 some lines malformed, 2 usage/setup error.
+#include <fmt/format.h>
 #include <unistd.h>
 
 #include <atomic>
 #include <chrono>
 #include <fstream>
 #include <iostream>
-#include <thread>
-
-#include <fmt/format.h>
 #include <nlohmann/json.hpp>
+#include <thread>
 
 #include "cli/commands.h"
 #include "cli/engine_loader.h"
@@ -62,7 +61,8 @@ std::string ModerateLine(const moderation::Moderator& engine, std::string_view l
   if (!input.is_object()) return error("expected a JSON object {\"id\": ..., \"text\": \"...\"}");
   auto text = input.find("text");
   if (text == input.end()) return error("field 'text' is missing");
-  if (!text->is_string()) return error(fmt::format("field 'text' must be a string, not {}", text->type_name()));
+  if (!text->is_string())
+    return error(fmt::format("field 'text' must be a string, not {}", text->type_name()));
   if (auto lang = input.find("lang"); lang != input.end()) {
     if (!lang->is_string() || (*lang != "en" && *lang != "ko" && *lang != "zh" && *lang != "ja")) {
       return error(fmt::format("field 'lang' must be one of \"en\", \"ko\", \"zh\", \"ja\", not {}",
@@ -140,8 +140,8 @@ int Run(const ModerateOptions& options) {
     if (progress) {
       const double seconds =
           std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-      fmt::print(stderr, "\rcommentd moderate: {} lines, {:.0f} lines/s, {} malformed", first_line - 1,
-                 (first_line - 1) / std::max(seconds, 1e-9), malformed_lines);
+      fmt::print(stderr, "\rcommentd moderate: {} lines, {:.0f} lines/s, {} malformed",
+                 first_line - 1, (first_line - 1) / std::max(seconds, 1e-9), malformed_lines);
     }
   }
   out.flush();
@@ -157,7 +157,8 @@ int Run(const ModerateOptions& options) {
 
 void RegisterModerateCommand(CLI::App& app, int& exit_code) {
   auto options = std::make_shared<ModerateOptions>();
-  CLI::App* cmd = app.add_subcommand("moderate", "Decide a JSONL file of comments, one verdict per line");
+  CLI::App* cmd =
+      app.add_subcommand("moderate", "Decide a JSONL file of comments, one verdict per line");
   AddEngineFlags(*cmd, options->engine);
   cmd->add_option("--in", options->in_path, "Input JSONL (default: stdin)");
   cmd->add_option("--out", options->out_path, "Output JSONL (default: stdout)");

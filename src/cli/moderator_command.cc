@@ -2,6 +2,7 @@
 // database. `add NAME` reads the password from stdin (one line; with echo
 // off when stdin is a terminal) so it never shows up in shell history or
 // the process list, and stores only its argon2id hash.
+#include <fmt/format.h>
 #include <termios.h>
 #include <unistd.h>
 
@@ -9,8 +10,6 @@
 #include <iostream>
 #include <memory>
 #include <string>
-
-#include <fmt/format.h>
 
 #include "base/clock.h"
 #include "cli/commands.h"
@@ -42,7 +41,8 @@ base::Result<std::unique_ptr<comments::CommentService>> OpenService(const std::s
   const std::filesystem::path parent = std::filesystem::path(db).parent_path();
   std::error_code ec;
   if (!parent.empty()) std::filesystem::create_directories(parent, ec);
-  COMMENTD_ASSIGN_OR_RETURN(std::unique_ptr<store::SqliteStore> store, store::SqliteStore::Create(db));
+  COMMENTD_ASSIGN_OR_RETURN(std::unique_ptr<store::SqliteStore> store,
+                            store::SqliteStore::Create(db));
   // Accounts need no moderation engine.
   return comments::CommentService::Create(std::shared_ptr<comments::Store>(std::move(store)),
                                           std::make_shared<base::SystemClock>(), nullptr);

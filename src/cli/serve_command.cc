@@ -29,23 +29,22 @@
 //             max_connections_per_address = 64 (0: no cap)
 //             page_cache_bytes = 33554432 (rendered thread pages; 0: no cache)
 // At start the soft RLIMIT_NOFILE is raised to the hard limit.
+#include <fmt/format.h>
 #include <signal.h>
 #include <sys/resource.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <chrono>
 #include <condition_variable>
-#include <cerrno>
 #include <cstdio>
-#include <cstring>
 #include <cstdlib>
+#include <cstring>
 #include <fstream>
 #include <iostream>
 #include <mutex>
 #include <optional>
 #include <thread>
-
-#include <fmt/format.h>
 #include <toml.hpp>
 
 #include "cli/commands.h"
@@ -99,7 +98,8 @@ struct HostPort {
 base::Result<HostPort> ParseListen(std::string_view s, std::string_view where) {
   const size_t colon = s.rfind(':');
   if (colon == std::string_view::npos || colon == 0 || colon + 1 == s.size()) {
-    return base::InvalidArgumentError("{}: \"{}\" is not HOST:PORT (e.g. 127.0.0.1:8080)", where, s);
+    return base::InvalidArgumentError("{}: \"{}\" is not HOST:PORT (e.g. 127.0.0.1:8080)", where,
+                                      s);
   }
   std::string_view host = s.substr(0, colon);
   if (host.size() >= 2 && host.front() == '[' && host.back() == ']') {
@@ -192,7 +192,8 @@ class ConfigReader {
   }
 
  private:
-  base::Status TypeError(const std::string& key, std::string_view want, const toml::value& v) const {
+  base::Status TypeError(const std::string& key, std::string_view want,
+                         const toml::value& v) const {
     return base::InvalidArgumentError("{}: key '{}' must be {} (line {})", source_, key, want,
                                       v.location().line());
   }
@@ -208,16 +209,15 @@ base::Status ApplyConfig(const CLI::App& command, ServeFlags& flags) {
   try {
     root = toml::parse(in, flags.config_path);
   } catch (const std::exception& e) {
-    return base::InvalidArgumentError("config {} is not valid TOML: {}", flags.config_path, e.what());
+    return base::InvalidArgumentError("config {} is not valid TOML: {}", flags.config_path,
+                                      e.what());
   }
   const ConfigReader c(command, flags.config_path);
-  COMMENTD_RETURN_IF_ERROR(c.UnknownKeys(root, "",
-                                         {"site_name", "listen", "db", "policy", "models",
-                                          "allowed_origins", "trusted_proxies", "rate_limit",
-                                          "threads",
-                                          "blocking_threads", "policy_refresh_ms", "limits",
-                                          "metrics_token", "public_url", "secure_cookie", "ip_key_file",
-                                          "ip_key_rotation_hours", "ipv6_prefix_bits"}));
+  COMMENTD_RETURN_IF_ERROR(c.UnknownKeys(
+      root, "",
+      {"site_name", "listen", "db", "policy", "models", "allowed_origins", "trusted_proxies",
+       "rate_limit", "threads", "blocking_threads", "policy_refresh_ms", "limits", "metrics_token",
+       "public_url", "secure_cookie", "ip_key_file", "ip_key_rotation_hours", "ipv6_prefix_bits"}));
   COMMENTD_RETURN_IF_ERROR(c.String(root, "site_name", "--site-name", &flags.site_name));
   COMMENTD_RETURN_IF_ERROR(
       c.String(root, "metrics_token", "--metrics-token", &flags.metrics_token));
@@ -247,10 +247,10 @@ base::Status ApplyConfig(const CLI::App& command, ServeFlags& flags) {
     if (!limits.is_table()) {
       return base::InvalidArgumentError("{}: key 'limits' must be a table", flags.config_path);
     }
-    COMMENTD_RETURN_IF_ERROR(c.UnknownKeys(limits, "limits.",
-                                           {"max_body_bytes", "max_comment_bytes",
-                                            "posts_per_minute", "posts_burst", "max_connections",
-                                            "max_connections_per_address", "page_cache_bytes"}));
+    COMMENTD_RETURN_IF_ERROR(
+        c.UnknownKeys(limits, "limits.",
+                      {"max_body_bytes", "max_comment_bytes", "posts_per_minute", "posts_burst",
+                       "max_connections", "max_connections_per_address", "page_cache_bytes"}));
     COMMENTD_RETURN_IF_ERROR(
         c.Size(limits, "max_body_bytes", "--max-body-bytes", &flags.max_body_bytes));
     COMMENTD_RETURN_IF_ERROR(
@@ -332,11 +332,12 @@ int Serve(const CLI::App& command, ServeFlags flags) {
   auto listen = ParseListen(flags.listen, "listen");
   if (!listen.ok()) return fail(listen.status());
   if (flags.rate_limit != "on" && flags.rate_limit != "off") {
-    return fail(base::InvalidArgumentError("rate_limit: expected on or off, got \"{}\"",
-                                           flags.rate_limit));
+    return fail(
+        base::InvalidArgumentError("rate_limit: expected on or off, got \"{}\"", flags.rate_limit));
   }
   if (flags.max_body_bytes == 0 || flags.max_comment_bytes == 0) {
-    return fail(base::InvalidArgumentError("limits.max_body_bytes and limits.max_comment_bytes must be positive"));
+    return fail(base::InvalidArgumentError(
+        "limits.max_body_bytes and limits.max_comment_bytes must be positive"));
   }
 
   if (flags.policy_refresh_ms < 10 || flags.policy_refresh_ms > 3600 * 1000) {
@@ -353,8 +354,8 @@ int Serve(const CLI::App& command, ServeFlags flags) {
   }
   if (!flags.public_url.empty() && flags.public_url.rfind("https://", 0) != 0 &&
       flags.public_url.rfind("http://", 0) != 0) {
-    return fail(base::InvalidArgumentError(
-        "public_url: \"{}\" must start with https:// or http://", flags.public_url));
+    return fail(base::InvalidArgumentError("public_url: \"{}\" must start with https:// or http://",
+                                           flags.public_url));
   }
   if (flags.blocking_threads > 1024) {
     return fail(base::InvalidArgumentError("blocking_threads: must be 0..1024, got {}",
@@ -362,8 +363,8 @@ int Serve(const CLI::App& command, ServeFlags flags) {
   }
 
   if (flags.metrics_token.size() > 0 && flags.metrics_token.size() < 16) {
-    return fail(base::InvalidArgumentError(
-        "metrics_token: must be at least 16 characters, got {}", flags.metrics_token.size()));
+    return fail(base::InvalidArgumentError("metrics_token: must be at least 16 characters, got {}",
+                                           flags.metrics_token.size()));
   }
   RaiseFileLimit();
 
@@ -399,12 +400,13 @@ int Serve(const CLI::App& command, ServeFlags flags) {
   auto clock = std::make_shared<base::SystemClock>();
   comments::ServiceOptions service_options;
   service_options.max_text_bytes = flags.max_comment_bytes;
-  service_options.ip_key_file = flags.ip_key_file.empty() ? DefaultIpKeyFile(flags.db) : flags.ip_key_file;
+  service_options.ip_key_file =
+      flags.ip_key_file.empty() ? DefaultIpKeyFile(flags.db) : flags.ip_key_file;
   service_options.ip_key_period = std::chrono::hours(flags.ip_key_rotation_hours);
   // Readers may not post as the site (nor as a look-alike of its name).
   service_options.reserved_names = {"commentd", flags.site_name};
-  auto service = comments::CommentService::Create(std::move(shared_store),
-                                                  clock, *engine, service_options);
+  auto service =
+      comments::CommentService::Create(std::move(shared_store), clock, *engine, service_options);
   if (!service.ok()) return fail(service.status());
   std::shared_ptr<comments::CommentService> shared_service = std::move(*service);
   // A policy a moderator set through the API (kept in the database) wins
@@ -510,11 +512,13 @@ int Serve(const CLI::App& command, ServeFlags flags) {
 
 void RegisterServeCommand(CLI::App& app, int& exit_code) {
   auto flags = std::make_shared<ServeFlags>();
-  CLI::App* cmd = app.add_subcommand("serve", "Serve comment threads and the moderator API over HTTP");
+  CLI::App* cmd =
+      app.add_subcommand("serve", "Serve comment threads and the moderator API over HTTP");
   cmd->add_option("--config", flags->config_path, "TOML config file (flags override its keys)");
   cmd->add_option("--listen", flags->listen, "HOST:PORT to listen on; port 0 picks a free port")
       ->capture_default_str();
-  cmd->add_option("--db", flags->db, "SQLite database file, or postgresql://USER@HOST:PORT/DB")->capture_default_str();
+  cmd->add_option("--db", flags->db, "SQLite database file, or postgresql://USER@HOST:PORT/DB")
+      ->capture_default_str();
   cmd->add_option("--site-name", flags->site_name, "The publisher's name");
   cmd->add_option("--allowed-origin", flags->allowed_origins,
                   "Origin whose pages may call the reader API (repeatable)");
@@ -537,7 +541,8 @@ void RegisterServeCommand(CLI::App& app, int& exit_code) {
       ->capture_default_str();
   cmd->add_option("--posts-per-minute", flags->posts_per_minute,
                   "Sustained comments per minute per IP and per author");
-  cmd->add_option("--posts-burst", flags->posts_burst, "Comments allowed at once per IP and author");
+  cmd->add_option("--posts-burst", flags->posts_burst,
+                  "Comments allowed at once per IP and author");
   cmd->add_option("--max-connections", flags->max_connections,
                   "Connections open at once (at most half the open file limit)")
       ->capture_default_str();

@@ -2,14 +2,13 @@
 // (advertisement.ftz, inappropriate_language.ftz) from the labeled corpora's
 // train splits, on the same lexical view the engine scores at run time.
 // Deterministic: one thread and a fixed seed (models/MANIFEST.md).
+#include <fmt/format.h>
 #include <unistd.h>
 
 #include <filesystem>
 #include <map>
 #include <string>
 #include <vector>
-
-#include <fmt/format.h>
 
 #include "cli/commands.h"
 #include "moderation/datasets.h"
@@ -43,7 +42,8 @@ base::Status Train(const TrainOptions& options) {
   const std::vector<std::string>& names =
       options.datasets.empty() ? moderation::DatasetNames() : options.datasets;
   for (const std::string& name : names) {
-    COMMENTD_ASSIGN_OR_RETURN(moderation::Dataset ds, moderation::ReadDataset(name, options.data_dir));
+    COMMENTD_ASSIGN_OR_RETURN(moderation::Dataset ds,
+                              moderation::ReadDataset(name, options.data_dir));
     const std::string model(moderation::TaskName(ds.task));
     size_t used = 0;
     size_t unreadable = 0;
@@ -78,7 +78,8 @@ base::Status Train(const TrainOptions& options) {
       return base::InvalidArgumentError("no dataset trains model \"{}\"", model);
     }
     const fs::path out = fs::path(options.out_dir) / (model + (ft.cutoff > 0 ? ".ftz" : ".bin"));
-    const fs::path scratch = fs::temp_directory_path() / fmt::format("commentd-train-{}-{}", model, ::getpid());
+    const fs::path scratch =
+        fs::temp_directory_path() / fmt::format("commentd-train-{}-{}", model, ::getpid());
     fmt::print("training {} on {} examples -> {}\n", model, it->second.size(), out.string());
     std::fflush(stdout);
     base::Status status =
@@ -113,8 +114,7 @@ void RegisterTrainCommand(CLI::App& app, int& exit_code) {
   cmd->add_option("--seed", ft.seed, "Random seed")->capture_default_str();
   cmd->add_option("--cutoff", ft.cutoff, "Features kept by quantization")->capture_default_str();
   cmd->add_flag("--no-quantize", options->no_quantize, "Write a plain .bin model");
-  cmd->callback(
-      [options, &exit_code] { exit_code = ReportStatus("train", Train(*options)); });
+  cmd->callback([options, &exit_code] { exit_code = ReportStatus("train", Train(*options)); });
 }
 
 }  // namespace commentd::cli

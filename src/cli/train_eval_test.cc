@@ -1,14 +1,13 @@
 // `commentd train` and `commentd eval` end to end on tiny corpora that the
 // test writes (never the real data): train makes models that load, eval
 // prints its table for every corpus and system.
+#include <gtest/gtest.h>
 #include <sys/wait.h>
 
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <string>
-
-#include <gtest/gtest.h>
 
 namespace {
 
@@ -73,12 +72,13 @@ TEST(TrainEvalCommandTest, TrainMakesModelsThatEvalLoadsAndReports) {
   const std::string data = "--data " + dir.string() + " --dataset sms --dataset olid";
   const fs::path models = dir / "models";
   Output train = RunCommentd("train " + data + " --out " + models.string() +
-                     " --dim 8 --epoch 5 --bucket 10000 --cutoff 1000");
+                             " --dim 8 --epoch 5 --bucket 10000 --cutoff 1000");
   ASSERT_EQ(train.exit_code, 0) << train.text;
   EXPECT_TRUE(fs::exists(models / "advertisement.ftz")) << train.text;
   EXPECT_TRUE(fs::exists(models / "inappropriate_language.ftz")) << train.text;
 
-  Output eval = RunCommentd("eval " + data + " --models " + models.string() + " --split test --tune");
+  Output eval =
+      RunCommentd("eval " + data + " --models " + models.string() + " --split test --tune");
   ASSERT_EQ(eval.exit_code, 0) << eval.text;
   EXPECT_NE(eval.text.find("| corpus "), std::string::npos) << eval.text;
   for (const char* row : {"| sms [spam]", "| olid [OFF (level A)]"}) {
@@ -98,8 +98,10 @@ TEST(TrainEvalCommandTest, TrainMakesModelsThatEvalLoadsAndReports) {
   EXPECT_NE(eval.text.find("| inappropriate_language | en"), std::string::npos);
   EXPECT_NE(eval.text.find("classifier_delete_threshold ="), std::string::npos);
   // The tiny OLID test set is separable: the model alone at 0.5 finds all of it.
-  EXPECT_NE(eval.text.find("| olid [OFF (level A)]   | en   | model@0.5   |     40 |    20 | 1.000 | 1.000 | 1.000"),
-            std::string::npos)
+  EXPECT_NE(
+      eval.text.find(
+          "| olid [OFF (level A)]   | en   | model@0.5   |     40 |    20 | 1.000 | 1.000 | 1.000"),
+      std::string::npos)
       << eval.text;
   fs::remove_all(dir);
 }

@@ -151,7 +151,8 @@ base::Result<Cursor> Cursor::Decode(std::string_view encoded, std::string_view f
   const std::string_view digits = encoded.substr(kCursorPrefix.size());
   if (digits.empty() || digits.size() > 15) return bad();
   Cursor cursor;
-  const auto [ptr, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), cursor.seq, 16);
+  const auto [ptr, ec] =
+      std::from_chars(digits.data(), digits.data() + digits.size(), cursor.seq, 16);
   if (ec != std::errc() || ptr != digits.data() + digits.size() || cursor.seq <= 0) return bad();
   // Only lowercase hex round-trips through Encode.
   if (cursor.Encode() != encoded) return bad();

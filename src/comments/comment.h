@@ -189,7 +189,7 @@ base::Result<AuditAction> ParseAuditAction(std::string_view name);  // kInvalidA
 struct AuditEntry {
   int64_t id = 0;  // assigned by the Store, increasing
   Time at;
-  std::string moderator;   // who acted: a moderator's name, or "author" for the writer
+  std::string moderator;  // who acted: a moderator's name, or "author" for the writer
   AuditAction action = AuditAction::kApprove;
   std::string comment_id;  // empty for account actions
   std::string author;      // the comment's author name, or the account's name

@@ -58,8 +58,8 @@ base::Status ValidateIdempotencyKey(std::string_view key) {
   }
   for (size_t i = 0; i < key.size(); ++i) {
     if (key[i] < 0x21 || key[i] > 0x7e) {
-      return base::InvalidArgumentError(
-          "Idempotency-Key: byte {} is not a visible ASCII character", i);
+      return base::InvalidArgumentError("Idempotency-Key: byte {} is not a visible ASCII character",
+                                        i);
     }
   }
   return base::OkStatus();
@@ -284,7 +284,8 @@ Result<std::unique_ptr<CommentService>> CommentService::Create(
     randombytes_buf(fresh.data(), fresh.size());
     COMMENTD_ASSIGN_OR_RETURN(key, store->GetOrInsertSetting("site_key", fresh));
   }
-  if (key.size() < crypto_generichash_KEYBYTES_MIN || key.size() > crypto_generichash_KEYBYTES_MAX) {
+  if (key.size() < crypto_generichash_KEYBYTES_MIN ||
+      key.size() > crypto_generichash_KEYBYTES_MAX) {
     return base::InvalidArgumentError("site_key: must be {} to {} bytes, got {}",
                                       crypto_generichash_KEYBYTES_MIN,
                                       crypto_generichash_KEYBYTES_MAX, key.size());
@@ -321,8 +322,7 @@ CommentService::CommentService(std::shared_ptr<Store> store,
                                std::shared_ptr<const base::Clock> clock,
                                std::shared_ptr<const moderation::Moderator> moderator,
                                ServiceOptions options, std::string site_key,
-                               std::unique_ptr<IpKeyRing> ip_keys,
-                               std::string dummy_password_hash,
+                               std::unique_ptr<IpKeyRing> ip_keys, std::string dummy_password_hash,
                                std::shared_ptr<const text::Normalizer> normalizer)
     : store_(std::move(store)),
       clock_(std::move(clock)),
@@ -690,8 +690,7 @@ Result<Comment> CommentService::CheckEditable(std::string_view id,
     return found.status();
   }
   Comment c = std::move(found).value();
-  if (!ConstantTimeEquals(KeyedHash("edit", edit_token), c.edit_token_hash) ||
-      edit_token.empty()) {
+  if (!ConstantTimeEquals(KeyedHash("edit", edit_token), c.edit_token_hash) || edit_token.empty()) {
     return base::PermissionDeniedError("X-Edit-Token: not the edit token of comment {}", c.id);
   }
   if (clock_->Now() - c.created_at > options_.edit_window) {
@@ -700,9 +699,9 @@ Result<Comment> CommentService::CheckEditable(std::string_view id,
         base::FormatRfc3339(c.created_at + options_.edit_window));
   }
   if (c.state == CommentState::kDeleted && c.decided_by != DecidedBy::kEngine) {
-    return base::FailedPreconditionError("comment {} was deleted by {}", c.id,
-                                         c.decided_by == DecidedBy::kAuthor ? "its author"
-                                                                             : "a moderator");
+    return base::FailedPreconditionError(
+        "comment {} was deleted by {}", c.id,
+        c.decided_by == DecidedBy::kAuthor ? "its author" : "a moderator");
   }
   return c;
 }
@@ -765,10 +764,15 @@ Result<PostResult> CommentService::Edit(std::string_view id, std::string_view ed
         if (result.edit_refused) {
           revision.became_current = false;
           effects.revision = std::move(revision);
-          effects.audit = AuditEntry{
-              0, now, std::string(kAuthorActor), AuditAction::kAuthorEdit, c.id, c.author.name,
-              fmt::format("refused: {}; revision {} stays published",
-                          DecisionName(result.verdict.decision), c.revision)};
+          effects.audit =
+              AuditEntry{0,
+                         now,
+                         std::string(kAuthorActor),
+                         AuditAction::kAuthorEdit,
+                         c.id,
+                         c.author.name,
+                         fmt::format("refused: {}; revision {} stays published",
+                                     DecisionName(result.verdict.decision), c.revision)};
           return effects;
         }
         revision.became_current = true;
@@ -784,8 +788,13 @@ Result<PostResult> CommentService::Edit(std::string_view id, std::string_view ed
         c.decided_by_moderator.clear();
         c.edited_at = now;
         c.decided_at = now;
-        effects.audit = AuditEntry{0,  now, std::string(kAuthorActor), AuditAction::kAuthorEdit,
-                                   c.id, c.author.name, std::string(DecisionName(c.engine_decision))};
+        effects.audit = AuditEntry{0,
+                                   now,
+                                   std::string(kAuthorActor),
+                                   AuditAction::kAuthorEdit,
+                                   c.id,
+                                   c.author.name,
+                                   std::string(DecisionName(c.engine_decision))};
         return effects;
       }));
   result.message = ExplainVerdict(result.verdict, new_lang, result.edit_refused);
@@ -805,8 +814,8 @@ Status CommentService::Delete(std::string_view id, std::string_view edit_token) 
         c.decided_by_moderator.clear();
         c.decided_at = now;
         CommentUpdateEffects effects;
-        effects.audit = AuditEntry{0,  now, std::string(kAuthorActor), AuditAction::kAuthorDelete,
-                                   c.id, c.author.name, ""};
+        effects.audit = AuditEntry{
+            0, now, std::string(kAuthorActor), AuditAction::kAuthorDelete, c.id, c.author.name, ""};
         return effects;
       });
   return updated.ok() ? base::OkStatus() : updated.status();
@@ -897,8 +906,12 @@ ActionResult CommentService::ActOne(const ActRequest& request, const std::string
             // A name that is not UTF-8 cannot have been posted; it keeps an
             // empty key and matches by its exact bytes.
             Result<std::string> key = AuthorKey(c.author.name);
-            effects.ban = Ban{c.author.name, c.author.ip_hash, request.moderator, request.reason,
-                              now, key.ok() ? *std::move(key) : std::string()};
+            effects.ban = Ban{c.author.name,
+                              c.author.ip_hash,
+                              request.moderator,
+                              request.reason,
+                              now,
+                              key.ok() ? *std::move(key) : std::string()};
             c.state = CommentState::kDeleted;
             audit_action = AuditAction::kBan;
             break;
@@ -908,8 +921,8 @@ ActionResult CommentService::ActOne(const ActRequest& request, const std::string
         c.decided_by_moderator = request.moderator;
         c.decided_at = now;
         effects.resolve_reports = true;
-        effects.audit =
-            AuditEntry{0, now, request.moderator, audit_action, c.id, c.author.name, request.reason};
+        effects.audit = AuditEntry{0,    now,           request.moderator, audit_action,
+                                   c.id, c.author.name, request.reason};
         return effects;
       });
   ActionResult result;
@@ -1002,7 +1015,8 @@ Status CommentService::AddModerator(std::string_view name, std::string_view pass
   hash.resize(hash.find('\0'));
   const base::Time now = clock_->Now();
   ModeratorAccount account{std::string(name), std::move(hash), now};
-  AuditEntry audit{0, now, std::string(actor), AuditAction::kModeratorAdd, "", std::string(name), ""};
+  AuditEntry audit{0, now, std::string(actor), AuditAction::kModeratorAdd, "", std::string(name),
+                   ""};
   return store_->InsertModerator(account, audit);
 }
 
@@ -1011,15 +1025,14 @@ Result<std::vector<ModeratorAccount>> CommentService::ListModerators() const {
 }
 
 Status CommentService::RemoveModerator(std::string_view name, std::string_view actor) {
-  AuditEntry audit{0,  clock_->Now(), std::string(actor), AuditAction::kModeratorRemove,
-                   "", std::string(name), ""};
+  AuditEntry audit{
+      0, clock_->Now(), std::string(actor), AuditAction::kModeratorRemove, "", std::string(name),
+      ""};
   return store_->RemoveModerator(name, audit);
 }
 
 Result<LoginResult> CommentService::Login(std::string_view name, std::string_view password) {
-  const auto denied = [] {
-    return base::UnauthenticatedError("name or password is wrong");
-  };
+  const auto denied = [] { return base::UnauthenticatedError("name or password is wrong"); };
   if (name.empty() || name.size() > 64 || password.size() > 1024) return denied();
   Result<ModeratorAccount> account = store_->GetModerator(name);
   if (!account.ok() && account.status().code() != base::StatusCode::kNotFound) {
@@ -1088,9 +1101,9 @@ constexpr size_t kMaxPolicyBytes = 64 * 1024;
 // that each verdict says which revision decided it ("newsroom-2026-11@r3",
 // as SetPolicy names it).
 Result<moderation::Policy> ParseStoredPolicy(const StoredPolicy& stored) {
-  COMMENTD_ASSIGN_OR_RETURN(
-      moderation::Policy policy,
-      moderation::Policy::FromToml(stored.toml, fmt::format("policy revision {}", stored.revision)));
+  COMMENTD_ASSIGN_OR_RETURN(moderation::Policy policy,
+                            moderation::Policy::FromToml(
+                                stored.toml, fmt::format("policy revision {}", stored.revision)));
   policy.version = fmt::format("{}@r{}", policy.version, stored.revision);
   return policy;
 }
@@ -1111,7 +1124,8 @@ Result<StoredPolicy> CommentService::SetPolicy(std::string_view moderator, std::
   }
   COMMENTD_RETURN_IF_ERROR(text::ValidateUtf8(toml).WithContext("toml"));
   std::lock_guard<std::mutex> lock(policy_mu_);
-  if (!factory_) return base::FailedPreconditionError("this node cannot build engines for policies");
+  if (!factory_)
+    return base::FailedPreconditionError("this node cannot build engines for policies");
   // A policy that does not parse is not stored.
   COMMENTD_ASSIGN_OR_RETURN(moderation::Policy policy, moderation::Policy::FromToml(toml, "toml"));
   const base::Time now = clock_->Now();
@@ -1128,7 +1142,8 @@ Result<int64_t> CommentService::RefreshPolicy() {
   COMMENTD_ASSIGN_OR_RETURN(StoredPolicy stored, store_->GetPolicy());
   std::lock_guard<std::mutex> lock(policy_mu_);
   if (stored.revision <= policy_revision_) return policy_revision_;
-  if (!factory_) return base::FailedPreconditionError("this node cannot build engines for policies");
+  if (!factory_)
+    return base::FailedPreconditionError("this node cannot build engines for policies");
   COMMENTD_ASSIGN_OR_RETURN(moderation::Policy policy, ParseStoredPolicy(stored));
   COMMENTD_ASSIGN_OR_RETURN(auto engine, factory_(policy));
   SetModerator(std::move(engine));

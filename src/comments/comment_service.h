@@ -8,8 +8,8 @@
 
 #include <atomic>
 #include <chrono>
-#include <map>
 #include <functional>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -71,8 +71,8 @@ struct ServiceOptions {
   std::vector<std::string> reserved_names;
   // argon2id cost (crypto_pwhash_argon2id_str). Tests lower these to the
   // library minimum; production keeps libsodium's "interactive" limits.
-  unsigned long long password_ops_limit = 2;           // crypto_pwhash_argon2id_OPSLIMIT_INTERACTIVE
-  size_t password_mem_limit = 64ull * 1024 * 1024;     // crypto_pwhash_argon2id_MEMLIMIT_INTERACTIVE
+  unsigned long long password_ops_limit = 2;        // crypto_pwhash_argon2id_OPSLIMIT_INTERACTIVE
+  size_t password_mem_limit = 64ull * 1024 * 1024;  // crypto_pwhash_argon2id_MEMLIMIT_INTERACTIVE
 };
 
 struct PostRequest {
@@ -116,8 +116,8 @@ struct CheckResult {
 
 struct ThreadRequest {
   std::string thread;
-  int limit = 50;         // top-level comments (or replies of `parent`) per page, 1..max_page_size
-  std::string after;      // an encoded Cursor from a previous page, or empty
+  int limit = 50;     // top-level comments (or replies of `parent`) per page, 1..max_page_size
+  std::string after;  // an encoded Cursor from a previous page, or empty
   SortOrder sort = SortOrder::kOldest;
   // Replies shown under each comment, at every depth, oldest first
   // (0..max_replies_per_comment); ThreadNode::reply_count tells how many
@@ -257,7 +257,8 @@ class CommentService {
   base::Result<ThreadPage> ListThread(const ThreadRequest& request) const;
 
   // Published comments per thread (at most max_page_size keys).
-  base::Result<std::map<std::string, int64_t>> Counts(const std::vector<std::string>& threads) const;
+  base::Result<std::map<std::string, int64_t>> Counts(
+      const std::vector<std::string>& threads) const;
 
   // Moderates the new text like Post (repetition included) and stores it as
   // the comment's next revision. A published comment whose edit the engine
@@ -335,7 +336,8 @@ class CommentService {
   CommentService(std::shared_ptr<Store> store, std::shared_ptr<const base::Clock> clock,
                  std::shared_ptr<const moderation::Moderator> moderator, ServiceOptions options,
                  std::string site_key, std::unique_ptr<IpKeyRing> ip_keys,
-                 std::string dummy_password_hash, std::shared_ptr<const text::Normalizer> normalizer);
+                 std::string dummy_password_hash,
+                 std::shared_ptr<const text::Normalizer> normalizer);
 
   std::string KeyedHash(std::string_view domain, std::string_view data) const;
   // True if a ban names `author` (or a look-alike of it: AuthorKey) or the
@@ -352,8 +354,7 @@ class CommentService {
   // The stored result of an earlier attempt of `request` (same idempotency
   // key), nullopt when there was none; kFailedPrecondition when the key was
   // used for a different comment or, by another client address, at all.
-  base::Result<std::optional<PostResult>> Replay(const std::string& id,
-                                                 const PostRequest& request,
+  base::Result<std::optional<PostResult>> Replay(const std::string& id, const PostRequest& request,
                                                  std::string_view author,
                                                  const std::string& edit_token) const;
   ActionResult ActOne(const ActRequest& request, const std::string& id);
@@ -361,12 +362,13 @@ class CommentService {
   std::shared_ptr<Store> store_;
   std::shared_ptr<const base::Clock> clock_;
   const ServiceOptions options_;
-  const std::string site_key_;  // raw bytes
+  const std::string site_key_;                // raw bytes
   const std::unique_ptr<IpKeyRing> ip_keys_;  // Thread-safe itself
   const std::string dummy_password_hash_;     // argon2id of a random secret
   std::atomic<uint64_t> password_verifications_{0};
   const std::shared_ptr<const text::Normalizer> normalizer_;  // for TextHash and AuthorKey
-  std::vector<std::string> reserved_keys_;  // NameKeys of the built-in and configured reserved names
+  std::vector<std::string>
+      reserved_keys_;  // NameKeys of the built-in and configured reserved names
 
   mutable std::mutex moderator_mu_;
   std::shared_ptr<const moderation::Moderator> moderator_;  // guarded by moderator_mu_

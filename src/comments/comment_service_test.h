@@ -279,7 +279,8 @@ TEST_P(CommentServiceTest, InvalidInputNamesTheField) {
   for (const Case& c : cases) {
     PostRequest request = Request(kCleanText);
     c.spoil(request);
-    SCOPED_TRACE(c.field + ": " + request.thread.substr(0, 20) + " / " + request.author.substr(0, 20));
+    SCOPED_TRACE(c.field + ": " + request.thread.substr(0, 20) + " / " +
+                 request.author.substr(0, 20));
     auto r = service_->Post(request);
     ASSERT_FALSE(r.ok());
     EXPECT_EQ(r.status().code(), base::StatusCode::kInvalidArgument);
@@ -341,7 +342,8 @@ TEST_P(CommentServiceTest, PaginationCursorsStayStableUnderInserts) {
   std::vector<std::string> originals;
   int late = 0;
   for (int i = 0; i < 5; ++i) {
-    originals.push_back(MustPostPublished(fmt::format("Comment number {} on the summit.", i)).comment.id);
+    originals.push_back(
+        MustPostPublished(fmt::format("Comment number {} on the summit.", i)).comment.id);
     clock_->Advance(std::chrono::seconds(1));
   }
   for (SortOrder sort : {SortOrder::kOldest, SortOrder::kNewest}) {
@@ -372,7 +374,8 @@ TEST_P(CommentServiceTest, PaginationCursorsStayStableUnderInserts) {
     // from an earlier pass of this loop are also in the thread.
     std::vector<std::string> filtered;
     for (const std::string& id : seen_originals) {
-      if (std::find(originals.begin(), originals.end(), id) != originals.end()) filtered.push_back(id);
+      if (std::find(originals.begin(), originals.end(), id) != originals.end())
+        filtered.push_back(id);
     }
     EXPECT_EQ(filtered, expected);
   }
@@ -383,7 +386,8 @@ TEST_P(CommentServiceTest, EditWithinTheWindowIsModeratedAgain) {
   const PostResult posted = MustPost(Request(kLinkText));
   ASSERT_EQ(posted.comment.state, CommentState::kDeleted);
   clock_->Advance(std::chrono::minutes(15));  // the last allowed moment
-  auto edited = service_->Edit(posted.comment.id, posted.edit_token, "Still see spam.example.com", "");
+  auto edited =
+      service_->Edit(posted.comment.id, posted.edit_token, "Still see spam.example.com", "");
   ASSERT_TRUE(edited.ok()) << edited.status().ToString();
   EXPECT_EQ(edited->verdict.decision, moderation::Decision::kDelete);
   EXPECT_EQ(edited->comment.state, CommentState::kDeleted);
@@ -526,8 +530,8 @@ TEST_P(CommentServiceTest, ActionsNamingAnOlderRevisionConflictAndChangeNothing)
   ASSERT_EQ(held.comment.state, CommentState::kHeld);
   ASSERT_EQ(held.comment.revision, 1);
   // The writer edits after the moderator loaded the queue (still held).
-  ASSERT_TRUE(service_->Edit(held.comment.id, held.edit_token, "Edited since: other.example.com", "")
-                  .ok());
+  ASSERT_TRUE(
+      service_->Edit(held.comment.id, held.edit_token, "Edited since: other.example.com", "").ok());
   const size_t audit_before = service_->ListAudit(50, "")->items.size();
 
   ActRequest approve{ModAction::kApprove, {held.comment.id}, "mod1", "", {}};
@@ -560,8 +564,8 @@ TEST_P(CommentServiceTest, ActionsNamingAnOlderRevisionConflictAndChangeNothing)
   service_->SetModerator(DefaultEngine());
   const PostResult deleted = MustPost(Request(kLinkText, "writer2"));
   ASSERT_EQ(deleted.comment.state, CommentState::kDeleted);
-  ASSERT_TRUE(service_->Edit(deleted.comment.id, deleted.edit_token, "Now see x.example.net", "")
-                  .ok());
+  ASSERT_TRUE(
+      service_->Edit(deleted.comment.id, deleted.edit_token, "Now see x.example.net", "").ok());
   ActRequest restore{ModAction::kRestore, {deleted.comment.id}, "mod1", "", {}};
   restore.revisions[deleted.comment.id] = 1;
   EXPECT_TRUE(service_->Act(restore)->at(0).stale);
@@ -646,9 +650,9 @@ TEST_P(CommentServiceTest, ABannedAuthorIsRefusedUnderLookAlikeNames) {
   int n = 0;
   for (std::string_view name : {
            "spammer", "SPAMMER", " Spammer",
-           "Spam\u200Bmer",                                // zero-width space
-           "\u0405\u0440\u0430mm\u0435r",                  // Cyrillic S, r, a, e
-           "Spammer\u00A0", "\u00A0Spammer",               // NBSP
+           "Spam\u200Bmer",                               // zero-width space
+           "\u0405\u0440\u0430mm\u0435r",                 // Cyrillic S, r, a, e
+           "Spammer\u00A0", "\u00A0Spammer",              // NBSP
            "\uFF33\uFF50\uFF41\uFF4D\uFF4D\uFF45\uFF52",  // fullwidth
        }) {
     SCOPED_TRACE(name);
@@ -663,9 +667,9 @@ TEST_P(CommentServiceTest, ABannedAuthorIsRefusedUnderLookAlikeNames) {
 
 TEST_P(CommentServiceTest, ReservedNamesAndTheirLookAlikesAreRefusedNamingTheAuthorField) {
   AddModerator("alice.kim");
-  for (std::string_view name : {"admin", "Moderator", "ENGINE", "author", "Adm\u0456n",
-                                "\uFF41\uFF44\uFF4D\uFF49\uFF4E", "alice.kim", "Alice.Kim",
-                                "ALICE\u200B.KIM"}) {
+  for (std::string_view name :
+       {"admin", "Moderator", "ENGINE", "author", "Adm\u0456n", "\uFF41\uFF44\uFF4D\uFF49\uFF4E",
+        "alice.kim", "Alice.Kim", "ALICE\u200B.KIM"}) {
     SCOPED_TRACE(name);
     auto posted = service_->Post(Request(kCleanText, std::string(name)));
     ASSERT_EQ(posted.status().code(), base::StatusCode::kInvalidArgument);
@@ -689,8 +693,8 @@ TEST_P(CommentServiceTest, TheSiteNameIsReservedWhenConfigured) {
 }
 
 TEST_P(CommentServiceTest, AnAuthorNameWithALinkOrAbuseIsRefusedWithTheReasons) {
-  for (std::string_view name : {"www.best-casino.com", "http://spam.example.com/x",
-                                "BestCasino.Com", "fuck you"}) {
+  for (std::string_view name :
+       {"www.best-casino.com", "http://spam.example.com/x", "BestCasino.Com", "fuck you"}) {
     SCOPED_TRACE(name);
     auto refusal = service_->CheckAuthor(name);
     ASSERT_TRUE(refusal.ok()) << refusal.status().ToString();
@@ -724,7 +728,8 @@ TEST_P(CommentServiceTest, BannedAuthorCannotEditEarlierCommentsWithTheirEditTok
   const PostResult later = MustPost(Request("Another ordinary comment, then spam.", "spammer"));
   ASSERT_TRUE(MustAct(ModAction::kBan, {later.comment.id}, "advertiser").at(0).status.ok());
   auto edited = service_->Edit(earlier.comment.id, earlier.edit_token, kLinkText, "");
-  EXPECT_EQ(edited.status().code(), base::StatusCode::kPermissionDenied) << edited.status().ToString();
+  EXPECT_EQ(edited.status().code(), base::StatusCode::kPermissionDenied)
+      << edited.status().ToString();
   EXPECT_EQ(store_->GetComment(earlier.comment.id)->text, first.text);
 }
 
@@ -735,7 +740,8 @@ TEST_P(CommentServiceTest, SameTextPostedAgainAndAgainIsHeldAsRepetition) {
   const char* kCopies[] = {
       "Earn money at home, ask me how!",
       "EARN MONEY AT HOME... ask me how",
-      "\xEF\xBC\xA5" "arn  money at home ask me how!!!",  // fullwidth E
+      "\xEF\xBC\xA5"
+      "arn  money at home ask me how!!!",  // fullwidth E
       "earn money at home ask me how",
   };
   for (int i = 0; i < 4; ++i) {
@@ -743,16 +749,16 @@ TEST_P(CommentServiceTest, SameTextPostedAgainAndAgainIsHeldAsRepetition) {
     PostRequest r = Request(kCopies[i], "writer" + std::to_string(i));
     r.ip = "192.0.2." + std::to_string(i + 10);
     const PostResult posted = MustPost(r);
-    const bool repeated =
-        std::any_of(posted.verdict.reasons.begin(), posted.verdict.reasons.end(),
-                    [](const moderation::Reason& reason) {
-                      return reason.rule == moderation::Rule::kAdvertisement &&
-                             reason.detail == "repeated_comment";
-                    });
+    const bool repeated = std::any_of(posted.verdict.reasons.begin(), posted.verdict.reasons.end(),
+                                      [](const moderation::Reason& reason) {
+                                        return reason.rule == moderation::Rule::kAdvertisement &&
+                                               reason.detail == "repeated_comment";
+                                      });
     EXPECT_EQ(repeated, i >= 2);
     EXPECT_EQ(posted.comment.state, i >= 2 ? CommentState::kHeld : CommentState::kPublished);
     if (i >= 2) {
-      EXPECT_EQ(posted.verdict.reasons.front().span, (text::Span{0, static_cast<uint32_t>(posted.comment.text.size())}));
+      EXPECT_EQ(posted.verdict.reasons.front().span,
+                (text::Span{0, static_cast<uint32_t>(posted.comment.text.size())}));
       EXPECT_EQ(posted.verdict.reasons.front().action, moderation::Decision::kHold);
       EXPECT_FALSE(posted.message.empty());
     }
@@ -837,15 +843,15 @@ TEST_P(CommentServiceTest, EveryActionIsAudited) {
 TEST_P(CommentServiceTest, ActionsReportPerCommentResults) {
   AddModerator();
   const PostResult held_free = MustPostPublished(kCleanText);
-  const auto results =
-      MustAct(ModAction::kRestore, {held_free.comment.id, "c_doesnotexist"});
+  const auto results = MustAct(ModAction::kRestore, {held_free.comment.id, "c_doesnotexist"});
   ASSERT_EQ(results.size(), 2u);
   EXPECT_EQ(results[0].id, held_free.comment.id);
   EXPECT_EQ(results[0].status.code(), base::StatusCode::kFailedPrecondition);
   EXPECT_EQ(results[1].status.code(), base::StatusCode::kNotFound);
   EXPECT_EQ(MustAct(ModAction::kApprove, {held_free.comment.id})[0].status.code(),
             base::StatusCode::kFailedPrecondition);  // published and never reported
-  auto unknown_mod = service_->Act(ActRequest{ModAction::kDelete, {held_free.comment.id}, "ghost", "", {}});
+  auto unknown_mod =
+      service_->Act(ActRequest{ModAction::kDelete, {held_free.comment.id}, "ghost", "", {}});
   EXPECT_EQ(unknown_mod.status().code(), base::StatusCode::kInvalidArgument);
   auto no_ids = service_->Act(ActRequest{ModAction::kDelete, {}, "mod1", "", {}});
   EXPECT_EQ(no_ids.status().code(), base::StatusCode::kInvalidArgument);
@@ -1066,17 +1072,18 @@ TEST_P(CommentServiceTest, MessagesExplainInTheWritersLanguage) {
   EXPECT_TRUE(check->message.empty());
 }
 
-
 // A thread page is bounded with its replies: `replies` under each comment,
 // the rest listed by parent from the comment's reply cursor, each once.
 TEST_P(CommentServiceTest, RepliesAreCappedPerCommentAndListedByParentFromTheirCursor) {
-  const std::string root = MustPostPublished("Who will inspect the factories next year?").comment.id;
-  const char* kWords[] = {"apples", "bridges", "candles", "dolphins", "engines", "forests",
-                          "glaciers", "harbours", "islands", "jungles", "kettles", "lanterns"};
+  const std::string root =
+      MustPostPublished("Who will inspect the factories next year?").comment.id;
+  const char* kWords[] = {"apples",   "bridges",  "candles", "dolphins", "engines", "forests",
+                          "glaciers", "harbours", "islands", "jungles",  "kettles", "lanterns"};
   std::vector<std::string> replies;
   for (const char* word : kWords) {
     replies.push_back(
-        MustPostPublished(fmt::format("A reply about {} and nothing else.", word), root).comment.id);
+        MustPostPublished(fmt::format("A reply about {} and nothing else.", word), root)
+            .comment.id);
   }
   ThreadRequest first = ThreadOf("nk/summit-2026");
   first.replies = 3;
@@ -1108,7 +1115,8 @@ TEST_P(CommentServiceTest, RepliesAreCappedPerCommentAndListedByParentFromTheirC
 }
 
 TEST_P(CommentServiceTest, APageHoldsAtMostMaxPageCommentsRepliesIncluded) {
-  const std::string root = MustPostPublished("Who will inspect the factories next year?").comment.id;
+  const std::string root =
+      MustPostPublished("Who will inspect the factories next year?").comment.id;
   const std::string second = MustPostPublished("A second question about the wages.").comment.id;
   const char* kWords[] = {"apples", "bridges", "candles", "dolphins", "engines", "forests"};
   for (const char* word : kWords) {

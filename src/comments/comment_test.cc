@@ -36,12 +36,9 @@ TEST(ThreadKeyTest, AcceptsThePublishersAlphabetOnly) {
     std::string message_part;
   };
   const std::vector<Case> cases = {
-      {"", "empty"},
-      {std::string(201, 'a'), "201 bytes"},
-      {"has space", "byte 3"},
-      {"percent%20", "byte 7"},
-      {"한국", "byte 0"},
-      {"q?x=1", "byte 1"},
+      {"", "empty"},           {std::string(201, 'a'), "201 bytes"},
+      {"has space", "byte 3"}, {"percent%20", "byte 7"},
+      {"한국", "byte 0"},      {"q?x=1", "byte 1"},
   };
   for (const Case& c : cases) {
     SCOPED_TRACE(c.key);

@@ -65,8 +65,9 @@ std::string IpKeyRing::Next(std::string_view key) {
   return next;
 }
 
-base::Result<std::unique_ptr<IpKeyRing>> IpKeyRing::Open(
-    std::string path, std::chrono::seconds period, std::shared_ptr<const base::Clock> clock) {
+base::Result<std::unique_ptr<IpKeyRing>> IpKeyRing::Open(std::string path,
+                                                         std::chrono::seconds period,
+                                                         std::shared_ptr<const base::Clock> clock) {
   if (clock == nullptr) return base::InvalidArgumentError("ip key: clock must not be null");
   if (period < kMinPeriod || period > kMaxPeriod) {
     return base::InvalidArgumentError("ip_key_rotation_seconds: must be {}..{}, got {}",
@@ -179,11 +180,11 @@ base::Status IpKeyRing::last_write_status() const {
 }
 
 base::Status IpKeyRing::WriteFile() const {
-  const std::string contents =
-      fmt::format("{}\n# The key that hashes readers' IP addresses (docs/security.md). Keep it\n"
-                  "# secret (mode 0600); every node of a site starts from the same file.\n"
-                  "period_seconds {}\nperiod {}\nkey {}\n",
-                  kMagic, period_.count(), base_period_, Hex(base_key_));
+  const std::string contents = fmt::format(
+      "{}\n# The key that hashes readers' IP addresses (docs/security.md). Keep it\n"
+      "# secret (mode 0600); every node of a site starts from the same file.\n"
+      "period_seconds {}\nperiod {}\nkey {}\n",
+      kMagic, period_.count(), base_period_, Hex(base_key_));
   // Per process: nodes sharing the file (e.g. on NFS) may rewrite it at once;
   // each writes the same bytes, and each rename is atomic.
   const std::string tmp = fmt::format("{}.tmp.{}", path_, ::getpid());

@@ -63,8 +63,8 @@ class IpKeyRing {
   static std::string Next(std::string_view key);
 
  private:
-  IpKeyRing(std::string path, std::chrono::seconds period,
-            std::shared_ptr<const base::Clock> clock, int64_t base_period, std::string base_key);
+  IpKeyRing(std::string path, std::chrono::seconds period, std::shared_ptr<const base::Clock> clock,
+            int64_t base_period, std::string base_key);
 
   // Writes `base_period_` and `base_key_` to `path_`. REQUIRES(mu_).
   base::Status WriteFile() const;
@@ -75,8 +75,8 @@ class IpKeyRing {
 
   mutable std::mutex mu_;
   // The oldest key held: the period before the current one once Now() ran.
-  int64_t base_period_;       // guarded by mu_
-  std::string base_key_;      // guarded by mu_
+  int64_t base_period_;        // guarded by mu_
+  std::string base_key_;       // guarded by mu_
   base::Status write_status_;  // guarded by mu_
 };
 

@@ -1,8 +1,7 @@
 #include "comments/ip_key.h"
 
-#include <sys/stat.h>
-
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 
 #include <filesystem>
 #include <fstream>
@@ -46,8 +45,8 @@ class IpKeyRingTest : public ::testing::Test {
   std::string dir_;
   std::string path_;
   // 2026-11-26T12:00:00Z
-  std::shared_ptr<base::FakeClock> clock_ = std::make_shared<base::FakeClock>(
-      base::FromUnixMicros(int64_t{1795003200} * 1000000));
+  std::shared_ptr<base::FakeClock> clock_ =
+      std::make_shared<base::FakeClock>(base::FromUnixMicros(int64_t{1795003200} * 1000000));
 };
 
 TEST_F(IpKeyRingTest, CreatesTheKeyFileWithMode0600AndReadsItBack) {

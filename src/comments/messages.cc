@@ -91,10 +91,10 @@ std::string ExplainVerdict(const moderation::Verdict& verdict, std::string_view 
       what += language.rule_names[i];
     }
   }
-  const std::string_view pattern =
-      edit_refused ? language.edit_refused
-      : verdict.decision == moderation::Decision::kDelete ? language.deleted
-                                                          : language.held;
+  const std::string_view pattern = edit_refused ? language.edit_refused
+                                   : verdict.decision == moderation::Decision::kDelete
+                                       ? language.deleted
+                                       : language.held;
   return fmt::format(fmt::runtime(pattern), what);
 }
 

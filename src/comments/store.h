@@ -120,7 +120,8 @@ class Store {
 
   // --- moderator accounts
   // Stores `account` and `audit` together. kAlreadyExists if the name is taken.
-  virtual base::Status InsertModerator(const ModeratorAccount& account, const AuditEntry& audit) = 0;
+  virtual base::Status InsertModerator(const ModeratorAccount& account,
+                                       const AuditEntry& audit) = 0;
   // kNotFound if there is no such account.
   virtual base::Result<ModeratorAccount> GetModerator(std::string_view name) = 0;
   // Ordered by name.

@@ -17,8 +17,8 @@
 #include <cstdlib>
 #include <filesystem>
 #include <functional>
-#include <ostream>
 #include <memory>
+#include <ostream>
 #include <set>
 #include <string>
 #include <thread>
@@ -60,9 +60,7 @@ class ScratchDir {
   std::string path_;
 };
 
-inline base::Time At(int64_t unix_seconds) {
-  return base::FromUnixMicros(unix_seconds * 1000000);
-}
+inline base::Time At(int64_t unix_seconds) { return base::FromUnixMicros(unix_seconds * 1000000); }
 
 // 2026-03-01T00:00:00Z
 inline constexpr int64_t kDay0 = 1772323200;
@@ -102,8 +100,8 @@ class StoreContractTest : public ::testing::TestWithParam<StoreBackend> {
   }
 
   AuditEntry Audit(std::string moderator, AuditAction action, std::string comment_id) {
-    return AuditEntry{0, At(kDay0), std::move(moderator), action, std::move(comment_id), "reader",
-                      "test"};
+    return AuditEntry{0,        At(kDay0), std::move(moderator), action, std::move(comment_id),
+                      "reader", "test"};
   }
 
   ScratchDir scratch_;
@@ -172,8 +170,9 @@ TEST_P(StoreContractTest, CountsRecentCommentsWithTheSameTextHash) {
     const char* hash;
     int64_t at;
   } kRows[] = {
-      {"c_1", "h_spam", kDay0},       {"c_2", "h_spam", kDay0 + 300}, {"c_3", "h_spam", kDay0 + 600},
-      {"c_4", "h_other", kDay0 + 600}, {"c_5", "", kDay0 + 600},
+      {"c_1", "h_spam", kDay0},       {"c_2", "h_spam", kDay0 + 300},
+      {"c_3", "h_spam", kDay0 + 600}, {"c_4", "h_other", kDay0 + 600},
+      {"c_5", "", kDay0 + 600},
   };
   for (const auto& r : kRows) {
     Comment c = MakeComment(r.id, "t", CommentState::kPublished, At(r.at));
@@ -186,8 +185,12 @@ TEST_P(StoreContractTest, CountsRecentCommentsWithTheSameTextHash) {
     int64_t since;
     int64_t want;
   } kCases[] = {
-      {"h_spam", kDay0, 3},  {"h_spam", kDay0 + 1, 2}, {"h_spam", kDay0 + 600, 1},
-      {"h_spam", kDay0 + 601, 0}, {"h_other", kDay0, 1}, {"h_none", kDay0, 0},
+      {"h_spam", kDay0, 3},
+      {"h_spam", kDay0 + 1, 2},
+      {"h_spam", kDay0 + 600, 1},
+      {"h_spam", kDay0 + 601, 0},
+      {"h_other", kDay0, 1},
+      {"h_none", kDay0, 0},
       {"", kDay0, 0},  // comments without a hash are never counted as repeats
   };
   for (const auto& c : kCases) {
@@ -270,8 +273,8 @@ TEST_P(StoreContractTest, UpdateCommentWritesChangeAndEffectsTogether) {
     c.decided_by_moderator = "mod1";
     c.decided_at = At(kDay0 + 100);
     CommentUpdateEffects effects;
-    effects.audit = AuditEntry{0, At(kDay0 + 100), "mod1", AuditAction::kBan, c.id, c.author.name,
-                               "spammer"};
+    effects.audit =
+        AuditEntry{0, At(kDay0 + 100), "mod1", AuditAction::kBan, c.id, c.author.name, "spammer"};
     effects.ban = Ban{c.author.name, c.author.ip_hash, "mod1", "spammer", At(kDay0 + 100)};
     effects.resolve_reports = true;
     return effects;
@@ -300,9 +303,13 @@ TEST_P(StoreContractTest, UpdateCommentThatFailsChangesNothing) {
   EXPECT_EQ(r.status().message(), "changed my mind");
   EXPECT_EQ(store_->GetComment("c_1")->state, CommentState::kHeld);
   EXPECT_TRUE(store_->ListAudit(std::nullopt, 10)->items.empty());
-  EXPECT_EQ(store_->UpdateComment("c_none", [](Comment&) -> base::Result<CommentUpdateEffects> {
-              return CommentUpdateEffects{};
-            }).status().code(),
+  EXPECT_EQ(store_
+                ->UpdateComment("c_none",
+                                [](Comment&) -> base::Result<CommentUpdateEffects> {
+                                  return CommentUpdateEffects{};
+                                })
+                .status()
+                .code(),
             base::StatusCode::kNotFound);
 }
 
@@ -388,9 +395,12 @@ TEST_P(StoreContractTest, UpdateAppendsRevisionsAndOnlyACurrentOneMovesTheCommen
   ASSERT_TRUE(plain.ok());
   EXPECT_EQ(plain->revision, 3);
   // A failed mutation appends nothing.
-  EXPECT_FALSE(store_->UpdateComment("c_1", [](Comment&) -> base::Result<CommentUpdateEffects> {
-                       return base::FailedPreconditionError("no");
-                     }).ok());
+  EXPECT_FALSE(store_
+                   ->UpdateComment("c_1",
+                                   [](Comment&) -> base::Result<CommentUpdateEffects> {
+                                     return base::FailedPreconditionError("no");
+                                   })
+                   .ok());
 
   auto revisions = store_->ListRevisions("c_1");
   ASSERT_TRUE(revisions.ok()) << revisions.status().ToString();
@@ -427,9 +437,11 @@ TEST_P(StoreContractTest, OneReaderReportsACommentOnceEvenAfterAModeratorDecided
   EXPECT_EQ(store_->GetComment("c_2")->open_reports, 1);
   CommentUpdateEffects resolve;
   resolve.resolve_reports = true;
-  ASSERT_TRUE(store_->UpdateComment("c_1", [&](Comment&) -> base::Result<CommentUpdateEffects> {
-                       return resolve;
-                     }).ok());
+  ASSERT_TRUE(
+      store_
+          ->UpdateComment("c_1",
+                          [&](Comment&) -> base::Result<CommentUpdateEffects> { return resolve; })
+          .ok());
   ASSERT_TRUE(store_->AddReport(Report{"c_1", "spam again", "reader-a", At(kDay0 + 9)}).ok());
   EXPECT_EQ(store_->GetComment("c_1")->open_reports, 0);
   EXPECT_EQ(store_->AddReport(Report{"c_none", "x", "reader-a", At(kDay0)}).code(),
@@ -531,7 +543,8 @@ TEST_P(StoreContractTest, BansMatchByNameKeyAndBansWithoutAKeyByExactName) {
 
 TEST_P(StoreContractTest, AuditPagesNewestFirst) {
   for (int i = 0; i < 5; ++i) {
-    ASSERT_TRUE(store_->AppendAudit(Audit("mod1", AuditAction::kDelete, fmt::format("c_{}", i))).ok());
+    ASSERT_TRUE(
+        store_->AppendAudit(Audit("mod1", AuditAction::kDelete, fmt::format("c_{}", i))).ok());
   }
   std::vector<std::string> seen;
   std::optional<Cursor> after;
@@ -550,16 +563,20 @@ TEST_P(StoreContractTest, AuditPagesNewestFirst) {
 
 TEST_P(StoreContractTest, StatsBucketByUtcDayAndCountActingRules) {
   Comment link = MakeComment("c_1", "t", CommentState::kDeleted, At(kDay0 + 10));
-  link.reasons.push_back({moderation::Rule::kLink, {0, 3}, "x.y", "", moderation::Decision::kDelete,
-                          1.0});
+  link.reasons.push_back(
+      {moderation::Rule::kLink, {0, 3}, "x.y", "", moderation::Decision::kDelete, 1.0});
   Insert(link);
   Comment mild = MakeComment("c_2", "t", CommentState::kPublished, At(kDay0 + 86399));
-  mild.reasons.push_back({moderation::Rule::kInappropriateLanguage, {0, 4}, "damn", "",
-                          moderation::Decision::kPublish, 1.0});
+  mild.reasons.push_back({moderation::Rule::kInappropriateLanguage,
+                          {0, 4},
+                          "damn",
+                          "",
+                          moderation::Decision::kPublish,
+                          1.0});
   Insert(mild);
   Comment ad = MakeComment("c_3", "t", CommentState::kHeld, At(kDay0 + 86400));
-  ad.reasons.push_back({moderation::Rule::kAdvertisement, {0, 4}, "sale", "",
-                        moderation::Decision::kHold, 0.7});
+  ad.reasons.push_back(
+      {moderation::Rule::kAdvertisement, {0, 4}, "sale", "", moderation::Decision::kHold, 0.7});
   Insert(ad);
   Insert(MakeComment("c_4", "t", CommentState::kPublished, At(kDay0 + 3 * 86400)));  // outside
 
@@ -610,10 +627,12 @@ TEST_P(StoreContractTest, ModeratorAccountsAndTheirSessions) {
   EXPECT_EQ(session->csrf_token, "csrf");
   EXPECT_EQ(session->expires_at, At(kDay0 + 3600));
 
-  ASSERT_TRUE(store_->RemoveModerator("alice", Audit("cli", AuditAction::kModeratorRemove, "")).ok());
+  ASSERT_TRUE(
+      store_->RemoveModerator("alice", Audit("cli", AuditAction::kModeratorRemove, "")).ok());
   EXPECT_EQ(store_->GetSession("tokhash").status().code(), base::StatusCode::kNotFound);
-  EXPECT_EQ(store_->RemoveModerator("alice", Audit("cli", AuditAction::kModeratorRemove, "")).code(),
-            base::StatusCode::kNotFound);
+  EXPECT_EQ(
+      store_->RemoveModerator("alice", Audit("cli", AuditAction::kModeratorRemove, "")).code(),
+      base::StatusCode::kNotFound);
   auto audit = store_->ListAudit(std::nullopt, 10);
   ASSERT_TRUE(audit.ok());
   // Two adds and one remove; the failed add and remove left no entry.
@@ -621,10 +640,10 @@ TEST_P(StoreContractTest, ModeratorAccountsAndTheirSessions) {
 }
 
 TEST_P(StoreContractTest, SessionsExpireAndDelete) {
-  ASSERT_TRUE(store_
-                  ->InsertModerator({"alice", "h", At(kDay0)},
-                                    Audit("cli", AuditAction::kModeratorAdd, ""))
-                  .ok());
+  ASSERT_TRUE(
+      store_
+          ->InsertModerator({"alice", "h", At(kDay0)}, Audit("cli", AuditAction::kModeratorAdd, ""))
+          .ok());
   ASSERT_TRUE(store_->InsertSession({"old", "alice", "c1", At(kDay0), At(kDay0 + 10)}).ok());
   ASSERT_TRUE(store_->InsertSession({"new", "alice", "c2", At(kDay0), At(kDay0 + 100)}).ok());
   ASSERT_TRUE(store_->DeleteExpiredSessions(At(kDay0 + 10)).ok());

@@ -44,16 +44,20 @@ base::Result<int> IntQuery(const Request& r, std::string_view name, int fallback
   int value = 0;
   auto [ptr, ec] = std::from_chars(v.data(), v.data() + v.size(), value);
   if (ec != std::errc() || ptr != v.data() + v.size()) {
-    return base::InvalidArgumentError("query parameter '{}' must be an integer, got \"{}\"", name, v);
+    return base::InvalidArgumentError("query parameter '{}' must be an integer, got \"{}\"", name,
+                                      v);
   }
   return value;
 }
 
 moderation::Decision DecisionOfState(comments::CommentState state) {
   switch (state) {
-    case comments::CommentState::kPublished: return moderation::Decision::kPublish;
-    case comments::CommentState::kHeld: return moderation::Decision::kHold;
-    case comments::CommentState::kDeleted: return moderation::Decision::kDelete;
+    case comments::CommentState::kPublished:
+      return moderation::Decision::kPublish;
+    case comments::CommentState::kHeld:
+      return moderation::Decision::kHold;
+    case comments::CommentState::kDeleted:
+      return moderation::Decision::kDelete;
   }
   return moderation::Decision::kHold;
 }
@@ -98,18 +102,18 @@ std::optional<Response> RequireJsonContentType(const Request& r) {
   while (!type.empty() && (type.back() == ' ' || type.back() == '\t')) type.remove_suffix(1);
   while (!type.empty() && (type.front() == ' ' || type.front() == '\t')) type.remove_prefix(1);
   constexpr std::string_view kJson = "application/json";
-  const bool is_json =
-      type.size() == kJson.size() &&
-      std::equal(type.begin(), type.end(), kJson.begin(), [](char a, char b) {
-        return (a >= 'A' && a <= 'Z' ? static_cast<char>(a - 'A' + 'a') : a) == b;
-      });
+  const bool is_json = type.size() == kJson.size() &&
+                       std::equal(type.begin(), type.end(), kJson.begin(), [](char a, char b) {
+                         return (a >= 'A' && a <= 'Z' ? static_cast<char>(a - 'A' + 'a') : a) == b;
+                       });
   if (is_json) return std::nullopt;
   Response out;
   out.status = 415;
   out.body = ErrorBody(
       "unsupported_media_type",
-      type.empty() ? std::string("header Content-Type is required: send the body as application/json")
-                   : fmt::format("Content-Type must be application/json, got \"{}\"", type));
+      type.empty()
+          ? std::string("header Content-Type is required: send the body as application/json")
+          : fmt::format("Content-Type must be application/json, got \"{}\"", type));
   return out;
 }
 
@@ -206,8 +210,8 @@ std::optional<Response> Api::Limit(RateLimiter& limiter, std::string_view what,
   if (!options_.rate_limit) return std::nullopt;
   const int retry_after = limiter.Acquire(key, clock_->Now());
   if (retry_after == 0) return std::nullopt;
-  Response r = Error(base::ResourceExhaustedError(
-      "too many {}; try again in {} seconds", what, retry_after));
+  Response r = Error(
+      base::ResourceExhaustedError("too many {}; try again in {} seconds", what, retry_after));
   r.headers.emplace_back("Retry-After", std::to_string(retry_after));
   return r;
 }
@@ -253,8 +257,8 @@ Response Api::RenderMetrics(const Request& r) {
   constexpr std::string_view kBearer = "Bearer ";
   const bool token_ok = !options_.metrics_token.empty() && auth.rfind(kBearer, 0) == 0 &&
                         SameToken(auth.substr(kBearer.size()), options_.metrics_token);
-  const bool local = IsLoopback(r.peer_ip) && r.Header("x-forwarded-for").empty() &&
-                     r.Header("forwarded").empty();
+  const bool local =
+      IsLoopback(r.peer_ip) && r.Header("x-forwarded-for").empty() && r.Header("forwarded").empty();
   if (!token_ok && !local) {
     return Error(base::PermissionDeniedError(
         "/metrics is served to loopback clients and to \"Authorization: Bearer <metrics_token>\""));
@@ -381,11 +385,12 @@ Response Api::PostComment(const Request& r) {
         j["field"] = "author";
         reasons.push_back(std::move(j));
       }
-      return Json(422, {{"status", "refused"},
-                        {"field", "author"},
-                        {"reasons", std::move(reasons)},
-                        {"message", (*refusal)->message},
-                        {"error", {{"code", "invalid_argument"}, {"message", (*refusal)->message}}}});
+      return Json(422,
+                  {{"status", "refused"},
+                   {"field", "author"},
+                   {"reasons", std::move(reasons)},
+                   {"message", (*refusal)->message},
+                   {"error", {{"code", "invalid_argument"}, {"message", (*refusal)->message}}}});
     }
   }
 
@@ -411,7 +416,8 @@ Response Api::Check(const Request& r) {
   if (!text.ok()) return Error(text.status());
   auto lang = OptionalString(*body, "lang");
   if (!lang.ok()) return Error(lang.status());
-  if (auto limited = Limit(misc_per_ip_, "requests from this address", service_->HashIp(r.peer_ip))) {
+  if (auto limited =
+          Limit(misc_per_ip_, "requests from this address", service_->HashIp(r.peer_ip))) {
     return *limited;
   }
   const std::string language = PickLanguage(lang->value_or(""), r.Header("accept-language"));
@@ -433,7 +439,8 @@ Response Api::EditComment(const Request& r) {
   if (!text.ok()) return Error(text.status());
   auto lang = OptionalString(*body, "lang");
   if (!lang.ok()) return Error(lang.status());
-  if (auto limited = Limit(post_per_ip_, "comments from this address", service_->HashIp(r.peer_ip))) {
+  if (auto limited =
+          Limit(post_per_ip_, "comments from this address", service_->HashIp(r.peer_ip))) {
     return *limited;
   }
   const std::string language = PickLanguage(lang->value_or(""), r.Header("accept-language"));
@@ -461,7 +468,8 @@ Response Api::ReportComment(const Request& r) {
   if (!body.ok()) return refusal;
   auto reason = OptionalString(*body, "reason");
   if (!reason.ok()) return Error(reason.status());
-  if (auto limited = Limit(misc_per_ip_, "requests from this address", service_->HashIp(r.peer_ip))) {
+  if (auto limited =
+          Limit(misc_per_ip_, "requests from this address", service_->HashIp(r.peer_ip))) {
     return *limited;
   }
   base::Status s = service_->Report(r.Param("id"), reason->value_or(""), r.peer_ip);
@@ -489,8 +497,8 @@ Response Api::Login(const Request& r) {
   if (!name.ok()) return Error(name.status());
   auto password = RequiredString(*body, "password");
   if (!password.ok()) return Error(password.status());
-  if (auto limited = Limit(login_per_ip_, "login attempts from this address",
-                           service_->HashIp(r.peer_ip))) {
+  if (auto limited =
+          Limit(login_per_ip_, "login attempts from this address", service_->HashIp(r.peer_ip))) {
     return *limited;
   }
   auto login = service_->Login(*name, *password);
@@ -512,9 +520,9 @@ Response Api::Logout(const Request& r) {
     if (!s.ok()) return Error(s);
   }
   Response out = NoContent();
-  out.headers.emplace_back(
-      "Set-Cookie", fmt::format("{}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0{}",
-                                kSessionCookie, options_.secure_cookie ? "; Secure" : ""));
+  out.headers.emplace_back("Set-Cookie",
+                           fmt::format("{}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0{}",
+                                       kSessionCookie, options_.secure_cookie ? "; Secure" : ""));
   return out;
 }
 
@@ -600,8 +608,8 @@ Response Api::Revisions(const Request& r) {
   for (const auto& rev : listed->revisions) {
     list.push_back(RevisionToJson(rev, listed->comment.revision));
   }
-  return Json(200, {{"comment", ModCommentToJson(listed->comment)},
-                    {"revisions", std::move(list)}});
+  return Json(200,
+              {{"comment", ModCommentToJson(listed->comment)}, {"revisions", std::move(list)}});
 }
 
 Response Api::Audit(const Request& r) {
@@ -632,11 +640,12 @@ Response Api::Stats(const Request& r) {
 namespace {
 
 json PolicyToJson(const comments::StoredPolicy& stored, std::string_view in_force) {
-  return {{"revision", stored.revision},
-          {"toml", stored.toml},
-          {"set_by", stored.revision == 0 ? json(nullptr) : json(stored.set_by)},
-          {"set_at", stored.revision == 0 ? json(nullptr) : json(base::FormatRfc3339(stored.set_at))},
-          {"in_force", in_force}};
+  return {
+      {"revision", stored.revision},
+      {"toml", stored.toml},
+      {"set_by", stored.revision == 0 ? json(nullptr) : json(stored.set_by)},
+      {"set_at", stored.revision == 0 ? json(nullptr) : json(base::FormatRfc3339(stored.set_at))},
+      {"in_force", in_force}};
 }
 
 }  // namespace

@@ -4,8 +4,8 @@
 // because they are properties of the HTTP surface, not of the domain.
 #pragma once
 
-#include <chrono>
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -26,10 +26,10 @@ namespace commentd::http {
 struct ApiOptions {
   std::string site_name = "commentd";
   bool rate_limit = true;
-  RateLimit post_per_ip{5, 10};      // comments posted and edited, per IP hash
-  RateLimit post_per_author{5, 10};  // comments posted, per author name
-  RateLimit misc_per_ip{30, 120};    // checks and reports, per IP hash
-  RateLimit login_per_ip{5, 5};      // login attempts, per IP hash
+  RateLimit post_per_ip{5, 10};                    // comments posted and edited, per IP hash
+  RateLimit post_per_author{5, 10};                // comments posted, per author name
+  RateLimit misc_per_ip{30, 120};                  // checks and reports, per IP hash
+  RateLimit login_per_ip{5, 5};                    // login attempts, per IP hash
   std::chrono::seconds session_ttl{12 * 60 * 60};  // Max-Age of the session cookie
   bool secure_cookie = false;  // add "Secure" (when served over HTTPS by a proxy)
   // Rendered thread pages are reused for this long, and only until the next

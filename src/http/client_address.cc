@@ -59,10 +59,8 @@ base::Result<TrustedProxies> TrustedProxies::Create(const std::vector<std::strin
       int prefix = -1;
       const auto [ptr, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), prefix);
       const int max = v4 ? 32 : 128;
-      if (ec != std::errc() || ptr != digits.data() + digits.size() || prefix < 0 ||
-          prefix > max) {
-        return base::InvalidArgumentError("trusted proxy \"{}\": prefix must be 0..{}", entry,
-                                          max);
+      if (ec != std::errc() || ptr != digits.data() + digits.size() || prefix < 0 || prefix > max) {
+        return base::InvalidArgumentError("trusted proxy \"{}\": prefix must be 0..{}", entry, max);
       }
       network.prefix = v4 ? prefix + 96 : prefix;
     }

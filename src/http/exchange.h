@@ -12,8 +12,8 @@
 namespace commentd::http {
 
 struct Request {
-  std::string method;  // "GET", "POST", ...
-  std::string path;    // as received, without the query
+  std::string method;                                        // "GET", "POST", ...
+  std::string path;                                          // as received, without the query
   std::vector<std::pair<std::string, std::string>> params;   // route parameters, percent-decoded
   std::vector<std::pair<std::string, std::string>> query;    // percent-decoded
   std::vector<std::pair<std::string, std::string>> headers;  // names lowercased

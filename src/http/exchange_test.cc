@@ -28,8 +28,12 @@ TEST(PickLanguageTest, FieldThenAcceptLanguageThenEnglish) {
     const char* accept;
     const char* want;
   } kCases[] = {
-      {"ko", "ja", "ko"},          {"", "ja-JP,ja;q=0.9", "ja"}, {"", "fr-FR, ZH-cn;q=0.5", "zh"},
-      {"xx", "ko-KR", "ko"},       {"", "", "en"},               {"", "fr, de", "en"},
+      {"ko", "ja", "ko"},
+      {"", "ja-JP,ja;q=0.9", "ja"},
+      {"", "fr-FR, ZH-cn;q=0.5", "zh"},
+      {"xx", "ko-KR", "ko"},
+      {"", "", "en"},
+      {"", "fr, de", "en"},
   };
   for (const auto& c : kCases) {
     SCOPED_TRACE(std::string(c.lang) + " | " + c.accept);

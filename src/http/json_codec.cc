@@ -11,15 +11,22 @@ using nlohmann::json;
 
 std::string_view TypeName(const json& j) {
   switch (j.type()) {
-    case json::value_t::null: return "null";
-    case json::value_t::object: return "an object";
-    case json::value_t::array: return "an array";
-    case json::value_t::string: return "a string";
-    case json::value_t::boolean: return "a boolean";
+    case json::value_t::null:
+      return "null";
+    case json::value_t::object:
+      return "an object";
+    case json::value_t::array:
+      return "an array";
+    case json::value_t::string:
+      return "a string";
+    case json::value_t::boolean:
+      return "a boolean";
     case json::value_t::number_integer:
     case json::value_t::number_unsigned:
-    case json::value_t::number_float: return "a number";
-    default: return "an unsupported value";
+    case json::value_t::number_float:
+      return "a number";
+    default:
+      return "an unsupported value";
   }
 }
 
@@ -61,12 +68,13 @@ size_t FindTooDeep(std::string_view body, int max_depth) {
 }  // namespace
 
 base::Result<json> ParseObject(std::string_view body) {
-  if (body.empty()) return base::InvalidArgumentError("request body is empty; expected a JSON object");
+  if (body.empty())
+    return base::InvalidArgumentError("request body is empty; expected a JSON object");
   // nlohmann reports malformed input (also invalid UTF-8 in strings) by
   // exception; this is the adapter edge where it becomes a Status.
   if (const size_t at = FindTooDeep(body, kMaxJsonDepth); at != std::string_view::npos) {
-    return base::InvalidArgumentError(
-        "request body nests JSON deeper than {} levels (at byte {})", kMaxJsonDepth, at);
+    return base::InvalidArgumentError("request body nests JSON deeper than {} levels (at byte {})",
+                                      kMaxJsonDepth, at);
   }
   json j;
   try {
@@ -92,7 +100,8 @@ base::Result<std::string> RequiredString(const json& object, std::string_view fi
   return it->get<std::string>();
 }
 
-base::Result<std::optional<std::string>> OptionalString(const json& object, std::string_view field) {
+base::Result<std::optional<std::string>> OptionalString(const json& object,
+                                                        std::string_view field) {
   auto it = object.find(field);
   if (it == object.end() || it->is_null()) return std::optional<std::string>();
   if (!it->is_string()) {
@@ -226,8 +235,8 @@ json AuditEntryToJson(const comments::AuditEntry& e) {
 }
 
 json DayStatsToJson(const comments::DayStats& d) {
-  const base::Time day_start{std::chrono::duration_cast<base::Time::duration>(
-      std::chrono::seconds(d.day * 86400))};
+  const base::Time day_start{
+      std::chrono::duration_cast<base::Time::duration>(std::chrono::seconds(d.day * 86400))};
   return {{"date", base::FormatDate(day_start)},
           {"publish", d.publish},
           {"hold", d.hold},

@@ -46,9 +46,9 @@ TEST(JsonCodecTest, FieldReadersNameTheFieldAndTheTypeFound) {
 
 TEST(JsonCodecTest, RefusesDeepNestingBeforeParsing) {
   // 100,000 levels would overflow the stack of a recursive parser.
-  for (const std::string& body : {std::string(100000, '['), "{\"a\":" + std::string(100000, '{'),
-                                  "{\"a\":" + std::string(kMaxJsonDepth, '[') +
-                                      std::string(kMaxJsonDepth, ']') + "}"}) {
+  for (const std::string& body :
+       {std::string(100000, '['), "{\"a\":" + std::string(100000, '{'),
+        "{\"a\":" + std::string(kMaxJsonDepth, '[') + std::string(kMaxJsonDepth, ']') + "}"}) {
     SCOPED_TRACE(body.substr(0, 40));
     auto r = ParseObject(body);
     ASSERT_FALSE(r.ok());
@@ -81,10 +81,11 @@ TEST(JsonCodecTest, RevisionsAreAnOptionalObjectOfWholeNumbersFromOne) {
   ASSERT_TRUE(ok.ok()) << ok.status().ToString();
   EXPECT_EQ(ok->at("c_1"), 1);
   EXPECT_EQ(ok->at("c_2"), int64_t{1} << 53);
-  for (const char* bad : {R"({"revisions":[1]})", R"({"revisions":{"c_1":0}})",
-                          R"({"revisions":{"c_1":-3}})", R"({"revisions":{"c_1":1.5}})",
-                          R"({"revisions":{"c_1":"2"}})", R"({"revisions":{"c_1":18446744073709551615}})",
-                          R"({"revisions":{"c_1":9007199254740993}})"}) {
+  for (const char* bad :
+       {R"({"revisions":[1]})", R"({"revisions":{"c_1":0}})", R"({"revisions":{"c_1":-3}})",
+        R"({"revisions":{"c_1":1.5}})", R"({"revisions":{"c_1":"2"}})",
+        R"({"revisions":{"c_1":18446744073709551615}})",
+        R"({"revisions":{"c_1":9007199254740993}})"}) {
     SCOPED_TRACE(bad);
     auto r = read(bad);
     EXPECT_EQ(r.status().code(), base::StatusCode::kInvalidArgument);

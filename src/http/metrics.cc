@@ -28,15 +28,18 @@ std::string Metrics::Render() const {
   std::lock_guard<std::mutex> lock(mu_);
   std::string out;
   auto it = std::back_inserter(out);
-  fmt::format_to(it, "# HELP commentd_http_requests_total HTTP requests by method, route and status.\n"
-                     "# TYPE commentd_http_requests_total counter\n");
+  fmt::format_to(it,
+                 "# HELP commentd_http_requests_total HTTP requests by method, route and status.\n"
+                 "# TYPE commentd_http_requests_total counter\n");
   for (const auto& [key, n] : requests_) {
     const auto& [method, route, status] = key;
-    fmt::format_to(it, "commentd_http_requests_total{{method=\"{}\",route=\"{}\",status=\"{}\"}} {}\n",
+    fmt::format_to(it,
+                   "commentd_http_requests_total{{method=\"{}\",route=\"{}\",status=\"{}\"}} {}\n",
                    method, route, status, n);
   }
-  fmt::format_to(it, "# HELP commentd_http_request_duration_seconds Time from request to response.\n"
-                     "# TYPE commentd_http_request_duration_seconds histogram\n");
+  fmt::format_to(it,
+                 "# HELP commentd_http_request_duration_seconds Time from request to response.\n"
+                 "# TYPE commentd_http_request_duration_seconds histogram\n");
   uint64_t cumulative = 0;
   for (size_t i = 0; i < kLatencyBuckets.size(); ++i) {
     cumulative += latency_counts_[i];
@@ -44,16 +47,19 @@ std::string Metrics::Render() const {
                    kLatencyBuckets[i], cumulative);
   }
   cumulative += latency_counts_.back();
-  fmt::format_to(it, "commentd_http_request_duration_seconds_bucket{{le=\"+Inf\"}} {}\n", cumulative);
+  fmt::format_to(it, "commentd_http_request_duration_seconds_bucket{{le=\"+Inf\"}} {}\n",
+                 cumulative);
   fmt::format_to(it, "commentd_http_request_duration_seconds_sum {}\n", latency_sum_);
   fmt::format_to(it, "commentd_http_request_duration_seconds_count {}\n", latency_count_);
-  fmt::format_to(it, "# HELP commentd_moderation_decisions_total Engine decisions by outcome.\n"
-                     "# TYPE commentd_moderation_decisions_total counter\n");
+  fmt::format_to(it,
+                 "# HELP commentd_moderation_decisions_total Engine decisions by outcome.\n"
+                 "# TYPE commentd_moderation_decisions_total counter\n");
   for (const auto& [decision, n] : decisions_) {
     fmt::format_to(it, "commentd_moderation_decisions_total{{decision=\"{}\"}} {}\n", decision, n);
   }
-  fmt::format_to(it, "# HELP commentd_moderation_reasons_total Findings by rule and the action taken.\n"
-                     "# TYPE commentd_moderation_reasons_total counter\n");
+  fmt::format_to(it,
+                 "# HELP commentd_moderation_reasons_total Findings by rule and the action taken.\n"
+                 "# TYPE commentd_moderation_reasons_total counter\n");
   for (const auto& [key, n] : reasons_) {
     fmt::format_to(it, "commentd_moderation_reasons_total{{rule=\"{}\",action=\"{}\"}} {}\n",
                    key.first, key.second, n);

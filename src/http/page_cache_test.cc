@@ -1,8 +1,8 @@
 #include "http/page_cache.h"
 
-#include <string>
-
 #include <gtest/gtest.h>
+
+#include <string>
 
 namespace commentd::http {
 namespace {

@@ -14,8 +14,8 @@
 namespace commentd::http {
 
 struct RateLimit {
-  double burst = 5;            // requests allowed at once
-  double per_minute = 10;      // sustained rate
+  double burst = 5;        // requests allowed at once
+  double per_minute = 10;  // sustained rate
 };
 
 // Thread-safe.

@@ -1,17 +1,16 @@
 #include "http/server.h"
 
-#include <algorithm>
 #include <sys/resource.h>
 
+#include <algorithm>
 #include <atomic>
 #include <condition_variable>
 #include <future>
 #include <map>
 #include <mutex>
 #include <optional>
-#include <thread>
-
 #include <restinio/all.hpp>
+#include <thread>
 
 #include "http/static_assets.h"
 #include "http/status_to_http.h"
@@ -80,11 +79,12 @@ class ConnectionGate {
   const size_t per_address_;
   const TrustedProxies* const trusted_;  // owned by the Server, which outlives this
   std::mutex mu_;
-  std::map<asio::ip::address, size_t> open_;                         // guarded by mu_
+  std::map<asio::ip::address, size_t> open_;                              // guarded by mu_
   std::map<restinio::connection_id_t, asio::ip::address> by_connection_;  // guarded by mu_
 };
 
-struct Traits : restinio::traits_t<restinio::asio_timer_manager_t, restinio::null_logger_t, Router> {
+struct Traits
+    : restinio::traits_t<restinio::asio_timer_manager_t, restinio::null_logger_t, Router> {
   static constexpr bool use_connection_count_limiter = true;
   using ip_blocker_t = ConnectionGate;
   using connection_state_listener_t = ConnectionGate;
@@ -114,23 +114,40 @@ constexpr std::string_view kApiCsp = "default-src 'none'; frame-ancestors 'none'
 
 std::string_view ReasonPhrase(int status) {
   switch (status) {
-    case 200: return "OK";
-    case 201: return "Created";
-    case 202: return "Accepted";
-    case 204: return "No Content";
-    case 301: return "Moved Permanently";
-    case 304: return "Not Modified";
-    case 400: return "Bad Request";
-    case 401: return "Unauthorized";
-    case 403: return "Forbidden";
-    case 404: return "Not Found";
-    case 409: return "Conflict";
-    case 413: return "Payload Too Large";
-    case 415: return "Unsupported Media Type";
-    case 422: return "Unprocessable Entity";
-    case 429: return "Too Many Requests";
-    case 503: return "Service Unavailable";
-    default: return status >= 500 ? "Internal Server Error" : "Unknown";
+    case 200:
+      return "OK";
+    case 201:
+      return "Created";
+    case 202:
+      return "Accepted";
+    case 204:
+      return "No Content";
+    case 301:
+      return "Moved Permanently";
+    case 304:
+      return "Not Modified";
+    case 400:
+      return "Bad Request";
+    case 401:
+      return "Unauthorized";
+    case 403:
+      return "Forbidden";
+    case 404:
+      return "Not Found";
+    case 409:
+      return "Conflict";
+    case 413:
+      return "Payload Too Large";
+    case 415:
+      return "Unsupported Media Type";
+    case 422:
+      return "Unprocessable Entity";
+    case 429:
+      return "Too Many Requests";
+    case 503:
+      return "Service Unavailable";
+    default:
+      return status >= 500 ? "Internal Server Error" : "Unknown";
   }
 }
 
@@ -157,7 +174,8 @@ std::vector<std::string> ParamNames(std::string_view pattern) {
 }
 
 std::string Unescape(std::string_view s) {
-  auto r = restinio::utils::try_unescape_percent_encoding<restinio::utils::relaxed_unescape_traits>(s);
+  auto r =
+      restinio::utils::try_unescape_percent_encoding<restinio::utils::relaxed_unescape_traits>(s);
   // A malformed escape stays as typed; the handler's validation names it.
   return r ? *r : std::string(s);
 }
@@ -171,7 +189,8 @@ std::vector<std::pair<std::string, std::string>> ParseQuery(std::string_view q) 
     if (pair.empty()) continue;
     const size_t eq = pair.find('=');
     std::string key = Unescape(pair.substr(0, eq));
-    std::string value = eq == std::string_view::npos ? std::string() : Unescape(pair.substr(eq + 1));
+    std::string value =
+        eq == std::string_view::npos ? std::string() : Unescape(pair.substr(eq + 1));
     std::replace(key.begin(), key.end(), '+', ' ');
     std::replace(value.begin(), value.end(), '+', ' ');
     out.emplace_back(std::move(key), std::move(value));
@@ -214,7 +233,7 @@ struct Server::Impl {
 
   std::mutex mu;
   std::condition_variable idle;
-  int in_flight = 0;                   // guarded by mu
+  int in_flight = 0;  // guarded by mu
   std::atomic<bool> draining{false};
   bool stopped = false;
 
@@ -245,17 +264,16 @@ struct Server::Impl {
     });
     r.body = req->body();
     // Limits, bans, reports and IP hashes all key on the same address key.
-    r.peer_ip = AddressKey(options.trusted_proxies.ClientAddress(
-                               req->remote_endpoint().address().to_string(),
-                               r.Header("x-forwarded-for")),
-                           options.ipv6_prefix_bits);
+    r.peer_ip =
+        AddressKey(options.trusted_proxies.ClientAddress(
+                       req->remote_endpoint().address().to_string(), r.Header("x-forwarded-for")),
+                   options.ipv6_prefix_bits);
     return r;
   }
 
   // Sends `resp` with the headers every response carries and records it.
   void Send(const restinio::request_handle_t& req, const Request& r, Response resp,
-            std::string_view route, bool is_html,
-            std::chrono::steady_clock::time_point started) {
+            std::string_view route, bool is_html, std::chrono::steady_clock::time_point started) {
     auto out = req->create_response(restinio::http_status_line_t(
         restinio::http_status_code_t(static_cast<std::uint16_t>(resp.status)),
         std::string(ReasonPhrase(resp.status))));
@@ -372,16 +390,17 @@ struct Server::Impl {
       const std::string_view origin = r.Header("origin");
       if (!IsCorsPath(r.path) || !OriginAllowed(origin)) {
         resp.status = 403;
-        resp.body = ErrorBody("permission_denied",
-                              fmt::format("origin \"{}\" may not call {} from a browser", origin,
-                                          r.path));
+        resp.body =
+            ErrorBody("permission_denied",
+                      fmt::format("origin \"{}\" may not call {} from a browser", origin, r.path));
         return resp;
       }
       resp.status = 204;
       resp.content_type.clear();
-      resp.headers = {{"Access-Control-Allow-Methods", "GET, POST, PATCH, DELETE"},
-                      {"Access-Control-Allow-Headers", "Content-Type, X-Edit-Token, Idempotency-Key"},
-                      {"Access-Control-Max-Age", "600"}};
+      resp.headers = {
+          {"Access-Control-Allow-Methods", "GET, POST, PATCH, DELETE"},
+          {"Access-Control-Allow-Headers", "Content-Type, X-Edit-Token, Idempotency-Key"},
+          {"Access-Control-Max-Age", "600"}};
       return resp;
     }
     if (r.method == "GET" && !StartsWith(r.path, "/api/")) {
@@ -420,11 +439,10 @@ struct Server::Impl {
     auto router = std::make_unique<Router>();
     for (const Route& route : routes) {
       const Route* rp = &route;
-      router->add_handler(*MethodId(route.method), route.pattern,
-                          [this, rp](const restinio::request_handle_t& req,
-                                     restinio::router::route_params_t params) {
-                            return Handle(req, rp, &params);
-                          });
+      router->add_handler(
+          *MethodId(route.method), route.pattern,
+          [this, rp](const restinio::request_handle_t& req,
+                     restinio::router::route_params_t params) { return Handle(req, rp, &params); });
     }
     router->non_matched_request_handler(
         [this](const restinio::request_handle_t& req) { return Handle(req, nullptr, nullptr); });

@@ -1,8 +1,8 @@
 #include "http/static_assets.h"
 
-#include <cstdint>
-
 #include <fmt/format.h>
+
+#include <cstdint>
 
 namespace commentd::http {
 namespace {
@@ -13,7 +13,8 @@ bool EndsWith(std::string_view s, std::string_view suffix) {
 
 }  // namespace
 
-StaticAssets::StaticAssets(const std::vector<std::pair<std::string_view, std::string_view>>& files) {
+StaticAssets::StaticAssets(
+    const std::vector<std::pair<std::string_view, std::string_view>>& files) {
   for (const auto& [name, content] : files) {
     const std::string_view type = ContentTypeFor(name);
     const std::string path = "/" + std::string(name);
@@ -50,7 +51,8 @@ bool StaticAssets::Matches(std::string_view if_none_match, std::string_view etag
   while (!if_none_match.empty()) {
     const size_t comma = if_none_match.find(',');
     std::string_view tag = if_none_match.substr(0, comma);
-    if_none_match = comma == std::string_view::npos ? std::string_view() : if_none_match.substr(comma + 1);
+    if_none_match =
+        comma == std::string_view::npos ? std::string_view() : if_none_match.substr(comma + 1);
     while (!tag.empty() && (tag.front() == ' ' || tag.front() == '\t')) tag.remove_prefix(1);
     while (!tag.empty() && (tag.back() == ' ' || tag.back() == '\t')) tag.remove_suffix(1);
     if (tag.substr(0, 2) == "W/") tag.remove_prefix(2);  // weak comparison, as for GET

@@ -1,6 +1,7 @@
 #include "http/status_to_http.h"
 
 #include <gtest/gtest.h>
+
 #include <nlohmann/json.hpp>
 
 namespace commentd::http {

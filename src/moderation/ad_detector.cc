@@ -95,7 +95,8 @@ constexpr PatternSpec kPatterns[] = {
     // WhatsApp with a number, "WhatsApp me".
     {K::kContactHandle, kStrong, R,
      R"(\bwhats\s?app\s*(no\.?|number|num|me|us|only|id)?\s*:?\s*\+?\d)"},
-    {K::kContactHandle, kStrong, R, R"(\b(whats\s?app|telegram|wechat|kakao(talk)?|viber)\s+(me|us)\b)"},
+    {K::kContactHandle, kStrong, R,
+     R"(\b(whats\s?app|telegram|wechat|kakao(talk)?|viber)\s+(me|us)\b)"},
     {K::kContactHandle, kStrong, R,
      R"(\b(add|contact|message|msg|text|call|reach|dm|inbox|chat\s+with|find|follow)\s+(me|us)\s+(on|via|at|through|in)\s+(whats\s?app|telegram|tg|wechat|kik|snapchat|snap|skype|line|kakao(talk)?|viber|instagram|insta|ig|facebook|fb|twitter|tiktok)\b)"},
     {K::kContactHandle, kStrong, R,
@@ -118,12 +119,15 @@ constexpr PatternSpec kPatterns[] = {
     {K::kContactHandle, kStrong, R,
      R"((카톡|카카오톡|오픈카톡|오픈톡|\bkakaotalk|\bkatalk)\s*[a-z][a-z0-9_.]*\d[a-z0-9_.]*)"},
     // LINE ID ("line" alone is an English word: require "id" or "@").
-    {K::kContactHandle, kStrong, R, R"((\bline|ライン|라인)\s*(id|아이디)\s*:?\s*@?[a-z0-9_.\-]{3,})"},
+    {K::kContactHandle, kStrong, R,
+     R"((\bline|ライン|라인)\s*(id|아이디)\s*:?\s*@?[a-z0-9_.\-]{3,})"},
     {K::kContactHandle, kStrong, R, R"((\bline|ライン)\s*@\s*[a-z0-9_.\-]{3,})"},
     // An e-mail address in a comment is almost always someone selling.
-    {K::kContactHandle, kMedium, R, R"(\b[a-z0-9._%+\-]+@[a-z0-9\-]+(\.[a-z0-9\-]+)*\.[a-z]{2,}\b)"},
+    {K::kContactHandle, kMedium, R,
+     R"(\b[a-z0-9._%+\-]+@[a-z0-9\-]+(\.[a-z0-9\-]+)*\.[a-z]{2,}\b)"},
     {K::kContactHandle, kStrong, P,
-     "오픈카톡|오픈톡|카톡문의|카톡 문의|카톡상담|카톡 상담|카톡추가|카톡 추가|카톡주세요|카톡 주세요|"
+     "오픈카톡|오픈톡|카톡문의|카톡 문의|카톡상담|카톡 상담|카톡추가|카톡 추가|카톡주세요|카톡 "
+     "주세요|"
      "텔레문의|텔레 문의|텔레그램 문의|加微信|加我微信|加v信|加vx|加我vx|加qq|加扣扣|扫码加|"
      "line追加|ライン追加|ライン交換"},
     {K::kContactHandle, kMedium, P,
@@ -132,12 +136,14 @@ constexpr PatternSpec kPatterns[] = {
 
     // --- money_call --------------------------------------------------------
     {K::kMoneyCall, kStrong, P,
-     "make money online|make money from home|make money fast|earn money online|earn money from home|"
+     "make money online|make money from home|make money fast|earn money online|earn money from "
+     "home|"
      "earn extra cash|earn extra money|make extra money|easy money|click here|click the link|"
      "link in bio|link in my bio|buy now|order now|shop now|limited offer|limited time offer|"
      "free bitcoin|free btc|free crypto|double your bitcoin|double your money|guaranteed income|"
      "guaranteed profit|guaranteed returns|passive income|claim your reward|"
-     "claim your free|you have won|you've won|you have been selected|congratulations you|cash prize|"
+     "claim your free|you have won|you've won|you have been selected|congratulations you|cash "
+     "prize|"
      "free entry|100% free|risk free|no credit check|check out my video|"
      "check out my new|check out my page|check out my website|check out my music|check out my song|"
      "visit my website|please subscribe|follow my page|promo code|"
@@ -149,7 +155,8 @@ constexpr PatternSpec kPatterns[] = {
     {K::kMoneyCall, kMedium, P,
      "work from home|work at home|gift card|free trial|hiring now|financial freedom|"
      "investment platform|call now|apply now|act now|join now|sign up now|register now|"
-     "check out my|my channel|my youtube channel|paid surveys|special offer|best price|lowest price|"
+     "check out my|my channel|my youtube channel|paid surveys|special offer|best price|lowest "
+     "price|"
      "subscribe to me|sub my channel|watch my video|watch my videos|check my videos|"
      "check out this video|check out this playlist|like this comment|like my page|like this page|"
      "please donate|donate to me|follow me|reply stop|send stop|txt stop|text stop|unsubscribe|"
@@ -164,7 +171,8 @@ constexpr PatternSpec kPatterns[] = {
      "高额返利"},
     {K::kMoneyCall, kMedium, P, "日结|返利|点击链接|扫码|有意者|详情咨询|咨询热线|限时优惠"},
     {K::kMoneyCall, kStrong, P,
-     "副業|高収入|在宅ワーク|在宅で稼|不労所得|簡単に稼|誰でも稼|詳しくはプロフ|プロフ見て|プロフみて|"
+     "副業|高収入|在宅ワーク|在宅で稼|不労所得|簡単に稼|誰でも稼|詳しくはプロフ|プロフ見て|"
+     "プロフみて|"
      "今すぐ登録|ネットで稼|スマホで稼"},
     {K::kMoneyCall, kMedium, P, "稼げる|無料登録|即日払い|日払い|儲かる"},
     // "earn $500 a day": per day/hour/week only; a monthly wage is news.
@@ -178,7 +186,8 @@ constexpr PatternSpec kPatterns[] = {
      R"(\b(won|win|claim)\s+(a\s+|an\s+|the\s+|your\s+)?(guaranteed\s+)?[$€£]\s?\d[\d,]*)"},
     {K::kMoneyCall, kMedium, R, R"([$€£]\s?\d[\d,]*\s*(cash|prize|award|reward|bonus)\b)"},
     // Premium-rate pricing: "150p per msg", "60p/min".
-    {K::kMoneyCall, kStrong, R, R"(\b\d+\s?p\s?(/|per\s)\s?(min|msg|txt|text|wk|week|tone|call)\b)"},
+    {K::kMoneyCall, kStrong, R,
+     R"(\b\d+\s?p\s?(/|per\s)\s?(min|msg|txt|text|wk|week|tone|call)\b)"},
     {K::kMoneyCall, kMedium, R, R"(\b\d{1,2}\s?%\s*(off|discount|cashback)\b)"},
     // 하루 10만원, 월 300만원 보장, 일당 15만.
     {K::kMoneyCall, kMedium, R, R"(하루\s*\d+\s*만\s*원)"},
@@ -200,7 +209,8 @@ constexpr PatternSpec kPatterns[] = {
     {K::kSpamKeyword, kMedium, P, "poker|porn|onlyfans|hookup|nudes|ringtone|ringtones"},
     {K::kSpamKeyword, kWeak, P, "loan|loans|betting|gambling|lottery|roulette|jackpot|forex|slots"},
     {K::kSpamKeyword, kStrong, P,
-     "카지노|바카라|토토사이트|토토 사이트|사설토토|스포츠토토|먹튀검증|먹튀 검증|먹튀사이트|출장안마|"
+     "카지노|바카라|토토사이트|토토 사이트|사설토토|스포츠토토|먹튀검증|먹튀 "
+     "검증|먹튀사이트|출장안마|"
      "출장마사지|출장 마사지|파워볼|꽁머니|첫충|비아그라|시알리스|조건만남|슬롯사이트|홀덤사이트|"
      "릴게임|무직자대출|무직자 대출|당일대출|당일 대출|비상금대출|작업대출|대포통장"},
     {K::kSpamKeyword, kMedium, P, "레플리카|성인용품|홀덤|슬롯"},
@@ -221,10 +231,10 @@ constexpr PatternSpec kPatterns[] = {
 struct PatternInfo {
   Kind kind;
   double weight;
-  uint32_t length;        // bytes of a phrase (a literal); 0 for a regex
-  bool word_begin;        // a phrase starting with an ASCII word character
-  bool word_end;          // ... ending with one: matched on word boundaries
-  uint32_t regex_index;   // for a regex: its own start-of-match database
+  uint32_t length;       // bytes of a phrase (a literal); 0 for a regex
+  bool word_begin;       // a phrase starting with an ASCII word character
+  bool word_end;         // ... ending with one: matched on word boundaries
+  uint32_t regex_index;  // for a regex: its own start-of-match database
 };
 
 bool IsAsciiWordByte(unsigned char c) { return std::isalnum(c) || c == '_'; }
@@ -357,8 +367,9 @@ bool EndsWithCurrency(std::string_view before) {
 bool StartsWithUnit(std::string_view after) {
   while (!after.empty() && after.front() == ' ') after.remove_prefix(1);
   for (std::string_view unit :
-       {"%", "원", "元", "円", "달러", "dollar", "usd", "won", "yen", "yuan", "만", "억", "명", "년",
-        "年", "个", "人", "people", "tons", "km", "kg", "美元", "万", "亿", "億", "ドル", "人民币"}) {
+       {"%",    "원", "元", "円",   "달러", "dollar", "usd", "won",  "yen",
+        "yuan", "만", "억", "명",   "년",   "年",     "个",  "人",   "people",
+        "tons", "km", "kg", "美元", "万",   "亿",     "億",  "ドル", "人民币"}) {
     if (after.starts_with(unit)) return true;
   }
   return false;
@@ -467,7 +478,8 @@ size_t ReadCluster(std::string_view s, size_t i, std::vector<Group>* groups) {
       ++r;
     }
     if (r == q || r >= size) break;
-    if (!(IsDigit(s[r]) || s[r] == '(' || (s[r] == '+' && r + 1 < size && IsDigit(s[r + 1])))) break;
+    if (!(IsDigit(s[r]) || s[r] == '(' || (s[r] == '+' && r + 1 < size && IsDigit(s[r + 1]))))
+      break;
     if (s[r] == '+' && !space_before) break;
     p = r;
   }
@@ -590,13 +602,29 @@ bool IsWordCp(char32_t c) {
 // Minimum run length of a repeated mark, or 0 when the mark is not counted.
 size_t MarkRunThreshold(char32_t c) {
   switch (c) {
-    case '$': case U'€': case U'£': case U'¥': case U'₩': case U'💰': case U'💵': case U'💸':
-    case U'🤑': case U'💲':
+    case '$':
+    case U'€':
+    case U'£':
+    case U'¥':
+    case U'₩':
+    case U'💰':
+    case U'💵':
+    case U'💸':
+    case U'🤑':
+    case U'💲':
       return 4;
-    case U'★': case U'☆': case U'✅': case U'✔': case U'👉': case U'➡': case U'☎': case U'📞':
+    case U'★':
+    case U'☆':
+    case U'✅':
+    case U'✔':
+    case U'👉':
+    case U'➡':
+    case U'☎':
+    case U'📞':
     case U'✨':
       return 5;
-    case '!': case '?':
+    case '!':
+    case '?':
       return 8;
     default:
       return 0;
@@ -778,8 +806,9 @@ void ScanShouting(std::string_view original, std::vector<Candidate>* out) {
     }
   }
   if (letters >= 20 && upper * 10 > letters * 7) {
-    out->push_back(Candidate{Kind::kShouting, kWeak, 1,
-                             text::Span{static_cast<uint32_t>(first), static_cast<uint32_t>(last)}});
+    out->push_back(
+        Candidate{Kind::kShouting, kWeak, 1,
+                  text::Span{static_cast<uint32_t>(first), static_cast<uint32_t>(last)}});
     return;
   }
   // Runs of capital words; one-letter words ("A", "I") neither start nor
@@ -814,9 +843,9 @@ void ScanShouting(std::string_view original, std::vector<Candidate>* out) {
     }
   }
   if (best_count >= 20) {
-    out->push_back(Candidate{Kind::kShouting, kWeak, 1,
-                             text::Span{static_cast<uint32_t>(best_begin),
-                                        static_cast<uint32_t>(best_end)}});
+    out->push_back(
+        Candidate{Kind::kShouting, kWeak, 1,
+                  text::Span{static_cast<uint32_t>(best_begin), static_cast<uint32_t>(best_end)}});
   }
 }
 
@@ -887,10 +916,10 @@ base::Result<AdDetector> AdDetector::Create(const text::Normalizer& normalizer) 
       }
       if (lexical->empty()) continue;
       literal_ids.push_back(static_cast<unsigned>(state->patterns.size()));
-      state->patterns.push_back(PatternInfo{
-          spec.kind, spec.weight, static_cast<uint32_t>(lexical->size()),
-          IsAsciiWordByte(static_cast<unsigned char>(lexical->front())),
-          IsAsciiWordByte(static_cast<unsigned char>(lexical->back())), 0});
+      state->patterns.push_back(
+          PatternInfo{spec.kind, spec.weight, static_cast<uint32_t>(lexical->size()),
+                      IsAsciiWordByte(static_cast<unsigned char>(lexical->front())),
+                      IsAsciiWordByte(static_cast<unsigned char>(lexical->back())), 0});
       literals.push_back(std::move(lexical).value());
     }
   }

@@ -20,12 +20,12 @@
 namespace commentd::moderation {
 
 struct AdSignal {
-  text::Span span;       // in the original text
-  std::string kind;      // "contact_handle", "phone_number", "money_call", "spam_keyword",
-                         // "repetition", "shouting"
-  std::string match;     // the original text of the span
-  double weight = 0;     // what this finding added to the score; 0 for a repeat of an
-                         // earlier finding or once its kind reached its cap
+  text::Span span;    // in the original text
+  std::string kind;   // "contact_handle", "phone_number", "money_call", "spam_keyword",
+                      // "repetition", "shouting"
+  std::string match;  // the original text of the span
+  double weight = 0;  // what this finding added to the score; 0 for a repeat of an
+                      // earlier finding or once its kind reached its cap
 };
 
 struct AdAssessment {

@@ -96,7 +96,8 @@ TEST(AdDetectorTest, CleanNewsCommentsScoreZero) {
   const char* kComments[] = {
       "The UN Security Council adopted Resolution 2397 on 2017-12-22, capping refined petroleum "
       "imports at 500,000 barrels a year.",
-      "See the Panel of Experts report S/2019/171, pages 2017-2019, for the ship-to-ship transfers.",
+      "See the Panel of Experts report S/2019/171, pages 2017-2019, for the ship-to-ship "
+      "transfers.",
       "북한이 2018년 4월 27일 판문점에서 정상회담을 열었다. 참 역사적인 날이었죠.",
       "中国海关数据显示，2019年1月至9月中朝贸易额为21.6亿美元。",
       "北朝鮮は2017年9月3日に6回目の核実験を行った。",
@@ -115,8 +116,9 @@ TEST(AdDetectorTest, CleanNewsCommentsScoreZero) {
 }
 
 TEST(AdDetectorTest, KoreanLaughterAndChineseCheerAreNotRepetition) {
-  for (const char* comment : {"ㅋㅋㅋㅋ", "ㅋㅋㅋㅋㅋㅋㅋㅋㅋㅋㅋㅋㅋㅋㅋㅋㅋㅋㅋㅋ", "666", "666666666666",
-                              "888888", "ㅎㅎㅎㅎㅎㅎ", "하하하하하하하", "hahahahahahaha"}) {
+  for (const char* comment :
+       {"ㅋㅋㅋㅋ", "ㅋㅋㅋㅋㅋㅋㅋㅋㅋㅋㅋㅋㅋㅋㅋㅋㅋㅋㅋㅋ", "666", "666666666666", "888888",
+        "ㅎㅎㅎㅎㅎㅎ", "하하하하하하하", "hahahahahahaha"}) {
     SCOPED_TRACE(comment);
     const AdAssessment a = Assess(comment);
     EXPECT_EQ(a.score, 0.0) << Describe(a);
@@ -189,10 +191,7 @@ TEST(AdDetectorTest, PhoneScannerFinishesOnStrayPunctuation) {
     const AdAssessment a = Assess(comment);
     EXPECT_LT(a.score, 0.6) << Describe(a);
   }
-  EXPECT_EQ(Assess("(010) 1234-5678")
-                .signals.at(0)
-                .kind,
-            "phone_number");
+  EXPECT_EQ(Assess("(010) 1234-5678").signals.at(0).kind, "phone_number");
 }
 
 // 15 capitals of 20 letters is shouting too.
@@ -288,8 +287,9 @@ std::string DataDir() {
 
 // YouTube comments keep a few HTML entities; decode the common ones.
 std::string DecodeEntities(std::string s) {
-  const std::pair<const char*, const char*> kEntities[] = {
-      {"&amp;", "&"}, {"&#39;", "'"}, {"&quot;", "\""}, {"&lt;", "<"}, {"&gt;", ">"}, {"<br />", " "}};
+  const std::pair<const char*, const char*> kEntities[] = {{"&amp;", "&"},   {"&#39;", "'"},
+                                                           {"&quot;", "\""}, {"&lt;", "<"},
+                                                           {"&gt;", ">"},    {"<br />", " "}};
   for (auto [from, to] : kEntities) {
     for (size_t p = s.find(from); p != std::string::npos; p = s.find(from, p + std::strlen(to))) {
       s.replace(p, std::strlen(from), to);
@@ -379,8 +379,8 @@ TEST(AdDetectorTest, ReportsRecallAndFalsePositivesOnYoutubeSpam) {
       const std::string content = DecodeEntities(rows[r][3]);
       auto folded = TheEngine().normalizer.Fold(content);
       if (!folded.ok()) continue;
-      const AdAssessment a = TheEngine().detector.Assess(
-          content, *folded, TheEngine().normalizer.Lexical(*folded));
+      const AdAssessment a =
+          TheEngine().detector.Assess(content, *folded, TheEngine().normalizer.Lexical(*folded));
       tally.Add(rows[r][4] == "1", a.score);
     }
   }
@@ -425,7 +425,6 @@ TEST(AdDetectorTest, ReportsRecallAndFalsePositivesOnSmsSpam) {
   EXPECT_LE(tally.Rate(tally.ham_held, tally.ham), 0.005);
   EXPECT_LE(tally.Rate(tally.ham_deleted, tally.ham), 0.002);
 }
-
 
 // The value of a string field in one line of JSON ("text": "..."), with the
 // escapes JSON allows; empty when absent.
@@ -505,9 +504,10 @@ TEST(AdDetectorTest, ReportsFalsePositivesOnNewsComments) {
     for (const std::string& comment : corpus.comments) {
       auto folded = TheEngine().normalizer.Fold(comment);
       if (!folded.ok()) continue;
-      tally.Add(false, TheEngine()
-                           .detector.Assess(comment, *folded, TheEngine().normalizer.Lexical(*folded))
-                           .score);
+      tally.Add(false,
+                TheEngine()
+                    .detector.Assess(comment, *folded, TheEngine().normalizer.Lexical(*folded))
+                    .score);
     }
     tally.Print(corpus.name);
     // Measured: any signal on 0.4% (ko) / 0.5% (zh) / 2.8% (en, mostly
@@ -517,7 +517,6 @@ TEST(AdDetectorTest, ReportsFalsePositivesOnNewsComments) {
     EXPECT_EQ(tally.ham_deleted, 0);
   }
 }
-
 
 // Whatever the text, every span lies inside it and names its exact bytes,
 // and the score is the sum of the weights. Run over the Big List of Naughty

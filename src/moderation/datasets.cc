@@ -4,10 +4,9 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <sstream>
 #include <utility>
-
-#include <nlohmann/json.hpp>
 
 namespace commentd::moderation {
 namespace {
@@ -89,8 +88,8 @@ Result<Table> ParseDelimited(const std::string& path, std::string_view contents,
         }
         if (i < contents.size() && contents[i] != delimiter && contents[i] != '\n' &&
             contents[i] != '\r') {
-          return base::InvalidArgumentError("{}:{}: text after the closing quote of a field",
-                                            path, line);
+          return base::InvalidArgumentError("{}:{}: text after the closing quote of a field", path,
+                                            line);
         }
       } else {
         while (i < contents.size() && contents[i] != delimiter && contents[i] != '\n' &&
@@ -152,8 +151,8 @@ Result<Dataset> ReadBeep(const std::string& dir) {
   Dataset ds{"beep", "ko", Task::kInappropriateLanguage, "hate or offensive", {}};
   // The authors publish train and dev (test labels are withheld): their dev
   // is our test, and our dev is carved from their train.
-  for (const auto& [file, split] : {std::pair{"train.tsv", Split::kTrain},
-                                    std::pair{"dev.tsv", Split::kTest}}) {
+  for (const auto& [file, split] :
+       {std::pair{"train.tsv", Split::kTrain}, std::pair{"dev.tsv", Split::kTest}}) {
     COMMENTD_ASSIGN_OR_RETURN(
         Table t, ReadDelimited(Join(dir, std::string("beep-korean-hate-speech/labeled/") + file),
                                '\t', /*quoted=*/true));
@@ -176,8 +175,8 @@ Result<Dataset> ReadKmhas(const std::string& dir) {
   Dataset ds{"kmhas", "ko", Task::kInappropriateLanguage, "any hate class (label != 8)", {}};
   // Only the authors' valid and test files are available: valid is our
   // train (with dev carved from it), test stays test.
-  for (const auto& [file, split] : {std::pair{"kmhas_valid.txt", Split::kTrain},
-                                    std::pair{"kmhas_test.txt", Split::kTest}}) {
+  for (const auto& [file, split] :
+       {std::pair{"kmhas_valid.txt", Split::kTrain}, std::pair{"kmhas_test.txt", Split::kTest}}) {
     COMMENTD_ASSIGN_OR_RETURN(
         Table t, ReadDelimited(Join(dir, std::string("kmhas-korean-news-hate/") + file), '\t',
                                /*quoted=*/true));
@@ -210,9 +209,9 @@ Result<Dataset> ReadKmhas(const std::string& dir) {
 
 Result<Dataset> ReadCold(const std::string& dir) {
   Dataset ds{"cold", "zh", Task::kInappropriateLanguage, "offensive (label 1)", {}};
-  for (const auto& [file, split] : {std::pair{"train.csv", Split::kTrain},
-                                    std::pair{"dev.csv", Split::kDev},
-                                    std::pair{"test.csv", Split::kTest}}) {
+  for (const auto& [file, split] :
+       {std::pair{"train.csv", Split::kTrain}, std::pair{"dev.csv", Split::kDev},
+        std::pair{"test.csv", Split::kTest}}) {
     COMMENTD_ASSIGN_OR_RETURN(
         Table t,
         ReadDelimited(Join(dir, std::string("cold-chinese-offensive/") + file), ',', true));
@@ -228,8 +227,7 @@ Result<Dataset> ReadCold(const std::string& dir) {
 }
 
 Result<Dataset> ReadDavidson(const std::string& dir) {
-  Dataset ds{"davidson", "en", Task::kInappropriateLanguage, "hate or offensive (class 0, 1)",
-             {}};
+  Dataset ds{"davidson", "en", Task::kInappropriateLanguage, "hate or offensive (class 0, 1)", {}};
   COMMENTD_ASSIGN_OR_RETURN(
       Table t, ReadDelimited(Join(dir, "davidson-hate-offensive/labeled_data.csv"), ',', true));
   COMMENTD_ASSIGN_OR_RETURN(size_t text_col, t.Column("tweet"));
@@ -320,13 +318,11 @@ Result<Dataset> ReadFoxNews(const std::string& dir) {
     if (text == j.end() || !text->is_string() || title == j.end() || !title->is_string() ||
         label == j.end() || !label->is_number_integer()) {
       return base::InvalidArgumentError(
-          "{}:{}: expected string \"text\", string \"title\" and integer \"label\"", path,
-          line_no);
+          "{}:{}: expected string \"text\", string \"title\" and integer \"label\"", path, line_no);
     }
     const int64_t value = label->get<int64_t>();
     if (value != 0 && value != 1) {
-      return base::InvalidArgumentError("{}:{}: label {} is not one of 0, 1", path, line_no,
-                                        value);
+      return base::InvalidArgumentError("{}:{}: label {} is not one of 0, 1", path, line_no, value);
     }
     items.push_back({title->get<std::string>(), {text->get<std::string>(), value == 1}});
   }
@@ -375,8 +371,7 @@ Result<Dataset> ReadYoutube(const std::string& dir) {
 Result<Dataset> ReadSms(const std::string& dir) {
   Dataset ds{"sms", "en", Task::kAdvertisement, "spam", {}};
   COMMENTD_ASSIGN_OR_RETURN(
-      Table t,
-      ReadDelimited(Join(dir, "sms-spam-collection/SMSSpamCollection.tsv"), '\t', false));
+      Table t, ReadDelimited(Join(dir, "sms-spam-collection/SMSSpamCollection.tsv"), '\t', false));
   COMMENTD_ASSIGN_OR_RETURN(size_t text_col, t.Column("SMS"));
   COMMENTD_ASSIGN_OR_RETURN(size_t label_col, t.Column("Label"));
   for (const Row& row : t.rows) {

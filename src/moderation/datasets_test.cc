@@ -1,12 +1,12 @@
 #include "moderation/datasets.h"
 
+#include <gtest/gtest.h>
+
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <map>
 #include <string>
-
-#include <gtest/gtest.h>
 
 namespace commentd::moderation {
 namespace {
@@ -18,8 +18,9 @@ class DatasetsTest : public ::testing::Test {
  protected:
   void SetUp() override {
     dir_ = fs::temp_directory_path() /
-           ("commentd_datasets_test_" + std::to_string(::testing::UnitTest::GetInstance()->random_seed()) +
-            "_" + ::testing::UnitTest::GetInstance()->current_test_info()->name());
+           ("commentd_datasets_test_" +
+            std::to_string(::testing::UnitTest::GetInstance()->random_seed()) + "_" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
     fs::remove_all(dir_);
     fs::create_directories(dir_);
   }
@@ -80,7 +81,8 @@ TEST_F(DatasetsTest, FormatErrorNamesFileAndLine) {
 }
 
 TEST_F(DatasetsTest, UnknownLabelNamesFileLineAndValue) {
-  Write("cold-chinese-offensive/train.csv", ",split,topic,label,TEXT\n1,train,race,1,文本\n2,train,race,7,x\n");
+  Write("cold-chinese-offensive/train.csv",
+        ",split,topic,label,TEXT\n1,train,race,1,文本\n2,train,race,7,x\n");
   Write("cold-chinese-offensive/dev.csv", ",split,topic,label,TEXT\n");
   Write("cold-chinese-offensive/test.csv", ",split,topic,label,fine-grained-label,TEXT\n");
   auto ds = ReadDataset("cold", dir());
@@ -131,7 +133,8 @@ TEST_F(DatasetsTest, OlidJoinsTestLabelsByIdAcrossLineEndings) {
 }
 
 TEST_F(DatasetsTest, OlidTestIdWithoutLabelIsAnError) {
-  Write("olid-offenseval2019/olid-training-v1.0.tsv", "id\ttweet\tsubtask_a\tsubtask_b\tsubtask_c\n");
+  Write("olid-offenseval2019/olid-training-v1.0.tsv",
+        "id\ttweet\tsubtask_a\tsubtask_b\tsubtask_c\n");
   Write("olid-offenseval2019/testset-levela.tsv", "id\ttweet\n7\tnice day\n");
   Write("olid-offenseval2019/labels-levela.csv", "id,subtask_a\n8,OFF\n");
   auto ds = ReadDataset("olid", dir());
@@ -196,9 +199,9 @@ TEST(SharedDataTest, ReadsEveryDatasetWithItsVerifiedRowCount) {
     GTEST_SKIP() << "shared data not found at " << data << " (set COMMENTD_DATA)";
   }
   const std::map<std::string, std::pair<size_t, size_t>> expected = {
-      {"olid", {14100, 4640}},     {"davidson", {24783, 20620}}, {"foxnews", {1528, 435}},
-      {"beep", {8367, 4721}},      {"kmhas", {30715, 14009}},    {"cold", {37480, 18041}},
-      {"youtube", {1138, 586}},    {"sms", {5574, 747}}};
+      {"olid", {14100, 4640}},  {"davidson", {24783, 20620}}, {"foxnews", {1528, 435}},
+      {"beep", {8367, 4721}},   {"kmhas", {30715, 14009}},    {"cold", {37480, 18041}},
+      {"youtube", {1138, 586}}, {"sms", {5574, 747}}};
   for (const std::string& name : DatasetNames()) {
     SCOPED_TRACE(name);
     auto ds = ReadDataset(name, data);

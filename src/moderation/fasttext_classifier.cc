@@ -1,5 +1,12 @@
 #include "moderation/fasttext_classifier.h"
 
+#include <fasttext/args.h>
+#include <fasttext/densematrix.h>
+#include <fasttext/dictionary.h>
+#include <fasttext/fasttext.h>
+#include <fasttext/matrix.h>
+#include <fasttext/vector.h>
+
 #include <algorithm>
 #include <cmath>
 #include <exception>
@@ -9,13 +16,6 @@
 #include <mutex>
 #include <sstream>
 #include <unordered_map>
-
-#include <fasttext/args.h>
-#include <fasttext/densematrix.h>
-#include <fasttext/dictionary.h>
-#include <fasttext/fasttext.h>
-#include <fasttext/matrix.h>
-#include <fasttext/vector.h>
 
 #include "text/utf8.h"
 
@@ -42,21 +42,21 @@ CharClass Classify(char32_t c) {
     }
     return CharClass::kAlone;
   }
-  if (c == 0x00A0 || c == 0x3000 || (c >= 0x2000 && c <= 0x200B) || c == 0x2028 ||
-      c == 0x2029 || c == 0x202F || c == 0x205F) {
+  if (c == 0x00A0 || c == 0x3000 || (c >= 0x2000 && c <= 0x200B) || c == 0x2028 || c == 0x2029 ||
+      c == 0x202F || c == 0x205F) {
     return CharClass::kSpace;
   }
-  if ((c >= 0x1100 && c <= 0x11FF) ||  // Hangul jamo
-      (c >= 0x2E80 && c <= 0x2FDF) ||  // CJK radicals
-      (c >= 0x3001 && c <= 0x303F) ||  // CJK punctuation
-      (c >= 0x3040 && c <= 0x30FF) ||  // Hiragana, Katakana
-      (c >= 0x3130 && c <= 0x318F) ||  // Hangul compatibility jamo (ㅋ, ㅠ)
-      (c >= 0x3400 && c <= 0x4DBF) ||  // CJK extension A
-      (c >= 0x4E00 && c <= 0x9FFF) ||  // CJK unified ideographs
-      (c >= 0xAC00 && c <= 0xD7AF) ||  // Hangul syllables
-      (c >= 0xF900 && c <= 0xFAFF) ||  // CJK compatibility ideographs
-      (c >= 0xFF00 && c <= 0xFFEF) ||  // halfwidth/fullwidth forms left by NFKC
-      (c >= 0x2000 && c <= 0x2BFF) ||  // general punctuation, symbols, arrows
+  if ((c >= 0x1100 && c <= 0x11FF) ||    // Hangul jamo
+      (c >= 0x2E80 && c <= 0x2FDF) ||    // CJK radicals
+      (c >= 0x3001 && c <= 0x303F) ||    // CJK punctuation
+      (c >= 0x3040 && c <= 0x30FF) ||    // Hiragana, Katakana
+      (c >= 0x3130 && c <= 0x318F) ||    // Hangul compatibility jamo (ㅋ, ㅠ)
+      (c >= 0x3400 && c <= 0x4DBF) ||    // CJK extension A
+      (c >= 0x4E00 && c <= 0x9FFF) ||    // CJK unified ideographs
+      (c >= 0xAC00 && c <= 0xD7AF) ||    // Hangul syllables
+      (c >= 0xF900 && c <= 0xFAFF) ||    // CJK compatibility ideographs
+      (c >= 0xFF00 && c <= 0xFFEF) ||    // halfwidth/fullwidth forms left by NFKC
+      (c >= 0x2000 && c <= 0x2BFF) ||    // general punctuation, symbols, arrows
       (c >= 0x1F000 && c <= 0x1FAFF) ||  // emoji
       (c >= 0x20000 && c <= 0x3134F)) {  // CJK extensions B..G
     return CharClass::kAlone;
@@ -81,8 +81,11 @@ std::vector<FastTextToken> FastTextTokens(std::string_view lexical) {
     const size_t begin = pos;
     // Decode one code point; skip a byte that does not start a valid one.
     const unsigned char lead = static_cast<unsigned char>(lexical[pos]);
-    const size_t len = lead < 0x80 ? 1 : (lead >> 5) == 0x6 ? 2 : (lead >> 4) == 0xE ? 3
-                                                         : (lead >> 3) == 0x1E ? 4 : 0;
+    const size_t len = lead < 0x80           ? 1
+                       : (lead >> 5) == 0x6  ? 2
+                       : (lead >> 4) == 0xE  ? 3
+                       : (lead >> 3) == 0x1E ? 4
+                                             : 0;
     if (len == 0 || begin + len > lexical.size() ||
         !text::ValidateUtf8(lexical.substr(begin, len)).ok()) {
       close_word(begin);
@@ -161,9 +164,7 @@ class BucketIndex {
   }
 
  private:
-  size_t Slot(int32_t key) const {
-    return (static_cast<uint32_t>(key) * 0x9E3779B1u) & mask_;
-  }
+  size_t Slot(int32_t key) const { return (static_cast<uint32_t>(key) * 0x9E3779B1u) & mask_; }
   size_t mask_ = 0;
   std::vector<int32_t> keys_;
   std::vector<int32_t> values_;
@@ -177,9 +178,7 @@ constexpr uint32_t kHashSeed = 2166136261u;
 
 // Bytes fastText's reader treats as word separators; a token made of one of
 // them (only "\0" can be) is no word to it.
-bool IsFastTextSeparator(std::string_view token) {
-  return token.size() == 1 && token[0] == '\0';
-}
+bool IsFastTextSeparator(std::string_view token) { return token.size() == 1 && token[0] == '\0'; }
 
 }  // namespace
 
@@ -196,8 +195,8 @@ bool IsFastTextSeparator(std::string_view token) {
 struct FastTextClassifier::Model {
   struct Word {
     uint32_t hash = 0;
-    int32_t rows = -1;  // -1: empty slot; 0: a label, not a word
-    double push = 0;    // sum of its rows' push
+    int32_t rows = -1;      // -1: empty slot; 0: a label, not a word
+    double push = 0;        // sum of its rows' push
     std::string_view text;  // points into `dict`
   };
 
@@ -207,7 +206,7 @@ struct FastTextClassifier::Model {
   mutable std::once_flag reference_once;
   mutable std::unique_ptr<fasttext::FastText> reference;
   std::unique_ptr<BucketIndex> buckets;  // when the n-gram buckets were pruned
-  int32_t yes = -1;  // label ids
+  int32_t yes = -1;                      // label ids
   int32_t no = -1;
   int32_t nwords = 0;
   int64_t prune_size = -1;  // fastText: -1 unpruned, 0 no n-grams, >0 pruned
@@ -469,13 +468,13 @@ ClassifierScore FastTextClassifier::Score(const text::NormalizedText& lexical) c
 }
 
 base::Status TrainFastTextModel(const std::vector<TrainingExample>& examples,
-                                const FastTextTrainOptions& options,
-                                const std::string& scratch_dir, const std::string& out_path) {
+                                const FastTextTrainOptions& options, const std::string& scratch_dir,
+                                const std::string& out_path) {
   size_t positives = 0;
   for (const TrainingExample& ex : examples) positives += ex.positive ? 1 : 0;
   if (positives == 0 || positives == examples.size()) {
-    return base::InvalidArgumentError(
-        "training needs both classes: {} examples, {} positive", examples.size(), positives);
+    return base::InvalidArgumentError("training needs both classes: {} examples, {} positive",
+                                      examples.size(), positives);
   }
   std::error_code ec;
   std::filesystem::create_directories(scratch_dir, ec);

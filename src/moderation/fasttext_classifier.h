@@ -93,7 +93,7 @@ struct TrainingExample {
 // kInvalidArgument when `examples` lacks either class; kInternal naming the
 // cause when fastText fails or a file cannot be written.
 base::Status TrainFastTextModel(const std::vector<TrainingExample>& examples,
-                                const FastTextTrainOptions& options,
-                                const std::string& scratch_dir, const std::string& out_path);
+                                const FastTextTrainOptions& options, const std::string& scratch_dir,
+                                const std::string& out_path);
 
 }  // namespace commentd::moderation

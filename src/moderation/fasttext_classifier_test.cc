@@ -1,12 +1,12 @@
 #include "moderation/fasttext_classifier.h"
 
+#include <gtest/gtest.h>
+
 #include <filesystem>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
-
-#include <gtest/gtest.h>
-#include <nlohmann/json.hpp>
 
 #include "text/normalizer.h"
 
@@ -34,7 +34,9 @@ TEST(FastTextTokensTest, SplitsWordsPunctuationAndEveryCjkCharacter) {
 }
 
 TEST(FastTextTokensTest, SkipsInvalidUtf8Bytes) {
-  EXPECT_EQ(TokenTexts("ab\xFF" "cd"), (std::vector<std::string>{"ab", "cd"}));
+  EXPECT_EQ(TokenTexts("ab\xFF"
+                       "cd"),
+            (std::vector<std::string>{"ab", "cd"}));
   EXPECT_EQ(TokenTexts("\xE4\xB8"), std::vector<std::string>{});
 }
 
@@ -151,10 +153,29 @@ TEST(ShippedModelsTest, DecideClearCasesInEachLanguage) {
 // on every comment of the benchmark corpus and on edge cases.
 std::vector<std::string> ScorerInputs() {
   std::vector<std::string> inputs = {
-      "", " ", std::string("a\0b", 3), "__label__yes", "__label__no spam", "</s>",
-      "supercalifragilisticexpialidocious", "idiot idiot idiot", "b u y n o w",
-      "씨발", "시발점", "操场", "お前", "😀😀 emoji", "x", "ab", "中", std::string(300, 'z'),
-      "http://example.com/path?q=1", "12345 67890", "ÀÉÎÕÜ ñ ß", "ㅋㅋㅋㅋ", "加微信加微信",
+      "",
+      " ",
+      std::string("a\0b", 3),
+      "__label__yes",
+      "__label__no spam",
+      "</s>",
+      "supercalifragilisticexpialidocious",
+      "idiot idiot idiot",
+      "b u y n o w",
+      "씨발",
+      "시발점",
+      "操场",
+      "お前",
+      "😀😀 emoji",
+      "x",
+      "ab",
+      "中",
+      std::string(300, 'z'),
+      "http://example.com/path?q=1",
+      "12345 67890",
+      "ÀÉÎÕÜ ñ ß",
+      "ㅋㅋㅋㅋ",
+      "加微信加微信",
   };
   std::ifstream in(COMMENTD_SOURCE_DIR "/bench/corpus/mixed.jsonl");
   for (std::string line; std::getline(in, line);) {

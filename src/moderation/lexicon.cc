@@ -1,5 +1,6 @@
 #include "moderation/lexicon.h"
 
+#include <fmt/format.h>
 #include <hs/hs.h>
 
 #include <algorithm>
@@ -7,8 +8,6 @@
 #include <mutex>
 #include <tuple>
 #include <utility>
-
-#include <fmt/format.h>
 
 #include "base/check.h"
 #include "moderation/builtin_lexicons.h"
@@ -106,7 +105,8 @@ base::Status ForEachDataLine(std::string_view contents, F f) {
 base::Status CheckLang(std::string_view lang) {
   bool ok = lang.size() >= 2 && lang.size() <= 3 &&
             std::all_of(lang.begin(), lang.end(), [](char c) { return c >= 'a' && c <= 'z'; });
-  if (!ok) return base::InvalidArgumentError("language '{}' is not a lowercase code like 'en'", lang);
+  if (!ok)
+    return base::InvalidArgumentError("language '{}' is not a lowercase code like 'en'", lang);
   return base::OkStatus();
 }
 
@@ -205,8 +205,8 @@ struct Hit {
   uint32_t id;
 };
 
-int OnMatch(unsigned int id, unsigned long long from, unsigned long long to,
-            unsigned int /*flags*/, void* context) {
+int OnMatch(unsigned int id, unsigned long long from, unsigned long long to, unsigned int /*flags*/,
+            void* context) {
   auto* hits = static_cast<std::vector<Hit>*>(context);
   hits->push_back(Hit{static_cast<uint32_t>(from), static_cast<uint32_t>(to), id});
   return 0;
@@ -216,19 +216,26 @@ int OnMatch(unsigned int id, unsigned long long from, unsigned long long to,
 
 std::string_view CategoryName(Category c) {
   switch (c) {
-    case Category::kProfanity: return "profanity";
-    case Category::kSlur: return "slur";
-    case Category::kSexual: return "sexual";
-    case Category::kAbuse: return "abuse";
+    case Category::kProfanity:
+      return "profanity";
+    case Category::kSlur:
+      return "slur";
+    case Category::kSexual:
+      return "sexual";
+    case Category::kAbuse:
+      return "abuse";
   }
   return "unknown";
 }
 
 std::string_view SeverityName(Severity s) {
   switch (s) {
-    case Severity::kMild: return "mild";
-    case Severity::kStrong: return "strong";
-    case Severity::kSevere: return "severe";
+    case Severity::kMild:
+      return "mild";
+    case Severity::kStrong:
+      return "strong";
+    case Severity::kSevere:
+      return "severe";
   }
   return "unknown";
 }
@@ -238,8 +245,8 @@ base::Result<Category> ParseCategory(std::string_view name) {
   if (name == "slur") return Category::kSlur;
   if (name == "sexual") return Category::kSexual;
   if (name == "abuse") return Category::kAbuse;
-  return base::InvalidArgumentError(
-      "unknown category '{}' (want profanity, slur, sexual or abuse)", name);
+  return base::InvalidArgumentError("unknown category '{}' (want profanity, slur, sexual or abuse)",
+                                    name);
 }
 
 base::Result<Severity> ParseSeverity(std::string_view name) {
@@ -392,8 +399,8 @@ base::Result<Lexicon> Lexicon::Create(const text::Normalizer& normalizer,
     }
     std::string_view normalized = TrimSpaces(*lexical);
     if (normalized.empty()) {
-      return base::InvalidArgumentError("lexicon entry '{}' ({}) normalizes to nothing",
-                                        entry.term, entry.lang);
+      return base::InvalidArgumentError("lexicon entry '{}' ({}) normalizes to nothing", entry.term,
+                                        entry.lang);
     }
     auto key = std::make_pair(std::string(normalized), entry.boundary);
     if (auto it = index_of.find(key); it != index_of.end()) {

@@ -36,15 +36,15 @@ enum class Boundary {
 };
 
 struct LexiconEntry {
-  std::string term;      // as written in the lexicon file
-  std::string lang;      // "en", "ko", "zh", "ja"
+  std::string term;  // as written in the lexicon file
+  std::string lang;  // "en", "ko", "zh", "ja"
   Category category = Category::kProfanity;
   Severity severity = Severity::kStrong;
   Boundary boundary = Boundary::kWord;
 };
 
 struct LexiconMatch {
-  text::Span span;    // in the original text
+  text::Span span;                      // in the original text
   const LexiconEntry* entry = nullptr;  // lives as long as the Lexicon
 };
 

@@ -143,9 +143,9 @@ TEST(LexiconTest, ParseAllowedReadsWordsAndNamesBadLines) {
 }
 
 TEST(LexiconTest, CreateRejectsAnEntryThatNormalizesToNothing) {
-  auto lexicon = Lexicon::Create(
-      TheNormalizer(), {Entry("fuck", Boundary::kWord), Entry("\u200B\u200D", Boundary::kWord)},
-      {});
+  auto lexicon =
+      Lexicon::Create(TheNormalizer(),
+                      {Entry("fuck", Boundary::kWord), Entry("\u200B\u200D", Boundary::kWord)}, {});
   ASSERT_FALSE(lexicon.ok());
   EXPECT_EQ(lexicon.status().code(), base::StatusCode::kInvalidArgument);
   EXPECT_THAT(lexicon.status().message(), HasSubstr("normalizes to nothing"));
@@ -205,9 +205,9 @@ TEST(LexiconTest, RegexMetacharactersInEntriesAreLiteral) {
 }
 
 TEST(LexiconTest, OverlappingMatchesKeepTheLongest) {
-  Lexicon lexicon = MakeLexicon({Entry("fuck", Boundary::kInside),
-                                 Entry("motherfucker", Boundary::kWord, Category::kAbuse),
-                                 Entry("妈的", Boundary::kInside), Entry("他妈的", Boundary::kInside)});
+  Lexicon lexicon = MakeLexicon(
+      {Entry("fuck", Boundary::kInside), Entry("motherfucker", Boundary::kWord, Category::kAbuse),
+       Entry("妈的", Boundary::kInside), Entry("他妈的", Boundary::kInside)});
   auto matches = FindIn(lexicon, "you motherfucker");
   ASSERT_EQ(matches.size(), 1u);
   EXPECT_EQ(matches[0].entry->term, "motherfucker");
@@ -230,19 +230,16 @@ TEST(LexiconTest, AllowlistWordsSuppressMatchesInsideThem) {
 }
 
 TEST(LexiconTest, DuplicateTermsCompileOnceKeepingTheHighestSeverity) {
-  Lexicon lexicon = MakeLexicon({Entry("shit", Boundary::kWord, Category::kProfanity,
-                                       Severity::kMild),
-                                 Entry("SHIT", Boundary::kWord, Category::kProfanity,
-                                       Severity::kSevere)});
+  Lexicon lexicon =
+      MakeLexicon({Entry("shit", Boundary::kWord, Category::kProfanity, Severity::kMild),
+                   Entry("SHIT", Boundary::kWord, Category::kProfanity, Severity::kSevere)});
   EXPECT_EQ(lexicon.size(), 1u);
   auto matches = FindIn(lexicon, "shit");
   ASSERT_EQ(matches.size(), 1u);
   EXPECT_EQ(matches[0].entry->severity, Severity::kSevere);
 }
 
-TEST(LexiconTest, EmptyTextHasNoMatches) {
-  EXPECT_TRUE(FindIn(Builtin(), "").empty());
-}
+TEST(LexiconTest, EmptyTextHasNoMatches) { EXPECT_TRUE(FindIn(Builtin(), "").empty()); }
 
 // --- The built-in lexicons ------------------------------------------------
 
@@ -373,8 +370,8 @@ TEST(LexiconTest, SpanIsExactlyTheOriginalBytes) {
 }
 
 TEST(LexiconTest, FindIsSafeFromManyThreads) {
-  const std::vector<std::string> texts = {"fuck off", "씨발 뭐야", "操你妈", "死ね", "fine words",
-                                          "kill yourself", "Scunthorpe"};
+  const std::vector<std::string> texts = {"fuck off",   "씨발 뭐야",     "操你妈",    "死ね",
+                                          "fine words", "kill yourself", "Scunthorpe"};
   std::vector<size_t> expected;
   for (const std::string& t : texts) expected.push_back(FindIn(Builtin(), t).size());
   std::vector<std::thread> threads;
@@ -384,7 +381,8 @@ TEST(LexiconTest, FindIsSafeFromManyThreads) {
       for (int round = 0; round < 200; ++round) {
         for (size_t i = 0; i < texts.size(); ++i) {
           auto folded = TheNormalizer().Fold(texts[i]);
-          if (!folded.ok() || Builtin().Find(TheNormalizer().Lexical(*folded)).size() != expected[i]) {
+          if (!folded.ok() ||
+              Builtin().Find(TheNormalizer().Lexical(*folded)).size() != expected[i]) {
             ++mismatches[k];
           }
         }

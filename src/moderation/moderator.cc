@@ -24,9 +24,12 @@ namespace {
 // delete > hold > publish: the strictest action among the reasons wins.
 int Strictness(Decision d) {
   switch (d) {
-    case Decision::kPublish: return 0;
-    case Decision::kHold: return 1;
-    case Decision::kDelete: return 2;
+    case Decision::kPublish:
+      return 0;
+    case Decision::kHold:
+      return 1;
+    case Decision::kDelete:
+      return 2;
   }
   return 0;
 }
@@ -96,8 +99,8 @@ void MergeAndCap(std::string_view text, std::vector<Reason>* reasons) {
     }
   }
   std::vector<Reason> kept;
-  std::map<Rule, size_t> per_rule;   // reasons kept so far
-  std::map<Rule, size_t> summary;    // index in `kept` of the rule's "more" reason
+  std::map<Rule, size_t> per_rule;  // reasons kept so far
+  std::map<Rule, size_t> summary;   // index in `kept` of the rule's "more" reason
   for (Reason& r : merged) {
     const size_t n = per_rule[r.rule]++;
     if (n < Moderator::kMaxReasonsPerRule) {
@@ -143,7 +146,9 @@ base::Result<std::shared_ptr<const Moderator>> Moderator::Create(Policy policy,
 }
 
 Moderator::Moderator(Policy policy, Classifiers classifiers, std::shared_ptr<const Engine> engine)
-    : policy_(std::move(policy)), classifiers_(std::move(classifiers)), engine_(std::move(engine)) {}
+    : policy_(std::move(policy)),
+      classifiers_(std::move(classifiers)),
+      engine_(std::move(engine)) {}
 
 std::shared_ptr<const Moderator> Moderator::WithPolicy(Policy policy) const {
   return std::shared_ptr<const Moderator>(new Moderator(std::move(policy), classifiers_, engine_));
@@ -220,8 +225,8 @@ Verdict Moderator::Evaluate(std::string_view text) const {
   const AdAssessment ads = engine_->ad_detector.Assess(text, *folded, lexical);
   verdict.scores.advertisement = ads.score;
   const Decision ad_action =
-      ActionForScore(ads.score, policy_.advertisement.hold_threshold, policy_.advertisement.threshold,
-                     policy_.advertisement.action);
+      ActionForScore(ads.score, policy_.advertisement.hold_threshold,
+                     policy_.advertisement.threshold, policy_.advertisement.action);
   if (ad_action != Decision::kPublish) {
     for (const AdSignal& s : ads.signals) {
       verdict.reasons.push_back(Reason{.rule = Rule::kAdvertisement,

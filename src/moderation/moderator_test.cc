@@ -189,8 +189,8 @@ TEST(ModeratorTest, ReasonsPerRuleAreCappedWithACountOfTheRest) {
   for (; text.size() < 4950; ++links) text += fmt::format("x https://s{}.com ", links);
   std::string words;
   for (int i = 0; words.size() < 4990; ++i) words += "fuck x ";
-  for (const auto& [t, rule] : {std::pair{text, Rule::kLink},
-                                 std::pair{words, Rule::kInappropriateLanguage}}) {
+  for (const auto& [t, rule] :
+       {std::pair{text, Rule::kLink}, std::pair{words, Rule::kInappropriateLanguage}}) {
     const Verdict v = DefaultModerator()->Evaluate(t);
     EXPECT_EQ(v.decision, Decision::kDelete);
     std::vector<Reason> of_rule;

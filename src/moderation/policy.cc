@@ -5,7 +5,6 @@
 #include <optional>
 #include <set>
 #include <sstream>
-
 #include <toml.hpp>
 
 #include "text/utf8.h"
@@ -55,7 +54,8 @@ class TableReader {
     } else {
       return TypeError(*v, key, "a number");
     }
-    if (!(x >= 0 && x <= max)) return Error(*v, key, fmt::format("{} is not between 0 and {}", x, max));
+    if (!(x >= 0 && x <= max))
+      return Error(*v, key, fmt::format("{} is not between 0 and {}", x, max));
     *out = x;
     return base::OkStatus();
   }
@@ -103,7 +103,8 @@ class TableReader {
   base::Status RejectUnknown() const {
     for (const auto& [key, value] : table_.as_table()) {
       if (!known_.contains(key)) {
-        return base::InvalidArgumentError("{}: unknown key '{}{}'", Where(source_, value), prefix_, key);
+        return base::InvalidArgumentError("{}: unknown key '{}{}'", Where(source_, value), prefix_,
+                                          key);
       }
     }
     return base::OkStatus();
@@ -117,7 +118,8 @@ class TableReader {
     return it == t.end() ? nullptr : &it->second;
   }
   base::Status Error(const toml::value& v, const char* key, std::string_view message) const {
-    return base::InvalidArgumentError("{}: key '{}{}': {}", Where(source_, v), prefix_, key, message);
+    return base::InvalidArgumentError("{}: key '{}{}': {}", Where(source_, v), prefix_, key,
+                                      message);
   }
   base::Status TypeError(const toml::value& v, const char* key, std::string_view expected) const {
     return Error(v, key, fmt::format("expected {}", expected));
@@ -135,7 +137,8 @@ base::Status ReadSection(std::string_view source, const toml::value& root, const
   auto it = t.find(name);
   if (it == t.end()) return base::OkStatus();
   if (!it->second.is_table()) {
-    return base::InvalidArgumentError("{}: '{}' must be a table ([{}])", Where(source, it->second), name, name);
+    return base::InvalidArgumentError("{}: '{}' must be a table ([{}])", Where(source, it->second),
+                                      name, name);
   }
   TableReader reader(source, std::string(name) + ".", it->second);
   COMMENTD_RETURN_IF_ERROR(read(reader));
@@ -145,8 +148,9 @@ base::Status ReadSection(std::string_view source, const toml::value& root, const
 base::Status CheckHoldBelowDelete(std::string_view source, std::string_view section, double hold,
                                   double del, std::string_view what) {
   if (hold > del) {
-    return base::InvalidArgumentError("{}: [{}] {}hold threshold {} is above the delete threshold {}",
-                                      source, section, what, hold, del);
+    return base::InvalidArgumentError(
+        "{}: [{}] {}hold threshold {} is above the delete threshold {}", source, section, what,
+        hold, del);
   }
   return base::OkStatus();
 }
@@ -264,7 +268,8 @@ base::Result<Policy> Policy::FromToml(std::string_view contents, std::string_vie
     const auto& t = root.as_table();
     if (auto it = t.find("version"); it != t.end()) {
       if (!it->second.is_string()) {
-        return base::InvalidArgumentError("{}: key 'version': expected a string", Where(source, it->second));
+        return base::InvalidArgumentError("{}: key 'version': expected a string",
+                                          Where(source, it->second));
       }
       policy.version = it->second.as_string().str;
     }
@@ -272,7 +277,8 @@ base::Result<Policy> Policy::FromToml(std::string_view contents, std::string_vie
       if (key != "version" && key != "link" && key != "inappropriate_language" &&
           key != "advertisement") {
         return base::InvalidArgumentError(
-            "{}: unknown key '{}' (expected version, [link], [inappropriate_language], [advertisement])",
+            "{}: unknown key '{}' (expected version, [link], [inappropriate_language], "
+            "[advertisement])",
             Where(source, value), key);
       }
     }
@@ -289,8 +295,10 @@ base::Result<Policy> Policy::FromToml(std::string_view contents, std::string_vie
     if (r.Has("classifier_delete_threshold") || r.Has("classifier_hold_threshold")) {
       p.classifier_by_language.clear();
     }
-    COMMENTD_RETURN_IF_ERROR(r.Number("classifier_delete_threshold", 1.0, &p.classifier_delete_threshold));
-    COMMENTD_RETURN_IF_ERROR(r.Number("classifier_hold_threshold", 1.0, &p.classifier_hold_threshold));
+    COMMENTD_RETURN_IF_ERROR(
+        r.Number("classifier_delete_threshold", 1.0, &p.classifier_delete_threshold));
+    COMMENTD_RETURN_IF_ERROR(
+        r.Number("classifier_hold_threshold", 1.0, &p.classifier_hold_threshold));
     return r.LanguageThresholds({p.classifier_delete_threshold, p.classifier_hold_threshold},
                                 &p.classifier_by_language);
   }));
@@ -303,26 +311,28 @@ base::Result<Policy> Policy::FromToml(std::string_view contents, std::string_vie
     if (r.Has("classifier_delete_threshold") || r.Has("classifier_hold_threshold")) {
       p.classifier_by_language.clear();
     }
-    COMMENTD_RETURN_IF_ERROR(r.Number("classifier_delete_threshold", 1.0, &p.classifier_delete_threshold));
-    COMMENTD_RETURN_IF_ERROR(r.Number("classifier_hold_threshold", 1.0, &p.classifier_hold_threshold));
+    COMMENTD_RETURN_IF_ERROR(
+        r.Number("classifier_delete_threshold", 1.0, &p.classifier_delete_threshold));
+    COMMENTD_RETURN_IF_ERROR(
+        r.Number("classifier_hold_threshold", 1.0, &p.classifier_hold_threshold));
     return r.LanguageThresholds({p.classifier_delete_threshold, p.classifier_hold_threshold},
                                 &p.classifier_by_language);
   }));
-  COMMENTD_RETURN_IF_ERROR(CheckHoldBelowDelete(source, "advertisement", policy.advertisement.hold_threshold,
-                                                policy.advertisement.threshold, ""));
   COMMENTD_RETURN_IF_ERROR(CheckHoldBelowDelete(source, "advertisement",
-                                                policy.advertisement.classifier_hold_threshold,
-                                                policy.advertisement.classifier_delete_threshold,
-                                                "classifier "));
-  COMMENTD_RETURN_IF_ERROR(CheckHoldBelowDelete(source, "inappropriate_language",
-                                                policy.language.classifier_hold_threshold,
-                                                policy.language.classifier_delete_threshold,
-                                                "classifier "));
+                                                policy.advertisement.hold_threshold,
+                                                policy.advertisement.threshold, ""));
+  COMMENTD_RETURN_IF_ERROR(
+      CheckHoldBelowDelete(source, "advertisement", policy.advertisement.classifier_hold_threshold,
+                           policy.advertisement.classifier_delete_threshold, "classifier "));
+  COMMENTD_RETURN_IF_ERROR(CheckHoldBelowDelete(
+      source, "inappropriate_language", policy.language.classifier_hold_threshold,
+      policy.language.classifier_delete_threshold, "classifier "));
   for (std::string& domain : policy.link.allowed_domains) {
     for (char& c : domain) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     if (domain.empty() || domain.find_first_of(" /:") != std::string::npos) {
       return base::InvalidArgumentError(
-          "{}: [link] allowed_domains: '{}' is not a domain (write it like example.org)", source, domain);
+          "{}: [link] allowed_domains: '{}' is not a domain (write it like example.org)", source,
+          domain);
     }
   }
   return policy;

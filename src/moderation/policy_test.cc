@@ -18,7 +18,8 @@ TEST(PolicyTest, ReadsEveryKeyOfAFile) {
   auto p = Policy::FromFile(COMMENTD_SOURCE_DIR "/testdata/policies/newsroom.toml");
   ASSERT_TRUE(p.ok()) << p.status().ToString();
   EXPECT_EQ(p->version, "newsroom-2026-11");
-  EXPECT_EQ(p->link.allowed_domains, (std::vector<std::string>{"example.org", "partner.example.net"}));
+  EXPECT_EQ(p->link.allowed_domains,
+            (std::vector<std::string>{"example.org", "partner.example.net"}));
   EXPECT_EQ(p->language.action, Decision::kHold);
   EXPECT_FALSE(p->language.allow_mild);
   EXPECT_DOUBLE_EQ(p->advertisement.threshold, 0.8);
@@ -74,15 +75,19 @@ TEST(PolicyTest, BadFilesAreRefusedNamingFileLineAndKey) {
   const Case cases[] = {
       {"[link]\naction = \"erase\"\n",
        "p.toml:2: key 'link.action': 'erase' is not a decision (delete, hold or allow)"},
-      {"[link]\naction = 3\n", "p.toml:2: key 'link.action': expected a string (delete, hold or allow)"},
+      {"[link]\naction = 3\n",
+       "p.toml:2: key 'link.action': expected a string (delete, hold or allow)"},
       {"[link]\nallowed_domain = []\n", "p.toml:2: unknown key 'link.allowed_domain'"},
       {"colour = \"red\"\n",
-       "p.toml:1: unknown key 'colour' (expected version, [link], [inappropriate_language], [advertisement])"},
-      {"[advertisement]\nthreshold = -1\n", "p.toml:2: key 'advertisement.threshold': -1 is not between 0 and 100"},
+       "p.toml:1: unknown key 'colour' (expected version, [link], [inappropriate_language], "
+       "[advertisement])"},
+      {"[advertisement]\nthreshold = -1\n",
+       "p.toml:2: key 'advertisement.threshold': -1 is not between 0 and 100"},
       {"[advertisement]\nthreshold = 0.5\nhold_threshold = 0.7\n",
        "p.toml: [advertisement] hold threshold 0.7 is above the delete threshold 0.5"},
       {"[link]\nallowed_domains = [\"http://x.org/\"]\n",
-       "p.toml: [link] allowed_domains: 'http://x.org/' is not a domain (write it like example.org)"},
+       "p.toml: [link] allowed_domains: 'http://x.org/' is not a domain (write it like "
+       "example.org)"},
       {"link = 5\n", "p.toml:1: 'link' must be a table ([link])"},
       {"[inappropriate_language]\nko = 0.5\n",
        "p.toml:2: key 'inappropriate_language.ko': expected a table of classifier thresholds "
@@ -91,7 +96,8 @@ TEST(PolicyTest, BadFilesAreRefusedNamingFileLineAndKey) {
        "classifier_hold_threshold = 0.9\n",
        "p.toml:1: key 'inappropriate_language.zh': classifier hold threshold 0.9 is above the "
        "delete threshold 0.5"},
-      {"[advertisement.ko]\nthreshold = 0.5\n", "p.toml:2: unknown key 'advertisement.ko.threshold'"},
+      {"[advertisement.ko]\nthreshold = 0.5\n",
+       "p.toml:2: unknown key 'advertisement.ko.threshold'"},
       {"[advertisement.fr]\nclassifier_delete_threshold = 0.5\n",
        "p.toml:1: unknown key 'advertisement.fr'"},
   };
@@ -107,7 +113,8 @@ TEST(PolicyTest, BadFilesAreRefusedNamingFileLineAndKey) {
 TEST(PolicyTest, SyntaxErrorsNameTheFile) {
   auto p = Policy::FromToml("[link\naction = \"delete\"\n", "broken.toml");
   ASSERT_FALSE(p.ok());
-  EXPECT_EQ(p.status().message(), "broken.toml:1: not valid TOML: toml::parse_key: an invalid key appeared.");
+  EXPECT_EQ(p.status().message(),
+            "broken.toml:1: not valid TOML: toml::parse_key: an invalid key appeared.");
 }
 
 // A policy_fuzzer find: invalid UTF-8 in a literal-string key crashed toml11.
@@ -131,7 +138,8 @@ TEST(PolicyTest, DeepNestingIsRefusedBeforeTheTomlParserNamingTheLine) {
                                       "deeper than 16 levels"),
             std::string::npos)
       << p.status().message();
-  auto inline_tables = Policy::FromToml("version = \"x\"\nx = " + std::string(20000, '{'), "t.toml");
+  auto inline_tables =
+      Policy::FromToml("version = \"x\"\nx = " + std::string(20000, '{'), "t.toml");
   ASSERT_FALSE(inline_tables.ok());
   EXPECT_NE(inline_tables.status().message().find("t.toml:2: arrays and inline tables nest"),
             std::string::npos)
@@ -141,8 +149,8 @@ TEST(PolicyTest, DeepNestingIsRefusedBeforeTheTomlParserNamingTheLine) {
 TEST(PolicyTest, BracketsInStringsAndCommentsDoNotCountAsNesting) {
   const std::string deep(40, '[');
   const std::string toml = "# " + deep + "\nversion = \"" + deep + "\\\"" + deep +
-                           "\"\n[link]\nallowed_domains = ['" + deep + "', \"\"\"" + deep +
-                           "\n" + deep + "\"\"\"\"]  # " + deep + "\n";
+                           "\"\n[link]\nallowed_domains = ['" + deep + "', \"\"\"" + deep + "\n" +
+                           deep + "\"\"\"\"]  # " + deep + "\n";
   auto p = Policy::FromToml(toml, "strings.toml");
   // toml11 decides what these strings are; the scan only must not count them.
   if (!p.ok()) {

@@ -4,19 +4,26 @@ namespace commentd::moderation {
 
 std::string_view DecisionName(Decision d) {
   switch (d) {
-    case Decision::kPublish: return "publish";
-    case Decision::kHold: return "hold";
-    case Decision::kDelete: return "delete";
+    case Decision::kPublish:
+      return "publish";
+    case Decision::kHold:
+      return "hold";
+    case Decision::kDelete:
+      return "delete";
   }
   return "publish";
 }
 
 std::string_view RuleName(Rule r) {
   switch (r) {
-    case Rule::kLink: return "link";
-    case Rule::kAdvertisement: return "advertisement";
-    case Rule::kInappropriateLanguage: return "inappropriate_language";
-    case Rule::kUnreadableText: return "unreadable_text";
+    case Rule::kLink:
+      return "link";
+    case Rule::kAdvertisement:
+      return "advertisement";
+    case Rule::kInappropriateLanguage:
+      return "inappropriate_language";
+    case Rule::kUnreadableText:
+      return "unreadable_text";
   }
   return "link";
 }
@@ -31,8 +38,8 @@ base::Result<Decision> ParseDecision(std::string_view name) {
 }
 
 base::Result<Rule> ParseRule(std::string_view name) {
-  for (Rule r : {Rule::kLink, Rule::kAdvertisement, Rule::kInappropriateLanguage,
-                 Rule::kUnreadableText}) {
+  for (Rule r :
+       {Rule::kLink, Rule::kAdvertisement, Rule::kInappropriateLanguage, Rule::kUnreadableText}) {
     if (RuleName(r) == name) return r;
   }
   return base::InvalidArgumentError(

@@ -4,12 +4,9 @@ namespace commentd::moderation {
 
 nlohmann::json ReasonToJson(const Reason& reason) {
   return {
-      {"rule", RuleName(reason.rule)},
-      {"start", reason.span.begin},
-      {"end", reason.span.end},
-      {"match", reason.match},
-      {"detail", reason.detail},
-      {"action", DecisionName(reason.action)},
+      {"rule", RuleName(reason.rule)}, {"start", reason.span.begin},
+      {"end", reason.span.end},        {"match", reason.match},
+      {"detail", reason.detail},       {"action", DecisionName(reason.action)},
       {"score", reason.score},
   };
 }

@@ -14,8 +14,11 @@ std::string_view GuessLanguage(std::string_view text) {
   size_t pos = 0;
   while (pos < text.size()) {
     const unsigned char lead = static_cast<unsigned char>(text[pos]);
-    const size_t len = lead < 0x80 ? 1 : (lead >> 5) == 0x6 ? 2 : (lead >> 4) == 0xE ? 3
-                                     : (lead >> 3) == 0x1E ? 4 : 0;
+    const size_t len = lead < 0x80           ? 1
+                       : (lead >> 5) == 0x6  ? 2
+                       : (lead >> 4) == 0xE  ? 3
+                       : (lead >> 3) == 0x1E ? 4
+                                             : 0;
     if (len == 0 || pos + len > text.size() || !ValidateUtf8(text.substr(pos, len)).ok()) {
       ++pos;  // not the start of a valid code point: skip the byte
       continue;

@@ -1,8 +1,8 @@
 #include "text/language.h"
 
-#include <string>
-
 #include <gtest/gtest.h>
+
+#include <string>
 
 namespace commentd::text {
 namespace {
@@ -18,8 +18,8 @@ TEST(GuessLanguageTest, NamesTheScriptWithTheMostLetters) {
       {"좋은 기사 감사합니다", "ko"},
       {"感谢记者的详细报道", "zh"},
       {"詳しい記事をありがとう", "ja"},  // kanji with a few kana: Japanese
-      {"東京", "zh"},                     // Han alone cannot tell; Chinese is the guess
-      {"ㅋㅋㅋㅋ", "ko"},                  // compatibility jamo
+      {"東京", "zh"},                    // Han alone cannot tell; Chinese is the guess
+      {"ㅋㅋㅋㅋ", "ko"},                // compatibility jamo
       {"ｆｕｌｌｗｉｄｔｈ", "en"},
       {"Café crème", "en"},
       {"北朝鮮 news today, very long english words here", "en"},

@@ -84,28 +84,259 @@ namespace {
 // scheme, "www." or a path.
 constexpr std::array kBareSuffixes = std::to_array<std::string_view>({
     // generic
-    "adult", "app", "asia", "bet", "biz", "buzz", "casino", "click", "cloud", "club", "com",
-    "cyou", "dating", "dev", "edu", "fun", "gov", "icu", "info", "int", "link", "live", "loan",
-    "loans", "mil", "mobi", "monster", "net", "online", "org", "poker", "porn", "pro", "sex",
-    "sexy", "shop", "site", "space", "store", "tech", "top", "vip", "website", "win", "work",
-    "xxx", "xyz",
+    "adult",
+    "app",
+    "asia",
+    "bet",
+    "biz",
+    "buzz",
+    "casino",
+    "click",
+    "cloud",
+    "club",
+    "com",
+    "cyou",
+    "dating",
+    "dev",
+    "edu",
+    "fun",
+    "gov",
+    "icu",
+    "info",
+    "int",
+    "link",
+    "live",
+    "loan",
+    "loans",
+    "mil",
+    "mobi",
+    "monster",
+    "net",
+    "online",
+    "org",
+    "poker",
+    "porn",
+    "pro",
+    "sex",
+    "sexy",
+    "shop",
+    "site",
+    "space",
+    "store",
+    "tech",
+    "top",
+    "vip",
+    "website",
+    "win",
+    "work",
+    "xxx",
+    "xyz",
     // internationalized country codes that are not CJK
     "рф",
     // country codes
-    "ac", "ae", "af", "ag", "ai", "ao", "aq", "ar", "au", "aw", "ax", "az", "ba", "bb", "bd",
-    "bf", "bg", "bh", "bi", "bj", "bm", "bn", "bo", "br", "bs", "bt", "bw", "bz", "ca", "cc",
-    "cd", "cf", "cg", "ch", "ci", "ck", "cl", "cn", "co", "cr", "cu", "cw", "cx", "cy", "cz",
-    "de", "dj", "dk", "dm", "dz", "ec", "ee", "eg", "es", "eu", "fi", "fj", "fk", "fm", "fo",
-    "fr", "ga", "gd", "ge", "gf", "gg", "gh", "gi", "gl", "gm", "gn", "gp", "gq", "gr", "gs",
-    "gt", "gu", "gw", "gy", "hk", "hm", "hn", "ht", "hu", "ie", "il", "io", "iq", "ir", "je",
-    "jm", "jo", "jp", "ke", "kh", "ki", "kn", "kp", "kr", "kw", "ky", "kz", "la", "lb", "lc",
-    "li", "lk", "lr", "ls", "lt", "lu", "lv", "ly", "ma", "mc", "me", "mg", "mh", "mk", "mn",
-    "mo", "mp", "mq", "mt", "mu", "mv", "mw", "mx", "mz", "na", "nc", "ne", "nf", "ng", "ni",
-    "nl", "np", "nr", "nu", "nz", "om", "pa", "pe", "pf", "pg", "ph", "pk", "pn", "pr", "pw",
-    "qa", "ro", "ru", "rw", "sa", "sb", "sc", "sd", "se", "sg", "si", "sk", "sl", "sm", "sn",
-    "ss", "su", "sv", "sx", "sy", "sz", "tc", "td", "tf", "tg", "th", "tj", "tk", "tl",
-    "tn", "tr", "tt", "tv", "tw", "tz", "ua", "ug", "uk", "uy", "uz", "va", "vc", "ve", "vg",
-    "vi", "vn", "vu", "wf", "ws", "yt", "za", "zm", "zw",
+    "ac",
+    "ae",
+    "af",
+    "ag",
+    "ai",
+    "ao",
+    "aq",
+    "ar",
+    "au",
+    "aw",
+    "ax",
+    "az",
+    "ba",
+    "bb",
+    "bd",
+    "bf",
+    "bg",
+    "bh",
+    "bi",
+    "bj",
+    "bm",
+    "bn",
+    "bo",
+    "br",
+    "bs",
+    "bt",
+    "bw",
+    "bz",
+    "ca",
+    "cc",
+    "cd",
+    "cf",
+    "cg",
+    "ch",
+    "ci",
+    "ck",
+    "cl",
+    "cn",
+    "co",
+    "cr",
+    "cu",
+    "cw",
+    "cx",
+    "cy",
+    "cz",
+    "de",
+    "dj",
+    "dk",
+    "dm",
+    "dz",
+    "ec",
+    "ee",
+    "eg",
+    "es",
+    "eu",
+    "fi",
+    "fj",
+    "fk",
+    "fm",
+    "fo",
+    "fr",
+    "ga",
+    "gd",
+    "ge",
+    "gf",
+    "gg",
+    "gh",
+    "gi",
+    "gl",
+    "gm",
+    "gn",
+    "gp",
+    "gq",
+    "gr",
+    "gs",
+    "gt",
+    "gu",
+    "gw",
+    "gy",
+    "hk",
+    "hm",
+    "hn",
+    "ht",
+    "hu",
+    "ie",
+    "il",
+    "io",
+    "iq",
+    "ir",
+    "je",
+    "jm",
+    "jo",
+    "jp",
+    "ke",
+    "kh",
+    "ki",
+    "kn",
+    "kp",
+    "kr",
+    "kw",
+    "ky",
+    "kz",
+    "la",
+    "lb",
+    "lc",
+    "li",
+    "lk",
+    "lr",
+    "ls",
+    "lt",
+    "lu",
+    "lv",
+    "ly",
+    "ma",
+    "mc",
+    "me",
+    "mg",
+    "mh",
+    "mk",
+    "mn",
+    "mo",
+    "mp",
+    "mq",
+    "mt",
+    "mu",
+    "mv",
+    "mw",
+    "mx",
+    "mz",
+    "na",
+    "nc",
+    "ne",
+    "nf",
+    "ng",
+    "ni",
+    "nl",
+    "np",
+    "nr",
+    "nu",
+    "nz",
+    "om",
+    "pa",
+    "pe",
+    "pf",
+    "pg",
+    "ph",
+    "pk",
+    "pn",
+    "pr",
+    "pw",
+    "qa",
+    "ro",
+    "ru",
+    "rw",
+    "sa",
+    "sb",
+    "sc",
+    "sd",
+    "se",
+    "sg",
+    "si",
+    "sk",
+    "sl",
+    "sm",
+    "sn",
+    "ss",
+    "su",
+    "sv",
+    "sx",
+    "sy",
+    "sz",
+    "tc",
+    "td",
+    "tf",
+    "tg",
+    "th",
+    "tj",
+    "tk",
+    "tl",
+    "tn",
+    "tr",
+    "tt",
+    "tv",
+    "tw",
+    "tz",
+    "ua",
+    "ug",
+    "uk",
+    "uy",
+    "uz",
+    "va",
+    "vc",
+    "ve",
+    "vg",
+    "vi",
+    "vn",
+    "vu",
+    "wf",
+    "ws",
+    "yt",
+    "za",
+    "zm",
+    "zw",
 });
 
 // Public suffixes that end ordinary words in prose written without a space
@@ -114,58 +345,100 @@ constexpr std::array kBareSuffixes = std::to_array<std::string_view>({
 // "5.kg"). Every other ICANN TLD makes a bare domain (see BareHostAcceptable).
 constexpr std::array kProseSuffixes = std::to_array<std::string_view>({
     // English words that end a clause: "went.to", "look.at", "come.in"
-    "am", "as", "at", "be", "by", "do", "in", "is", "no", "so", "to",
+    "am",
+    "as",
+    "at",
+    "be",
+    "by",
+    "do",
+    "in",
+    "is",
+    "no",
+    "so",
+    "to",
     // units and file extensions
-    "cm", "cv", "gb", "hr", "kg", "km", "md", "ml", "mm", "mov", "mr", "ms", "pl", "pm", "ps",
-    "pt", "py", "rs", "sh", "tm", "zip",
+    "cm",
+    "cv",
+    "gb",
+    "hr",
+    "kg",
+    "km",
+    "md",
+    "ml",
+    "mm",
+    "mov",
+    "mr",
+    "ms",
+    "pl",
+    "pm",
+    "ps",
+    "pt",
+    "py",
+    "rs",
+    "sh",
+    "tm",
+    "zip",
 });
 
 // Words that, before a dot, are prose rather than a registrable label:
 // "this.is", "that.so", "it.is".
 constexpr std::array kProseLabels = std::to_array<std::string_view>({
-    "also", "and", "but", "even", "here", "just", "like", "much", "only", "really", "said",
-    "some", "than", "that", "then", "there", "these", "they", "this", "those", "very", "well",
-    "what", "when", "where", "which", "while", "with", "yeah", "your",
+    "also", "and",  "but",  "even", "here",  "just",  "like",  "much", "only", "really",
+    "said", "some", "than", "that", "then",  "there", "these", "they", "this", "those",
+    "very", "well", "what", "when", "where", "which", "while", "with", "yeah", "your",
 });
 
 // Suffixes that are no English word: Title-case after the dot still makes
 // a link ("BestCasino.Com", "NAVER.Net"), where "Korea.It" or "Mr.Kim" is a
 // sentence run together.
 constexpr std::array kNonWordSuffixes = std::to_array<std::string_view>({
-    "biz", "casino", "cn", "co", "com", "cyou", "icu", "info", "io", "jp", "kr", "mobi", "net",
-    "org", "poker", "ru", "tk", "tw", "uk", "xxx", "xyz",
+    "biz",  "casino", "cn",  "co",    "com", "cyou", "icu", "info", "io",  "jp",  "kr",
+    "mobi", "net",    "org", "poker", "ru",  "tk",   "tw",  "uk",   "xxx", "xyz",
 });
 
 // URL shorteners and link-redirect hosts. A bare shortener host is a link even
 // when its suffix is not in kBareSuffixes ("me2.do", "kko.to").
 constexpr std::array kShorteners = std::to_array<std::string_view>({
-    "amzn.to",   "bit.do",   "bit.ly",   "j.mp",   "buff.ly",    "c11.kr",  "cutt.ly", "dwz.cn",
-    "fb.me",     "goo.gl",   "han.gl",   "is.gd",      "kko.to",  "lnkd.in", "me2.do",
-    "naver.me",  "ow.ly",    "rb.gy",    "rebrand.ly", "s.id",    "shorturl.at", "suo.im",
-    "t.cn",      "t.co",     "t.ly",     "t.me",       "tiny.cc", "tinyurl.com", "url.cn",
-    "url.kr",    "v.gd",     "vo.la",    "vvd.bz",     "wp.me",   "youtu.be",
+    "amzn.to", "bit.do",   "bit.ly", "j.mp",   "buff.ly",    "c11.kr",  "cutt.ly",
+    "dwz.cn",  "fb.me",    "goo.gl", "han.gl", "is.gd",      "kko.to",  "lnkd.in",
+    "me2.do",  "naver.me", "ow.ly",  "rb.gy",  "rebrand.ly", "s.id",    "shorturl.at",
+    "suo.im",  "t.cn",     "t.co",   "t.ly",   "t.me",       "tiny.cc", "tinyurl.com",
+    "url.cn",  "url.kr",   "v.gd",   "vo.la",  "vvd.bz",     "wp.me",   "youtu.be",
 });
 
 // Schemes that are real; after one of these with "://" any well-formed host
 // is a link.
 constexpr std::array kKnownSchemes = std::to_array<std::string_view>({
-    "feed", "file", "ftp", "ftps", "git", "gopher", "http", "https", "irc", "ircs", "ldap",
-    "mms", "nntp", "rtmp", "rtsp", "sftp", "smb", "ssh", "svn", "telnet", "webcal", "ws", "wss",
+    "feed", "file", "ftp",  "ftps",   "git",    "gopher", "http", "https",
+    "irc",  "ircs", "ldap", "mms",    "nntp",   "rtmp",   "rtsp", "sftp",
+    "smb",  "ssh",  "svn",  "telnet", "webcal", "ws",     "wss",
 });
 
 // Words in front of " dot " that make it prose, not a domain: "the dot com
 // bubble", "connect a dot".
 constexpr std::array kDotWordStopwords = std::to_array<std::string_view>({
-    "a",     "after", "an",  "and", "before", "big", "during", "early", "every", "first",
-    "late",  "like",  "new", "no",  "of",     "old", "one",    "or",    "post",  "pre",
-    "same",  "since", "that", "the", "this",  "to",
+    "a",     "after", "an",   "and",   "before", "big", "during", "early", "every",
+    "first", "late",  "like", "new",   "no",     "of",  "old",    "one",   "or",
+    "post",  "pre",   "same", "since", "that",   "the", "this",   "to",
 });
 
 // Words after "dot com" that make it the era, not a domain.
 constexpr std::array kDotComEraWords = std::to_array<std::string_view>({
-    "age",      "boom",    "bubble", "bust",     "companies", "company",
-    "crash",    "days",    "era",    "mania",    "millionaire", "startup",
-    "startups", "stocks",  "years",
+    "age",
+    "boom",
+    "bubble",
+    "bust",
+    "companies",
+    "company",
+    "crash",
+    "days",
+    "era",
+    "mania",
+    "millionaire",
+    "startup",
+    "startups",
+    "stocks",
+    "years",
 });
 
 // The tables above, sorted at compile time for binary search.
@@ -246,17 +519,17 @@ bool IsAsciiLabelChar(char32_t c) { return IsAsciiAlnum(c) || c == '-' || c == '
 
 // Hangul, Han and Kana letters: they end a bare domain.
 bool IsCjkLetter(char32_t c) {
-  return (c >= 0x1100 && c <= 0x11FF) ||    // Hangul jamo
-         (c >= 0x3040 && c <= 0x30FF) ||    // Hiragana, Katakana
-         (c >= 0x3130 && c <= 0x318F) ||    // Hangul compatibility jamo
-         (c >= 0x31F0 && c <= 0x31FF) ||    // Katakana extensions
-         (c >= 0x3400 && c <= 0x4DBF) ||    // Han extension A
-         (c >= 0x4E00 && c <= 0x9FFF) ||    // Han
-         (c >= 0xA960 && c <= 0xA97F) ||    // Hangul jamo extended A
-         (c >= 0xAC00 && c <= 0xD7FF) ||    // Hangul syllables, jamo extended B
-         (c >= 0xF900 && c <= 0xFAFF) ||    // Han compatibility
-         (c >= 0xFF66 && c <= 0xFFDC) ||    // halfwidth Katakana and Hangul
-         (c >= 0x20000 && c <= 0x3134F);    // Han supplementary planes
+  return (c >= 0x1100 && c <= 0x11FF) ||  // Hangul jamo
+         (c >= 0x3040 && c <= 0x30FF) ||  // Hiragana, Katakana
+         (c >= 0x3130 && c <= 0x318F) ||  // Hangul compatibility jamo
+         (c >= 0x31F0 && c <= 0x31FF) ||  // Katakana extensions
+         (c >= 0x3400 && c <= 0x4DBF) ||  // Han extension A
+         (c >= 0x4E00 && c <= 0x9FFF) ||  // Han
+         (c >= 0xA960 && c <= 0xA97F) ||  // Hangul jamo extended A
+         (c >= 0xAC00 && c <= 0xD7FF) ||  // Hangul syllables, jamo extended B
+         (c >= 0xF900 && c <= 0xFAFF) ||  // Han compatibility
+         (c >= 0xFF66 && c <= 0xFFDC) ||  // halfwidth Katakana and Hangul
+         (c >= 0x20000 && c <= 0x3134F);  // Han supplementary planes
 }
 
 // CJK and fullwidth punctuation: ends hosts and paths.
@@ -266,10 +539,9 @@ bool IsCjkPunct(char32_t c) {
 }
 
 bool IsSpace(char32_t c) {
-  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v' ||
-         c == 0x85 || c == 0xA0 || c == 0x1680 || (c >= 0x2000 && c <= 0x200B) ||
-         c == 0x2028 || c == 0x2029 || c == 0x202F || c == 0x205F || c == 0x3000 ||
-         c == 0xFEFF;
+  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v' || c == 0x85 ||
+         c == 0xA0 || c == 0x1680 || (c >= 0x2000 && c <= 0x200B) || c == 0x2028 || c == 0x2029 ||
+         c == 0x202F || c == 0x205F || c == 0x3000 || c == 0xFEFF;
 }
 
 // A non-ASCII code point that may be part of an IDN label ("bürger", "✪df",
@@ -401,8 +673,8 @@ struct SuffixWord {
   std::string_view replacement;
 };
 constexpr std::array kSuffixWords = {
-    SuffixWord{"컴", ".com"},     SuffixWord{"넷", ".net"},   SuffixWord{"오알지", ".org"},
-    SuffixWord{"케이알", ".kr"},  SuffixWord{"コム", ".com"}, SuffixWord{"ネット", ".net"},
+    SuffixWord{"컴", ".com"},    SuffixWord{"넷", ".net"},   SuffixWord{"오알지", ".org"},
+    SuffixWord{"케이알", ".kr"}, SuffixWord{"コム", ".com"}, SuffixWord{"ネット", ".net"},
 };
 
 // "dot" in words and signs that writers put between labels. Each may be
@@ -501,7 +773,8 @@ bool MatchDotSeparator(std::string_view s, size_t pos, DotSeparator* out) {
     out->end = k;
     // Every sign (not the words "닷", "点", "ドット" ...) also ends
     // sentences or separates words in some script.
-    out->punctuation = w != "닷" && w != "쩜" && w != "점" && w != "点" && w != "點" && w != "ドット";
+    out->punctuation =
+        w != "닷" && w != "쩜" && w != "점" && w != "点" && w != "點" && w != "ドット";
     return true;
   }
   return false;
@@ -515,7 +788,8 @@ bool ChainEndsInSuffix(std::string_view s, size_t pos) {
     const size_t end = AsciiLabelEnd(s, pos);
     if (end == pos || end - pos > 63) return false;
     const std::string_view label = s.substr(pos, end - pos);
-    if (end + 1 < s.size() && s[end] == '.' && IsAsciiAlnum(static_cast<unsigned char>(s[end + 1]))) {
+    if (end + 1 < s.size() && s[end] == '.' &&
+        IsAsciiAlnum(static_cast<unsigned char>(s[end + 1]))) {
       pos = end + 1;
       continue;
     }
@@ -598,7 +872,8 @@ bool SecondSpacedLetter(std::string_view s, size_t pos) {
   const size_t j = SkipSpaces(s, pos, 3);
   if (j >= s.size()) return false;
   const char c = s[j];
-  if (!(IsAsciiAlnum(static_cast<unsigned char>(c)) || c == '.' || c == ':' || c == '/')) return false;
+  if (!(IsAsciiAlnum(static_cast<unsigned char>(c)) || c == '.' || c == ':' || c == '/'))
+    return false;
   return j + 1 >= s.size() || !IsAsciiAlnum(static_cast<unsigned char>(s[j + 1]));
 }
 
@@ -645,7 +920,8 @@ View Undisguise(const NormalizedText& folded, std::string_view original) {
                       ? sep.end >= s.size() || !IsAsciiAlnum(static_cast<unsigned char>(s[sep.end]))
                       : sep.end < s.size() && ChainEndsInSuffix(s, sep.end);
         size_t left = i;
-        while (left > 0 && (IsAsciiAlnum(static_cast<unsigned char>(s[left - 1])) || s[left - 1] == '-')) {
+        while (left > 0 &&
+               (IsAsciiAlnum(static_cast<unsigned char>(s[left - 1])) || s[left - 1] == '-')) {
           --left;
         }
         const std::string_view left_word = s.substr(left, i - left);
@@ -754,7 +1030,8 @@ class SuffixList {
     size_t start = 0;
     int remaining = labels_after;
     while (true) {
-      if (psl_is_public_suffix2(psl, host.c_str() + start, PSL_TYPE_ICANN | PSL_TYPE_NO_STAR_RULE)) {
+      if (psl_is_public_suffix2(psl, host.c_str() + start,
+                                PSL_TYPE_ICANN | PSL_TYPE_NO_STAR_RULE)) {
         return remaining;
       }
       const size_t dot = host.find('.', start);
@@ -798,7 +1075,8 @@ class SuffixList {
         ++code_points;
       }
       if (code_points > 63) return check;
-      if (label.size() >= 4 && label.substr(2, 2) == "--" && label.substr(0, 2) == "xn" && !label_ascii) {
+      if (label.size() >= 4 && label.substr(2, 2) == "--" && label.substr(0, 2) == "xn" &&
+          !label_ascii) {
         return check;  // "xn--" labels are punycode, ASCII by definition
       }
       if (!label_ascii) check.ascii = false;
@@ -994,8 +1272,9 @@ class Scan {
     if (core == "hppt" || core == "htpp" || core == "hhtp") return true;
     if (core.size() < 3 || core.size() > 6 || core == "http" || core.back() != 'p') return false;
     if (core.front() != 'h' && core.front() != 't') return false;
-    return std::all_of(core.begin(), core.end(),
-                       [](char c) { return c == 'h' || c == 't' || c == 'p' || c == 'x' || c == '*'; });
+    return std::all_of(core.begin(), core.end(), [](char c) {
+      return c == 'h' || c == 't' || c == 'p' || c == 'x' || c == '*';
+    });
   }
 
   // scheme "://" host ... and the obfuscated forms.
@@ -1089,13 +1368,14 @@ class Scan {
 
     const bool strong = known && !obfuscated && sep == Sep::kFull;
     HostCheck check;
-    const size_t host_end = FindHost(host_start, sep != Sep::kColonOnly, &check, [&](const HostCheck& c) {
-      if (!c.syntax_ok) return false;
-      if (c.ipv4) return true;
-      if (c.labels == 1) return strong;
-      if (c.suffix_labels > 0 && c.labels > c.suffix_labels) return true;
-      return strong && c.ascii && c.suffix_labels == 0;
-    });
+    const size_t host_end =
+        FindHost(host_start, sep != Sep::kColonOnly, &check, [&](const HostCheck& c) {
+          if (!c.syntax_ok) return false;
+          if (c.ipv4) return true;
+          if (c.labels == 1) return strong;
+          if (c.suffix_labels > 0 && c.labels > c.suffix_labels) return true;
+          return strong && c.ascii && c.suffix_labels == 0;
+        });
     if (host_end == 0) return false;
     size_t url_end;
     bool has_rest;
@@ -1108,7 +1388,8 @@ class Scan {
 
     link->kind = check.ipv4 ? LinkKind::kIpAddress : LinkKind::kUrl;
     if (obfuscated || sep != Sep::kFull) {
-      std::string canonical = obfuscated ? (scheme.back() == 's' ? "https" : "http") : std::string(scheme);
+      std::string canonical =
+          obfuscated ? (scheme.back() == 's' ? "https" : "http") : std::string(scheme);
       link->url = canonical + "://" + std::string(t_.substr(host_start, url_end - host_start));
     } else {
       link->url = std::string(t_.substr(i, url_end - i));
@@ -1122,14 +1403,25 @@ class Scan {
   // else: a path, an e-mail address, a hashtag, a mention, a price.
   bool BlockedBefore(size_t i, char32_t prev) const {
     switch (prev) {
-      case '.': case '-': case '@': case '#': case '$': case '%': case '&': case '=':
-      case '+': case '~': case '\\': case '_':
+      case '.':
+      case '-':
+      case '@':
+      case '#':
+      case '$':
+      case '%':
+      case '&':
+      case '=':
+      case '+':
+      case '~':
+      case '\\':
+      case '_':
         return true;
       case '/':
         // "//example.com" (protocol-relative) counts; "a/example.com" does not.
         if (i < 2 || t_[i - 2] != '/') return true;
-        return i > 2 && (IsAsciiAlnum(static_cast<unsigned char>(t_[i - 3])) ||
-                         std::string_view(":/_-.@#$%&=+~\\").find(t_[i - 3]) != std::string_view::npos);
+        return i > 2 &&
+               (IsAsciiAlnum(static_cast<unsigned char>(t_[i - 3])) ||
+                std::string_view(":/_-.@#$%&=+~\\").find(t_[i - 3]) != std::string_view::npos);
       default:
         return false;
     }
@@ -1313,7 +1605,8 @@ std::vector<Span> OverrideRuns(std::string_view original) {
     } else if (c == 0x202A || c == 0x202B || c == 0x202D || c == 0x202E) {
       ++depth;
     } else if ((c == 0x202C && --depth == 0) || paragraph_end) {
-      if (pos > run_begin) runs.push_back(Span{static_cast<uint32_t>(run_begin), static_cast<uint32_t>(pos)});
+      if (pos > run_begin)
+        runs.push_back(Span{static_cast<uint32_t>(run_begin), static_cast<uint32_t>(pos)});
       depth = 0;
     }
     pos += len;
@@ -1402,7 +1695,8 @@ base::Result<LinkFinder> LinkFinder::Create() {
   state->owned_psl = psl_latest(nullptr);
   state->suffixes = SuffixList(state->owned_psl != nullptr ? state->owned_psl : psl_builtin());
   if (state->suffixes.psl == nullptr) {
-    return base::InternalError("LinkFinder: no public suffix list (psl_latest and psl_builtin failed)");
+    return base::InternalError(
+        "LinkFinder: no public suffix list (psl_latest and psl_builtin failed)");
   }
   return LinkFinder(std::move(state));
 }

@@ -37,9 +37,9 @@ enum class LinkKind {
 std::string_view LinkKindName(LinkKind kind);
 
 struct Link {
-  Span span;           // in the original text
-  std::string url;     // as found, in folded form with disguises undone: "http://example.com/x"
-  std::string host;    // lower-case host without port: "example.com"
+  Span span;         // in the original text
+  std::string url;   // as found, in folded form with disguises undone: "http://example.com/x"
+  std::string host;  // lower-case host without port: "example.com"
   LinkKind kind = LinkKind::kUrl;
   bool disguised = false;  // written with "dot", "[.]", "hxxp", spaced letters, fullwidth,
                            // zero-width or homoglyph characters (not: upper case)

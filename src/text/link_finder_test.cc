@@ -1,19 +1,19 @@
 #include "text/link_finder.h"
 
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
 #include <map>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <set>
 #include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
-
-#include <gmock/gmock.h>
-#include <gtest/gtest.h>
-#include <nlohmann/json.hpp>
 
 #include "text/normalizer.h"
 #include "text/utf8.h"
@@ -196,14 +196,16 @@ TEST_F(LinkFinderTest, SpansMapBackToTheBytesTheWriterTyped) {
     std::string typed;  // the exact bytes the span must cover
   };
   const std::vector<Case> cases = {
-      {"보세요 ｈｔｔｐｓ：／／ｅｘａｍｐｌｅ．ｃｏｍ 지금", "ｈｔｔｐｓ：／／ｅｘａｍｐｌｅ．ｃｏｍ"},
+      {"보세요 ｈｔｔｐｓ：／／ｅｘａｍｐｌｅ．ｃｏｍ 지금",
+       "ｈｔｔｐｓ：／／ｅｘａｍｐｌｅ．ｃｏｍ"},
       {"go to exa\u200bmple.c\u200dom now", "exa\u200bmple.c\u200dom"},
       {"site: e x a m p l e . c o m !!", "e x a m p l e . c o m"},
       {"h t t p s : / / spam.xyz/a ok", "h t t p s : / / spam.xyz/a"},
       {"연락은 example닷컴 으로", "example닷컴"},
       {"打开example点com看看", "example点com"},
       {"see example (dot) com.", "example (dot) com"},
-      {"(http://en.wikipedia.org/wiki/Primer_(film))", "http://en.wikipedia.org/wiki/Primer_(film)"},
+      {"(http://en.wikipedia.org/wiki/Primer_(film))",
+       "http://en.wikipedia.org/wiki/Primer_(film)"},
       {"Ｗｗｗ．Ｅｘａｍｐｌｅ．ｃｏ．ｋｒ에 가입", "Ｗｗｗ．Ｅｘａｍｐｌｅ．ｃｏ．ｋｒ"},
   };
   for (const Case& c : cases) {
@@ -262,16 +264,17 @@ TEST_F(LinkFinderTest, PlainLinksAreNotDisguisedAndCaseIsNotADisguise) {
 }
 
 TEST_F(LinkFinderTest, MarksShortenersButNotTheirLookalikes) {
-  const std::vector<Link> links = Find("bit.ly/x1 t.co/abc www.bit.ly/y me2.do kko.to/z notbit.ly example.com");
+  const std::vector<Link> links =
+      Find("bit.ly/x1 t.co/abc www.bit.ly/y me2.do kko.to/z notbit.ly example.com");
   std::map<std::string, bool> shortener;
   for (const Link& link : links) shortener[link.host] = link.shortener;
   EXPECT_EQ(shortener, (std::map<std::string, bool>{{"bit.ly", true},
-                                                     {"t.co", true},
-                                                     {"www.bit.ly", true},
-                                                     {"me2.do", true},
-                                                     {"kko.to", true},
-                                                     {"notbit.ly", false},
-                                                     {"example.com", false}}));
+                                                    {"t.co", true},
+                                                    {"www.bit.ly", true},
+                                                    {"me2.do", true},
+                                                    {"kko.to", true},
+                                                    {"notbit.ly", false},
+                                                    {"example.com", false}}));
 }
 
 TEST_F(LinkFinderTest, TitleCaseAfterTheDotIsProseOnlyWhenTheOriginalIsGiven) {
@@ -329,7 +332,8 @@ TEST_F(LinkFinderTest, OneFinderServesManyThreadsWithTheSameAnswers) {
   for (int t = 0; t < 4; ++t) {
     threads.emplace_back([&, t] {
       for (int round = 0; round < 20; ++round) {
-        for (size_t i = 0; i < inputs.size(); ++i) mismatches[t] += hosts_of(i) != expected[i] ? 1 : 0;
+        for (size_t i = 0; i < inputs.size(); ++i)
+          mismatches[t] += hosts_of(i) != expected[i] ? 1 : 0;
       }
     });
   }
@@ -341,7 +345,10 @@ TEST_F(LinkFinderTest, LinksAroundRightToLeftOverridesStayOrderedAndApart) {
   // The first is a fuzzer find (testdata/fuzz/link_finder/crash_issue12_override_overlap):
   // a link read across the edge of a reversed run overlapped the next one.
   const std::string inputs[] = {
-      std::string("si\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\002\000\000\000\000http://[::1]:80/\342\200\256moc.httpp:/[::1]http://fb.me%\000p://ad[.]se/evil.ex\013oom", 107),
+      std::string("si\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000"
+                  "\000\000\000\000\000\000\000\000\000\002\000\000\000\000http://[::1]:80/"
+                  "\342\200\256moc.httpp:/[::1]http://fb.me%\000p://ad[.]se/evil.ex\013oom",
+                  107),
       "http://a.com/\u202Emoc.b//:ptth http://c.com\u202C d.com",
       "\u202Emoc.a moc.b\u202C and \u202E\u202Aten.c\u202C\u202C",
   };
@@ -468,7 +475,8 @@ std::vector<ConformanceCase> ReadLinkifyNotLinks(const std::string& path) {
 // source -> inputs we disagree with on purpose.
 std::map<std::string, std::set<std::string>> ReadExceptions() {
   std::map<std::string, std::set<std::string>> exceptions;
-  const std::string text = ReadFile(COMMENTD_SOURCE_DIR "/testdata/links_conformance_exceptions.tsv");
+  const std::string text =
+      ReadFile(COMMENTD_SOURCE_DIR "/testdata/links_conformance_exceptions.tsv");
   for (const std::string& line : SplitLines(text)) {
     if (line.empty() || line[0] == '#') continue;
     const std::vector<std::string> fields = Split(line, '\t');
@@ -490,7 +498,8 @@ TEST_F(LinkFinderTest, AgreesWithPublicConformanceSuitesExceptWhereDocumented) {
       ReadTwitterCases(data + "/twitter-text-conformance/extract.yml");
   const size_t twitter = cases.size();
   for (auto& c : ReadLinkifyLinks(data + "/linkify-it-fixtures/links.txt")) cases.push_back(c);
-  for (auto& c : ReadLinkifyNotLinks(data + "/linkify-it-fixtures/not_links.txt")) cases.push_back(c);
+  for (auto& c : ReadLinkifyNotLinks(data + "/linkify-it-fixtures/not_links.txt"))
+    cases.push_back(c);
   ASSERT_GE(twitter, 80u) << "could not parse the urls section of extract.yml";
   ASSERT_GE(cases.size() - twitter, 150u) << "could not parse the linkify-it fixtures";
 

@@ -2,9 +2,9 @@
 
 #include <unicode/normalizer2.h>
 #include <unicode/uchar.h>
+#include <unicode/unistr.h>
 #include <unicode/uscript.h>
 #include <unicode/uspoof.h>
-#include <unicode/unistr.h>
 
 #include <array>
 #include <unordered_map>
@@ -86,9 +86,9 @@ struct Normalizer::Tables {
   // checker that is no longer being configured.
   USpoofChecker* spoof = nullptr;
   const icu::Normalizer2* nfd = nullptr;
-  std::vector<uint32_t> bmp;                  // flags | index into `folded`
+  std::vector<uint32_t> bmp;  // flags | index into `folded`
   std::unordered_map<char32_t, uint32_t> supplementary;
-  std::vector<std::string> folded;            // folded[index - 1]
+  std::vector<std::string> folded;  // folded[index - 1]
 
   uint32_t Entry(char32_t c) const {
     if (c < 0x10000) return bmp[c];
@@ -126,7 +126,8 @@ std::string PostFold(char32_t c, const icu::Normalizer2& nfd, const USpoofChecke
   if (!letter) return self;
   UErrorCode status = U_ZERO_ERROR;
   // Diacritics: é -> e + U+0301 -> e.
-  icu::UnicodeString decomposed = nfd.normalize(icu::UnicodeString(static_cast<UChar32>(c)), status);
+  icu::UnicodeString decomposed =
+      nfd.normalize(icu::UnicodeString(static_cast<UChar32>(c)), status);
   if (U_SUCCESS(status) && decomposed.length() > 1) {
     const UChar32 base = decomposed.char32At(0);
     if (base < 0x80 && IsAsciiLetter(static_cast<char32_t>(base))) {
@@ -136,8 +137,9 @@ std::string PostFold(char32_t c, const icu::Normalizer2& nfd, const USpoofChecke
   // Homoglyphs: the confusable skeleton, kept only when it is ASCII letters.
   char skeleton[32];
   status = U_ZERO_ERROR;
-  const int32_t len = uspoof_getSkeletonUTF8(spoof, 0, self.data(), static_cast<int32_t>(self.size()),
-                                             skeleton, sizeof(skeleton), &status);
+  const int32_t len =
+      uspoof_getSkeletonUTF8(spoof, 0, self.data(), static_cast<int32_t>(self.size()), skeleton,
+                             sizeof(skeleton), &status);
   if (U_FAILURE(status) || len <= 0 || len > 2) return self;
   std::string out;
   for (int32_t i = 0; i < len; ++i) {
@@ -163,7 +165,8 @@ base::Result<Normalizer> Normalizer::Create() {
 
   std::unordered_map<std::string, uint32_t> interned;
   auto compute = [&](char32_t c) -> uint32_t {
-    uint32_t entry = tables->nfkc_cf->hasBoundaryBefore(static_cast<UChar32>(c)) ? kBoundaryBefore : 0;
+    uint32_t entry =
+        tables->nfkc_cf->hasBoundaryBefore(static_cast<UChar32>(c)) ? kBoundaryBefore : 0;
     UErrorCode st = U_ZERO_ERROR;
     const icu::UnicodeString normalized =
         tables->nfkc_cf->normalize(icu::UnicodeString(static_cast<UChar32>(c)), st);
@@ -182,7 +185,8 @@ base::Result<Normalizer> Normalizer::Create() {
     std::string self;
     AppendUtf8(c, &self);
     if (folded == self) return entry;
-    auto [it, inserted] = interned.try_emplace(folded, static_cast<uint32_t>(tables->folded.size() + 1));
+    auto [it, inserted] =
+        interned.try_emplace(folded, static_cast<uint32_t>(tables->folded.size() + 1));
     if (inserted) tables->folded.push_back(folded);
     return entry | it->second;
   };
@@ -319,9 +323,10 @@ base::Result<std::string> Normalizer::NameKey(std::string_view name) const {
   UErrorCode status = U_ZERO_ERROR;
   const icu::Normalizer2* nfkc = icu::Normalizer2::getNFKCInstance(status);
   if (U_FAILURE(status)) return base::InternalError("name key: NFKC: {}", u_errorName(status));
-  const icu::UnicodeString normalized = nfkc->normalize(
-      icu::UnicodeString::fromUTF8(icu::StringPiece(name.data(), static_cast<int32_t>(name.size()))),
-      status);
+  const icu::UnicodeString normalized =
+      nfkc->normalize(icu::UnicodeString::fromUTF8(
+                          icu::StringPiece(name.data(), static_cast<int32_t>(name.size()))),
+                      status);
   if (U_FAILURE(status)) return base::InternalError("name key: NFKC: {}", u_errorName(status));
   icu::UnicodeString mapped;
   bool pending_space = false;
@@ -380,32 +385,60 @@ bool IsCjk(char32_t c) {
          (c >= 0xF900 && c <= 0xFAFF) || (c >= 0x20000 && c <= 0x2FA1F);
 }
 bool IsSpace(char32_t c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
-bool IsLetter(char32_t c) { return IsLatin(c) || IsCjk(c) || (c >= 0x80 && u_isalpha(static_cast<UChar32>(c))); }
+bool IsLetter(char32_t c) {
+  return IsLatin(c) || IsCjk(c) || (c >= 0x80 && u_isalpha(static_cast<UChar32>(c)));
+}
 
 // Leetspeak: what a digit or symbol stands for inside a Latin word.
 char32_t Leet(char32_t c) {
   switch (c) {
-    case '0': return 'o';
-    case '1': return 'i';
-    case '3': return 'e';
-    case '4': return 'a';
-    case '5': return 's';
-    case '7': return 't';
-    case '8': return 'b';
-    case '@': return 'a';
-    case '$': return 's';
-    case '!': return 'i';
-    case '|': return 'l';
-    case '+': return 't';
-    default: return 0;
+    case '0':
+      return 'o';
+    case '1':
+      return 'i';
+    case '3':
+      return 'e';
+    case '4':
+      return 'a';
+    case '5':
+      return 's';
+    case '7':
+      return 't';
+    case '8':
+      return 'b';
+    case '@':
+      return 'a';
+    case '$':
+      return 's';
+    case '!':
+      return 'i';
+    case '|':
+      return 'l';
+    case '+':
+      return 't';
+    default:
+      return 0;
   }
 }
 
 // Separators a writer puts between the letters of a spaced word.
 bool IsSpacer(char32_t c) {
   switch (c) {
-    case ' ': case '.': case '-': case '_': case '*': case ',': case '/': case '~':
-    case '+': case '|': case '\'': case ':': case ';': case '=': case '^':
+    case ' ':
+    case '.':
+    case '-':
+    case '_':
+    case '*':
+    case ',':
+    case '/':
+    case '~':
+    case '+':
+    case '|':
+    case '\'':
+    case ':':
+    case ';':
+    case '=':
+    case '^':
       return true;
     default:
       return false;
@@ -413,8 +446,8 @@ bool IsSpacer(char32_t c) {
 }
 
 // Choseong index (U+1100 + i) to jongseong index (U+11A7 + j); 0 = none.
-constexpr std::array<uint8_t, 19> kChoseongToJongseong = {1,  2,  4,  7,  0,  8,  16, 17, 0, 19,
-                                                          20, 21, 22, 0,  23, 24, 25, 26, 27};
+constexpr std::array<uint8_t, 19> kChoseongToJongseong = {1,  2,  4,  7, 0,  8,  16, 17, 0, 19,
+                                                          20, 21, 22, 0, 23, 24, 25, 26, 27};
 
 void JoinTrailingJamo(std::vector<Unit>* units) {
   std::vector<Unit>& u = *units;
@@ -422,8 +455,8 @@ void JoinTrailingJamo(std::vector<Unit>* units) {
   out.reserve(u.size());
   for (size_t i = 0; i < u.size(); ++i) {
     const char32_t c = u[i].c;
-    const bool lone_choseong = c >= 0x1100 && c <= 0x1112 &&
-                               (i + 1 == u.size() || !IsJamo(u[i + 1].c));
+    const bool lone_choseong =
+        c >= 0x1100 && c <= 0x1112 && (i + 1 == u.size() || !IsJamo(u[i + 1].c));
     if (lone_choseong && !out.empty() && IsHangulSyllable(out.back().c) &&
         (out.back().c - 0xAC00) % 28 == 0) {
       const uint8_t jong = kChoseongToJongseong[c - 0x1100];

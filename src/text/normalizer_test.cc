@@ -105,11 +105,11 @@ TEST(NameKeyTest, NamesAReaderCannotTellApartShareOneKey) {
   EXPECT_FALSE(plain.empty());
   for (std::string_view variant : {
            "spammer", "SPAMMER", " Spammer ",
-           "Spam\u200Bmer",                            // zero-width space
-           "Spam\u200Dmer\u2060",                      // joiner, word joiner
-           "\u0405\u0440\u0430mm\u0435r",              // Cyrillic S, r, a, e
+           "Spam\u200Bmer",                               // zero-width space
+           "Spam\u200Dmer\u2060",                         // joiner, word joiner
+           "\u0405\u0440\u0430mm\u0435r",                 // Cyrillic S, r, a, e
            "\uFF33\uFF50\uFF41\uFF4D\uFF4D\uFF45\uFF52",  // fullwidth
-           "\u202ESpammer\u202C",                      // bidi controls
+           "\u202ESpammer\u202C",                         // bidi controls
        }) {
     SCOPED_TRACE(variant);
     EXPECT_EQ(Key(variant), plain);
@@ -124,7 +124,7 @@ TEST(NameKeyTest, CapitalsThatLookLatinMatchEvenWhenTheirLowerCaseDoesNot) {
 
 TEST(NameKeyTest, CollapsesEveryKindOfSpaceBetweenWords) {
   const std::string plain = Key("Kim Minsu");
-  EXPECT_EQ(Key("Kim\u00A0Minsu"), plain);              // NBSP
+  EXPECT_EQ(Key("Kim\u00A0Minsu"), plain);             // NBSP
   EXPECT_EQ(Key("Kim \u3000 \t Minsu\u00A0"), plain);  // ideographic space, tab
   EXPECT_NE(Key("KimMinsu"), plain);
 }

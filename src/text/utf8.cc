@@ -68,7 +68,8 @@ size_t FindInvalidUtf8(std::string_view s) {
 
 base::Status ValidateUtf8(std::string_view s) {
   const size_t bad = FindInvalidUtf8(s);
-  if (bad != std::string_view::npos) return base::InvalidArgumentError("invalid UTF-8 at byte {}", bad);
+  if (bad != std::string_view::npos)
+    return base::InvalidArgumentError("invalid UTF-8 at byte {}", bad);
   return base::OkStatus();
 }
 

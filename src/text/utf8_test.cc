@@ -18,10 +18,10 @@ TEST(Utf8Test, RejectsMalformedSequencesNamingTheByteOffset) {
   };
   const Case cases[] = {
       {"ab\xFF", "invalid UTF-8 at byte 2"},
-      {"\xC0\xAF", "invalid UTF-8 at byte 0"},           // overlong '/'
-      {"x\xED\xA0\x80", "invalid UTF-8 at byte 1"},      // surrogate
-      {"\xF4\x90\x80\x80", "invalid UTF-8 at byte 0"},   // > U+10FFFF
-      {"ok\xE4\xB8", "invalid UTF-8 at byte 2"},         // truncated
+      {"\xC0\xAF", "invalid UTF-8 at byte 0"},          // overlong '/'
+      {"x\xED\xA0\x80", "invalid UTF-8 at byte 1"},     // surrogate
+      {"\xF4\x90\x80\x80", "invalid UTF-8 at byte 0"},  // > U+10FFFF
+      {"ok\xE4\xB8", "invalid UTF-8 at byte 2"},        // truncated
   };
   for (const Case& c : cases) {
     SCOPED_TRACE(c.text);
@@ -40,7 +40,10 @@ TEST(Utf8Test, DecodeAndAppendRoundTrip) {
 }
 
 TEST(Utf8Test, ToValidUtf8ReplacesBadBytes) {
-  EXPECT_EQ(ToValidUtf8("a\xFF" "b"), "a\xEF\xBF\xBD" "b");
+  EXPECT_EQ(ToValidUtf8("a\xFF"
+                        "b"),
+            "a\xEF\xBF\xBD"
+            "b");
 }
 
 }  // namespace

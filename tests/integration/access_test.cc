@@ -9,6 +9,8 @@
 //  - security headers on every static file and API answer;
 //  - passwords appear in no output, log, metric, audit entry or database
 //    file of the real binary.
+#include <gtest/gtest.h>
+
 #include <filesystem>
 #include <fstream>
 #include <memory>
@@ -16,8 +18,6 @@
 #include <sstream>
 #include <string>
 #include <vector>
-
-#include <gtest/gtest.h>
 
 #include "comments/comment_service.h"
 #include "http/api.h"
@@ -48,17 +48,17 @@ constexpr auto kSessionTtl = std::chrono::hours(1);
 
 // Routes anyone may call without a moderator session, each with why.
 const std::set<std::pair<std::string, std::string>> kPublicRoutes = {
-    {"GET", "/healthz"},                            // load balancer probe
-    {"GET", "/metrics"},                            // loopback or metrics_token (docs/security.md)
-    {"GET", "/api/v1/threads/:thread/comments"},    // readers
-    {"POST", "/api/v1/threads/:thread/comments"},   // writers (rate limited)
-    {"POST", "/api/v1/check"},                      // writers preview (rate limited)
-    {"PATCH", "/api/v1/comments/:id"},              // writer, with the edit token
-    {"DELETE", "/api/v1/comments/:id"},             // writer, with the edit token
-    {"POST", "/api/v1/comments/:id/report"},        // readers (rate limited)
-    {"GET", "/api/v1/counts"},                      // readers
-    {"POST", "/api/v1/auth/login"},                 // rate limited per address
-    {"POST", "/api/v1/auth/logout"},                // ends the cookie's own session only
+    {"GET", "/healthz"},                           // load balancer probe
+    {"GET", "/metrics"},                           // loopback or metrics_token (docs/security.md)
+    {"GET", "/api/v1/threads/:thread/comments"},   // readers
+    {"POST", "/api/v1/threads/:thread/comments"},  // writers (rate limited)
+    {"POST", "/api/v1/check"},                     // writers preview (rate limited)
+    {"PATCH", "/api/v1/comments/:id"},             // writer, with the edit token
+    {"DELETE", "/api/v1/comments/:id"},            // writer, with the edit token
+    {"POST", "/api/v1/comments/:id/report"},       // readers (rate limited)
+    {"GET", "/api/v1/counts"},                     // readers
+    {"POST", "/api/v1/auth/login"},                // rate limited per address
+    {"POST", "/api/v1/auth/logout"},               // ends the cookie's own session only
 };
 
 class AccessTest : public testing::DefaultEngineTest {
@@ -111,7 +111,8 @@ class AccessTest : public testing::DefaultEngineTest {
   }
 
   HttpResponse Login(std::string_view password = kModPassword) {
-    return Send("POST", "/api/v1/auth/login", json{{"name", kModName}, {"password", password}}.dump());
+    return Send("POST", "/api/v1/auth/login",
+                json{{"name", kModName}, {"password", password}}.dump());
   }
 
   // The cookie and CSRF token of a fresh session.
@@ -125,8 +126,8 @@ class AccessTest : public testing::DefaultEngineTest {
   }
 
   std::string PostComment(std::string_view author, std::string_view text) {
-    const HttpResponse r = Send("POST", "/api/v1/threads/t/comments",
-                                json{{"author", author}, {"text", text}}.dump());
+    const HttpResponse r =
+        Send("POST", "/api/v1/threads/t/comments", json{{"author", author}, {"text", text}}.dump());
     EXPECT_EQ(r.status, 201) << r.body;
     const json j = r.Json();
     return j.is_object() && j.contains("comment") ? j["comment"].value("id", "") : "";
@@ -139,8 +140,8 @@ class AccessTest : public testing::DefaultEngineTest {
 
   static std::string Fill(const std::string& pattern, const std::string& id) {
     std::string out = pattern;
-    for (const auto& [param, value] :
-         std::vector<std::pair<std::string, std::string>>{{":thread", "t"}, {":id", id}, {":queue", "held"}}) {
+    for (const auto& [param, value] : std::vector<std::pair<std::string, std::string>>{
+             {":thread", "t"}, {":id", id}, {":queue", "held"}}) {
       const size_t at = out.find(param);
       if (at != std::string::npos) out.replace(at, param.size(), value);
     }
@@ -283,20 +284,23 @@ TEST_F(AccessTest, BannedAuthorIsRefusedFromANewAddressSessionOrEditToken) {
     posts.push_back(json::parse(r.body));
   }
   const auto [cookie, csrf] = Session();
-  const HttpResponse ban = Send(
-      "POST", "/api/v1/mod/actions",
-      json{{"action", "ban"}, {"comment_ids", {posts[0]["comment"]["id"]}}, {"reason", "spam"}}.dump(),
-      {{"Cookie", cookie}, {"X-CSRF-Token", csrf}});
+  const HttpResponse ban =
+      Send("POST", "/api/v1/mod/actions",
+           json{{"action", "ban"}, {"comment_ids", {posts[0]["comment"]["id"]}}, {"reason", "spam"}}
+               .dump(),
+           {{"Cookie", cookie}, {"X-CSRF-Token", csrf}});
   ASSERT_EQ(ban.status, 200) << ban.body;
   ASSERT_EQ(ban.Json()["results"][0]["ok"], true) << ban.body;
 
-  const std::string post = json{{"author", "Spammer"}, {"text", "Back again after the ban."}}.dump();
+  const std::string post =
+      json{{"author", "Spammer"}, {"text", "Back again after the ban."}}.dump();
   // Same name from a new address with no cookies at all.
   testing::RawReply r = SendFrom("127.0.0.4", "POST", "/api/v1/threads/t/comments", post);
   EXPECT_EQ(r.status, 403) << r.body;
   // A new name from the banned address.
-  r = SendFrom("127.0.0.3", "POST", "/api/v1/threads/t/comments",
-               json{{"author", "Totally New Person"}, {"text", "Nothing to see here, honest."}}.dump());
+  r = SendFrom(
+      "127.0.0.3", "POST", "/api/v1/threads/t/comments",
+      json{{"author", "Totally New Person"}, {"text", "Nothing to see here, honest."}}.dump());
   EXPECT_EQ(r.status, 403) << r.body;
   // The other comment's edit token, from yet another address.
   r = SendFrom("127.0.0.5", "PATCH",
@@ -375,8 +379,9 @@ TEST(PasswordTest, PasswordsAppearInNoOutputMetricAuditEntryOrDatabaseFile) {
   const std::string wrong = "Wrong-Passphrase-b81e44";
 
   const std::string add_out = dir + "/add.out";
-  const std::string command = fmt::format("printf '%s\\n' '{}' | {} moderator add nightdesk --db {} >{} 2>&1",
-                                          password, testing::kCommentdBinary, db, add_out);
+  const std::string command =
+      fmt::format("printf '%s\\n' '{}' | {} moderator add nightdesk --db {} >{} 2>&1", password,
+                  testing::kCommentdBinary, db, add_out);
   ASSERT_EQ(std::system(command.c_str()), 0);
 
   std::string server_output;

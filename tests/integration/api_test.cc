@@ -1,13 +1,12 @@
 // Drives every route of the HTTP API over real sockets against an in-process
 // Server on port 0, backed by a SqliteStore in a temporary directory and a
 // FakeClock (so the edit window and rate limits are tested without sleeps).
+#include <gtest/gtest.h>
 #include <stdlib.h>
 
 #include <filesystem>
 #include <memory>
 #include <string>
-
-#include <gtest/gtest.h>
 
 #include "comments/comment_service.h"
 #include "http/server.h"
@@ -236,9 +235,9 @@ TEST_F(ApiTest, ProfanityIsDeletedWithMessageInWritersLanguage) {
   EXPECT_TRUE(j["comment_id"].is_string());
   EXPECT_FALSE(j.contains("edit_token"));
   EXPECT_EQ(j["reasons"][0]["rule"], "inappropriate_language");
-  HttpResponse ko = Send("POST", ThreadPath(),
-                         json{{"author", "Rude"}, {"text", "what the fuck is this"}}.dump(),
-                         {{"Accept-Language", "ko-KR,ko;q=0.9"}});
+  HttpResponse ko =
+      Send("POST", ThreadPath(), json{{"author", "Rude"}, {"text", "what the fuck is this"}}.dump(),
+           {{"Accept-Language", "ko-KR,ko;q=0.9"}});
   ASSERT_EQ(ko.status, 422);
   EXPECT_NE(ko.Json()["message"], j["message"]) << "Korean message expected: " << ko.body;
   EXPECT_EQ(Send("GET", ThreadPath()).Json()["counts"]["published"], 0);
@@ -278,8 +277,8 @@ TEST_F(ApiTest, BadRequestsGetJsonErrorsAndChangeNothing) {
        "invalid_argument"},
       {"empty text", "POST", ThreadPath(), R"({"author":"x","text":"   "})", 400,
        "invalid_argument"},
-      {"comment too long", "POST", ThreadPath(),
-       json{{"author", "x"}, {"text", long_text}}.dump(), 400, "invalid_argument"},
+      {"comment too long", "POST", ThreadPath(), json{{"author", "x"}, {"text", long_text}}.dump(),
+       400, "invalid_argument"},
       {"oversize body", "POST", ThreadPath(),
        json{{"author", "x"}, {"text", std::string(5000, 'b')}}.dump(), 413, "payload_too_large"},
       {"bad thread key", "POST", ThreadPath("bad key!"), R"({"author":"x","text":"hi"})", 400,
@@ -326,15 +325,16 @@ TEST_F(ApiTest, EditAndDeleteNeedTheEditTokenWithinTheWindow) {
               404, "not_found");
   EXPECT_EQ(Snapshot(), before);
 
-  HttpResponse edited = Send("PATCH", path, R"({"text":"First version."})", {{"X-Edit-Token", token}});
+  HttpResponse edited =
+      Send("PATCH", path, R"({"text":"First version."})", {{"X-Edit-Token", token}});
   ASSERT_EQ(edited.status, 200) << edited.body;
   EXPECT_EQ(edited.Json()["status"], "published");
   json page = Send("GET", ThreadPath()).Json();
   EXPECT_EQ(page["comments"][0]["text"], "First version.");
   EXPECT_TRUE(page["comments"][0]["edited_at"].is_string());
 
-  HttpResponse held = Send("PATCH", path, R"({"text":"see https://example.org"})",
-                           {{"X-Edit-Token", token}});
+  HttpResponse held =
+      Send("PATCH", path, R"({"text":"see https://example.org"})", {{"X-Edit-Token", token}});
   ASSERT_EQ(held.status, 202) << held.body;
   // The held edit waits as a revision; readers keep the published one.
   page = Send("GET", ThreadPath()).Json();
@@ -363,7 +363,8 @@ TEST_F(ApiTest, RefusedEditLeavesThePublishedCommentAndIsListedAsARevision) {
   EXPECT_NE(deleted.Json()["message"].get<std::string>().find("Your edit was not applied"),
             std::string::npos)
       << deleted.body;
-  HttpResponse held = Send("PATCH", path, R"({"text":"Details at https://example.org/port"})", token);
+  HttpResponse held =
+      Send("PATCH", path, R"({"text":"Details at https://example.org/port"})", token);
   ASSERT_EQ(held.status, 202) << held.body;
   EXPECT_EQ(held.Json()["status"], "held");
 
@@ -378,8 +379,8 @@ TEST_F(ApiTest, RefusedEditLeavesThePublishedCommentAndIsListedAsARevision) {
   ASSERT_EQ(published["comments"].size(), 1u);
   EXPECT_EQ(published["comments"][0]["text"], "The port reopened on Monday.");
   EXPECT_EQ(published["comments"][0]["revision"], 1);
-  HttpResponse listed = Send("GET", "/api/v1/mod/comments/" + id + "/revisions",
-                             {}, Session(false));
+  HttpResponse listed =
+      Send("GET", "/api/v1/mod/comments/" + id + "/revisions", {}, Session(false));
   ASSERT_EQ(listed.status, 200) << listed.body;
   json revisions = listed.Json()["revisions"];
   EXPECT_EQ(listed.Json()["comment"]["revision"], 1);
@@ -393,8 +394,9 @@ TEST_F(ApiTest, RefusedEditLeavesThePublishedCommentAndIsListedAsARevision) {
   EXPECT_EQ(revisions[1]["current"], false);
   EXPECT_EQ(revisions[2]["engine_decision"], "hold");
   EXPECT_EQ(revisions[2]["reasons"][0]["rule"], "link");
-  ExpectError(Send("GET", "/api/v1/mod/comments/c_aaaaaaaaaaaaaaaaaaaa/revisions", {}, Session(false)),
-              404, "not_found");
+  ExpectError(
+      Send("GET", "/api/v1/mod/comments/c_aaaaaaaaaaaaaaaaaaaa/revisions", {}, Session(false)), 404,
+      "not_found");
 
   json audit = Send("GET", "/api/v1/mod/audit", {}, Session(false)).Json();
   EXPECT_EQ(audit["entries"][0]["action"], "author_edit");
@@ -402,10 +404,10 @@ TEST_F(ApiTest, RefusedEditLeavesThePublishedCommentAndIsListedAsARevision) {
 
   // Delete, then restore: what comes back is the text the moderator saw.
   auto act = [&](std::string_view action, int64_t revision) {
-    return Send("POST", "/api/v1/mod/actions",
-                json{{"action", action}, {"comment_ids", {id}}, {"revisions", {{id, revision}}}}
-                    .dump(),
-                Session());
+    return Send(
+        "POST", "/api/v1/mod/actions",
+        json{{"action", action}, {"comment_ids", {id}}, {"revisions", {{id, revision}}}}.dump(),
+        Session());
   };
   ASSERT_EQ(act("delete", 1).status, 200);
   ExpectError(act("restore", 3), 409, "failed_precondition");
@@ -505,8 +507,9 @@ TEST_F(ApiTest, ModeratorApiNeedsSessionAndCsrf) {
   ExpectError(Send("GET", "/api/v1/auth/me"), 401, "unauthenticated");
   ExpectError(Send("GET", "/api/v1/mod/queues/held", {}, {{"Cookie", "commentd_session=forged"}}),
               401, "unauthenticated");
-  ExpectError(Send("POST", "/api/v1/auth/login", json{{"name", kModName}, {"password", "nope"}}.dump()),
-              401, "unauthenticated");
+  ExpectError(
+      Send("POST", "/api/v1/auth/login", json{{"name", kModName}, {"password", "nope"}}.dump()),
+      401, "unauthenticated");
   ExpectError(Send("POST", "/api/v1/auth/login", R"({"name":"editor"})"), 400, "invalid_argument");
 
   HttpResponse login = Send("POST", "/api/v1/auth/login",
@@ -544,12 +547,12 @@ TEST_F(ApiTest, ModeratorApiNeedsSessionAndCsrf) {
   ExpectError(Send("POST", "/api/v1/mod/actions", approve,
                    {{"Cookie", cookie_}, {"X-CSRF-Token", "not-the-token"}}),
               403, "permission_denied");
-  ExpectError(Send("POST", "/api/v1/mod/actions", R"({"action":"promote","comment_ids":["x"]})",
-                   Session()),
-              400, "invalid_argument");
-  ExpectError(Send("POST", "/api/v1/mod/actions", R"({"action":"approve","comment_ids":"x"})",
-                   Session()),
-              400, "invalid_argument");
+  ExpectError(
+      Send("POST", "/api/v1/mod/actions", R"({"action":"promote","comment_ids":["x"]})", Session()),
+      400, "invalid_argument");
+  ExpectError(
+      Send("POST", "/api/v1/mod/actions", R"({"action":"approve","comment_ids":"x"})", Session()),
+      400, "invalid_argument");
   EXPECT_EQ(Snapshot(), before);
 
   HttpResponse acted = Send("POST", "/api/v1/mod/actions",
@@ -656,15 +659,17 @@ TEST_F(ApiTest, CorsOnlyForConfiguredOrigins) {
   EXPECT_NE(ok.Header("Access-Control-Allow-Methods").find("POST"), std::string::npos);
   EXPECT_NE(ok.Header("Access-Control-Allow-Headers").find("X-Edit-Token"), std::string::npos);
 
-  HttpResponse other = Send("OPTIONS", ThreadPath(), {},
-                            {{"Origin", "https://evil.example"}, {"Access-Control-Request-Method", "POST"}});
+  HttpResponse other =
+      Send("OPTIONS", ThreadPath(), {},
+           {{"Origin", "https://evil.example"}, {"Access-Control-Request-Method", "POST"}});
   ExpectError(other, 403, "permission_denied");
   EXPECT_EQ(other.Header("Access-Control-Allow-Origin"), "");
   ExpectError(Send("OPTIONS", "/api/v1/mod/actions", {}, {{"Origin", kOrigin}}), 403,
               "permission_denied");
 
-  EXPECT_EQ(Send("GET", ThreadPath(), {}, {{"Origin", kOrigin}}).Header("Access-Control-Allow-Origin"),
-            kOrigin);
+  EXPECT_EQ(
+      Send("GET", ThreadPath(), {}, {{"Origin", kOrigin}}).Header("Access-Control-Allow-Origin"),
+      kOrigin);
   EXPECT_EQ(Send("GET", ThreadPath(), {}, {{"Origin", "https://evil.example"}})
                 .Header("Access-Control-Allow-Origin"),
             "");
@@ -764,10 +769,9 @@ TEST_F(BehindProxyUnlimitedApiTest, ABannedAuthorIsRefusedUnderLookAlikeNamesFro
   HttpResponse first = PostFrom("198.51.100.20", "Troll", "Harmless at first.");
   ASSERT_EQ(first.status, 201) << first.body;
   Login();
-  HttpResponse r =
-      Send("POST", "/api/v1/mod/actions",
-           json{{"action", "ban"}, {"comment_ids", {first.Json()["comment"]["id"]}}}.dump(),
-           Session());
+  HttpResponse r = Send(
+      "POST", "/api/v1/mod/actions",
+      json{{"action", "ban"}, {"comment_ids", {first.Json()["comment"]["id"]}}}.dump(), Session());
   ASSERT_EQ(r.status, 200) << r.body;
   int n = 30;
   for (std::string_view name : {"troll", "TROLL", " Troll", "Tr\u200Boll", "\u0422roll",

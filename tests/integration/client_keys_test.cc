@@ -3,14 +3,13 @@
 // bans, reports and idempotent replays behind a trusted proxy; a policy that
 // nests too deep; a comment that would produce hundreds of reasons. An
 // in-process Server on port 0 over SQLite and a FakeClock.
+#include <gtest/gtest.h>
 #include <stdlib.h>
 
 #include <filesystem>
 #include <memory>
 #include <set>
 #include <string>
-
-#include <gtest/gtest.h>
 
 #include "comments/comment_service.h"
 #include "http/server.h"
@@ -97,11 +96,12 @@ class ClientKeysTest : public testing::DefaultEngineTest {
 // overflow in toml11).
 TEST_F(ClientKeysTest, DeeplyNestedPolicyIsRefusedAndTheServerKeepsServing) {
   const Headers session = Login();
-  const std::string toml = "version = \"deep\"\n[link]\nallowed_domains = " +
-                           std::string(12000, '[') + "\n";
+  const std::string toml =
+      "version = \"deep\"\n[link]\nallowed_domains = " + std::string(12000, '[') + "\n";
   HttpResponse r = local_.Send("PUT", "/api/v1/mod/policy", json{{"toml", toml}}.dump(), session);
   EXPECT_EQ(r.status, 400) << r.body;
-  EXPECT_NE(r.body.find("toml:3: arrays and inline tables nest deeper"), std::string::npos) << r.body;
+  EXPECT_NE(r.body.find("toml:3: arrays and inline tables nest deeper"), std::string::npos)
+      << r.body;
   EXPECT_EQ(local_.Send("GET", "/healthz").status, 200);
   EXPECT_EQ(local_.Send("GET", "/api/v1/mod/policy", {}, session).Json()["revision"], 0);
 }
@@ -154,9 +154,9 @@ TEST_F(ClientKeysTest, RepeatedReportsFromOneReaderAnswerAlikeButCountOnce) {
                                  {{"X-Forwarded-For", "2001:db8:9:9::" + std::to_string(i + 1)}});
     EXPECT_EQ(r.status, 202) << r.body;
   }
-  EXPECT_EQ(local_.Send("POST", path, R"({"reason":"rude"})", {{"X-Forwarded-For", "192.0.2.4"}})
-                .status,
-            202);
+  EXPECT_EQ(
+      local_.Send("POST", path, R"({"reason":"rude"})", {{"X-Forwarded-For", "192.0.2.4"}}).status,
+      202);
   const Headers session = Login();
   json reported = local_.Send("GET", "/api/v1/mod/queues/reported", {}, session).Json();
   ASSERT_EQ(reported["comments"].size(), 1u) << reported.dump();

@@ -5,6 +5,7 @@
 // and the SQLite file must pass its integrity check. SIGTERM must also
 // answer a request it has already read, and exit 0. The same runs against
 // PostgreSQL when COMMENTD_TEST_PG_URL is set (a fresh schema per test).
+#include <gtest/gtest.h>
 #include <sqlite3.h>
 
 #include <atomic>
@@ -16,8 +17,6 @@
 #include <string>
 #include <thread>
 #include <vector>
-
-#include <gtest/gtest.h>
 
 #include "store/postgres/pg_test_support.h"
 #include "tests/integration/http_client.h"
@@ -261,21 +260,20 @@ TEST_F(CrashTest, SigtermAnswersTheRequestInFlight) {
   ASSERT_TRUE(conn.Send(RawRequest("POST", "/api/v1/threads/drain/comments",
                                    json{{"author", "Late"}, {"text", text}}.dump())));
   const uint16_t client_port = conn.local_port();
-  ASSERT_TRUE(WaitFor(
-      [&] { return testing::ServerHasReadEverything(server.port(), client_port); },
-      std::chrono::seconds(10)))
+  ASSERT_TRUE(WaitFor([&] { return testing::ServerHasReadEverything(server.port(), client_port); },
+                      std::chrono::seconds(10)))
       << "the server did not read the request";
 
   server.Signal(SIGTERM);
   // Draining: the listening socket is closed, new connections are refused.
-  ASSERT_TRUE(WaitFor([&] { return !RawConnection(server.port()).connected(); },
-                      std::chrono::seconds(10)))
+  ASSERT_TRUE(
+      WaitFor([&] { return !RawConnection(server.port()).connected(); }, std::chrono::seconds(10)))
       << "the server kept accepting after SIGTERM";
   ASSERT_EQ(sqlite3_exec(raw, "ROLLBACK", nullptr, nullptr, nullptr), SQLITE_OK);
 
   const testing::RawReply reply = conn.Read();
-  ASSERT_TRUE(reply.complete) << "the request in flight was not answered (closed="
-                              << reply.closed << ")";
+  ASSERT_TRUE(reply.complete) << "the request in flight was not answered (closed=" << reply.closed
+                              << ")";
   EXPECT_EQ(reply.status, 201) << reply.head << "\n" << reply.body;
   EXPECT_EQ(server.Wait(), 0);
   const json answer = json::parse(reply.body, nullptr, false);

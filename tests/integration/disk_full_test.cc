@@ -3,6 +3,7 @@
 // acknowledged comment), reading must go on working, and once space is
 // freed posting must work again without a restart. Needs permission to
 // mount (root in CI); skips with a message otherwise.
+#include <gtest/gtest.h>
 #include <sys/mount.h>
 
 #include <cerrno>
@@ -12,8 +13,6 @@
 #include <map>
 #include <memory>
 #include <string>
-
-#include <gtest/gtest.h>
 
 #include "comments/comment_service.h"
 #include "http/server.h"
@@ -42,9 +41,9 @@ class DiskFullTest : public ::testing::Test {
     mounted_ = true;
     auto engine = moderation::Moderator::Create(moderation::Policy::Default());
     ASSERT_TRUE(engine.ok()) << engine.status().ToString();
-    auto service = testing::SqliteService(dir_ + "/commentd.db",
-                                          std::make_shared<base::SystemClock>(), *engine,
-                                          testing::TestServiceOptions());
+    auto service =
+        testing::SqliteService(dir_ + "/commentd.db", std::make_shared<base::SystemClock>(),
+                               *engine, testing::TestServiceOptions());
     ASSERT_TRUE(service.ok()) << service.status().ToString();
     service_ = std::move(*service);
     http::ServerOptions server_options;
@@ -69,7 +68,7 @@ class DiskFullTest : public ::testing::Test {
         "Comment {} about the factory inspections in Helong, with some length to it: {}", i,
         std::string(static_cast<size_t>(200 + i % 50), 'w'));
     auto r = local_.client().Send("POST", fmt::format("/api/v1/threads/{}/comments", kThread),
-                           json{{"author", "Reader"}, {"text", text}}.dump());
+                                  json{{"author", "Reader"}, {"text", text}}.dump());
     EXPECT_TRUE(r.ok()) << r.status().ToString();
     if (r.ok() && r->status == 201) acked_[r->Json()["comment"]["id"].get<std::string>()] = text;
     return r.ok() ? *r : HttpResponse{};

@@ -5,14 +5,14 @@
 // bodies that are not declared JSON, and a slowloris client that trickles
 // its headers. The naughty strings are read from the data folder at test
 // time (COMMENTD_DATA, else ../shared/data); the test skips without it.
+#include <gtest/gtest.h>
+
 #include <filesystem>
 #include <fstream>
 #include <memory>
 #include <sstream>
 #include <string>
 #include <vector>
-
-#include <gtest/gtest.h>
 
 #include "comments/comment_service.h"
 #include "http/server.h"
@@ -71,9 +71,9 @@ class HostileInputTest : public testing::DefaultEngineTest {
     char tmpl[] = "/tmp/commentd_hostile_test_XXXXXX";
     ASSERT_NE(mkdtemp(tmpl), nullptr);
     dir_ = tmpl;
-    auto service = testing::SqliteService(dir_ + "/commentd.db",
-                                          std::make_shared<base::SystemClock>(), engine_,
-                                          testing::TestServiceOptions());
+    auto service =
+        testing::SqliteService(dir_ + "/commentd.db", std::make_shared<base::SystemClock>(),
+                               engine_, testing::TestServiceOptions());
     ASSERT_TRUE(service.ok()) << service.status().ToString();
     service_ = std::move(*service);
     http::ServerOptions options;
@@ -119,12 +119,13 @@ class HostileInputTest : public testing::DefaultEngineTest {
   // Posts and checks the outcome: published and listed byte-exact, held or
   // deleted by moderation, or refused with a clear 4xx.
   void PostAndCheck(const std::string& thread, const std::string& author, const std::string& text) {
-    const HttpResponse r = Send("POST", "/api/v1/threads/" + EncodePathSegment(thread) + "/comments",
-                                json{{"author", author}, {"text", text}}.dump());
+    const HttpResponse r =
+        Send("POST", "/api/v1/threads/" + EncodePathSegment(thread) + "/comments",
+             json{{"author", author}, {"text", text}}.dump());
     ASSERT_LT(r.status, 500) << r.body;
     if (r.status == 201) {
-      json listed = Send("GET", "/api/v1/threads/" + EncodePathSegment(thread) + "/comments")
-                              .Json();
+      json listed =
+          Send("GET", "/api/v1/threads/" + EncodePathSegment(thread) + "/comments").Json();
       ASSERT_EQ(listed["comments"].size(), 1u) << listed.dump();
       EXPECT_EQ(listed["comments"][0]["text"].get<std::string>(), text);
       EXPECT_EQ(listed["comments"][0]["author"].get<std::string>(), TrimAscii(author));
@@ -160,10 +161,9 @@ TEST_F(HostileInputTest, EveryNaughtyStringAsAuthorAndTextIsStoredExactlyOrRefus
 }
 
 TEST_F(HostileInputTest, DeeplyNestedJsonIsRefusedWithoutCrashing) {
-  for (const std::string& body :
-       {std::string(100000, '['), "{\"text\":" + std::string(100000, '{'),
-        "{\"author\":\"a\",\"text\":\"b\",\"x\":" + std::string(50000, '[') +
-            std::string(50000, ']') + "}"}) {
+  for (const std::string& body : {std::string(100000, '['), "{\"text\":" + std::string(100000, '{'),
+                                  "{\"author\":\"a\",\"text\":\"b\",\"x\":" +
+                                      std::string(50000, '[') + std::string(50000, ']') + "}"}) {
     SCOPED_TRACE(body.substr(0, 30));
     const HttpResponse r = Send("POST", "/api/v1/threads/deep/comments", body);
     EXPECT_EQ(r.status, 400) << r.body;
@@ -194,9 +194,9 @@ TEST_F(HostileInputTest, BodiesNotDeclaredJsonGet415NamingTheType) {
     RawConnection conn(local_.port());
     ASSERT_TRUE(conn.connected());
     const std::string text = fmt::format("Declared or not, case {} of the content types.", n++);
-    ASSERT_TRUE(conn.Send(RawRequest("POST", "/api/v1/threads/types/comments",
-                                     json{{"author", "A"}, {"text", text}}.dump(),
-                                     c.content_type)));
+    ASSERT_TRUE(
+        conn.Send(RawRequest("POST", "/api/v1/threads/types/comments",
+                             json{{"author", "A"}, {"text", text}}.dump(), c.content_type)));
     const testing::RawReply reply = conn.Read();
     ASSERT_TRUE(reply.complete);
     EXPECT_EQ(reply.status, c.status) << reply.body;

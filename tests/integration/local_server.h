@@ -4,12 +4,12 @@
 // it; the subprocess tests run the `commentd` binary instead.
 #pragma once
 
+#include <gtest/gtest.h>
+
 #include <memory>
 #include <string>
 #include <string_view>
 #include <utility>
-
-#include <gtest/gtest.h>
 
 #include "base/clock.h"
 #include "base/status.h"

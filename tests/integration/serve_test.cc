@@ -2,6 +2,7 @@
 // subprocess, reads the address it prints, drives it over HTTP and stops it
 // with SIGTERM; and checks that a bad config exits 2 naming the key.
 #include <fcntl.h>
+#include <gtest/gtest.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <sys/stat.h>
@@ -13,8 +14,6 @@
 #include <iterator>
 #include <string>
 #include <vector>
-
-#include <gtest/gtest.h>
 
 #include "tests/integration/http_client.h"
 #include "tests/integration/test_support.h"
@@ -137,8 +136,8 @@ TEST_F(ServeTest, FlagOverridesConfigKey) {
 TEST_F(ServeTest, SessionCookieIsSecureWhenThePublicUrlIsHttpsOrTheConfigSaysSo) {
   const std::string db = dir_ + "/commentd.db";
   Child add({"/bin/sh", "-c",
-             std::string("echo 'correct horse battery' | ") + kBinary + " moderator add editor --db " +
-                 db});
+             std::string("echo 'correct horse battery' | ") + kBinary +
+                 " moderator add editor --db " + db});
   ASSERT_TRUE(add.started());
   ASSERT_EQ(add.Wait(), 0) << add.ReadStderr();
   const struct {

@@ -8,6 +8,7 @@
 //  - a page is bounded in comments and bytes, replies included, and the
 //    replies of one comment are walked with a cursor;
 //  - /metrics is for loopback or the token; web files carry a validator.
+#include <gtest/gtest.h>
 #include <sys/resource.h>
 
 #include <filesystem>
@@ -15,8 +16,6 @@
 #include <set>
 #include <string>
 #include <vector>
-
-#include <gtest/gtest.h>
 
 #include "comments/comment_service.h"
 #include "http/server.h"
@@ -44,8 +43,7 @@ std::string ThreadPath(std::string_view thread = kThread) {
 
 // GET /healthz over a new connection (from `source_ip` if given): true when
 // it answers 200 within `wait`.
-bool HealthzAnswered(uint16_t port, const std::string& source_ip,
-                     std::chrono::milliseconds wait) {
+bool HealthzAnswered(uint16_t port, const std::string& source_ip, std::chrono::milliseconds wait) {
   RawConnection conn(port, source_ip);
   if (!conn.connected() || !conn.Send(RawRequest("GET", "/healthz"))) return false;
   const testing::RawReply reply = conn.Read(wait);
@@ -87,8 +85,8 @@ TEST(ConnectionLimitsTest, ServesNewClientsWithinASecondAfterOneHeldMoreSocketsT
   ASSERT_NE(mkdtemp(tmpl), nullptr);
   const std::string dir = tmpl;
   {
-    testing::ServeProcess server({"--db", dir + "/commentd.db", "--rate-limit=off", "--threads", "2",
-                                  "--blocking-threads", "2"},
+    testing::ServeProcess server({"--db", dir + "/commentd.db", "--rate-limit=off", "--threads",
+                                  "2", "--blocking-threads", "2"},
                                  kFileLimit);
     ASSERT_NE(server.port(), 0) << server.line();
     ASSERT_TRUE(HealthzAnswered(server.port(), "", std::chrono::seconds(10)));
@@ -135,8 +133,8 @@ class ServerLimitsTest : public testing::DefaultEngineTest {
     ASSERT_NE(mkdtemp(tmpl), nullptr);
     dir_ = tmpl;
     clock_ = std::make_shared<base::FakeClock>(base::Time(std::chrono::seconds(1795000000)));
-    auto service =
-        testing::SqliteService(dir_ + "/commentd.db", clock_, engine_, testing::TestServiceOptions());
+    auto service = testing::SqliteService(dir_ + "/commentd.db", clock_, engine_,
+                                          testing::TestServiceOptions());
     ASSERT_TRUE(service.ok()) << service.status().ToString();
     service_ = std::move(*service);
     options.threads = 2;
@@ -256,7 +254,8 @@ TEST_F(ServerLimitsTest, PageCacheKeepsNoUnknownThreadAndStaysWithinItsBudget) {
   options.api.thread_cache_ttl = std::chrono::hours(1);
   options.api.page_cache_bytes = kBudget;
   Start(options);
-  for (int i = 0; i < 5; ++i) Post(fmt::format("Comment {} of a thread with a long enough text.", i));
+  for (int i = 0; i < 5; ++i)
+    Post(fmt::format("Comment {} of a thread with a long enough text.", i));
   ASSERT_EQ(CommentsListed(""), 5u);
   EXPECT_EQ(Gauge("commentd_page_cache_entries"), 1);
   for (int i = 0; i < 50; ++i) {
@@ -267,7 +266,8 @@ TEST_F(ServerLimitsTest, PageCacheKeepsNoUnknownThreadAndStaysWithinItsBudget) {
   EXPECT_EQ(Gauge("commentd_page_cache_entries"), 1) << "an error page was cached";
   // A hostile sequence of distinct requests.
   for (int i = 1; i <= 200; ++i) {
-    ASSERT_EQ(Send("GET", ThreadPath() + fmt::format("?limit={}&replies={}", i, i % 50)).status, 200);
+    ASSERT_EQ(Send("GET", ThreadPath() + fmt::format("?limit={}&replies={}", i, i % 50)).status,
+              200);
     const double bytes = Gauge("commentd_page_cache_bytes");
     ASSERT_GE(bytes, 0);
     ASSERT_LE(bytes, static_cast<double>(kBudget)) << "after request " << i;
@@ -284,8 +284,8 @@ TEST_F(ServerLimitsTest, APageIsBoundedWithRepliesAndTheReplyCursorWalksEveryRep
   ASSERT_FALSE(root.empty());
   std::set<std::string> posted;
   for (int i = 0; i < kReplies; ++i) {
-    const std::string id =
-        PostBehindTheCache(fmt::format("Answer number {} to the comment, with its own words.", i), root);
+    const std::string id = PostBehindTheCache(
+        fmt::format("Answer number {} to the comment, with its own words.", i), root);
     ASSERT_FALSE(id.empty());
     posted.insert(id);
   }

@@ -8,6 +8,7 @@
 
 #include <arpa/inet.h>
 #include <fcntl.h>
+#include <fmt/format.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <signal.h>
@@ -27,8 +28,6 @@
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <fmt/format.h>
 
 namespace commentd::testing {
 
@@ -280,8 +279,8 @@ inline std::string RawRequest(std::string_view method, std::string_view target,
                               std::string_view body = {},
                               std::string_view content_type = "application/json",
                               std::string_view extra_headers = {}) {
-  std::string out = fmt::format("{} {} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n",
-                                method, target);
+  std::string out =
+      fmt::format("{} {} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n", method, target);
   if (!body.empty() || method == "POST") {
     if (!content_type.empty()) out += fmt::format("Content-Type: {}\r\n", content_type);
     out += fmt::format("Content-Length: {}\r\n", body.size());

@@ -3,6 +3,8 @@
 // on one node works on the other; a ban on one refuses the author on the
 // other; concurrent posts to both lose nothing. Needs COMMENTD_TEST_PG_URL
 // (tests/postgres/cluster.sh); each run uses its own schema.
+#include <gtest/gtest.h>
+
 #include <chrono>
 #include <filesystem>
 #include <memory>
@@ -10,8 +12,6 @@
 #include <string>
 #include <thread>
 #include <vector>
-
-#include <gtest/gtest.h>
 
 #include "base/clock.h"
 #include "comments/comment_service.h"
@@ -51,7 +51,7 @@ class Node : public testing::ServeProcess {
     // default it would land in the working directory, the source tree.
     const std::string ip_key =
         (std::filesystem::temp_directory_path() / "commentd-multinode-test.ip-key").string();
-    std::vector<std::string> args = {"--db",      db_url, "--rate-limit", "off",
+    std::vector<std::string> args = {"--db",      db_url, "--rate-limit",  "off",
                                      "--threads", "2",    "--ip-key-file", ip_key};
     args.insert(args.end(), extra.begin(), extra.end());
     return args;
@@ -99,9 +99,9 @@ class MultiNodeTest : public ::testing::Test {
     comments::ServiceOptions options;
     options.password_ops_limit = 1;
     options.password_mem_limit = 8192;
-    auto service = comments::CommentService::Create(
-        std::shared_ptr<comments::Store>(std::move(*store)),
-        std::make_shared<base::SystemClock>(), *engine, options);
+    auto service =
+        comments::CommentService::Create(std::shared_ptr<comments::Store>(std::move(*store)),
+                                         std::make_shared<base::SystemClock>(), *engine, options);
     ASSERT_TRUE(service.ok()) << service.status().ToString();
     ASSERT_TRUE((*service)->AddModerator(kModName, kModPassword).ok());
   }
@@ -128,14 +128,16 @@ TEST_F(MultiNodeTest, TwoNodesServeOneSite) {
   const HttpClient cb = b.client();
 
   // Posted on A, listed by B.
-  HttpResponse posted = Post(ca, "nk-summit", "Reader", "The statement said little about sanctions.");
+  HttpResponse posted =
+      Post(ca, "nk-summit", "Reader", "The statement said little about sanctions.");
   ASSERT_EQ(posted.status, 201) << posted.body;
   const std::string id = posted.Json()["comment"]["id"];
   EXPECT_EQ(ListedIds(cb, "nk-summit"), std::vector<std::string>{id});
 
   // Deleted by the engine on A; a moderator restores it on B (with the
   // session made on A: sessions live in the database); A serves it.
-  HttpResponse link = Post(ca, "nk-summit", "Reader", "Read more at http://spam-news.example.com/offer");
+  HttpResponse link =
+      Post(ca, "nk-summit", "Reader", "Read more at http://spam-news.example.com/offer");
   ASSERT_EQ(link.status, 422) << link.body;
   const std::string link_id = link.Json()["comment_id"];
   const Headers session = Login(ca);
@@ -186,8 +188,8 @@ TEST_F(MultiNodeTest, TwoNodesServeOneSite) {
   EXPECT_EQ(Count(ca, "busy"), published);
   EXPECT_EQ(Count(cb, "busy"), published);
   EXPECT_EQ(ListedIds(cb, "busy").size(), static_cast<size_t>(published));
-  auto stored = store::testing::PgQuery(
-      schema_->url(), "SELECT COUNT(*) FROM comments WHERE thread = 'busy'");
+  auto stored = store::testing::PgQuery(schema_->url(),
+                                        "SELECT COUNT(*) FROM comments WHERE thread = 'busy'");
   ASSERT_TRUE(stored.ok()) << stored.status().ToString();
   EXPECT_EQ(*stored, std::to_string(acknowledged));
 

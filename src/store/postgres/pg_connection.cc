@@ -1,11 +1,10 @@
 #include "store/postgres/pg_connection.h"
 
+#include <fmt/format.h>
 #include <poll.h>
 
 #include <charconv>
 #include <utility>
-
-#include <fmt/format.h>
 
 namespace commentd::store::pg {
 namespace {
@@ -131,7 +130,8 @@ Result<std::string> Rows::Bytea(int row, int col) const {
   for (size_t i = 2; i < hex.size(); i += 2) {
     const int hi = nibble(hex[i]);
     const int lo = nibble(hex[i + 1]);
-    if (hi < 0 || lo < 0) return base::InternalError("postgres: column {} has a bad hex digit", col);
+    if (hi < 0 || lo < 0)
+      return base::InternalError("postgres: column {} has a bad hex digit", col);
     out.push_back(static_cast<char>(hi * 16 + lo));
   }
   return out;
@@ -149,16 +149,16 @@ Result<std::unique_ptr<Connection>> Connection::Open(const std::string& conninfo
   char* parse_error = nullptr;
   PQconninfoOption* parsed = PQconninfoParse(conninfo.c_str(), &parse_error);
   if (parsed == nullptr) {
-    Status status = base::InvalidArgumentError("postgres: bad connection string: {}",
-                                               OneLine(parse_error));
+    Status status =
+        base::InvalidArgumentError("postgres: bad connection string: {}", OneLine(parse_error));
     PQfreemem(parse_error);
     return status;
   }
   PQconninfoFree(parsed);
   // The URL's own keys win over connect_timeout; client_encoding is forced
   // because every column is UTF-8 text.
-  const char* keys[] = {"connect_timeout", "dbname", "fallback_application_name",
-                        "client_encoding", nullptr};
+  const char* keys[] = {"connect_timeout", "dbname", "fallback_application_name", "client_encoding",
+                        nullptr};
   const char* values[] = {"10", conninfo.c_str(), "commentd", "UTF8", nullptr};
   PGconn* conn = PQconnectdbParams(keys, values, /*expand_dbname=*/1);
   if (conn == nullptr) return base::ResourceExhaustedError("postgres: out of memory");
@@ -171,7 +171,8 @@ Result<std::unique_ptr<Connection>> Connection::Open(const std::string& conninfo
   // Notices (e.g. "relation already exists, skipping" from a migration, or
   // the shutdown message on an idle connection) are not errors; the store
   // reports what matters through Status.
-  PQsetNoticeProcessor(conn, [](void*, const char*) {}, nullptr);
+  PQsetNoticeProcessor(
+      conn, [](void*, const char*) {}, nullptr);
   return std::unique_ptr<Connection>(new Connection(conn, conninfo));
 }
 
@@ -270,7 +271,8 @@ bool Connection::Broken() const { return PQstatus(conn_) != CONNECTION_OK; }
 Status Connection::Reset() {
   prepared_.clear();
   PQreset(conn_);
-  PQsetNoticeProcessor(conn_, [](void*, const char*) {}, nullptr);
+  PQsetNoticeProcessor(
+      conn_, [](void*, const char*) {}, nullptr);
   if (PQstatus(conn_) != CONNECTION_OK) {
     return base::UnavailableError("postgres: cannot reconnect to {}: {}", ConnectionTarget(conn_),
                                   OneLine(PQerrorMessage(conn_)));

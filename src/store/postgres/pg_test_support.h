@@ -5,6 +5,7 @@
 // other's rows. Header-only; link PkgConfig::PQ.
 #pragma once
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 #include <libpq-fe.h>
 #include <unistd.h>
@@ -14,8 +15,6 @@
 #include <memory>
 #include <string>
 #include <string_view>
-
-#include <fmt/format.h>
 
 #include "base/status.h"
 
@@ -43,7 +42,8 @@ inline base::Result<std::string> PgQuery(const std::string& url, const std::stri
   if (PQstatus(conn.get()) != CONNECTION_OK) {
     return base::UnavailableError("cannot connect: {}", PQerrorMessage(conn.get()));
   }
-  PQsetNoticeProcessor(conn.get(), [](void*, const char*) {}, nullptr);
+  PQsetNoticeProcessor(
+      conn.get(), [](void*, const char*) {}, nullptr);
   std::unique_ptr<PGresult, void (*)(PGresult*)> res(PQexec(conn.get(), sql.c_str()), &PQclear);
   const ExecStatusType st = PQresultStatus(res.get());
   if (st != PGRES_TUPLES_OK && st != PGRES_COMMAND_OK) {
@@ -85,8 +85,8 @@ class PgSchema {
     name_ = fmt::format("t_{}_{}_{}", tag, getpid(), counter.fetch_add(1));
     const std::string base = TestPgUrl();
     if (base.empty()) return;
-    auto made = PgQuery(base, fmt::format("DROP SCHEMA IF EXISTS {0} CASCADE; CREATE SCHEMA {0}",
-                                          name_));
+    auto made =
+        PgQuery(base, fmt::format("DROP SCHEMA IF EXISTS {0} CASCADE; CREATE SCHEMA {0}", name_));
     if (!made.ok()) {
       error_ = made.status().ToString();
       return;
@@ -117,8 +117,8 @@ class PgEnvironment : public ::testing::Environment {
   void SetUp() override {
     if (TestPgUrl().empty()) GTEST_SKIP() << SkipMessage();
     auto ok = PgQuery(TestPgUrl(), "SELECT 1");
-    ASSERT_TRUE(ok.ok()) << kPgUrlEnv << " is set but the server does not answer: "
-                         << ok.status().ToString();
+    ASSERT_TRUE(ok.ok()) << kPgUrlEnv
+                         << " is set but the server does not answer: " << ok.status().ToString();
   }
 };
 

@@ -40,7 +40,6 @@ constexpr std::string_view kOpenReports =
     "(SELECT COUNT(*) FROM reports r WHERE r.comment_id = c.id AND NOT r.resolved), c.text_hash, "
     "c.revision";
 
-
 std::optional<int64_t> OptionalMicros(const std::optional<base::Time>& t) {
   if (!t.has_value()) return std::nullopt;
   return base::ToUnixMicros(*t);
@@ -111,10 +110,11 @@ Status InsertRevision(Connection& conn, std::string_view comment_id, int64_t num
       .Add(base::ToUnixMicros(r.created_at))
       .Add(r.became_current);
   return conn
-      .Exec("INSERT INTO comment_revisions (comment_id, number, text, lang, engine_decision, "
-            "reasons, policy_version, created_at, became_current) "
-            "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-            p)
+      .Exec(
+          "INSERT INTO comment_revisions (comment_id, number, text, lang, engine_decision, "
+          "reasons, policy_version, created_at, became_current) "
+          "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+          p)
       .status();
 }
 
@@ -127,9 +127,10 @@ Status InsertAudit(Connection& conn, const AuditEntry& e) {
       .Add(e.author)
       .Add(e.reason);
   return conn
-      .Exec("INSERT INTO audit (at, moderator, action, comment_id, author, reason) "
-            "VALUES ($1, $2, $3, $4, $5, $6)",
-            p)
+      .Exec(
+          "INSERT INTO audit (at, moderator, action, comment_id, author, reason) "
+          "VALUES ($1, $2, $3, $4, $5, $6)",
+          p)
       .status();
 }
 
@@ -425,9 +426,9 @@ Result<std::map<std::string, int64_t>> PostgresStore::CountPublished(
 
 Result<Comment> PostgresStore::UpdateComment(std::string_view id,
                                              const comments::CommentMutation& mutate) {
-  static const std::string kSelect = fmt::format(
-      "SELECT {}, {} FROM comments c WHERE c.id = $1 FOR UPDATE OF c", kCommentBaseColumns,
-      kOpenReports);
+  static const std::string kSelect =
+      fmt::format("SELECT {}, {} FROM comments c WHERE c.id = $1 FOR UPDATE OF c",
+                  kCommentBaseColumns, kOpenReports);
   static const std::string kUpdate = fmt::format(
       "UPDATE comments AS c SET text = $1, lang = $2, state = $3, engine_decision = $4, "
       "reasons = $5, policy_version = $6, hit_link = $7, hit_advertisement = $8, "
@@ -472,8 +473,12 @@ Result<Comment> PostgresStore::UpdateComment(std::string_view id,
     if (effects.ban.has_value()) {
       const comments::Ban& ban = *effects.ban;
       Params p;
-      p.Add(ban.author_name).Add(ban.ip_hash).Add(ban.moderator).Add(ban.reason).Add(
-          base::ToUnixMicros(ban.at)).Add(ban.author_key);
+      p.Add(ban.author_name)
+          .Add(ban.ip_hash)
+          .Add(ban.moderator)
+          .Add(ban.reason)
+          .Add(base::ToUnixMicros(ban.at))
+          .Add(ban.author_key);
       COMMENTD_RETURN_IF_ERROR(conn.Exec("INSERT INTO bans (author_name, ip_hash, moderator, "
                                          "reason, at, author_key) VALUES ($1, $2, $3, $4, $5, $6)",
                                          p)
@@ -511,11 +516,10 @@ Result<std::vector<comments::Revision>> PostgresStore::ListRevisions(std::string
     Params p;
     p.Add(id);
     COMMENTD_ASSIGN_OR_RETURN(
-        Rows rows,
-        conn.Exec("SELECT comment_id, number, text, lang, engine_decision, reasons, "
-                  "policy_version, created_at, became_current FROM comment_revisions "
-                  "WHERE comment_id = $1 ORDER BY number",
-                  p));
+        Rows rows, conn.Exec("SELECT comment_id, number, text, lang, engine_decision, reasons, "
+                             "policy_version, created_at, became_current FROM comment_revisions "
+                             "WHERE comment_id = $1 ORDER BY number",
+                             p));
     // Every comment has revision 1 (migration 4 gave older ones theirs).
     if (rows.empty()) return base::NotFoundError("no comment {}", id);
     std::vector<comments::Revision> out;
@@ -541,8 +545,10 @@ Result<std::vector<comments::Revision>> PostgresStore::ListRevisions(std::string
 Status PostgresStore::AddReport(const comments::Report& report) {
   return impl_->Transaction([&](Connection& conn) -> Status {
     Params p;
-    p.Add(report.comment_id).Add(report.reason).Add(report.ip_hash).Add(
-        base::ToUnixMicros(report.at));
+    p.Add(report.comment_id)
+        .Add(report.reason)
+        .Add(report.ip_hash)
+        .Add(base::ToUnixMicros(report.at));
     // The comment's row lock orders concurrent reports of one comment, so
     // that one reader's repeated reports cannot both see "no report yet".
     Params id;
@@ -551,17 +557,18 @@ Status PostgresStore::AddReport(const comments::Report& report) {
                               conn.Exec("SELECT 1 FROM comments WHERE id = $1 FOR UPDATE", id));
     if (found.empty()) return base::NotFoundError("no comment {}", report.comment_id);
     return conn
-        .Exec("INSERT INTO reports (comment_id, reason, ip_hash, at) SELECT $1, $2, $3, $4 "
-              "WHERE $3 = '' OR NOT EXISTS (SELECT 1 FROM reports WHERE comment_id = $1 AND "
-              "ip_hash = $3)",
-              p)
+        .Exec(
+            "INSERT INTO reports (comment_id, reason, ip_hash, at) SELECT $1, $2, $3, $4 "
+            "WHERE $3 = '' OR NOT EXISTS (SELECT 1 FROM reports WHERE comment_id = $1 AND "
+            "ip_hash = $3)",
+            p)
         .status();
   });
 }
 
 Result<comments::Page<Comment>> PostgresStore::ListQueue(comments::Queue queue,
-                                                          std::optional<comments::Cursor> after,
-                                                          int limit) {
+                                                         std::optional<comments::Cursor> after,
+                                                         int limit) {
   if (limit < 1) return base::InvalidArgumentError("limit: must be at least 1, got {}", limit);
   std::string_view where;
   switch (queue) {
@@ -580,10 +587,10 @@ Result<comments::Page<Comment>> PostgresStore::ListQueue(comments::Queue queue,
           "AND NOT r.resolved)";
       break;
   }
-  const std::string sql =
-      fmt::format("SELECT {}, {} FROM comments c WHERE {} AND c.seq < $1 ORDER BY c.seq DESC "
-                  "LIMIT $2",
-                  kCommentBaseColumns, kOpenReports, where);
+  const std::string sql = fmt::format(
+      "SELECT {}, {} FROM comments c WHERE {} AND c.seq < $1 ORDER BY c.seq DESC "
+      "LIMIT $2",
+      kCommentBaseColumns, kOpenReports, where);
   return impl_->Read([&](Connection& conn) -> Result<comments::Page<Comment>> {
     Params p;
     p.Add(after.has_value() ? after->seq : INT64_MAX).Add(static_cast<int64_t>(limit) + 1);
@@ -715,9 +722,9 @@ Status PostgresStore::InsertModerator(const comments::ModeratorAccount& account,
 
 Result<comments::StoredPolicy> PostgresStore::GetPolicy() {
   return impl_->Read([&](Connection& conn) -> Result<comments::StoredPolicy> {
-    COMMENTD_ASSIGN_OR_RETURN(
-        Rows rows, conn.Exec("SELECT revision, toml, set_by, set_at FROM policies "
-                             "ORDER BY revision DESC LIMIT 1"));
+    COMMENTD_ASSIGN_OR_RETURN(Rows rows,
+                              conn.Exec("SELECT revision, toml, set_by, set_at FROM policies "
+                                        "ORDER BY revision DESC LIMIT 1"));
     if (rows.empty()) return comments::StoredPolicy{};
     COMMENTD_ASSIGN_OR_RETURN(int64_t revision, rows.Int(0, 0));
     COMMENTD_ASSIGN_OR_RETURN(int64_t set_at, rows.Int(0, 3));
@@ -732,10 +739,9 @@ Result<comments::StoredPolicy> PostgresStore::InsertPolicy(std::string_view toml
   comments::StoredPolicy stored;
   COMMENTD_RETURN_IF_ERROR(impl_->Transaction([&](Connection& conn) -> Status {
     // Two nodes setting a policy at once take turns: revisions stay 1, 2, 3...
-    COMMENTD_RETURN_IF_ERROR(
-        conn.Exec("LOCK TABLE policies IN SHARE ROW EXCLUSIVE MODE").status());
-    COMMENTD_ASSIGN_OR_RETURN(
-        Rows next, conn.Exec("SELECT COALESCE(MAX(revision), 0) + 1 FROM policies"));
+    COMMENTD_RETURN_IF_ERROR(conn.Exec("LOCK TABLE policies IN SHARE ROW EXCLUSIVE MODE").status());
+    COMMENTD_ASSIGN_OR_RETURN(Rows next,
+                              conn.Exec("SELECT COALESCE(MAX(revision), 0) + 1 FROM policies"));
     COMMENTD_ASSIGN_OR_RETURN(int64_t revision, next.Int(0, 0));
     Params p;
     p.Add(revision).Add(toml).Add(set_by).Add(base::ToUnixMicros(at));
@@ -766,9 +772,9 @@ Result<comments::ModeratorAccount> PostgresStore::GetModerator(std::string_view 
 Result<std::vector<comments::ModeratorAccount>> PostgresStore::ListModerators() {
   return impl_->Read([&](Connection& conn) -> Result<std::vector<comments::ModeratorAccount>> {
     // Byte order, as SqliteStore sorts, whatever the database's collation.
-    COMMENTD_ASSIGN_OR_RETURN(
-        Rows rows, conn.Exec("SELECT name, password_hash, created_at FROM moderators "
-                             "ORDER BY name COLLATE \"C\""));
+    COMMENTD_ASSIGN_OR_RETURN(Rows rows,
+                              conn.Exec("SELECT name, password_hash, created_at FROM moderators "
+                                        "ORDER BY name COLLATE \"C\""));
     std::vector<comments::ModeratorAccount> out;
     for (int i = 0; i < rows.size(); ++i) {
       COMMENTD_ASSIGN_OR_RETURN(int64_t created, rows.Int(i, 2));

@@ -49,8 +49,9 @@ class PostgresStore final : public comments::Store {
                                                 const comments::CommentMutation& mutate) override;
   base::Result<std::vector<comments::Revision>> ListRevisions(std::string_view id) override;
   base::Status AddReport(const comments::Report& report) override;
-  base::Result<comments::Page<comments::Comment>> ListQueue(
-      comments::Queue queue, std::optional<comments::Cursor> after, int limit) override;
+  base::Result<comments::Page<comments::Comment>> ListQueue(comments::Queue queue,
+                                                            std::optional<comments::Cursor> after,
+                                                            int limit) override;
   using comments::Store::IsBanned;
   base::Result<bool> IsBanned(std::string_view author_name, std::string_view author_key,
                               std::string_view ip_hash) override;

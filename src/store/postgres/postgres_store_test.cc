@@ -90,8 +90,9 @@ TEST(PostgresStoreTest, MigratesAnEmptySchemaToTheLatestVersion) {
   EXPECT_EQ(One(schema.url(), "SELECT COUNT(*) FROM schema_migrations"),
             std::to_string(PostgresStore::LatestSchemaVersion()));
   // The tables are in the test's schema, not in public.
-  EXPECT_EQ(One(schema.url(), "SELECT table_schema FROM information_schema.tables "
-                              "WHERE table_name = 'comments' AND table_schema = current_schema()"),
+  EXPECT_EQ(One(schema.url(),
+                "SELECT table_schema FROM information_schema.tables "
+                "WHERE table_name = 'comments' AND table_schema = current_schema()"),
             schema.name());
 }
 
@@ -174,14 +175,15 @@ TEST(PostgresStoreTest, ConcurrentModeratorsOnOneCommentTakeTurns) {
     for (int t = 0; t < 2; ++t) {
       threads.emplace_back([&, node] {
         for (int i = 0; i < kPerNode; ++i) {
-          auto r = node->UpdateComment("c_1", [](comments::Comment& c)
-                                                   -> base::Result<comments::CommentUpdateEffects> {
-            c.text += "x";
-            comments::CommentUpdateEffects effects;
-            effects.audit = comments::AuditEntry{0, c.created_at, "mod", comments::AuditAction::kApprove,
-                                                 c.id, c.author.name, ""};
-            return effects;
-          });
+          auto r = node->UpdateComment(
+              "c_1", [](comments::Comment& c) -> base::Result<comments::CommentUpdateEffects> {
+                c.text += "x";
+                comments::CommentUpdateEffects effects;
+                effects.audit = comments::AuditEntry{
+                    0,    c.created_at,  "mod", comments::AuditAction::kApprove,
+                    c.id, c.author.name, ""};
+                return effects;
+              });
           if (!r.ok()) ++failures;
         }
       });
@@ -200,8 +202,9 @@ TEST(PostgresStoreTest, RefusesASchemaNewerThanThisBuild) {
   PgSchema schema("future");
   ASSERT_FALSE(schema.url().empty()) << schema.error();
   { ASSERT_TRUE(PostgresStore::Open(schema.url(), 1).ok()); }
-  ASSERT_EQ(One(schema.url(), "INSERT INTO schema_migrations (version) VALUES (999) "
-                              "RETURNING version"),
+  ASSERT_EQ(One(schema.url(),
+                "INSERT INTO schema_migrations (version) VALUES (999) "
+                "RETURNING version"),
             "999");
   auto store = PostgresStore::Open(schema.url(), 1);
   EXPECT_EQ(store.status().code(), base::StatusCode::kFailedPrecondition);
@@ -295,10 +298,10 @@ class OwnCluster {
     if (!dir_.empty()) (void)Run("destroy");
   }
   int Run(std::string_view verb) const {
-    const std::string cmd =
-        fmt::format("COMMENTD_PG_PORT={} COMMENTD_PG_DIR={} {}/tests/postgres/cluster.sh {} "
-                    ">{}/cluster.out 2>&1",
-                    port_, dir_, COMMENTD_SOURCE_DIR, verb, dir_);
+    const std::string cmd = fmt::format(
+        "COMMENTD_PG_PORT={} COMMENTD_PG_DIR={} {}/tests/postgres/cluster.sh {} "
+        ">{}/cluster.out 2>&1",
+        port_, dir_, COMMENTD_SOURCE_DIR, verb, dir_);
     return std::system(cmd.c_str());
   }
   std::string url() const {

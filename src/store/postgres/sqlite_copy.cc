@@ -1,13 +1,12 @@
 #include "store/postgres/sqlite_copy.h"
 
+#include <fmt/format.h>
 #include <sodium.h>
 #include <sqlite3.h>
 
 #include <memory>
 #include <optional>
 #include <utility>
-
-#include <fmt/format.h>
 
 #include "store/postgres/pg_connection.h"
 #include "store/postgres/pg_schema.h"
@@ -228,9 +227,10 @@ class Source {
         fmt::format("SELECT {} FROM {} ORDER BY {}", columns, table.name, table.order_by);
     sqlite3_stmt* stmt = nullptr;
     if (sqlite3_prepare_v2(db_, sql.c_str(), -1, &stmt, nullptr) != SQLITE_OK) {
-      Status s = base::InvalidArgumentError("from: {}: table {} does not have the expected "
-                                            "columns: {}",
-                                            path_, table.name, sqlite3_errmsg(db_));
+      Status s = base::InvalidArgumentError(
+          "from: {}: table {} does not have the expected "
+          "columns: {}",
+          path_, table.name, sqlite3_errmsg(db_));
       sqlite3_finalize(stmt);
       return s;
     }

@@ -55,53 +55,53 @@ void FillSite(SqliteStore& s) {
   b.parent_id = "c_a";
   ASSERT_TRUE(s.InsertComment(b).ok());
   for (int i = 0; i < 30; ++i) {
-    ASSERT_TRUE(s.InsertComment(MakeComment(fmt::format("c_{}", i), fmt::format("t{}", i % 3),
-                                            i % 2 == 0 ? CommentState::kPublished
-                                                       : CommentState::kHeld,
-                                            At(kDay0 + i * 3600)))
-                    .ok());
+    ASSERT_TRUE(
+        s.InsertComment(MakeComment(fmt::format("c_{}", i), fmt::format("t{}", i % 3),
+                                    i % 2 == 0 ? CommentState::kPublished : CommentState::kHeld,
+                                    At(kDay0 + i * 3600)))
+            .ok());
   }
   ASSERT_TRUE(s.AddReport({"c_b", "rude", "h1", At(kDay0 + 7)}).ok());
   ASSERT_TRUE(s.AddReport({"c_0", "spam", "h2", At(kDay0 + 8)}).ok());
-  auto banned = s.UpdateComment("c_0", [](comments::Comment& c)
-                                           -> base::Result<comments::CommentUpdateEffects> {
-    c.state = CommentState::kDeleted;
-    c.decided_by = comments::DecidedBy::kModerator;
-    c.decided_by_moderator = "alice";
-    comments::CommentUpdateEffects e;
-    e.ban = comments::Ban{c.author.name, c.author.ip_hash, "alice", "spam", At(kDay0 + 9),
-                          "key-of-reader"};
-    e.audit = comments::AuditEntry{0, At(kDay0 + 9), "alice", comments::AuditAction::kBan, c.id,
-                                   c.author.name, "spam"};
-    e.resolve_reports = true;
-    return e;
-  });
+  auto banned = s.UpdateComment(
+      "c_0", [](comments::Comment& c) -> base::Result<comments::CommentUpdateEffects> {
+        c.state = CommentState::kDeleted;
+        c.decided_by = comments::DecidedBy::kModerator;
+        c.decided_by_moderator = "alice";
+        comments::CommentUpdateEffects e;
+        e.ban = comments::Ban{c.author.name, c.author.ip_hash, "alice",
+                              "spam",        At(kDay0 + 9),    "key-of-reader"};
+        e.audit = comments::AuditEntry{0,    At(kDay0 + 9), "alice", comments::AuditAction::kBan,
+                                       c.id, c.author.name, "spam"};
+        e.resolve_reports = true;
+        return e;
+      });
   ASSERT_TRUE(banned.ok()) << banned.status().ToString();
   // Revisions: a refused edit kept beside the published text, then an accepted one.
   for (const bool current : {false, true}) {
-    auto edited = s.UpdateComment("c_b", [&](comments::Comment& c)
-                                             -> base::Result<comments::CommentUpdateEffects> {
-      comments::Revision r = comments::CurrentRevisionOf(c);
-      r.text = current ? "an accepted edit" : "a refused edit";
-      r.created_at = At(kDay0 + 10);
-      r.became_current = current;
-      if (current) c.text = r.text;
-      comments::CommentUpdateEffects e;
-      e.revision = r;
-      return e;
-    });
+    auto edited = s.UpdateComment(
+        "c_b", [&](comments::Comment& c) -> base::Result<comments::CommentUpdateEffects> {
+          comments::Revision r = comments::CurrentRevisionOf(c);
+          r.text = current ? "an accepted edit" : "a refused edit";
+          r.created_at = At(kDay0 + 10);
+          r.became_current = current;
+          if (current) c.text = r.text;
+          comments::CommentUpdateEffects e;
+          e.revision = r;
+          return e;
+        });
     ASSERT_TRUE(edited.ok()) << edited.status().ToString();
   }
-  const comments::AuditEntry add{0, At(kDay0), "cli", comments::AuditAction::kModeratorAdd, "",
-                                 "alice", ""};
+  const comments::AuditEntry add{0,  At(kDay0), "cli", comments::AuditAction::kModeratorAdd,
+                                 "", "alice",   ""};
   ASSERT_TRUE(s.InsertModerator({"alice", "$argon2id$v=19$x", At(kDay0)}, add).ok());
   ASSERT_TRUE(s.InsertModerator({"Bob", "$argon2id$v=19$y", At(kDay0)}, add).ok());
   ASSERT_TRUE(s.InsertSession({"tok1", "alice", "csrf1", At(kDay0), At(kDay0 + 3600)}).ok());
   ASSERT_TRUE(s.GetOrInsertSetting("site_key", std::string("\x00\x01\xff\x7f key", 8)).ok());
-  ASSERT_TRUE(s.InsertPolicy("[link]\naction = \"hold\"\n", "alice", At(kDay0 + 10),
-                             {0, At(kDay0 + 10), "alice", comments::AuditAction::kPolicySet, "",
-                              "", ""})
-                  .ok());
+  ASSERT_TRUE(
+      s.InsertPolicy("[link]\naction = \"hold\"\n", "alice", At(kDay0 + 10),
+                     {0, At(kDay0 + 10), "alice", comments::AuditAction::kPolicySet, "", "", ""})
+          .ok());
 }
 
 TEST(SqliteCopyTest, CopiesEveryTableAndTheStoreReadsItBack) {
@@ -125,9 +125,8 @@ TEST(SqliteCopyTest, CopiesEveryTableAndTheStoreReadsItBack) {
               std::to_string(t.rows))
         << t.table;
   }
-  EXPECT_EQ(tables, (std::set<std::string>{"settings", "comments", "comment_revisions",
-                                           "reports", "bans", "audit", "moderators", "sessions",
-                                           "policies"}));
+  EXPECT_EQ(tables, (std::set<std::string>{"settings", "comments", "comment_revisions", "reports",
+                                           "bans", "audit", "moderators", "sessions", "policies"}));
   EXPECT_EQ((*copied)[1].table, "comments");
   EXPECT_EQ((*copied)[1].rows, 32);
 
@@ -183,8 +182,9 @@ TEST(SqliteCopyTest, CopiesEveryTableAndTheStoreReadsItBack) {
   auto next = (*pg)->InsertComment(MakeComment("c_new", "t0", CommentState::kPublished));
   ASSERT_TRUE(next.ok()) << next.status().ToString();
   EXPECT_GT(next->seq, 32);
-  ASSERT_TRUE((*pg)->AppendAudit({0, At(kDay0), "bob", comments::AuditAction::kDelete, "c_new",
-                                  "reader", ""})
+  ASSERT_TRUE((*pg)
+                  ->AppendAudit(
+                      {0, At(kDay0), "bob", comments::AuditAction::kDelete, "c_new", "reader", ""})
                   .ok());
   EXPECT_GT((*pg)->ListAudit(std::nullopt, 1)->items[0].id, audit->items[0].id);
 }
@@ -220,7 +220,8 @@ TEST(SqliteCopyTest, RefusesFilesThatAreNotACommentdSite) {
   {
     sqlite3* db = nullptr;
     ASSERT_EQ(sqlite3_open(other.c_str(), &db), SQLITE_OK);
-    ASSERT_EQ(sqlite3_exec(db, "CREATE TABLE notes (x TEXT)", nullptr, nullptr, nullptr), SQLITE_OK);
+    ASSERT_EQ(sqlite3_exec(db, "CREATE TABLE notes (x TEXT)", nullptr, nullptr, nullptr),
+              SQLITE_OK);
     sqlite3_close(db);
   }
   auto foreign = CopySqliteToPostgres(other, schema.url());
@@ -231,8 +232,9 @@ TEST(SqliteCopyTest, RefusesFilesThatAreNotACommentdSite) {
   std::ofstream(dir.path() + "/garbage.db") << "not a database at all, not even close......";
   auto garbage = CopySqliteToPostgres(dir.path() + "/garbage.db", schema.url());
   EXPECT_FALSE(garbage.ok());
-  EXPECT_EQ(One(schema.url(), "SELECT COUNT(*) FROM information_schema.tables WHERE "
-                              "table_schema = current_schema() AND table_name = 'comments'"),
+  EXPECT_EQ(One(schema.url(),
+                "SELECT COUNT(*) FROM information_schema.tables WHERE "
+                "table_schema = current_schema() AND table_name = 'comments'"),
             "0")
       << "a refused copy created the schema";
 }

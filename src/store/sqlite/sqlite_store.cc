@@ -270,12 +270,13 @@ class Connection {
   static Result<std::unique_ptr<Connection>> Open(const std::string& path,
                                                   const SqliteOptions& options) {
     sqlite3* db = nullptr;
-    const int rc = sqlite3_open_v2(
-        path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
-        nullptr);
+    const int rc =
+        sqlite3_open_v2(path.c_str(), &db,
+                        SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
     if (rc != SQLITE_OK) {
-      Status status = base::UnavailableError("sqlite: cannot open {}: {}", path,
-                                             db != nullptr ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
+      Status status =
+          base::UnavailableError("sqlite: cannot open {}: {}", path,
+                                 db != nullptr ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
       sqlite3_close_v2(db);
       return status;
     }
@@ -325,7 +326,6 @@ class Connection {
   sqlite3* db_;
   std::unordered_map<std::string, sqlite3_stmt*> cache_;
 };
-
 
 Result<Comment> ReadComment(const Statement& s) {
   Comment c;
@@ -479,9 +479,9 @@ struct SqliteStore::Impl {
   // beside the writer and the readers.
   std::mutex checkpoint_mu;
   std::condition_variable checkpoint_cv;
-  bool checkpoint_wanted = false;   // guarded by checkpoint_mu
-  bool stopping = false;            // guarded by checkpoint_mu
-  int64_t checkpoints_run = 0;      // guarded by checkpoint_mu
+  bool checkpoint_wanted = false;               // guarded by checkpoint_mu
+  bool stopping = false;                        // guarded by checkpoint_mu
+  int64_t checkpoints_run = 0;                  // guarded by checkpoint_mu
   std::unique_ptr<Connection> checkpoint_conn;  // used only by checkpointer
   std::thread checkpointer;
 
@@ -534,8 +534,8 @@ struct SqliteStore::Impl {
       lock.unlock();
       // A failure (e.g. busy) is retried at the next commit's request; the
       // WAL keeps every committed write meanwhile.
-      (void)sqlite3_wal_checkpoint_v2(checkpoint_conn->db(), nullptr,
-                                      SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
+      (void)sqlite3_wal_checkpoint_v2(checkpoint_conn->db(), nullptr, SQLITE_CHECKPOINT_PASSIVE,
+                                      nullptr, nullptr);
       lock.lock();
       ++checkpoints_run;
     }
@@ -715,8 +715,8 @@ struct SqliteStore::Impl {
   }
 
   Result<int> AppliedVersion(Connection& conn) {
-    COMMENTD_ASSIGN_OR_RETURN(Statement s,
-                              conn.Prepare("SELECT COALESCE(MAX(version), 0) FROM schema_migrations"));
+    COMMENTD_ASSIGN_OR_RETURN(
+        Statement s, conn.Prepare("SELECT COALESCE(MAX(version), 0) FROM schema_migrations"));
     COMMENTD_ASSIGN_OR_RETURN(bool row, s.Step());
     if (!row) return base::InternalError("sqlite: schema_migrations is unreadable");
     return static_cast<int>(s.Int(0));
@@ -805,7 +805,8 @@ Result<std::string> SqliteStore::GetOrInsertSetting(std::string_view name,
       s.Bind(name).BindBlob(value_if_absent);
       COMMENTD_RETURN_IF_ERROR(s.Run());
     }
-    COMMENTD_ASSIGN_OR_RETURN(Statement s, conn.Prepare("SELECT value FROM settings WHERE name = ?"));
+    COMMENTD_ASSIGN_OR_RETURN(Statement s,
+                              conn.Prepare("SELECT value FROM settings WHERE name = ?"));
     s.Bind(name);
     COMMENTD_ASSIGN_OR_RETURN(bool row, s.Step());
     if (!row) return base::InternalError("sqlite: setting {} vanished", name);
@@ -850,8 +851,10 @@ Result<Comment> SqliteStore::InsertComment(const Comment& comment) {
           .Bind(ReasonsToJson(comment.reasons))
           .Bind(comment.policy_version)
           .Bind(static_cast<int64_t>(RuleDecided(comment.reasons, moderation::Rule::kLink)))
-          .Bind(static_cast<int64_t>(RuleDecided(comment.reasons, moderation::Rule::kAdvertisement)))
-          .Bind(static_cast<int64_t>(RuleDecided(comment.reasons, moderation::Rule::kInappropriateLanguage)))
+          .Bind(
+              static_cast<int64_t>(RuleDecided(comment.reasons, moderation::Rule::kAdvertisement)))
+          .Bind(static_cast<int64_t>(
+              RuleDecided(comment.reasons, moderation::Rule::kInappropriateLanguage)))
           .Bind(DecidedByColumn(comment.decided_by))
           .Bind(comment.decided_by_moderator)
           .Bind(base::ToUnixMicros(comment.created_at));
@@ -869,7 +872,8 @@ Result<Comment> SqliteStore::InsertComment(const Comment& comment) {
       }
       COMMENTD_RETURN_IF_ERROR(run);
     }
-    COMMENTD_RETURN_IF_ERROR(InsertRevision(conn, comment.id, 1, comments::CurrentRevisionOf(comment)));
+    COMMENTD_RETURN_IF_ERROR(
+        InsertRevision(conn, comment.id, 1, comments::CurrentRevisionOf(comment)));
     COMMENTD_ASSIGN_OR_RETURN(stored, SelectComment(conn, comment.id));
     return base::OkStatus();
   });
@@ -945,8 +949,10 @@ Result<Comment> SqliteStore::UpdateComment(std::string_view id,
           .Bind(ReasonsToJson(changed.reasons))
           .Bind(changed.policy_version)
           .Bind(static_cast<int64_t>(RuleDecided(changed.reasons, moderation::Rule::kLink)))
-          .Bind(static_cast<int64_t>(RuleDecided(changed.reasons, moderation::Rule::kAdvertisement)))
-          .Bind(static_cast<int64_t>(RuleDecided(changed.reasons, moderation::Rule::kInappropriateLanguage)))
+          .Bind(
+              static_cast<int64_t>(RuleDecided(changed.reasons, moderation::Rule::kAdvertisement)))
+          .Bind(static_cast<int64_t>(
+              RuleDecided(changed.reasons, moderation::Rule::kInappropriateLanguage)))
           .Bind(DecidedByColumn(changed.decided_by))
           .Bind(changed.decided_by_moderator);
       if (changed.edited_at.has_value()) {
@@ -1031,16 +1037,20 @@ Status SqliteStore::AddReport(const comments::Report& report) {
         conn.Prepare("INSERT INTO reports (comment_id, reason, ip_hash, at) SELECT ?, ?, ?, ? "
                      "WHERE ? = '' OR NOT EXISTS (SELECT 1 FROM reports WHERE comment_id = ? "
                      "AND ip_hash = ?)"));
-    s.Bind(report.comment_id).Bind(report.reason).Bind(report.ip_hash).Bind(
-        base::ToUnixMicros(report.at)).Bind(report.ip_hash).Bind(report.comment_id).Bind(
-        report.ip_hash);
+    s.Bind(report.comment_id)
+        .Bind(report.reason)
+        .Bind(report.ip_hash)
+        .Bind(base::ToUnixMicros(report.at))
+        .Bind(report.ip_hash)
+        .Bind(report.comment_id)
+        .Bind(report.ip_hash);
     return s.Run();
   });
 }
 
 Result<comments::Page<Comment>> SqliteStore::ListQueue(comments::Queue queue,
-                                                        std::optional<comments::Cursor> after,
-                                                        int limit) {
+                                                       std::optional<comments::Cursor> after,
+                                                       int limit) {
   if (limit < 1) return base::InvalidArgumentError("limit: must be at least 1, got {}", limit);
   std::string where;
   switch (queue) {
@@ -1061,9 +1071,10 @@ Result<comments::Page<Comment>> SqliteStore::ListQueue(comments::Queue queue,
   }
   COMMENTD_ASSIGN_OR_RETURN(auto reader, impl_->Reader());
   COMMENTD_ASSIGN_OR_RETURN(
-      Statement s, reader->Prepare(fmt::format(
-                       "SELECT {} FROM comments c WHERE {} AND c.seq < ? ORDER BY c.seq DESC LIMIT ?",
-                       kCommentColumns, where)));
+      Statement s,
+      reader->Prepare(fmt::format(
+          "SELECT {} FROM comments c WHERE {} AND c.seq < ? ORDER BY c.seq DESC LIMIT ?",
+          kCommentColumns, where)));
   s.Bind(after.has_value() ? after->seq : INT64_MAX).Bind(static_cast<int64_t>(limit) + 1);
   COMMENTD_ASSIGN_OR_RETURN(std::vector<Comment> rows, ReadComments(s));
   comments::Page<Comment> page;
@@ -1188,9 +1199,9 @@ Status SqliteStore::InsertModerator(const comments::ModeratorAccount& account,
 
 Result<comments::StoredPolicy> SqliteStore::GetPolicy() {
   COMMENTD_ASSIGN_OR_RETURN(auto reader, impl_->Reader());
-  COMMENTD_ASSIGN_OR_RETURN(
-      Statement s, reader->Prepare("SELECT revision, toml, set_by, set_at FROM policies "
-                                   "ORDER BY revision DESC LIMIT 1"));
+  COMMENTD_ASSIGN_OR_RETURN(Statement s,
+                            reader->Prepare("SELECT revision, toml, set_by, set_at FROM policies "
+                                            "ORDER BY revision DESC LIMIT 1"));
   COMMENTD_ASSIGN_OR_RETURN(bool row, s.Step());
   if (!row) return comments::StoredPolicy{};
   return comments::StoredPolicy{s.Int(0), s.Text(1), s.Text(2), base::FromUnixMicros(s.Int(3))};
@@ -1203,15 +1214,16 @@ Result<comments::StoredPolicy> SqliteStore::InsertPolicy(std::string_view toml,
   COMMENTD_RETURN_IF_ERROR(impl_->Write([&](Connection& conn) -> Status {
     int64_t revision = 1;
     {
-      COMMENTD_ASSIGN_OR_RETURN(Statement s,
-                                conn.Prepare("SELECT COALESCE(MAX(revision), 0) + 1 FROM policies"));
+      COMMENTD_ASSIGN_OR_RETURN(
+          Statement s, conn.Prepare("SELECT COALESCE(MAX(revision), 0) + 1 FROM policies"));
       COMMENTD_ASSIGN_OR_RETURN(bool row, s.Step());
       if (row) revision = s.Int(0);
     }
     {
       COMMENTD_ASSIGN_OR_RETURN(
           Statement s,
-          conn.Prepare("INSERT INTO policies (revision, toml, set_by, set_at) VALUES (?, ?, ?, ?)"));
+          conn.Prepare(
+              "INSERT INTO policies (revision, toml, set_by, set_at) VALUES (?, ?, ?, ?)"));
       s.Bind(revision).Bind(toml).Bind(set_by).Bind(base::ToUnixMicros(at));
       COMMENTD_RETURN_IF_ERROR(s.Run());
     }
@@ -1288,9 +1300,9 @@ Status SqliteStore::InsertSession(const comments::Session& session) {
 
 Result<comments::Session> SqliteStore::GetSession(std::string_view token_hash) {
   COMMENTD_ASSIGN_OR_RETURN(auto reader, impl_->Reader());
-  COMMENTD_ASSIGN_OR_RETURN(
-      Statement s, reader->Prepare("SELECT token_hash, moderator, csrf_token, created_at, "
-                                   "expires_at FROM sessions WHERE token_hash = ?"));
+  COMMENTD_ASSIGN_OR_RETURN(Statement s,
+                            reader->Prepare("SELECT token_hash, moderator, csrf_token, created_at, "
+                                            "expires_at FROM sessions WHERE token_hash = ?"));
   s.Bind(token_hash);
   COMMENTD_ASSIGN_OR_RETURN(bool row, s.Step());
   if (!row) return base::NotFoundError("no such session");

@@ -42,9 +42,9 @@ struct SqliteOptions {
 
 // What the group-commit writer has done since Create.
 struct SqliteWriteStats {
-  int64_t writes = 0;   // write calls finished, acknowledged or failed
-  int64_t batches = 0;  // transactions run: one COMMIT (one fsync) each
-  int64_t queued = 0;   // write calls waiting for the writer right now
+  int64_t writes = 0;       // write calls finished, acknowledged or failed
+  int64_t batches = 0;      // transactions run: one COMMIT (one fsync) each
+  int64_t queued = 0;       // write calls waiting for the writer right now
   int64_t checkpoints = 0;  // background WAL checkpoints run
 };
 
@@ -83,8 +83,9 @@ class SqliteStore final : public comments::Store {
                                                 const comments::CommentMutation& mutate) override;
   base::Result<std::vector<comments::Revision>> ListRevisions(std::string_view id) override;
   base::Status AddReport(const comments::Report& report) override;
-  base::Result<comments::Page<comments::Comment>> ListQueue(
-      comments::Queue queue, std::optional<comments::Cursor> after, int limit) override;
+  base::Result<comments::Page<comments::Comment>> ListQueue(comments::Queue queue,
+                                                            std::optional<comments::Cursor> after,
+                                                            int limit) override;
   using comments::Store::IsBanned;
   base::Result<bool> IsBanned(std::string_view author_name, std::string_view author_key,
                               std::string_view ip_hash) override;

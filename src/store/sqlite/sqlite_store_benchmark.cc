@@ -161,9 +161,9 @@ void BM_ServicePost(benchmark::State& state) {
     state.SkipWithError("setup failed");
     return;
   }
-  auto service = comments::CommentService::Create(
-      std::shared_ptr<comments::Store>(std::move(*store)), std::make_shared<base::SystemClock>(),
-      *engine);
+  auto service =
+      comments::CommentService::Create(std::shared_ptr<comments::Store>(std::move(*store)),
+                                       std::make_shared<base::SystemClock>(), *engine);
   if (!service.ok()) {
     state.SkipWithError(service.status().ToString().c_str());
     return;

@@ -23,10 +23,10 @@
 namespace commentd::store {
 namespace {
 
+using comments::testing::CommentServiceTest;
 using comments::testing::ScratchDir;
 using comments::testing::StoreBackend;
 using comments::testing::StoreContractTest;
-using comments::testing::CommentServiceTest;
 
 base::Result<std::unique_ptr<comments::Store>> MakeSqliteStore(const std::string& dir) {
   COMMENTD_ASSIGN_OR_RETURN(auto store, SqliteStore::Create(dir + "/commentd.db"));
@@ -224,15 +224,15 @@ class WriterBlocker {
  public:
   WriterBlocker(SqliteStore& store, std::string id) {
     thread_ = std::thread([this, &store, id] {
-      result_ = store.UpdateComment(id, [this](comments::Comment& c)
-                                            -> base::Result<comments::CommentUpdateEffects> {
-        std::unique_lock<std::mutex> lock(mu_);
-        entered_ = true;
-        cv_.notify_all();
-        cv_.wait(lock, [this] { return released_; });
-        c.text = "edited while the others queued";
-        return comments::CommentUpdateEffects{};
-      });
+      result_ = store.UpdateComment(
+          id, [this](comments::Comment& c) -> base::Result<comments::CommentUpdateEffects> {
+            std::unique_lock<std::mutex> lock(mu_);
+            entered_ = true;
+            cv_.notify_all();
+            cv_.wait(lock, [this] { return released_; });
+            c.text = "edited while the others queued";
+            return comments::CommentUpdateEffects{};
+          });
     });
     std::unique_lock<std::mutex> lock(mu_);
     cv_.wait(lock, [this] { return entered_; });
@@ -271,9 +271,9 @@ TEST(SqliteStoreGroupCommitTest, ConcurrentWritesAreAllStoredWithUniqueSeqs) {
   for (int t = 0; t < kThreads; ++t) {
     threads.emplace_back([&, t] {
       for (int i = 0; i < kPerThread; ++i) {
-        results[t].push_back((*store)->InsertComment(comments::testing::MakeComment(
-            "c_" + std::to_string(t) + "_" + std::to_string(i), "busy",
-            comments::CommentState::kPublished)));
+        results[t].push_back((*store)->InsertComment(
+            comments::testing::MakeComment("c_" + std::to_string(t) + "_" + std::to_string(i),
+                                           "busy", comments::CommentState::kPublished)));
       }
     });
   }
@@ -295,8 +295,9 @@ TEST(SqliteStoreGroupCommitTest, ConcurrentWritesAreAllStoredWithUniqueSeqs) {
   ASSERT_TRUE(thread.ok()) << thread.status().ToString();
   EXPECT_EQ(thread->size(), static_cast<size_t>(kThreads * kPerThread));
   // A plain connection sees the rows too: they are committed, not cached.
-  EXPECT_EQ(QueryOne(dir.path() + "/many.db", "SELECT COUNT(*) FROM comments WHERE thread = 'busy'"),
-            std::to_string(kThreads * kPerThread));
+  EXPECT_EQ(
+      QueryOne(dir.path() + "/many.db", "SELECT COUNT(*) FROM comments WHERE thread = 'busy'"),
+      std::to_string(kThreads * kPerThread));
   const SqliteWriteStats after = (*store)->WriteStats();
   EXPECT_EQ(after.writes - before.writes, kThreads * kPerThread);
   EXPECT_LE(after.batches - before.batches, after.writes - before.writes);
@@ -309,9 +310,10 @@ TEST(SqliteStoreGroupCommitTest, FailingWritesInABatchLeaveTheOthersCommitted) {
   auto created = SqliteStore::Create(path);
   ASSERT_TRUE(created.ok()) << created.status().ToString();
   SqliteStore& store = **created;
-  ASSERT_TRUE(
-      store.InsertComment(comments::testing::MakeComment("c_held", "t", comments::CommentState::kPublished))
-          .ok());
+  ASSERT_TRUE(store
+                  .InsertComment(comments::testing::MakeComment("c_held", "t",
+                                                                comments::CommentState::kPublished))
+                  .ok());
 
   WriterBlocker blocker(store, "c_held");
   const SqliteWriteStats before = store.WriteStats();
@@ -337,33 +339,43 @@ TEST(SqliteStoreGroupCommitTest, FailingWritesInABatchLeaveTheOthersCommitted) {
     using comments::CommentState;
     using comments::testing::MakeComment;
     switch (i) {
-      case 0: return store.InsertComment(MakeComment("c_ok1", "t", CommentState::kPublished)).status();
-      case 1: return store.InsertComment(MakeComment("c_held", "t", CommentState::kPublished)).status();
-      case 2: return store.InsertComment(MakeComment("c_ok2", "t", CommentState::kHeld)).status();
+      case 0:
+        return store.InsertComment(MakeComment("c_ok1", "t", CommentState::kPublished)).status();
+      case 1:
+        return store.InsertComment(MakeComment("c_held", "t", CommentState::kPublished)).status();
+      case 2:
+        return store.InsertComment(MakeComment("c_ok2", "t", CommentState::kHeld)).status();
       case 3: {
         comments::Comment reply = MakeComment("c_orphan", "t", CommentState::kPublished);
         reply.parent_id = "c_missing";
         return store.InsertComment(reply).status();
       }
-      case 4: return store.AddReport({"c_held", "spam", "iphash9", comments::testing::At(comments::testing::kDay0)});
+      case 4:
+        return store.AddReport(
+            {"c_held", "spam", "iphash9", comments::testing::At(comments::testing::kDay0)});
       case 5:
         return store
-            .UpdateComment("c_held",
-                           [](comments::Comment& c) -> base::Result<comments::CommentUpdateEffects> {
-                             c.text = "must not be stored";
-                             return base::FailedPreconditionError("refused by the mutation");
-                           })
+            .UpdateComment(
+                "c_held",
+                [](comments::Comment& c) -> base::Result<comments::CommentUpdateEffects> {
+                  c.text = "must not be stored";
+                  return base::FailedPreconditionError("refused by the mutation");
+                })
             .status();
-      case 6: return store.InsertComment(MakeComment("c_ok3", "t", CommentState::kPublished)).status();
-      default: return store.AddReport({"c_missing", "spam", "iphash9", comments::testing::At(comments::testing::kDay0)});
+      case 6:
+        return store.InsertComment(MakeComment("c_ok3", "t", CommentState::kPublished)).status();
+      default:
+        return store.AddReport(
+            {"c_missing", "spam", "iphash9", comments::testing::At(comments::testing::kDay0)});
     }
   };
   std::vector<std::thread> threads;
   for (size_t i = 0; i < outcomes.size(); ++i) {
     threads.emplace_back([&, i] { outcomes[i].got = run(i); });
   }
-  ASSERT_TRUE(WaitFor([&] { return store.WriteStats().queued == static_cast<int64_t>(outcomes.size()); }))
-      << "the writes never queued behind the blocked writer";
+  ASSERT_TRUE(WaitFor([&] {
+    return store.WriteStats().queued == static_cast<int64_t>(outcomes.size());
+  })) << "the writes never queued behind the blocked writer";
   const auto& held = blocker.Release();
   for (std::thread& th : threads) th.join();
   ASSERT_TRUE(held.ok()) << held.status().ToString();
@@ -396,9 +408,10 @@ TEST(SqliteStoreGroupCommitTest, BatchesHoldAtMostMaxBatchWrites) {
   auto created = SqliteStore::Create(dir.path() + "/bounded.db", options);
   ASSERT_TRUE(created.ok()) << created.status().ToString();
   SqliteStore& store = **created;
-  ASSERT_TRUE(
-      store.InsertComment(comments::testing::MakeComment("c_held", "t", comments::CommentState::kPublished))
-          .ok());
+  ASSERT_TRUE(store
+                  .InsertComment(comments::testing::MakeComment("c_held", "t",
+                                                                comments::CommentState::kPublished))
+                  .ok());
   WriterBlocker blocker(store, "c_held");
   const SqliteWriteStats before = store.WriteStats();
   constexpr int kWrites = 7;
@@ -457,7 +470,8 @@ TEST(SqliteStoreGroupCommitTest, CheckpointsTheWalIntoTheFileInTheBackground) {
   // file grows when the checkpointer copies them back.
   EXPECT_TRUE(WaitFor([&] {
     return store.WriteStats().checkpoints >= 1 && std::filesystem::file_size(path) > size_before;
-  })) << "no checkpoint reached " << path;
+  })) << "no checkpoint reached "
+      << path;
   auto thread = store.ListThread("t");
   ASSERT_TRUE(thread.ok());
   EXPECT_EQ(thread->size(), 200u);
