@@ -4,11 +4,14 @@
 //
 // Optional: data-page-size (top-level comments per page, 1-100, default 20).
 // The thread key comes from data-thread (else location.pathname); the API base
-// is the script's own origin. Everything renders inside a Shadow DOM attached to
-// <div id="commentd"> (created after the script tag when absent). User data is
-// only ever inserted as text nodes, never parsed as HTML. No inline styles: the
-// look comes from /embed.css, linked inside the shadow root, so a page with a
-// strict Content-Security-Policy (no 'unsafe-inline') shows it correctly.
+// is the script's own origin. The strings are those of web/messages/<lang>.json,
+// which the server also uses for its messages; this file is served with them
+// and web/shared.js before it (src/http/CMakeLists.txt). Everything renders
+// inside a Shadow DOM attached to <div id="commentd"> (created after the
+// script tag when absent). User data is only ever inserted as text nodes,
+// never parsed as HTML. No inline styles: the look comes from /embed.css,
+// linked inside the shadow root, so a page with a strict
+// Content-Security-Policy (no 'unsafe-inline') shows it correctly.
 (() => {
   'use strict';
 
@@ -24,114 +27,13 @@
   const kCheckDelayMs = 500;
   const kPageSize = Math.min(100, Math.max(1, parseInt(script.dataset.pageSize, 10) || 20));
 
-  const STRINGS = {
-    en: {
-      count: (n) => n === 1 ? '1 comment' : `${n} comments`,
-      name: 'Name', text: 'Write a comment', post: 'Post comment', reply: 'Reply',
-      cancel: 'Cancel', edit: 'Edit', save: 'Save', del: 'Delete', confirmDel: 'Delete for good?',
-      report: 'Report', reported: 'Reported. Thank you.', more: 'Load more comments', moreReplies: 'Show more replies',
-      loading: 'Loading comments…', empty: 'No comments yet. Be the first.',
-      removed: 'This comment was removed.', edited: 'edited',
-      published: 'Your comment is published.',
-      held: 'Your comment is waiting for a moderator.',
-      deleted: 'Your comment was not published.',
-      warnDelete: 'This will be deleted because:',
-      warnHold: 'This will be held for a moderator because:',
-      rules: {link: 'link', advertisement: 'advertisement',
-        inappropriate_language: 'inappropriate language', unreadable_text: 'unreadable text'},
-      error: 'Something went wrong. Please try again.',
-      network: 'Could not reach the comment server.',
-      hint: 'Ctrl+Enter posts', needName: 'Please enter your name.',
-      needText: 'Please write a comment.', tooLate: 'The 15 minutes for editing are over.',
-      loadError: 'Comments could not be loaded.', replyTo: (a) => `Reply to ${a}`,
-      banned: 'You cannot comment here.', slowDown: 'You are posting too fast. Please wait a moment and try again.',
-    },
-    ko: {
-      count: (n) => `댓글 ${n}개`,
-      name: '이름', text: '댓글을 입력하세요', post: '댓글 등록', reply: '답글',
-      cancel: '취소', edit: '수정', save: '저장', del: '삭제', confirmDel: '정말 삭제할까요?',
-      report: '신고', reported: '신고가 접수되었습니다.', more: '댓글 더 보기', moreReplies: '답글 더 보기',
-      loading: '댓글을 불러오는 중…', empty: '아직 댓글이 없습니다. 첫 댓글을 남겨 주세요.',
-      removed: '삭제된 댓글입니다.', edited: '수정됨',
-      published: '댓글이 등록되었습니다.',
-      held: '댓글이 관리자 검토를 기다리고 있습니다.',
-      deleted: '댓글이 게시되지 않았습니다.',
-      warnDelete: '다음 이유로 삭제됩니다:',
-      warnHold: '다음 이유로 관리자 검토 대상이 됩니다:',
-      rules: {link: '링크', advertisement: '광고',
-        inappropriate_language: '부적절한 언어', unreadable_text: '읽을 수 없는 글'},
-      error: '문제가 발생했습니다. 다시 시도해 주세요.',
-      network: '댓글 서버에 연결할 수 없습니다.',
-      hint: 'Ctrl+Enter로 등록', needName: '이름을 입력하세요.',
-      needText: '댓글 내용을 입력하세요.', tooLate: '수정할 수 있는 15분이 지났습니다.',
-      loadError: '댓글을 불러오지 못했습니다.', replyTo: (a) => `${a}님에게 답글`,
-      banned: '이곳에 댓글을 달 수 없습니다.', slowDown: '너무 빠르게 작성하고 있습니다. 잠시 후 다시 시도해 주세요.',
-    },
-    zh: {
-      count: (n) => `评论（${n}）`,
-      name: '昵称', text: '发表你的评论', post: '发表评论', reply: '回复',
-      cancel: '取消', edit: '编辑', save: '保存', del: '删除', confirmDel: '确定删除？',
-      report: '举报', reported: '已举报，谢谢。', more: '加载更多评论', moreReplies: '显示更多回复',
-      loading: '正在加载评论…', empty: '还没有评论，来发表第一条吧。',
-      removed: '该评论已被删除。', edited: '已编辑',
-      published: '你的评论已发表。',
-      held: '你的评论正在等待管理员审核。',
-      deleted: '你的评论未被发表。',
-      warnDelete: '这条评论将被删除，原因：',
-      warnHold: '这条评论将交由管理员审核，原因：',
-      rules: {link: '链接', advertisement: '广告',
-        inappropriate_language: '不当言辞', unreadable_text: '无法识别的文字'},
-      error: '出错了，请重试。',
-      network: '无法连接评论服务器。',
-      hint: 'Ctrl+Enter 发表', needName: '请输入昵称。',
-      needText: '请输入评论内容。', tooLate: '已超过 15 分钟的编辑时限。',
-      loadError: '评论加载失败。', replyTo: (a) => `回复 ${a}`,
-      banned: '你无法在此发表评论。', slowDown: '发表太频繁，请稍后再试。',
-    },
-    ja: {
-      count: (n) => `コメント（${n}件）`,
-      name: '名前', text: 'コメントを書く', post: 'コメントを投稿', reply: '返信',
-      cancel: 'キャンセル', edit: '編集', save: '保存', del: '削除', confirmDel: '本当に削除しますか？',
-      report: '通報', reported: '通報しました。ありがとうございます。', more: 'コメントをさらに読み込む', moreReplies: '返信をさらに表示',
-      loading: 'コメントを読み込み中…', empty: 'まだコメントはありません。最初のコメントをどうぞ。',
-      removed: 'このコメントは削除されました。', edited: '編集済み',
-      published: 'コメントを投稿しました。',
-      held: 'コメントはモデレーターの確認待ちです。',
-      deleted: 'コメントは公開されませんでした。',
-      warnDelete: '次の理由で削除されます：',
-      warnHold: '次の理由でモデレーターの確認待ちになります：',
-      rules: {link: 'リンク', advertisement: '広告',
-        inappropriate_language: '不適切な表現', unreadable_text: '読み取れない文字'},
-      error: 'エラーが発生しました。もう一度お試しください。',
-      network: 'コメントサーバーに接続できません。',
-      hint: 'Ctrl+Enterで投稿', needName: '名前を入力してください。',
-      needText: 'コメントを入力してください。', tooLate: '編集できる15分が過ぎました。',
-      loadError: 'コメントを読み込めませんでした。', replyTo: (a) => `${a}さんへの返信`,
-      banned: 'ここにはコメントできません。', slowDown: '投稿が早すぎます。しばらくしてからもう一度お試しください。',
-    },
-  };
-  const T = STRINGS[lang];
-
-  // ---- small DOM helper: attributes are set as attributes, children as text nodes.
-  // Bidi controls (embeddings, overrides, isolates, LRM/RLM) let a writer
-  // show text in another order than it is stored ("moc.elpmaxe" inside
-  // U+202E displays as a domain). Readers see the stored order: the controls
-  // are dropped from what is shown; the stored text keeps every byte.
-  const kBidiControls = /[\u200E\u200F\u202A-\u202E\u2066-\u2069]/g;
-  function neutral(s) { return s.replace(kBidiControls, ''); }
-  function h(tag, attrs, ...children) {
-    const el = document.createElement(tag);
-    for (const [k, v] of Object.entries(attrs || {})) {
-      if (v === undefined || v === null || v === false) continue;
-      if (k.startsWith('on')) el.addEventListener(k.slice(2), v);
-      else el.setAttribute(k, v === true ? '' : String(v));
-    }
-    for (const c of children.flat()) {
-      if (c === null || c === undefined || c === false) continue;
-      el.append(typeof c === 'string' ? document.createTextNode(neutral(c)) : c);
-    }
-    return el;
-  }
+  // The catalogue (web/messages/<lang>.json, placed before this code by the
+  // build as kMessages) is the one copy of these strings; the server writes
+  // its explanations from the same files.
+  const T = kMessages[lang];
+  const fill = (template, values) =>
+    template.replace(/\{(\w+)\}/g, (m, k) => (k in values ? String(values[k]) : m));
+  const countText = (n) => n === 1 ? T.count_one : fill(T.count_other, {n});
 
   // ---- edit tokens, kept per comment id for the 15-minute edit window.
   const kTokenKey = 'commentd.tokens';
@@ -192,39 +94,8 @@
     return (r.data && r.data.error && r.data.error.message) || T.error;
   }
 
-  // ---- spans: the engine reports UTF-8 byte offsets into the submitted text.
-  // Split `text` into runs, each marked with the rules whose spans cover it.
-  // Offsets that fall inside a multi-byte character are widened to whole
-  // characters; offsets past the end are clamped.
-  function segments(text, reasons) {
-    const bytes = new TextEncoder().encode(text);
-    const n = bytes.length;
-    const cont = (i) => i < n && (bytes[i] & 0xc0) === 0x80;
-    const marks = [];
-    for (const r of reasons || []) {
-      let s = Math.min(n, Math.max(0, Number(r.start) || 0));
-      let e = Math.min(n, Math.max(0, Number(r.end) || 0));
-      while (s > 0 && cont(s)) s--;
-      while (e < n && cont(e)) e++;
-      if (e > s) marks.push({s, e, rule: r.rule});
-    }
-    const cuts = new Set([0, n]);
-    for (const m of marks) { cuts.add(m.s); cuts.add(m.e); }
-    const points = [...cuts].sort((a, b) => a - b);
-    const dec = new TextDecoder();
-    const out = [];
-    for (let i = 0; i + 1 < points.length; i++) {
-      const a = points[i], b = points[i + 1];
-      const rules = [...new Set(marks.filter((m) => m.s <= a && m.e >= b).map((m) => m.rule))];
-      out.push({text: dec.decode(bytes.subarray(a, b)), rules});
-    }
-    return out;
-  }
   function highlighted(text, reasons) {
-    return h('p', {class: 'quote'}, segments(text, reasons).map((seg) => seg.rules.length ?
-      h('mark', {class: 'span', 'data-rule': seg.rules.join(' '),
-        title: seg.rules.map((r) => T.rules[r] || r).join(', ')}, seg.text) :
-      seg.text));
+    return h('p', {class: 'quote'}, highlightedRuns(text, reasons, T.rules));
   }
   function reasonList(reasons) {
     return h('ul', {class: 'reasons'}, (reasons || []).map((r) =>
@@ -271,7 +142,7 @@
       placeholder: T.name, 'aria-label': T.name});
     try { author.value = localStorage.getItem('commentd.author') || ''; } catch (e) { /* ignore */ }
     const text = h('textarea', {class: 'text', name: 'text', rows: editing ? 3 : 3, maxlength: 10000,
-      placeholder: opts.parent ? T.replyTo(opts.parent.author) : T.text, 'aria-label': T.text});
+      placeholder: opts.parent ? fill(T.reply_to, {author: opts.parent.author}) : T.text, 'aria-label': T.text});
     if (editing) text.value = opts.edit.text;
     const warn = h('div', {class: 'warn-slot', 'aria-live': 'polite'});
     const result = h('div', {class: 'result-slot', 'aria-live': 'polite'});
@@ -304,7 +175,7 @@
         if (my !== seq) return;
         if (r.status === 200 && r.data && r.data.decision !== 'publish') {
           const del = r.data.decision === 'delete';
-          warn.replaceChildren(verdictBox('warn', del ? T.warnDelete : T.warnHold, '', value,
+          warn.replaceChildren(verdictBox('warn', del ? T.warn_delete : T.warn_hold, '', value,
               r.data.reasons));
         } else {
           warn.replaceChildren();
@@ -318,8 +189,8 @@
       const value = text.value;
       const name = author.value.trim();
       result.replaceChildren();
-      if (!editing && !name) { result.append(h('p', {class: 'error', role: 'alert'}, T.needName)); author.focus(); return; }
-      if (!value.trim()) { result.append(h('p', {class: 'error', role: 'alert'}, T.needText)); text.focus(); return; }
+      if (!editing && !name) { result.append(h('p', {class: 'error', role: 'alert'}, T.need_name)); author.focus(); return; }
+      if (!value.trim()) { result.append(h('p', {class: 'error', role: 'alert'}, T.need_text)); text.focus(); return; }
       busy = true;
       submit.disabled = true;
       clearTimeout(timer);
@@ -358,7 +229,7 @@
         result.append(verdictBox('deleted', T.deleted, d.message, value, d.reasons));
       } else {
         if (r.status === 409 && editing) forgetToken(opts.edit.id);
-        const why = r.status === 409 ? T.tooLate : r.status === 429 ? T.slowDown :
+        const why = r.status === 409 ? T.too_late : r.status === 429 ? T.slow_down :
           (r.status === 403 && !editing) ? T.banned : errorText(r);
         result.append(h('p', {class: 'error', role: 'alert'}, why));
       }
@@ -397,7 +268,7 @@
       if (ownToken(c.id)) {
         actions.append(
             h('button', {type: 'button', class: 'link edit', onclick: openEdit}, T.edit),
-            h('button', {type: 'button', class: 'link delete', onclick: askDelete}, T.del));
+            h('button', {type: 'button', class: 'link delete', onclick: askDelete}, T.delete));
       } else {
         actions.append(h('button', {type: 'button', class: 'link report', onclick: report}, T.report));
       }
@@ -429,7 +300,7 @@
       const btn = e.currentTarget;
       if (!btn.classList.contains('confirm')) {
         btn.classList.add('confirm');
-        btn.textContent = T.confirmDel;
+        btn.textContent = T.confirm_delete;
         return;
       }
       btn.disabled = true;
@@ -442,7 +313,7 @@
           if (replies.children.length) { c.state = 'removed'; fill(); } else li.remove();
         } else {
           if (r.status === 409) forgetToken(c.id);
-          slot.replaceChildren(h('p', {class: 'error', role: 'alert'}, r.status === 409 ? T.tooLate : errorText(r)));
+          slot.replaceChildren(h('p', {class: 'error', role: 'alert'}, r.status === 409 ? T.too_late : errorText(r)));
           fill();
         }
       });
@@ -461,7 +332,7 @@
     // them); the rest are fetched a page at a time from the reply cursor.
     let replyCursor = c.replies_cursor || null;
     if ((c.reply_count || 0) > (c.replies || []).length) {
-      const moreReplies = h('button', {type: 'button', class: 'link more-replies'}, T.moreReplies);
+      const moreReplies = h('button', {type: 'button', class: 'link more-replies'}, T.more_replies);
       moreReplies.addEventListener('click', async () => {
         moreReplies.disabled = true;
         const q = new URLSearchParams({parent: c.id, limit: String(kPageSize)});
@@ -469,7 +340,7 @@
         const r = await api('GET', `${threadPath}?${q}`);
         moreReplies.disabled = false;
         if (r.status !== 200 || !r.data) {
-          slot.replaceChildren(h('p', {class: 'error', role: 'alert'}, `${T.loadError} ${errorText(r)}`));
+          slot.replaceChildren(h('p', {class: 'error', role: 'alert'}, `${T.load_error} ${errorText(r)}`));
           return;
         }
         for (const rc of r.data.comments || []) {
@@ -508,7 +379,7 @@
   let cursor = null;
   function bump(d) {
     published = Math.max(0, published + d);
-    heading.textContent = T.count(published);
+    heading.textContent = countText(published);
     status.textContent = list.children.length ? '' : T.empty;
   }
   const top = makeForm({
@@ -524,8 +395,8 @@
     const r = await api('GET', `${threadPath}?${q}`);
     more.disabled = false;
     if (r.status !== 200 || !r.data) {
-      heading.textContent = T.count(published);
-      status.textContent = `${T.loadError} ${errorText(r)}`;
+      heading.textContent = countText(published);
+      status.textContent = `${T.load_error} ${errorText(r)}`;
       return;
     }
     for (const c of r.data.comments || []) {

@@ -1,101 +1,148 @@
-// The writer-facing explanation of a verdict, in the four languages of the
-// publisher's readers. Kept short: the reasons with their byte spans go
-// along in the response for the widget to highlight.
+#include "comments/messages.h"
+
+#include <fmt/format.h>
+
 #include <array>
-#include <string>
-#include <string_view>
-#include <vector>
+#include <nlohmann/json.hpp>
 
 #include "comments/comment_service.h"
 
 namespace commentd::comments {
+
+// Generated from web/messages/*.json by cmake/embed.cmake.
+std::vector<std::pair<std::string_view, std::string_view>> MessageFiles();
+
 namespace {
 
-struct Language {
-  std::string_view code;
-  std::array<std::string_view, 4> rule_names;  // indexed by moderation::Rule
-  std::string_view separator;
-  std::string_view deleted;  // "{}" is replaced by the list of rules
-  std::string_view held;
-  std::string_view edit_refused;  // an edit of a published comment was held or deleted
-};
+constexpr std::string_view kFallbackLanguage = "en";
 
-constexpr std::array<Language, 4> kLanguages = {{
-    {"en",
-     {"a link", "advertising", "inappropriate language", "unreadable text"},
-     ", ",
-     "Your comment was not published because it contains {}. Advertisements, links with an http "
-     "address and inappropriate language will be deleted.",
-     "Your comment is waiting for a moderator because it may contain {}. It will appear once a "
-     "moderator approves it.",
-     "Your edit was not applied because it may contain {}. The earlier version of your comment "
-     "stays published."},
-    {"ko",
-     {"링크", "광고", "부적절한 표현", "읽을 수 없는 문자"},
-     ", ",
-     "댓글이 게시되지 않았습니다. 다음이 포함되어 있습니다: {}. 광고, http 주소가 있는 링크, "
-     "부적절한 표현은 삭제됩니다.",
-     "댓글이 검토를 기다리고 있습니다. 다음이 포함되어 있을 수 있습니다: {}. 운영자가 승인하면 "
-     "게시됩니다.",
-     "수정 내용이 반영되지 않았습니다. 다음이 포함되어 있을 수 있습니다: {}. 이전 댓글이 그대로 "
-     "게시되어 있습니다."},
-    {"zh",
-     {"链接", "广告", "不当言论", "无法识别的文字"},
-     "、",
-     "您的评论未被发布，因为其中包含{}。广告、带有http地址的链接和不当言论将被删除。",
-     "您的评论正在等待审核，因为其中可能包含{}。管理员批准后将会发布。",
-     "您的修改未被采用，因为其中可能包含{}。您之前的评论仍然保持发布。"},
-    {"ja",
-     {"リンク", "広告", "不適切な表現", "読み取れない文字"},
-     "、",
-     "コメントは掲載されませんでした。{}が含まれています。広告、httpアドレスのリンク、"
-     "不適切な表現は削除されます。",
-     "コメントは確認待ちです。{}が含まれている可能性があります。管理者が承認すると掲載されます。",
-     "編集は反映されませんでした。{}が含まれている可能性があります。編集前のコメントがそのまま"
-     "掲載されています。"},
-}};
-
-const Language& FindLanguage(std::string_view lang) {
-  // "ko-KR" and "ko" both pick Korean.
-  const std::string_view primary = lang.substr(0, lang.find_first_of("-_"));
-  for (const Language& l : kLanguages) {
-    if (l.code == primary) return l;
+base::Status Flatten(const nlohmann::json& object, const std::string& prefix, std::string_view file,
+                     std::map<std::string, std::string, std::less<>>& out) {
+  for (const auto& [key, value] : object.items()) {
+    const std::string name = prefix.empty() ? key : prefix + "." + key;
+    if (value.is_string()) {
+      out[name] = value.get<std::string>();
+    } else if (value.is_object() && prefix.empty()) {
+      COMMENTD_RETURN_IF_ERROR(Flatten(value, name, file, out));
+    } else {
+      return base::InvalidArgumentError("{}: \"{}\" must be a string{}, got {}", file, name,
+                                        prefix.empty() ? " or an object of strings" : "",
+                                        value.type_name());
+    }
   }
-  return kLanguages[0];
+  return base::OkStatus();
+}
+
+void Replace(std::string& s, std::string_view placeholder, std::string_view with) {
+  if (const size_t at = s.find(placeholder); at != std::string::npos) {
+    s.replace(at, placeholder.size(), with);
+  }
 }
 
 }  // namespace
 
-std::string ExplainVerdict(const moderation::Verdict& verdict, std::string_view lang,
-                           bool edit_refused) {
-  if (verdict.decision == moderation::Decision::kPublish) return "";
-  const Language& language = FindLanguage(lang);
-  // The rules that made the decision, each named once, in rule order.
-  std::array<bool, 4> seen{};
-  for (const moderation::Reason& r : verdict.reasons) {
-    if (r.action == moderation::Decision::kPublish) continue;
-    const auto index = static_cast<size_t>(r.rule);
-    if (index < seen.size()) seen[index] = true;
+base::Result<MessageCatalogue> MessageCatalogue::Create(
+    const std::vector<std::pair<std::string_view, std::string_view>>& files) {
+  std::map<std::string, Messages, std::less<>> by_lang;
+  for (const auto& [file, text] : files) {
+    if (file.size() <= 5 || file.substr(file.size() - 5) != ".json") {
+      return base::InvalidArgumentError("{}: a message file is named <lang>.json", file);
+    }
+    const nlohmann::json object = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
+    if (object.is_discarded() || !object.is_object()) {
+      return base::InvalidArgumentError("{}: not one JSON object", file);
+    }
+    Messages messages;
+    COMMENTD_RETURN_IF_ERROR(Flatten(object, "", file, messages));
+    by_lang[std::string(file.substr(0, file.size() - 5))] = std::move(messages);
   }
-  std::string what;
-  for (size_t i = 0; i < seen.size(); ++i) {
-    if (!seen[i]) continue;
-    if (!what.empty()) what += language.separator;
-    what += language.rule_names[i];
+  if (!by_lang.contains(kFallbackLanguage)) {
+    return base::InvalidArgumentError("no {}.json, the fallback language", kFallbackLanguage);
   }
-  if (what.empty()) {
-    // A decision with no acting reason (e.g. a classifier score alone):
-    // name every rule the publisher prints.
-    for (size_t i = 0; i < 3; ++i) {
-      if (!what.empty()) what += language.separator;
-      what += language.rule_names[i];
+  // Every key in every language: a key only some languages have would show
+  // the others nothing.
+  for (const auto& [lang, messages] : by_lang) {
+    for (const auto& [other_lang, other] : by_lang) {
+      for (const auto& [key, value] : other) {
+        if (!messages.contains(key)) {
+          return base::InvalidArgumentError("{}.json lacks \"{}\" (in {}.json)", lang, key,
+                                            other_lang);
+        }
+      }
     }
   }
-  const std::string_view pattern = edit_refused ? language.edit_refused
-                                   : verdict.decision == moderation::Decision::kDelete
-                                       ? language.deleted
-                                       : language.held;
-  return fmt::format(fmt::runtime(pattern), what);
+  return MessageCatalogue(std::move(by_lang));
+}
+
+const MessageCatalogue& MessageCatalogue::Builtin() {
+  // Built once from constant data and never changed. The files are ours and
+  // messages_test proves they parse, so an error here is a defect of the
+  // build; value() aborts with its message.
+  static const MessageCatalogue kBuiltin = Create(MessageFiles()).value();
+  return kBuiltin;
+}
+
+std::vector<std::string> MessageCatalogue::Languages() const {
+  std::vector<std::string> out;
+  for (const auto& [lang, messages] : by_lang_) out.push_back(lang);
+  return out;
+}
+
+std::vector<std::string> MessageCatalogue::Keys() const {
+  std::vector<std::string> out;
+  for (const auto& [key, value] : For(kFallbackLanguage)) out.push_back(key);
+  return out;
+}
+
+const MessageCatalogue::Messages& MessageCatalogue::For(std::string_view lang) const {
+  // "ko-KR" and "ko" both pick Korean.
+  const std::string_view primary = lang.substr(0, lang.find_first_of("-_"));
+  auto it = by_lang_.find(primary);
+  if (it == by_lang_.end()) it = by_lang_.find(kFallbackLanguage);
+  return it->second;
+}
+
+std::string_view MessageCatalogue::Get(std::string_view lang, std::string_view key) const {
+  const Messages& messages = For(lang);
+  const auto it = messages.find(key);
+  return it == messages.end() ? std::string_view() : std::string_view(it->second);
+}
+
+std::string MessageCatalogue::Explain(const moderation::Verdict& verdict, std::string_view lang,
+                                      bool edit_refused) const {
+  if (verdict.decision == moderation::Decision::kPublish) return "";
+  constexpr std::array<moderation::Rule, 4> kRules = {
+      moderation::Rule::kLink, moderation::Rule::kAdvertisement,
+      moderation::Rule::kInappropriateLanguage, moderation::Rule::kUnreadableText};
+  // The rules that made the decision, each named once, in rule order.
+  std::array<bool, kRules.size()> acted{};
+  bool any = false;
+  for (const moderation::Reason& r : verdict.reasons) {
+    if (r.action == moderation::Decision::kPublish) continue;
+    for (size_t i = 0; i < kRules.size(); ++i) {
+      if (kRules[i] == r.rule) acted[i] = any = true;
+    }
+  }
+  // A decision with no acting reason (e.g. a classifier score alone): name
+  // every rule the publisher prints (all but unreadable_text).
+  if (!any) acted = {true, true, true, false};
+  std::string what;
+  for (size_t i = 0; i < kRules.size(); ++i) {
+    if (!acted[i]) continue;
+    if (!what.empty()) what += Get(lang, "rule_separator");
+    what += Get(lang, fmt::format("rules_in_sentence.{}", moderation::RuleName(kRules[i])));
+  }
+  std::string message(Get(lang, edit_refused ? "explain_edit_refused"
+                                : verdict.decision == moderation::Decision::kDelete
+                                    ? "explain_deleted"
+                                    : "explain_held"));
+  Replace(message, "{rules}", what);
+  return message;
+}
+
+std::string ExplainVerdict(const moderation::Verdict& verdict, std::string_view lang,
+                           bool edit_refused) {
+  return MessageCatalogue::Builtin().Explain(verdict, lang, edit_refused);
 }
 
 }  // namespace commentd::comments

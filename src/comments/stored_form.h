@@ -18,9 +18,11 @@ std::string_view DecidedByColumn(DecidedBy d);
 // kInternal naming the value when a column holds something else.
 base::Result<DecidedBy> ParseDecidedBy(std::string_view s);
 
-// Reasons as a JSON array of {rule, begin, end, match, detail, action, score}.
+// The reasons column: moderation::ReasonsToJson (the one Reason codec, also
+// the API's and the CLI's) as text. Rows written before that codec name the
+// span's start "begin"; the codec reads both, so those rows need no migration.
 std::string ReasonsToJson(const std::vector<moderation::Reason>& reasons);
-// kInternal when the column is not such an array.
+// kInternal naming the entry and field when the column is not such an array.
 base::Result<std::vector<moderation::Reason>> ReasonsFromJson(std::string_view text);
 
 // Whether a reason of `rule` changed the decision (mild words the policy

@@ -161,12 +161,6 @@ base::Result<std::map<std::string, int64_t>> OptionalRevisions(const json& objec
 
 std::string Dump(const json& j) { return j.dump(-1, ' ', false, json::error_handler_t::replace); }
 
-json ReasonsToJson(const std::vector<moderation::Reason>& reasons) {
-  json out = json::array();
-  for (const auto& r : reasons) out.push_back(moderation::ReasonToJson(r));
-  return out;
-}
-
 json ThreadNodeToJson(const comments::ThreadNode& node) {
   json replies = json::array();
   for (const auto& r : node.replies) replies.push_back(ThreadNodeToJson(r));
@@ -207,7 +201,7 @@ json ModCommentToJson(const comments::Comment& c) {
           {"edited_at", OptionalTime(c.edited_at)},
           {"decided_by", c.DecidedByName()},
           {"engine_decision", moderation::DecisionName(c.engine_decision)},
-          {"reasons", ReasonsToJson(c.reasons)},
+          {"reasons", moderation::ReasonsToJson(c.reasons)},
           {"reports", c.open_reports},
           {"revision", c.revision}};
 }
@@ -217,7 +211,7 @@ json RevisionToJson(const comments::Revision& r, int64_t current) {
           {"text", r.text},
           {"lang", r.lang},
           {"engine_decision", moderation::DecisionName(r.engine_decision)},
-          {"reasons", ReasonsToJson(r.reasons)},
+          {"reasons", moderation::ReasonsToJson(r.reasons)},
           {"policy_version", r.policy_version},
           {"created_at", base::FormatRfc3339(r.created_at)},
           {"became_current", r.became_current},

@@ -16,6 +16,7 @@
 #include "comments/comment.h"
 #include "comments/comment_service.h"
 #include "moderation/verdict.h"
+#include "moderation/verdict_json.h"
 
 namespace commentd::http {
 
@@ -46,8 +47,9 @@ base::Result<std::map<std::string, int64_t>> OptionalRevisions(const nlohmann::j
 // belt for messages that quote input).
 std::string Dump(const nlohmann::json& j);
 
-// R: {"rule","start","end","match","detail","action","score"}.
-nlohmann::json ReasonsToJson(const std::vector<moderation::Reason>& reasons);
+// R (a reason) is written by the one Reason codec, shared with the CLI and
+// the stores' reasons column.
+using moderation::ReasonsToJson;
 // C: a comment as readers see it (thread listing).
 nlohmann::json ThreadNodeToJson(const comments::ThreadNode& node);
 // C for a comment just published (no replies yet).

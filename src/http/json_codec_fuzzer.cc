@@ -1,5 +1,5 @@
-// Feeds arbitrary bytes to the request body readers: they must return a
-// Status, never throw or crash.
+// Feeds arbitrary bytes to the request body readers and to the Reason codec's
+// reader (a body's "reasons"): they must return a Status, never throw or crash.
 #include <cstddef>
 #include <cstdint>
 #include <string_view>
@@ -14,5 +14,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   (void)commentd::http::OptionalString(*obj, "parent_id");
   (void)commentd::http::RequiredStringArray(*obj, "comment_ids");
   (void)commentd::http::Dump(*obj);
+  if (auto reasons = obj->find("reasons"); reasons != obj->end()) {
+    (void)commentd::moderation::ReasonsFromJson(*reasons);
+  }
   return 0;
 }

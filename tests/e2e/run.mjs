@@ -478,6 +478,34 @@ function suite() {
       await page.context().close();
     });
 
+    test('the widget speaks the words of the message catalogue, as the server does', async () => {
+      // web/messages/<lang>.json is the one copy: the widget's labels and the
+      // server's explanation both come from it.
+      const ko = JSON.parse(fs.readFileSync(path.join(root, 'web/messages/ko.json'), 'utf8'));
+      const page = await openPage('/ko.html');
+      await widgetReady(page);
+      const form = topForm(page);
+      assert.equal(await form.locator('textarea.text').getAttribute('placeholder'), ko.text);
+      assert.equal(await form.locator('.hint').textContent(), ko.hint);
+      const count = await page.locator('#commentd .count').textContent();
+      const [before, after] = ko.count_other.split('{n}');
+      assert.ok(count === ko.count_one || (count.startsWith(before) && count.endsWith(after)), count);
+      await form.locator('input.author').fill('독자');
+      await form.locator('textarea.text').fill('자세한 내용은 http://spam.example.com 에서 보세요');
+      await form.locator('button.primary').click();
+      const verdict = form.locator('.result-slot .verdict.deleted');
+      await verdict.waitFor();
+      assert.equal(await verdict.locator('.verdict-head').textContent(), ko.deleted);
+      assert.equal(await verdict.locator('.reasons li[data-rule="link"] .rule').first().textContent(), ko.rules.link);
+      assert.equal(await verdict.locator('mark.span[data-rule~="link"]').first().getAttribute('title'), ko.rules.link);
+      const message = await verdict.locator('.verdict-message').textContent();
+      const [lead, tail] = ko.explain_deleted.split('{rules}');
+      assert.ok(message.startsWith(lead) && message.endsWith(tail), message);
+      assert.ok(message.slice(lead.length, message.length - tail.length).split(ko.rule_separator)
+          .includes(ko.rules_in_sentence.link), message);
+      await page.context().close();
+    });
+
     test('Enter during IME composition does not submit; Enter afterwards does', async () => {
       const page = await openPage('/ko.html');
       await widgetReady(page);

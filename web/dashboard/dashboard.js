@@ -2,10 +2,12 @@
 // reasons and offending spans, bulk actions, the audit log and a per-day chart.
 // Served under a Content-Security-Policy without 'unsafe-inline': no inline
 // script or style anywhere; looks come from classes in dashboard.css and SVG
-// attributes. User data is only ever inserted as text nodes.
-'use strict';
-
+// attributes. User data is only ever inserted as text nodes. The DOM helper
+// h(), the span highlighting and the rule names (kMessages, the catalogue of
+// web/messages/) come from web/shared.js, which the build places before this
+// code (src/http/CMakeLists.txt).
 (() => {
+  'use strict';
   const kQueues = ['held', 'deleted', 'reported', 'published'];
   const kActionsFor = {
     held: ['approve', 'delete', 'ban'],
@@ -13,10 +15,7 @@
     reported: ['approve', 'delete', 'ban'],
     published: ['delete', 'ban'],
   };
-  const kRuleNames = {
-    link: 'link', advertisement: 'advertisement',
-    inappropriate_language: 'inappropriate language', unreadable_text: 'unreadable text',
-  };
+  const kRuleNames = kMessages.en.rules;
   const kPage = 50;
 
   const $ = (id) => document.getElementById(id);
@@ -25,25 +24,6 @@
   let queueCursor = null;
   let auditCursor = null;
 
-  // Bidi controls (embeddings, overrides, isolates, LRM/RLM) let a writer
-  // show text in another order than it is stored ("moc.elpmaxe" inside
-  // U+202E displays as a domain). Readers see the stored order: the controls
-  // are dropped from what is shown; the stored text keeps every byte.
-  const kBidiControls = /[\u200E\u200F\u202A-\u202E\u2066-\u2069]/g;
-  function neutral(s) { return s.replace(kBidiControls, ''); }
-  function h(tag, attrs, ...children) {
-    const el = document.createElement(tag);
-    for (const [k, v] of Object.entries(attrs || {})) {
-      if (v === undefined || v === null || v === false) continue;
-      if (k.startsWith('on')) el.addEventListener(k.slice(2), v);
-      else el.setAttribute(k, v === true ? '' : String(v));
-    }
-    for (const c of children.flat()) {
-      if (c === null || c === undefined || c === false) continue;
-      el.append(typeof c === 'string' ? document.createTextNode(neutral(c)) : c);
-    }
-    return el;
-  }
   const kSvg = 'http://www.w3.org/2000/svg';
   function s(tag, attrs, ...children) {
     const el = document.createElementNS(kSvg, tag);
@@ -75,35 +55,6 @@
   function errorText(r) {
     if (r.status === 0) return 'The server cannot be reached.';
     return (r.data && r.data.error && r.data.error.message) || `Request failed (HTTP ${r.status}).`;
-  }
-
-  // ---- spans: UTF-8 byte offsets from the engine -> runs of text.
-  // Offsets inside a multi-byte character widen to the whole character;
-  // offsets past the end clamp. Overlapping spans split into runs that carry
-  // every rule covering them.
-  function segments(text, reasons) {
-    const bytes = new TextEncoder().encode(text);
-    const n = bytes.length;
-    const cont = (i) => i < n && (bytes[i] & 0xc0) === 0x80;
-    const marks = [];
-    for (const r of reasons || []) {
-      let a = Math.min(n, Math.max(0, Number(r.start) || 0));
-      let b = Math.min(n, Math.max(0, Number(r.end) || 0));
-      while (a > 0 && cont(a)) a--;
-      while (b < n && cont(b)) b++;
-      if (b > a) marks.push({a, b, rule: r.rule});
-    }
-    const cuts = new Set([0, n]);
-    for (const m of marks) { cuts.add(m.a); cuts.add(m.b); }
-    const points = [...cuts].sort((x, y) => x - y);
-    const dec = new TextDecoder();
-    const out = [];
-    for (let i = 0; i + 1 < points.length; i++) {
-      const a = points[i], b = points[i + 1];
-      const rules = [...new Set(marks.filter((m) => m.a <= a && m.b >= b).map((m) => m.rule))];
-      out.push({text: dec.decode(bytes.subarray(a, b)), rules});
-    }
-    return out;
   }
 
   const dateTime = new Intl.DateTimeFormat(undefined, {dateStyle: 'medium', timeStyle: 'short'});
@@ -220,10 +171,7 @@
   $('queue-more').addEventListener('click', () => loadQueue(view));
 
   function card(m) {
-    const text = h('p', {class: 'text'}, segments(m.text || '', m.reasons).map((seg) => seg.rules.length ?
-      h('mark', {class: `span ${seg.rules.map((r) => `rule-${r}`).join(' ')}`,
-        'data-rule': seg.rules.join(' '), title: seg.rules.map((r) => kRuleNames[r] || r).join(', ')}, seg.text) :
-      seg.text));
+    const text = h('p', {class: 'text'}, highlightedRuns(m.text || '', m.reasons, kRuleNames));
     const reasons = (m.reasons || []).length ?
       h('ul', {class: 'reasons'}, m.reasons.map((r) => h('li', {},
           h('span', {class: `chip rule-${r.rule}`}, kRuleNames[r.rule] || r.rule),

@@ -155,6 +155,9 @@ TEST(SqliteStoreTest, UpgradingFromSchemaThreeGivesEveryCommentItsTextAsRevision
   EXPECT_EQ(r.engine_decision, moderation::Decision::kHold);
   ASSERT_EQ(r.reasons.size(), 1u);
   EXPECT_EQ(r.reasons[0].match, "x.example.com");
+  // Stored as release 3 wrote reasons, "begin" for the span's start.
+  EXPECT_EQ(r.reasons[0].span.begin, 12u);
+  EXPECT_EQ(r.reasons[0].span.end, 25u);
   EXPECT_EQ(r.policy_version, "p-1");
   EXPECT_EQ(r.created_at, base::FromUnixMicros(3000000));  // when the edit was made
 
