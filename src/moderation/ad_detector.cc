@@ -10,6 +10,7 @@
 #include <mutex>
 #include <utility>
 
+#include "text/script.h"
 #include "text/utf8.h"
 
 namespace commentd::moderation {
@@ -592,11 +593,10 @@ void ScanPhones(std::string_view s, std::vector<Candidate>* out, const text::Nor
 // wwww, "hahaha", "lololol", "soooo". So single repeated letters, digits,
 // jamo and two-letter Latin chunks are never counted.
 
-bool IsJamo(char32_t c) { return (c >= 0x1100 && c <= 0x11FF) || (c >= 0x3131 && c <= 0x318E); }
 bool IsSpaceCp(char32_t c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
+// A letter that makes a chunk a word: Latin, Hangul syllables, Kana, Han.
 bool IsWordCp(char32_t c) {
-  return (c >= 'a' && c <= 'z') || (c >= 0xAC00 && c <= 0xD7A3) || (c >= 0x3040 && c <= 0x30FF) ||
-         (c >= 0x4E00 && c <= 0x9FFF) || (c >= 0x3400 && c <= 0x4DBF);
+  return text::IsLatin(c) || text::IsHangulSyllable(c) || text::IsKana(c) || text::IsHan(c);
 }
 
 // Minimum run length of a repeated mark, or 0 when the mark is not counted.
@@ -639,8 +639,8 @@ bool CountableChunk(const Ch* c, size_t len) {
   bool all_same = true, has_word = false, all_ascii = true;
   for (size_t k = 0; k < len; ++k) {
     // Jamo laughter, cheers in digits, and emoji codes like "[捂脸]".
-    if (IsJamo(c[k]) || IsSpaceCp(c[k]) || (c[k] >= '0' && c[k] <= '9') || c[k] == '[' ||
-        c[k] == ']') {
+    if (text::IsHangulJamo(c[k]) || IsSpaceCp(c[k]) || (c[k] >= '0' && c[k] <= '9') ||
+        c[k] == '[' || c[k] == ']') {
       return false;
     }
     all_same &= c[k] == c[0];
@@ -655,33 +655,11 @@ template <typename Ch>
 bool CountableWord(const Ch* c, size_t len) {
   bool has_word = false, all_ascii = true;
   for (size_t k = 0; k < len; ++k) {
-    if (IsJamo(c[k]) || (c[k] >= '0' && c[k] <= '9')) return false;
+    if (text::IsHangulJamo(c[k]) || (c[k] >= '0' && c[k] <= '9')) return false;
     has_word |= IsWordCp(c[k]);
     all_ascii &= c[k] < 0x80;
   }
   return has_word && (!all_ascii || len >= 3);
-}
-
-// Decodes well-formed UTF-8 (the folded view is) without re-validating it.
-inline char32_t DecodeValid(const std::string& s, size_t* pos) {
-  const auto b = [&](size_t i) { return static_cast<unsigned char>(s[i]); };
-  const unsigned char b0 = b(*pos);
-  char32_t c;
-  if (b0 < 0x80) {
-    c = b0;
-    *pos += 1;
-  } else if (b0 < 0xE0) {
-    c = (char32_t{b0} & 0x1F) << 6 | (b(*pos + 1) & 0x3F);
-    *pos += 2;
-  } else if (b0 < 0xF0) {
-    c = (char32_t{b0} & 0x0F) << 12 | (char32_t{b(*pos + 1)} & 0x3F) << 6 | (b(*pos + 2) & 0x3F);
-    *pos += 3;
-  } else {
-    c = (char32_t{b0} & 0x07) << 18 | (char32_t{b(*pos + 1)} & 0x3F) << 12 |
-        (char32_t{b(*pos + 2)} & 0x3F) << 6 | (b(*pos + 3) & 0x3F);
-    *pos += 4;
-  }
-  return c;
 }
 
 // Finds repeated marks, chunks and words in c[0, n) (code points, or bytes
@@ -773,7 +751,7 @@ void ScanRepetition(const text::NormalizedText& view, std::vector<Candidate>* ou
   size_t n = 0;
   for (size_t pos = 0; pos < s.size();) {
     off[n] = static_cast<uint32_t>(pos);
-    c[n++] = DecodeValid(s, &pos);
+    c[n++] = text::DecodeUtf8(s, &pos);
   }
   off[n] = static_cast<uint32_t>(s.size());
   FindRepetition(c, n, [&](size_t from, size_t to) { add(off[from], off[to]); });

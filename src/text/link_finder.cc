@@ -12,6 +12,9 @@
 #include <utility>
 #include <vector>
 
+#include "text/script.h"
+#include "text/utf8.h"
+
 namespace commentd::text {
 
 std::string_view LinkKindName(LinkKind kind) {
@@ -464,73 +467,14 @@ bool InSet(const std::array<std::string_view, N>& sorted, std::string_view s) {
 // ---------------------------------------------------------------------------
 // Code points
 
-constexpr char32_t kInvalid = 0xFFFD;
-
-// Decodes the code point at s[pos] into *len bytes (>= 1). Never reads past the
-// end; a malformed byte decodes as U+FFFD of length 1. The folded view is
+// A malformed byte decodes as U+FFFD (text::DecodeAt). The folded view is
 // valid UTF-8, but the finder must not trust that for memory safety.
-char32_t DecodeAt(std::string_view s, size_t pos, size_t* len) {
-  const auto b0 = static_cast<unsigned char>(s[pos]);
-  *len = 1;
-  if (b0 < 0x80) return b0;
-  size_t n;
-  char32_t cp;
-  if (b0 >= 0xC2 && b0 <= 0xDF) {
-    n = 2;
-    cp = b0 & 0x1F;
-  } else if (b0 >= 0xE0 && b0 <= 0xEF) {
-    n = 3;
-    cp = b0 & 0x0F;
-  } else if (b0 >= 0xF0 && b0 <= 0xF4) {
-    n = 4;
-    cp = b0 & 0x07;
-  } else {
-    return kInvalid;
-  }
-  if (pos + n > s.size()) return kInvalid;
-  for (size_t i = 1; i < n; ++i) {
-    const auto b = static_cast<unsigned char>(s[pos + i]);
-    if ((b & 0xC0) != 0x80) return kInvalid;
-    cp = (cp << 6) | (b & 0x3F);
-  }
-  *len = n;
-  return cp;
-}
-
-char32_t DecodeAt(std::string_view s, size_t pos) {
-  size_t len;
-  return DecodeAt(s, pos, &len);
-}
-
-// The code point that ends right before `pos`, or 0 at the start.
-char32_t DecodeBefore(std::string_view s, size_t pos) {
-  if (pos == 0) return 0;
-  size_t p = pos - 1;
-  for (int i = 0; i < 3 && p > 0 && (static_cast<unsigned char>(s[p]) & 0xC0) == 0x80; ++i) --p;
-  size_t len;
-  const char32_t cp = DecodeAt(s, p, &len);
-  return p + len == pos ? cp : kInvalid;
-}
+constexpr char32_t kInvalid = kReplacementCharacter;
 
 bool IsAsciiAlpha(char32_t c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
 bool IsAsciiDigit(char32_t c) { return c >= '0' && c <= '9'; }
 bool IsAsciiAlnum(char32_t c) { return IsAsciiAlpha(c) || IsAsciiDigit(c); }
 bool IsAsciiLabelChar(char32_t c) { return IsAsciiAlnum(c) || c == '-' || c == '_'; }
-
-// Hangul, Han and Kana letters: they end a bare domain.
-bool IsCjkLetter(char32_t c) {
-  return (c >= 0x1100 && c <= 0x11FF) ||  // Hangul jamo
-         (c >= 0x3040 && c <= 0x30FF) ||  // Hiragana, Katakana
-         (c >= 0x3130 && c <= 0x318F) ||  // Hangul compatibility jamo
-         (c >= 0x31F0 && c <= 0x31FF) ||  // Katakana extensions
-         (c >= 0x3400 && c <= 0x4DBF) ||  // Han extension A
-         (c >= 0x4E00 && c <= 0x9FFF) ||  // Han
-         (c >= 0xA960 && c <= 0xA97F) ||  // Hangul jamo extended A
-         (c >= 0xAC00 && c <= 0xD7FF) ||  // Hangul syllables, jamo extended B
-         (c >= 0xF900 && c <= 0xFAFF) ||  // Han compatibility
-         (c >= 0xFF66 && c <= 0xFFDC) ||  // halfwidth Katakana and Hangul
-         (c >= 0x20000 && c <= 0x3134F);  // Han supplementary planes
-}
 
 // CJK and fullwidth punctuation: ends hosts and paths.
 bool IsCjkPunct(char32_t c) {
@@ -801,7 +745,7 @@ bool ChainEndsInSuffix(std::string_view s, size_t pos) {
         continue;
       }
     }
-    const char32_t next = end < s.size() ? DecodeAt(s, end) : 0;
+    const char32_t next = end < s.size() ? DecodeAt(s, end).c : 0;
     if (IsAsciiAlnum(next) || next == '_' || next == '@' || IsNonAsciiLabelChar(next)) return false;
     return InSet(kBareSuffixSet, label);
   }
@@ -890,9 +834,7 @@ View Undisguise(const NormalizedText& folded, std::string_view original) {
   size_t i = 0;
   while (i < s.size()) {
     if (!IsAsciiAlnum(static_cast<unsigned char>(s[i]))) {
-      size_t len;
-      DecodeAt(s, i, &len);
-      i += len;
+      i += DecodeAt(s, i).len;
       continue;
     }
     // Spaced letters, at a word start.
@@ -990,12 +932,10 @@ size_t ParseHost(std::string_view t, size_t pos, bool allow_cjk, std::vector<siz
   size_t label_start = pos;
   bool prev_ascii = false;
   while (j < t.size() && j - pos <= 260) {  // hosts are at most 253 bytes
-    size_t len;
-    const char32_t cp = DecodeAt(t, j, &len);
+    const auto [cp, len, valid] = DecodeAt(t, j);
     if (cp == '.') {
       if (j == label_start || j + 1 >= t.size()) break;
-      size_t next_len;
-      if (!IsHostChar(DecodeAt(t, j + 1, &next_len), allow_cjk)) break;
+      if (!IsHostChar(DecodeAt(t, j + 1).c, allow_cjk)) break;
       j += 1;
       label_start = j;
       prev_ascii = false;
@@ -1067,8 +1007,7 @@ class SuffixList {
       bool label_ascii = true;
       bool numeric = true;
       for (size_t p = 0; p < label.size();) {
-        size_t len;
-        const char32_t cp = DecodeAt(label, p, &len);
+        const auto [cp, len, valid] = DecodeAt(label, p);
         if (cp >= 0x80) label_ascii = false;
         if (!IsAsciiDigit(cp)) numeric = false;
         p += len;
@@ -1104,8 +1043,7 @@ class SuffixList {
     const bool punycode = tld.size() > 4 && tld.substr(0, 4) == "xn--";
     if (!punycode) {
       for (size_t p = 0; p < tld.size();) {
-        size_t len;
-        const char32_t cp = DecodeAt(tld, p, &len);
+        const auto [cp, len, valid] = DecodeAt(tld, p);
         if (!(IsAsciiAlpha(cp) || IsNonAsciiLabelChar(cp) || IsCjkLetter(cp))) return check;
         p += len;
       }
@@ -1137,14 +1075,16 @@ class Scan {
           continue;
         }
       } else {
-        cp = DecodeAt(t_, i, &len);
+        const CodePoint decoded = DecodeAt(t_, i);
+        cp = decoded.c;
+        len = decoded.len;
         if (!IsNonAsciiLabelChar(cp)) {
           i += len;
           continue;
         }
       }
       const char32_t prev =
-          i > 0 && static_cast<unsigned char>(t_[i - 1]) < 0x80 ? t_[i - 1] : DecodeBefore(t_, i);
+          i > 0 && static_cast<unsigned char>(t_[i - 1]) < 0x80 ? t_[i - 1] : DecodeBefore(t_, i).c;
       if (IsAsciiAlnum(prev) || prev == '_' || prev == '*' ||
           (IsNonAsciiLabelChar(prev) && IsNonAsciiLabelChar(cp))) {
         i += len;
@@ -1154,7 +1094,7 @@ class Scan {
       if (cp < 0x80) {
         size_t j = i;
         while (j < t_.size() && IsAsciiLabelChar(static_cast<unsigned char>(t_[j]))) ++j;
-        const char32_t next = j < t_.size() ? DecodeAt(t_, j) : 0;
+        const char32_t next = j < t_.size() ? DecodeAt(t_, j).c : 0;
         if (next != '.' && next != ':' && next != '/' && next != '@' && next != '+' &&
             next != '%' && next != '*' && !IsNonAsciiLabelChar(next)) {
           i = j;
@@ -1177,11 +1117,9 @@ class Scan {
  private:
   // Past the word at i (label characters), at least one code point.
   size_t SkipWord(size_t i) const {
-    size_t len;
-    DecodeAt(t_, i, &len);
-    i += len;
+    i += DecodeAt(t_, i).len;
     while (i < t_.size()) {
-      const char32_t cp = DecodeAt(t_, i, &len);
+      const auto [cp, len, valid] = DecodeAt(t_, i);
       if (!IsHostChar(cp, false) && cp != '*') break;
       i += len;
     }
@@ -1228,8 +1166,7 @@ class Scan {
     if (pos < t_.size() && (t_[pos] == '/' || t_[pos] == '?' || t_[pos] == '#')) {
       size_t p = pos;
       while (p < t_.size()) {
-        size_t len;
-        const char32_t cp = DecodeAt(t_, p, &len);
+        const auto [cp, len, valid] = DecodeAt(t_, p);
         if (!IsPathChar(cp)) break;
         p += len;
       }
@@ -1594,8 +1531,7 @@ std::vector<Span> OverrideRuns(std::string_view original) {
   size_t run_begin = 0;
   int depth = 0;  // embeddings and overrides open inside the current run, itself included
   while (pos < original.size()) {
-    size_t len;
-    const char32_t c = DecodeAt(original, pos, &len);
+    const auto [c, len, valid] = DecodeAt(original, pos);
     const bool paragraph_end = c == '\n' || c == '\r' || c == 0x2029;
     if (depth == 0) {
       if (c == 0x202E) {
@@ -1642,8 +1578,7 @@ NormalizedText Reorder(const NormalizedText& folded, const std::vector<Span>& ru
     pending.clear();
   };
   for (size_t i = 0; i < s.size();) {
-    size_t len;
-    DecodeAt(s, i, &len);
+    const size_t len = DecodeAt(s, i).len;
     const int run = run_of(folded.ToOriginal(i, i + len).begin);
     if (run != pending_run) flush();
     pending_run = run;
@@ -1667,9 +1602,9 @@ bool TouchesBidi(std::string_view original, Span span, const std::vector<Span>& 
   size_t pos = span.begin >= 3 ? span.begin - 3 : 0;
   const size_t end = std::min<size_t>(original.size(), span.end + 3);
   while (pos < end) {
-    size_t len;
-    if (IsBidiControl(DecodeAt(original, pos, &len))) return true;
-    pos += len;
+    const CodePoint cp = DecodeAt(original, pos);
+    if (IsBidiControl(cp.c)) return true;
+    pos += cp.len;
   }
   return false;
 }
