@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "moderation/builtin_lexicons.h"
+#include "testing/golden.h"
 #include "text/utf8.h"
 
 namespace commentd::moderation {
@@ -301,39 +302,29 @@ TEST(LexiconTest, EveryAllowlistWordIsClean) {
 // comment, else the matches in text order, comma-separated, each a category
 // ("slur") or a category and the entry's term ("abuse:kill yourself").
 TEST(LexiconTest, BuiltinLexiconMatchesGoldenFile) {
-  std::ifstream in(COMMENTD_SOURCE_DIR "/testdata/lexicon.tsv");
-  ASSERT_TRUE(in) << "testdata/lexicon.tsv is missing";
-  std::string line;
-  int cases = 0;
-  while (std::getline(in, line)) {
-    if (line.empty() || line[0] == '#') continue;
-    SCOPED_TRACE(line);
-    const size_t tab = line.find('\t');
-    ASSERT_NE(tab, std::string::npos);
-    const std::string expected = line.substr(0, tab);
-    const std::string input = line.substr(tab + 1);
-    std::vector<std::string> want;
-    if (expected != "-") {
-      std::stringstream items(expected);
-      std::string item;
-      while (std::getline(items, item, ',')) want.push_back(item);
-    }
-    auto matches = FindIn(Builtin(), input);
-    std::vector<std::string> got;
-    for (size_t i = 0; i < matches.size(); ++i) {
-      const LexiconEntry& e = *matches[i].entry;
-      const std::string category(CategoryName(e.category));
-      // Report in the form the expectation uses, so a failure reads as a diff.
-      const bool with_term = i < want.size() && want[i].find(':') != std::string::npos;
-      got.push_back(with_term ? category + ":" + e.term : category);
-    }
-    std::string found;
-    for (const LexiconMatch& m : matches) {
-      found += "[" + input.substr(m.span.begin, m.span.size()) + "]=" + m.entry->term + " ";
-    }
-    EXPECT_EQ(got, want) << "found: " << found;
-    ++cases;
-  }
+  const int cases = golden::ForEachLine(
+      "testdata/lexicon.tsv", [](const std::string& expected, const std::string& input) {
+        std::vector<std::string> want;
+        if (expected != "-") {
+          std::stringstream items(expected);
+          std::string item;
+          while (std::getline(items, item, ',')) want.push_back(item);
+        }
+        auto matches = FindIn(Builtin(), input);
+        std::vector<std::string> got;
+        for (size_t i = 0; i < matches.size(); ++i) {
+          const LexiconEntry& e = *matches[i].entry;
+          const std::string category(CategoryName(e.category));
+          // Report in the form the expectation uses, so a failure reads as a diff.
+          const bool with_term = i < want.size() && want[i].find(':') != std::string::npos;
+          got.push_back(with_term ? category + ":" + e.term : category);
+        }
+        std::string found;
+        for (const LexiconMatch& m : matches) {
+          found += "[" + input.substr(m.span.begin, m.span.size()) + "]=" + m.entry->term + " ";
+        }
+        EXPECT_EQ(got, want) << "found: " << found;
+      });
   EXPECT_GE(cases, 120);
 }
 

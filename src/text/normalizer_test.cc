@@ -2,8 +2,9 @@
 
 #include <gtest/gtest.h>
 
-#include <fstream>
 #include <string>
+
+#include "testing/golden.h"
 
 namespace commentd::text {
 namespace {
@@ -18,20 +19,12 @@ const Normalizer& TheNormalizer() {
 }
 
 TEST(NormalizerTest, LexicalViewMatchesGoldenFile) {
-  std::ifstream in(COMMENTD_SOURCE_DIR "/testdata/normalizer.tsv");
-  ASSERT_TRUE(in) << "testdata/normalizer.tsv is missing";
-  std::string line;
-  int cases = 0;
-  while (std::getline(in, line)) {
-    if (line.empty() || line[0] == '#') continue;
-    SCOPED_TRACE(line);
-    const size_t tab = line.find('\t');
-    ASSERT_NE(tab, std::string::npos);
-    auto lexical = TheNormalizer().LexicalString(line.substr(tab + 1));
-    ASSERT_TRUE(lexical.ok()) << lexical.status().ToString();
-    EXPECT_EQ(*lexical, line.substr(0, tab));
-    ++cases;
-  }
+  const int cases = golden::ForEachLine("testdata/normalizer.tsv",
+                                        [](const std::string& expected, const std::string& input) {
+                                          auto lexical = TheNormalizer().LexicalString(input);
+                                          ASSERT_TRUE(lexical.ok()) << lexical.status().ToString();
+                                          EXPECT_EQ(*lexical, expected);
+                                        });
   EXPECT_GT(cases, 40);
 }
 
