@@ -5,11 +5,11 @@
 
 #include <algorithm>
 #include <map>
-#include <mutex>
 #include <tuple>
 #include <utility>
 
 #include "base/check.h"
+#include "base/mutex.h"
 #include "moderation/builtin_lexicons.h"
 #include "text/script.h"
 #include "text/utf8.h"
@@ -245,8 +245,8 @@ struct Lexicon::State {
   std::vector<std::vector<uint8_t>> min_runs;
   hs_database_t* database = nullptr;
   hs_scratch_t* prototype = nullptr;
-  std::mutex mutex;
-  std::vector<hs_scratch_t*> free_scratch;  // guarded by mutex
+  base::Mutex mutex;
+  std::vector<hs_scratch_t*> free_scratch GUARDED_BY(mutex);
 
   ~State() {
     for (hs_scratch_t* s : free_scratch) hs_free_scratch(s);
@@ -254,8 +254,8 @@ struct Lexicon::State {
     if (database != nullptr) hs_free_database(database);
   }
 
-  hs_scratch_t* AcquireScratch() {
-    std::lock_guard<std::mutex> lock(mutex);
+  hs_scratch_t* AcquireScratch() EXCLUDES(mutex) {
+    base::MutexLock lock(&mutex);
     if (!free_scratch.empty()) {
       hs_scratch_t* s = free_scratch.back();
       free_scratch.pop_back();
@@ -270,8 +270,8 @@ struct Lexicon::State {
     return s;
   }
 
-  void ReleaseScratch(hs_scratch_t* s) {
-    std::lock_guard<std::mutex> lock(mutex);
+  void ReleaseScratch(hs_scratch_t* s) EXCLUDES(mutex) {
+    base::MutexLock lock(&mutex);
     free_scratch.push_back(s);
   }
 };
