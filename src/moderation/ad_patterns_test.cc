@@ -6,17 +6,10 @@
 #include <string>
 #include <vector>
 
+#include "testing/normalizer.h"
+
 namespace commentd::moderation::ads {
 namespace {
-
-const text::Normalizer& TheNormalizer() {
-  static const text::Normalizer* normalizer = [] {
-    auto n = text::Normalizer::Create();
-    EXPECT_TRUE(n.ok()) << n.status().ToString();
-    return new text::Normalizer(std::move(n).value());
-  }();
-  return *normalizer;
-}
 
 TEST(AdPatternsTest, ParsesWeightFormAndTextOfEachLine) {
   auto patterns =
@@ -71,12 +64,12 @@ TEST(AdPatternsTest, PhrasesMatchTheLexicalViewAndRegexesTheFolded) {
       {Kind::kSpamKeyword, kStrong, Form::kPhrase, "casino"},
       {Kind::kContactHandle, kStrong, Form::kRegex, R"(\bqq\s*:?\s*[1-9]\d{4,10}\b)"},
   };
-  auto patterns = AdPatterns::Create(specs, TheNormalizer());
+  auto patterns = AdPatterns::Create(specs, text::TestNormalizer());
   ASSERT_TRUE(patterns.ok()) << patterns.status().ToString();
   const std::string original = "best c@s1no, QQ: 123456789 (no casinos)";
-  auto folded = TheNormalizer().Fold(original);
+  auto folded = text::TestNormalizer().Fold(original);
   ASSERT_TRUE(folded.ok());
-  const text::NormalizedText lexical = TheNormalizer().Lexical(*folded);
+  const text::NormalizedText lexical = text::TestNormalizer().Lexical(*folded);
   std::vector<Candidate> found;
   patterns->Scan(*folded, lexical, &found);
   std::set<std::string> matches;
@@ -86,24 +79,24 @@ TEST(AdPatternsTest, PhrasesMatchTheLexicalViewAndRegexesTheFolded) {
 }
 
 TEST(AdPatternsTest, ATableOfOneFormOnlyCompiles) {
-  auto phrases =
-      AdPatterns::Create({{Kind::kSpamKeyword, kWeak, Form::kPhrase, "loan"}}, TheNormalizer());
+  auto phrases = AdPatterns::Create({{Kind::kSpamKeyword, kWeak, Form::kPhrase, "loan"}},
+                                    text::TestNormalizer());
   EXPECT_TRUE(phrases.ok()) << phrases.status().ToString();
-  auto regexes =
-      AdPatterns::Create({{Kind::kMoneyCall, kWeak, Form::kRegex, "\\d+%"}}, TheNormalizer());
+  auto regexes = AdPatterns::Create({{Kind::kMoneyCall, kWeak, Form::kRegex, "\\d+%"}},
+                                    text::TestNormalizer());
   EXPECT_TRUE(regexes.ok()) << regexes.status().ToString();
-  auto none = AdPatterns::Create({}, TheNormalizer());
+  auto none = AdPatterns::Create({}, text::TestNormalizer());
   ASSERT_TRUE(none.ok()) << none.status().ToString();
-  auto folded = TheNormalizer().Fold("loan at 5%");
+  auto folded = text::TestNormalizer().Fold("loan at 5%");
   ASSERT_TRUE(folded.ok());
   std::vector<Candidate> found;
-  none->Scan(*folded, TheNormalizer().Lexical(*folded), &found);
+  none->Scan(*folded, text::TestNormalizer().Lexical(*folded), &found);
   EXPECT_TRUE(found.empty());
 }
 
 TEST(AdPatternsTest, CreateNamesARegexVectorscanRejects) {
-  auto patterns =
-      AdPatterns::Create({{Kind::kMoneyCall, kWeak, Form::kRegex, "(unclosed"}}, TheNormalizer());
+  auto patterns = AdPatterns::Create({{Kind::kMoneyCall, kWeak, Form::kRegex, "(unclosed"}},
+                                     text::TestNormalizer());
   ASSERT_FALSE(patterns.ok());
   EXPECT_EQ(patterns.status().code(), base::StatusCode::kInternal);
   EXPECT_NE(patterns.status().message().find("(unclosed"), std::string::npos)

@@ -5,18 +5,15 @@
 #include <string>
 #include <vector>
 
+#include "testing/normalizer.h"
+
 namespace commentd::moderation::ads {
 namespace {
 
 // The phone numbers found in `original`, as the original bytes of each span.
 std::vector<std::string> Phones(const std::string& original,
                                 std::vector<Candidate>* out = nullptr) {
-  static const text::Normalizer* normalizer = [] {
-    auto n = text::Normalizer::Create();
-    EXPECT_TRUE(n.ok()) << n.status().ToString();
-    return new text::Normalizer(std::move(n).value());
-  }();
-  auto folded = normalizer->Fold(original);
+  auto folded = text::TestNormalizer().Fold(original);
   EXPECT_TRUE(folded.ok());
   std::vector<Candidate> candidates;
   ScanPhones(folded->text(), &candidates, *folded);

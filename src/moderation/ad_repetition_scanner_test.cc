@@ -5,17 +5,14 @@
 #include <string>
 #include <vector>
 
+#include "testing/normalizer.h"
+
 namespace commentd::moderation::ads {
 namespace {
 
 // The repetitions found in `original`, as the original bytes of each span.
 std::vector<std::string> Repeats(const std::string& original) {
-  static const text::Normalizer* normalizer = [] {
-    auto n = text::Normalizer::Create();
-    EXPECT_TRUE(n.ok()) << n.status().ToString();
-    return new text::Normalizer(std::move(n).value());
-  }();
-  auto folded = normalizer->Fold(original);
+  auto folded = text::TestNormalizer().Fold(original);
   EXPECT_TRUE(folded.ok());
   std::vector<Candidate> candidates;
   ScanRepetition(*folded, &candidates);
