@@ -1,7 +1,7 @@
 #include "moderation/ad_repetition_scanner.h"
 
-#include <array>
 #include <algorithm>
+#include <array>
 #include <cstdint>
 #include <string>
 
