@@ -40,16 +40,21 @@ struct AdAssessment {
   std::vector<AdSignal> signals;  // ordered by span
 };
 
-// Finds the signals with Vectorscan databases built once (phrases over the
-// lexical view, regexes over the folded view) and hand-written scanners for
-// phone numbers, repetition and shouting. Immutable after Create; scan
-// scratch space is pooled behind a mutex. Thread-safe.
+// Finds the signals with three scanners and combines them into one score:
+// the phrase and pattern tables of lexicons/ads/*.tsv (ads::AdPatterns:
+// phrases over the lexical view, regexes over the folded view, in Vectorscan
+// databases built once), phone numbers (ads::ScanPhones) and repetition
+// (ads::ScanRepetition) over the folded view, and shouting over the
+// original. Immutable after Create; scan scratch space is pooled behind a
+// mutex. Thread-safe.
 class AdDetector {
  public:
-  // Compiles the built-in phrase and pattern tables; phrases pass through
-  // `normalizer.LexicalString` so they match evasions the way comments are
-  // normalized. `normalizer` is used only during Create. Fails (kInternal)
-  // when Vectorscan rejects a pattern or cannot allocate scratch space.
+  // Parses and compiles the built-in pattern tables (lexicons/ads/*.tsv,
+  // embedded at build time); phrases pass through `normalizer.LexicalString`
+  // so they match evasions the way comments are normalized. `normalizer` is
+  // used only during Create. Fails (kInvalidArgument) when a table does not
+  // parse, naming its file and line, and (kInternal) when Vectorscan rejects
+  // a pattern or cannot allocate scratch space.
   static base::Result<AdDetector> Create(const text::Normalizer& normalizer);
 
   AdDetector(AdDetector&&) noexcept;

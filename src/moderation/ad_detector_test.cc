@@ -13,6 +13,7 @@
 #include <thread>
 #include <vector>
 
+#include "testing/golden.h"
 #include "text/utf8.h"
 
 namespace commentd::moderation {
@@ -64,29 +65,22 @@ std::string Describe(const AdAssessment& a) {
 // A `-` line may carry a weak signal of its own ("loan" in a debt story);
 // what matters to the writer is that it is published.
 TEST(AdDetectorTest, ScoresGoldenFile) {
-  std::ifstream in(COMMENTD_SOURCE_DIR "/testdata/ads.tsv");
-  ASSERT_TRUE(in) << "testdata/ads.tsv is missing";
-  std::string line;
   std::map<std::string, int> counts;
-  while (std::getline(in, line)) {
-    if (line.empty() || line[0] == '#') continue;
-    SCOPED_TRACE(line);
-    const size_t tab = line.find('\t');
-    ASSERT_NE(tab, std::string::npos);
-    const std::string expected = line.substr(0, tab);
-    const AdAssessment a = Assess(line.substr(tab + 1));
-    if (expected == "ad") {
-      EXPECT_GE(a.score, 1.0) << Describe(a);
-    } else if (expected == "weak") {
-      EXPECT_GT(a.score, 0.0) << Describe(a);
-      EXPECT_LT(a.score, 1.0) << Describe(a);
-    } else if (expected == "-") {
-      EXPECT_LT(a.score, 0.6) << Describe(a);
-    } else {
-      ADD_FAILURE() << "unknown expectation \"" << expected << "\"";
-    }
-    ++counts[expected];
-  }
+  golden::ForEachLine("testdata/ads.tsv",
+                      [&](const std::string& expected, const std::string& input) {
+                        const AdAssessment a = Assess(input);
+                        if (expected == "ad") {
+                          EXPECT_GE(a.score, 1.0) << Describe(a);
+                        } else if (expected == "weak") {
+                          EXPECT_GT(a.score, 0.0) << Describe(a);
+                          EXPECT_LT(a.score, 1.0) << Describe(a);
+                        } else if (expected == "-") {
+                          EXPECT_LT(a.score, 0.6) << Describe(a);
+                        } else {
+                          ADD_FAILURE() << "unknown expectation \"" << expected << "\"";
+                        }
+                        ++counts[expected];
+                      });
   EXPECT_GE(counts["ad"], 40);
   EXPECT_GE(counts["weak"], 10);
   EXPECT_GE(counts["-"], 40);

@@ -17,6 +17,7 @@
 #include <sstream>
 #include <unordered_map>
 
+#include "text/script.h"
 #include "text/utf8.h"
 
 namespace commentd::moderation {
@@ -46,19 +47,12 @@ CharClass Classify(char32_t c) {
       c == 0x202F || c == 0x205F) {
     return CharClass::kSpace;
   }
-  if ((c >= 0x1100 && c <= 0x11FF) ||    // Hangul jamo
+  if (text::IsCjkLetter(c) ||            // Hangul, Han, Kana (text/script.h)
       (c >= 0x2E80 && c <= 0x2FDF) ||    // CJK radicals
       (c >= 0x3001 && c <= 0x303F) ||    // CJK punctuation
-      (c >= 0x3040 && c <= 0x30FF) ||    // Hiragana, Katakana
-      (c >= 0x3130 && c <= 0x318F) ||    // Hangul compatibility jamo (ㅋ, ㅠ)
-      (c >= 0x3400 && c <= 0x4DBF) ||    // CJK extension A
-      (c >= 0x4E00 && c <= 0x9FFF) ||    // CJK unified ideographs
-      (c >= 0xAC00 && c <= 0xD7AF) ||    // Hangul syllables
-      (c >= 0xF900 && c <= 0xFAFF) ||    // CJK compatibility ideographs
       (c >= 0xFF00 && c <= 0xFFEF) ||    // halfwidth/fullwidth forms left by NFKC
       (c >= 0x2000 && c <= 0x2BFF) ||    // general punctuation, symbols, arrows
-      (c >= 0x1F000 && c <= 0x1FAFF) ||  // emoji
-      (c >= 0x20000 && c <= 0x3134F)) {  // CJK extensions B..G
+      (c >= 0x1F000 && c <= 0x1FAFF)) {  // emoji
     return CharClass::kAlone;
   }
   return CharClass::kWord;  // letters of alphabetic scripts, accents, etc.
@@ -79,20 +73,14 @@ std::vector<FastTextToken> FastTextTokens(std::string_view lexical) {
   };
   while (pos < lexical.size()) {
     const size_t begin = pos;
-    // Decode one code point; skip a byte that does not start a valid one.
-    const unsigned char lead = static_cast<unsigned char>(lexical[pos]);
-    const size_t len = lead < 0x80           ? 1
-                       : (lead >> 5) == 0x6  ? 2
-                       : (lead >> 4) == 0xE  ? 3
-                       : (lead >> 3) == 0x1E ? 4
-                                             : 0;
-    if (len == 0 || begin + len > lexical.size() ||
-        !text::ValidateUtf8(lexical.substr(begin, len)).ok()) {
+    // A byte that does not start a valid code point ends the word and is skipped.
+    const text::CodePoint cp = text::DecodeAt(lexical, pos);
+    pos += cp.len;
+    if (!cp.valid) {
       close_word(begin);
-      ++pos;
       continue;
     }
-    const char32_t c = text::DecodeUtf8(lexical, &pos);
+    const char32_t c = cp.c;
     switch (Classify(c)) {
       case CharClass::kSpace:
         close_word(begin);

@@ -5,12 +5,13 @@
 
 #include <algorithm>
 #include <map>
-#include <mutex>
 #include <tuple>
 #include <utility>
 
 #include "base/check.h"
+#include "base/mutex.h"
 #include "moderation/builtin_lexicons.h"
+#include "text/script.h"
 #include "text/utf8.h"
 
 namespace commentd::moderation {
@@ -23,46 +24,20 @@ namespace {
 // space. Likewise a Hangul entry marked `prefix` is not matched after
 // another syllable, whatever Latin or Han text stands around it. (Kana
 // entries rarely want `word`: the lexical view folds Katakana to Hiragana,
-// so a particle after a Katakana word counts as the same family.)
-enum class Script { kOther, kLatin, kHangul, kKana, kHan };
+// so a particle after a Katakana word counts as the same family.) The
+// scripts are text/script.h's; digits and the other alphabets the folding
+// leaves (Greek, Cyrillic) join Latin words, so they count as Latin here.
+using text::Script;
 
 Script ScriptOf(char32_t c) {
-  if ((c >= U'a' && c <= U'z') || (c >= U'A' && c <= U'Z') || (c >= U'0' && c <= U'9')) {
+  const Script script = text::ScriptOf(c);
+  if (script == Script::kGreek || script == Script::kCyrillic || (c >= U'0' && c <= U'9')) {
     return Script::kLatin;
   }
-  if (c < 0x80) return Script::kOther;
-  // Latin-1 letters (not × ÷), Latin Extended, IPA, Greek, Cyrillic and
-  // Latin Extended Additional: whatever the folding left of other alphabets.
-  if ((c >= 0xC0 && c <= 0x24F && c != 0xD7 && c != 0xF7) || (c >= 0x250 && c <= 0x2AF) ||
-      (c >= 0x370 && c <= 0x52F) || (c >= 0x1E00 && c <= 0x1EFF)) {
-    return Script::kLatin;
-  }
-  if ((c >= 0x1100 && c <= 0x11FF) || (c >= 0x3130 && c <= 0x318F) ||
-      (c >= 0xA960 && c <= 0xA97F) || (c >= 0xAC00 && c <= 0xD7A3) ||
-      (c >= 0xD7B0 && c <= 0xD7FF)) {
-    return Script::kHangul;
-  }
-  if ((c >= 0x3040 && c <= 0x30FF) || (c >= 0x31F0 && c <= 0x31FF) ||
-      (c >= 0xFF66 && c <= 0xFF9F)) {
-    return Script::kKana;
-  }
-  if (c == 0x3005 || (c >= 0x3400 && c <= 0x4DBF) || (c >= 0x4E00 && c <= 0x9FFF) ||
-      (c >= 0xF900 && c <= 0xFAFF) || (c >= 0x20000 && c <= 0x3FFFF)) {
-    return Script::kHan;
-  }
-  return Script::kOther;
+  return script;
 }
 
 bool IsSpace(char32_t c) { return c == U' ' || c == U'\t' || c == U'\n' || c == U'\r'; }
-
-// The code point that ends just before byte `pos` of valid UTF-8 `s`.
-char32_t CodePointBefore(std::string_view s, size_t pos) {
-  size_t start = pos - 1;
-  while (start > 0 && (static_cast<unsigned char>(s[start]) & 0xC0) == 0x80) --start;
-  return text::DecodeUtf8(s, &start);
-}
-
-char32_t CodePointAt(std::string_view s, size_t pos) { return text::DecodeUtf8(s, &pos); }
 
 std::vector<std::string_view> SplitTabs(std::string_view line) {
   std::vector<std::string_view> fields;
@@ -270,8 +245,8 @@ struct Lexicon::State {
   std::vector<std::vector<uint8_t>> min_runs;
   hs_database_t* database = nullptr;
   hs_scratch_t* prototype = nullptr;
-  std::mutex mutex;
-  std::vector<hs_scratch_t*> free_scratch;  // guarded by mutex
+  base::Mutex mutex;
+  std::vector<hs_scratch_t*> free_scratch GUARDED_BY(mutex);
 
   ~State() {
     for (hs_scratch_t* s : free_scratch) hs_free_scratch(s);
@@ -279,8 +254,8 @@ struct Lexicon::State {
     if (database != nullptr) hs_free_database(database);
   }
 
-  hs_scratch_t* AcquireScratch() {
-    std::lock_guard<std::mutex> lock(mutex);
+  hs_scratch_t* AcquireScratch() EXCLUDES(mutex) {
+    base::MutexLock lock(&mutex);
     if (!free_scratch.empty()) {
       hs_scratch_t* s = free_scratch.back();
       free_scratch.pop_back();
@@ -295,8 +270,8 @@ struct Lexicon::State {
     return s;
   }
 
-  void ReleaseScratch(hs_scratch_t* s) {
-    std::lock_guard<std::mutex> lock(mutex);
+  void ReleaseScratch(hs_scratch_t* s) EXCLUDES(mutex) {
+    base::MutexLock lock(&mutex);
     free_scratch.push_back(s);
   }
 };
@@ -409,8 +384,8 @@ base::Result<Lexicon> Lexicon::Create(const text::Normalizer& normalizer,
       continue;
     }
     index_of.emplace(key, state->entries.size());
-    state->first_script.push_back(ScriptOf(CodePointAt(normalized, 0)));
-    state->last_script.push_back(ScriptOf(CodePointBefore(normalized, normalized.size())));
+    state->first_script.push_back(ScriptOf(text::DecodeAt(normalized, 0).c));
+    state->last_script.push_back(ScriptOf(text::DecodeBefore(normalized, normalized.size()).c));
     add_pattern(normalized);
     state->entries.push_back(std::move(entry));
   }
@@ -512,11 +487,11 @@ std::vector<LexiconMatch> Lexicon::Find(const text::NormalizedText& lexical) con
     }
     const LexiconEntry& entry = state_->entries[h.id];
     if (entry.boundary != Boundary::kInside && h.from > 0) {
-      Script before = ScriptOf(CodePointBefore(text, h.from));
+      Script before = ScriptOf(text::DecodeBefore(text, h.from).c);
       if (before != Script::kOther && before == state_->first_script[h.id]) continue;
     }
     if (entry.boundary == Boundary::kWord && h.to < text.size()) {
-      Script after = ScriptOf(CodePointAt(text, h.to));
+      Script after = ScriptOf(text::DecodeAt(text, h.to).c);
       if (after != Script::kOther && after == state_->last_script[h.id]) continue;
     }
     candidates.push_back(h);

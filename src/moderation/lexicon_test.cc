@@ -11,6 +11,8 @@
 #include <vector>
 
 #include "moderation/builtin_lexicons.h"
+#include "testing/golden.h"
+#include "testing/normalizer.h"
 #include "text/utf8.h"
 
 namespace commentd::moderation {
@@ -18,18 +20,9 @@ namespace {
 
 using ::testing::HasSubstr;
 
-const text::Normalizer& TheNormalizer() {
-  static const text::Normalizer* normalizer = [] {
-    auto n = text::Normalizer::Create();
-    EXPECT_TRUE(n.ok()) << n.status().ToString();
-    return new text::Normalizer(std::move(n).value());
-  }();
-  return *normalizer;
-}
-
 const Lexicon& Builtin() {
   static const Lexicon* lexicon = [] {
-    auto l = Lexicon::CreateBuiltin(TheNormalizer());
+    auto l = Lexicon::CreateBuiltin(text::TestNormalizer());
     EXPECT_TRUE(l.ok()) << l.status().ToString();
     return new Lexicon(std::move(l).value());
   }();
@@ -37,10 +30,10 @@ const Lexicon& Builtin() {
 }
 
 std::vector<LexiconMatch> FindIn(const Lexicon& lexicon, std::string_view original) {
-  auto folded = TheNormalizer().Fold(original);
+  auto folded = text::TestNormalizer().Fold(original);
   EXPECT_TRUE(folded.ok()) << folded.status().ToString();
   if (!folded.ok()) return {};
-  return lexicon.Find(TheNormalizer().Lexical(*folded));
+  return lexicon.Find(text::TestNormalizer().Lexical(*folded));
 }
 
 // The original bytes of each match, in order.
@@ -53,7 +46,7 @@ std::vector<std::string> MatchedText(const Lexicon& lexicon, std::string_view or
 }
 
 Lexicon MakeLexicon(std::vector<LexiconEntry> entries, std::vector<std::string> allowed = {}) {
-  auto l = Lexicon::Create(TheNormalizer(), std::move(entries), std::move(allowed));
+  auto l = Lexicon::Create(text::TestNormalizer(), std::move(entries), std::move(allowed));
   EXPECT_TRUE(l.ok()) << l.status().ToString();
   return std::move(l).value();
 }
@@ -144,19 +137,20 @@ TEST(LexiconTest, ParseAllowedReadsWordsAndNamesBadLines) {
 
 TEST(LexiconTest, CreateRejectsAnEntryThatNormalizesToNothing) {
   auto lexicon =
-      Lexicon::Create(TheNormalizer(),
+      Lexicon::Create(text::TestNormalizer(),
                       {Entry("fuck", Boundary::kWord), Entry("\u200B\u200D", Boundary::kWord)}, {});
   ASSERT_FALSE(lexicon.ok());
   EXPECT_EQ(lexicon.status().code(), base::StatusCode::kInvalidArgument);
   EXPECT_THAT(lexicon.status().message(), HasSubstr("normalizes to nothing"));
 
-  auto empty_allow = Lexicon::Create(TheNormalizer(), {Entry("fuck", Boundary::kWord)}, {" "});
+  auto empty_allow =
+      Lexicon::Create(text::TestNormalizer(), {Entry("fuck", Boundary::kWord)}, {" "});
   ASSERT_FALSE(empty_allow.ok());
   EXPECT_THAT(empty_allow.status().message(), HasSubstr("allowlist word"));
 }
 
 TEST(LexiconTest, CreateRejectsAnEmptyLexicon) {
-  auto lexicon = Lexicon::Create(TheNormalizer(), {}, {});
+  auto lexicon = Lexicon::Create(text::TestNormalizer(), {}, {});
   ASSERT_FALSE(lexicon.ok());
   EXPECT_EQ(lexicon.status().code(), base::StatusCode::kInvalidArgument);
 }
@@ -301,39 +295,29 @@ TEST(LexiconTest, EveryAllowlistWordIsClean) {
 // comment, else the matches in text order, comma-separated, each a category
 // ("slur") or a category and the entry's term ("abuse:kill yourself").
 TEST(LexiconTest, BuiltinLexiconMatchesGoldenFile) {
-  std::ifstream in(COMMENTD_SOURCE_DIR "/testdata/lexicon.tsv");
-  ASSERT_TRUE(in) << "testdata/lexicon.tsv is missing";
-  std::string line;
-  int cases = 0;
-  while (std::getline(in, line)) {
-    if (line.empty() || line[0] == '#') continue;
-    SCOPED_TRACE(line);
-    const size_t tab = line.find('\t');
-    ASSERT_NE(tab, std::string::npos);
-    const std::string expected = line.substr(0, tab);
-    const std::string input = line.substr(tab + 1);
-    std::vector<std::string> want;
-    if (expected != "-") {
-      std::stringstream items(expected);
-      std::string item;
-      while (std::getline(items, item, ',')) want.push_back(item);
-    }
-    auto matches = FindIn(Builtin(), input);
-    std::vector<std::string> got;
-    for (size_t i = 0; i < matches.size(); ++i) {
-      const LexiconEntry& e = *matches[i].entry;
-      const std::string category(CategoryName(e.category));
-      // Report in the form the expectation uses, so a failure reads as a diff.
-      const bool with_term = i < want.size() && want[i].find(':') != std::string::npos;
-      got.push_back(with_term ? category + ":" + e.term : category);
-    }
-    std::string found;
-    for (const LexiconMatch& m : matches) {
-      found += "[" + input.substr(m.span.begin, m.span.size()) + "]=" + m.entry->term + " ";
-    }
-    EXPECT_EQ(got, want) << "found: " << found;
-    ++cases;
-  }
+  const int cases = golden::ForEachLine(
+      "testdata/lexicon.tsv", [](const std::string& expected, const std::string& input) {
+        std::vector<std::string> want;
+        if (expected != "-") {
+          std::stringstream items(expected);
+          std::string item;
+          while (std::getline(items, item, ',')) want.push_back(item);
+        }
+        auto matches = FindIn(Builtin(), input);
+        std::vector<std::string> got;
+        for (size_t i = 0; i < matches.size(); ++i) {
+          const LexiconEntry& e = *matches[i].entry;
+          const std::string category(CategoryName(e.category));
+          // Report in the form the expectation uses, so a failure reads as a diff.
+          const bool with_term = i < want.size() && want[i].find(':') != std::string::npos;
+          got.push_back(with_term ? category + ":" + e.term : category);
+        }
+        std::string found;
+        for (const LexiconMatch& m : matches) {
+          found += "[" + input.substr(m.span.begin, m.span.size()) + "]=" + m.entry->term + " ";
+        }
+        EXPECT_EQ(got, want) << "found: " << found;
+      });
   EXPECT_GE(cases, 120);
 }
 
@@ -380,9 +364,9 @@ TEST(LexiconTest, FindIsSafeFromManyThreads) {
     threads.emplace_back([&, k] {
       for (int round = 0; round < 200; ++round) {
         for (size_t i = 0; i < texts.size(); ++i) {
-          auto folded = TheNormalizer().Fold(texts[i]);
+          auto folded = text::TestNormalizer().Fold(texts[i]);
           if (!folded.ok() ||
-              Builtin().Find(TheNormalizer().Lexical(*folded)).size() != expected[i]) {
+              Builtin().Find(text::TestNormalizer().Lexical(*folded)).size() != expected[i]) {
             ++mismatches[k];
           }
         }
@@ -405,9 +389,9 @@ TEST(LexiconTest, NaughtyStringsDoNotCrashFind) {
   int lines = 0;
   while (std::getline(in, line)) {
     ++lines;
-    auto folded = TheNormalizer().Fold(line);
+    auto folded = text::TestNormalizer().Fold(line);
     if (!folded.ok()) continue;  // invalid UTF-8 never reaches the lexicon
-    for (const LexiconMatch& m : Builtin().Find(TheNormalizer().Lexical(*folded))) {
+    for (const LexiconMatch& m : Builtin().Find(text::TestNormalizer().Lexical(*folded))) {
       SCOPED_TRACE(line);
       EXPECT_LT(m.span.begin, m.span.end);
       EXPECT_LE(m.span.end, line.size());
@@ -417,9 +401,9 @@ TEST(LexiconTest, NaughtyStringsDoNotCrashFind) {
   EXPECT_GT(lines, 500);
   // All of them at once, as one comment.
   const std::string all = ReadFile(path);
-  auto folded = TheNormalizer().Fold(text::ToValidUtf8(all));
+  auto folded = text::TestNormalizer().Fold(text::ToValidUtf8(all));
   ASSERT_TRUE(folded.ok());
-  auto matches = Builtin().Find(TheNormalizer().Lexical(*folded));
+  auto matches = Builtin().Find(text::TestNormalizer().Lexical(*folded));
   for (size_t i = 1; i < matches.size(); ++i) {
     EXPECT_LE(matches[i - 1].span.end, matches[i].span.begin);
   }

@@ -2,10 +2,10 @@
 
 #include <gtest/gtest.h>
 
-#include <fstream>
 #include <set>
 
 #include "moderation/verdict_json.h"
+#include "testing/golden.h"
 
 namespace commentd::moderation {
 namespace {
@@ -40,19 +40,11 @@ std::string Summary(const Verdict& v) {
 TEST(ModeratorTest, DecisionsMatchGoldenFile) {
   auto moderator = DefaultModerator();
   ASSERT_NE(moderator, nullptr);
-  std::ifstream in(COMMENTD_SOURCE_DIR "/testdata/verdicts.tsv");
-  ASSERT_TRUE(in);
-  std::string line;
-  int cases = 0;
-  while (std::getline(in, line)) {
-    if (line.empty() || line[0] == '#') continue;
-    SCOPED_TRACE(line);
-    const size_t tab = line.find('\t');
-    ASSERT_NE(tab, std::string::npos);
-    const Verdict v = moderator->Evaluate(line.substr(tab + 1));
-    EXPECT_EQ(Summary(v), line.substr(0, tab)) << VerdictToJson(v).dump();
-    ++cases;
-  }
+  const int cases = golden::ForEachLine(
+      "testdata/verdicts.tsv", [&](const std::string& expected, const std::string& input) {
+        const Verdict v = moderator->Evaluate(input);
+        EXPECT_EQ(Summary(v), expected) << VerdictToJson(v).dump();
+      });
   EXPECT_GT(cases, 30);
 }
 

@@ -12,6 +12,14 @@
 #include <utility>
 #include <vector>
 
+#include "text/link_bidi.h"
+#include "text/link_chars.h"
+#include "text/link_disguise.h"
+#include "text/link_hosts.h"
+#include "text/link_tables.h"
+#include "text/script.h"
+#include "text/utf8.h"
+
 namespace commentd::text {
 
 std::string_view LinkKindName(LinkKind kind) {
@@ -56,7 +64,7 @@ std::string_view LinkKindName(LinkKind kind) {
 //    public suffix (libpsl) and a registrable label in front of it.
 //  - A bare domain with nothing after it ("example.com") is where prose lives:
 //    "U.S.", "Mr.Kim", "node.js", "report.pdf", "in China.Then". It needs a
-//    suffix from kBareSuffixes below (commonly abused or well-known suffixes;
+//    suffix from kBareSuffixes (link_tables.cc) (commonly abused or well-known suffixes;
 //    two-letter country codes that are English words, units or file
 //    extensions are left out), or a known shortener host, and it must not be
 //    written Title-case after the dot in the original text ("Mr.Kim").
@@ -68,1054 +76,8 @@ std::string_view LinkKindName(LinkKind kind) {
 //    real public suffix; a domain right before "@" is never a link of its
 //    own ("john.doe.gov@mail.com" is one address, not a link to doe.gov).
 
+namespace links {
 namespace {
-
-// ---------------------------------------------------------------------------
-// Tables
-
-// Suffixes that make a bare domain without a path a link: generic TLDs that
-// are well known or commonly abused by spam, and country codes. Left out on
-// purpose, because they end ordinary words in prose written without a space
-// after the dot: country codes that are English words or abbreviations (ad al
-// am as at be by do id im in is it my no pm re so sr st to us ye), units and
-// file extensions (cm cv gb hr kg km md ml mm ms pl ps pt py rs sh tm) and
-// "mr". Generic TLDs that are words or file extensions (kim, name, zip, mov,
-// one, news, life, ...) are not listed at all. All of them still count with a
-// scheme, "www." or a path.
-constexpr std::array kBareSuffixes = std::to_array<std::string_view>({
-    // generic
-    "adult",
-    "app",
-    "asia",
-    "bet",
-    "biz",
-    "buzz",
-    "casino",
-    "click",
-    "cloud",
-    "club",
-    "com",
-    "cyou",
-    "dating",
-    "dev",
-    "edu",
-    "fun",
-    "gov",
-    "icu",
-    "info",
-    "int",
-    "link",
-    "live",
-    "loan",
-    "loans",
-    "mil",
-    "mobi",
-    "monster",
-    "net",
-    "online",
-    "org",
-    "poker",
-    "porn",
-    "pro",
-    "sex",
-    "sexy",
-    "shop",
-    "site",
-    "space",
-    "store",
-    "tech",
-    "top",
-    "vip",
-    "website",
-    "win",
-    "work",
-    "xxx",
-    "xyz",
-    // internationalized country codes that are not CJK
-    "рф",
-    // country codes
-    "ac",
-    "ae",
-    "af",
-    "ag",
-    "ai",
-    "ao",
-    "aq",
-    "ar",
-    "au",
-    "aw",
-    "ax",
-    "az",
-    "ba",
-    "bb",
-    "bd",
-    "bf",
-    "bg",
-    "bh",
-    "bi",
-    "bj",
-    "bm",
-    "bn",
-    "bo",
-    "br",
-    "bs",
-    "bt",
-    "bw",
-    "bz",
-    "ca",
-    "cc",
-    "cd",
-    "cf",
-    "cg",
-    "ch",
-    "ci",
-    "ck",
-    "cl",
-    "cn",
-    "co",
-    "cr",
-    "cu",
-    "cw",
-    "cx",
-    "cy",
-    "cz",
-    "de",
-    "dj",
-    "dk",
-    "dm",
-    "dz",
-    "ec",
-    "ee",
-    "eg",
-    "es",
-    "eu",
-    "fi",
-    "fj",
-    "fk",
-    "fm",
-    "fo",
-    "fr",
-    "ga",
-    "gd",
-    "ge",
-    "gf",
-    "gg",
-    "gh",
-    "gi",
-    "gl",
-    "gm",
-    "gn",
-    "gp",
-    "gq",
-    "gr",
-    "gs",
-    "gt",
-    "gu",
-    "gw",
-    "gy",
-    "hk",
-    "hm",
-    "hn",
-    "ht",
-    "hu",
-    "ie",
-    "il",
-    "io",
-    "iq",
-    "ir",
-    "je",
-    "jm",
-    "jo",
-    "jp",
-    "ke",
-    "kh",
-    "ki",
-    "kn",
-    "kp",
-    "kr",
-    "kw",
-    "ky",
-    "kz",
-    "la",
-    "lb",
-    "lc",
-    "li",
-    "lk",
-    "lr",
-    "ls",
-    "lt",
-    "lu",
-    "lv",
-    "ly",
-    "ma",
-    "mc",
-    "me",
-    "mg",
-    "mh",
-    "mk",
-    "mn",
-    "mo",
-    "mp",
-    "mq",
-    "mt",
-    "mu",
-    "mv",
-    "mw",
-    "mx",
-    "mz",
-    "na",
-    "nc",
-    "ne",
-    "nf",
-    "ng",
-    "ni",
-    "nl",
-    "np",
-    "nr",
-    "nu",
-    "nz",
-    "om",
-    "pa",
-    "pe",
-    "pf",
-    "pg",
-    "ph",
-    "pk",
-    "pn",
-    "pr",
-    "pw",
-    "qa",
-    "ro",
-    "ru",
-    "rw",
-    "sa",
-    "sb",
-    "sc",
-    "sd",
-    "se",
-    "sg",
-    "si",
-    "sk",
-    "sl",
-    "sm",
-    "sn",
-    "ss",
-    "su",
-    "sv",
-    "sx",
-    "sy",
-    "sz",
-    "tc",
-    "td",
-    "tf",
-    "tg",
-    "th",
-    "tj",
-    "tk",
-    "tl",
-    "tn",
-    "tr",
-    "tt",
-    "tv",
-    "tw",
-    "tz",
-    "ua",
-    "ug",
-    "uk",
-    "uy",
-    "uz",
-    "va",
-    "vc",
-    "ve",
-    "vg",
-    "vi",
-    "vn",
-    "vu",
-    "wf",
-    "ws",
-    "yt",
-    "za",
-    "zm",
-    "zw",
-});
-
-// Public suffixes that end ordinary words in prose written without a space
-// after the dot, or are units and file extensions: a bare domain ending in
-// one of these needs a scheme, "www." or a path ("script.sh", "photo.zip",
-// "5.kg"). Every other ICANN TLD makes a bare domain (see BareHostAcceptable).
-constexpr std::array kProseSuffixes = std::to_array<std::string_view>({
-    // English words that end a clause: "went.to", "look.at", "come.in"
-    "am",
-    "as",
-    "at",
-    "be",
-    "by",
-    "do",
-    "in",
-    "is",
-    "no",
-    "so",
-    "to",
-    // units and file extensions
-    "cm",
-    "cv",
-    "gb",
-    "hr",
-    "kg",
-    "km",
-    "md",
-    "ml",
-    "mm",
-    "mov",
-    "mr",
-    "ms",
-    "pl",
-    "pm",
-    "ps",
-    "pt",
-    "py",
-    "rs",
-    "sh",
-    "tm",
-    "zip",
-});
-
-// Words that, before a dot, are prose rather than a registrable label:
-// "this.is", "that.so", "it.is".
-constexpr std::array kProseLabels = std::to_array<std::string_view>({
-    "also", "and",  "but",  "even", "here",  "just",  "like",  "much", "only", "really",
-    "said", "some", "than", "that", "then",  "there", "these", "they", "this", "those",
-    "very", "well", "what", "when", "where", "which", "while", "with", "yeah", "your",
-});
-
-// Suffixes that are no English word: Title-case after the dot still makes
-// a link ("BestCasino.Com", "NAVER.Net"), where "Korea.It" or "Mr.Kim" is a
-// sentence run together.
-constexpr std::array kNonWordSuffixes = std::to_array<std::string_view>({
-    "biz",  "casino", "cn",  "co",    "com", "cyou", "icu", "info", "io",  "jp",  "kr",
-    "mobi", "net",    "org", "poker", "ru",  "tk",   "tw",  "uk",   "xxx", "xyz",
-});
-
-// URL shorteners and link-redirect hosts. A bare shortener host is a link even
-// when its suffix is not in kBareSuffixes ("me2.do", "kko.to").
-constexpr std::array kShorteners = std::to_array<std::string_view>({
-    "amzn.to", "bit.do",   "bit.ly", "j.mp",   "buff.ly",    "c11.kr",  "cutt.ly",
-    "dwz.cn",  "fb.me",    "goo.gl", "han.gl", "is.gd",      "kko.to",  "lnkd.in",
-    "me2.do",  "naver.me", "ow.ly",  "rb.gy",  "rebrand.ly", "s.id",    "shorturl.at",
-    "suo.im",  "t.cn",     "t.co",   "t.ly",   "t.me",       "tiny.cc", "tinyurl.com",
-    "url.cn",  "url.kr",   "v.gd",   "vo.la",  "vvd.bz",     "wp.me",   "youtu.be",
-});
-
-// Schemes that are real; after one of these with "://" any well-formed host
-// is a link.
-constexpr std::array kKnownSchemes = std::to_array<std::string_view>({
-    "feed", "file", "ftp",  "ftps",   "git",    "gopher", "http", "https",
-    "irc",  "ircs", "ldap", "mms",    "nntp",   "rtmp",   "rtsp", "sftp",
-    "smb",  "ssh",  "svn",  "telnet", "webcal", "ws",     "wss",
-});
-
-// Words in front of " dot " that make it prose, not a domain: "the dot com
-// bubble", "connect a dot".
-constexpr std::array kDotWordStopwords = std::to_array<std::string_view>({
-    "a",     "after", "an",   "and",   "before", "big", "during", "early", "every",
-    "first", "late",  "like", "new",   "no",     "of",  "old",    "one",   "or",
-    "post",  "pre",   "same", "since", "that",   "the", "this",   "to",
-});
-
-// Words after "dot com" that make it the era, not a domain.
-constexpr std::array kDotComEraWords = std::to_array<std::string_view>({
-    "age",
-    "boom",
-    "bubble",
-    "bust",
-    "companies",
-    "company",
-    "crash",
-    "days",
-    "era",
-    "mania",
-    "millionaire",
-    "startup",
-    "startups",
-    "stocks",
-    "years",
-});
-
-// The tables above, sorted at compile time for binary search.
-template <size_t N>
-constexpr std::array<std::string_view, N> Sorted(std::array<std::string_view, N> list) {
-  std::sort(list.begin(), list.end());
-  return list;
-}
-constexpr auto kBareSuffixSet = Sorted(kBareSuffixes);
-constexpr auto kShortenerSet = Sorted(kShorteners);
-constexpr auto kProseSuffixSet = Sorted(kProseSuffixes);
-constexpr auto kProseLabelSet = Sorted(kProseLabels);
-constexpr auto kNonWordSuffixSet = Sorted(kNonWordSuffixes);
-constexpr auto kKnownSchemeSet = Sorted(kKnownSchemes);
-constexpr auto kDotWordStopwordSet = Sorted(kDotWordStopwords);
-constexpr auto kDotComEraWordSet = Sorted(kDotComEraWords);
-
-template <size_t N>
-bool InSet(const std::array<std::string_view, N>& sorted, std::string_view s) {
-  return std::binary_search(sorted.begin(), sorted.end(), s);
-}
-
-// ---------------------------------------------------------------------------
-// Code points
-
-constexpr char32_t kInvalid = 0xFFFD;
-
-// Decodes the code point at s[pos] into *len bytes (>= 1). Never reads past the
-// end; a malformed byte decodes as U+FFFD of length 1. The folded view is
-// valid UTF-8, but the finder must not trust that for memory safety.
-char32_t DecodeAt(std::string_view s, size_t pos, size_t* len) {
-  const auto b0 = static_cast<unsigned char>(s[pos]);
-  *len = 1;
-  if (b0 < 0x80) return b0;
-  size_t n;
-  char32_t cp;
-  if (b0 >= 0xC2 && b0 <= 0xDF) {
-    n = 2;
-    cp = b0 & 0x1F;
-  } else if (b0 >= 0xE0 && b0 <= 0xEF) {
-    n = 3;
-    cp = b0 & 0x0F;
-  } else if (b0 >= 0xF0 && b0 <= 0xF4) {
-    n = 4;
-    cp = b0 & 0x07;
-  } else {
-    return kInvalid;
-  }
-  if (pos + n > s.size()) return kInvalid;
-  for (size_t i = 1; i < n; ++i) {
-    const auto b = static_cast<unsigned char>(s[pos + i]);
-    if ((b & 0xC0) != 0x80) return kInvalid;
-    cp = (cp << 6) | (b & 0x3F);
-  }
-  *len = n;
-  return cp;
-}
-
-char32_t DecodeAt(std::string_view s, size_t pos) {
-  size_t len;
-  return DecodeAt(s, pos, &len);
-}
-
-// The code point that ends right before `pos`, or 0 at the start.
-char32_t DecodeBefore(std::string_view s, size_t pos) {
-  if (pos == 0) return 0;
-  size_t p = pos - 1;
-  for (int i = 0; i < 3 && p > 0 && (static_cast<unsigned char>(s[p]) & 0xC0) == 0x80; ++i) --p;
-  size_t len;
-  const char32_t cp = DecodeAt(s, p, &len);
-  return p + len == pos ? cp : kInvalid;
-}
-
-bool IsAsciiAlpha(char32_t c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
-bool IsAsciiDigit(char32_t c) { return c >= '0' && c <= '9'; }
-bool IsAsciiAlnum(char32_t c) { return IsAsciiAlpha(c) || IsAsciiDigit(c); }
-bool IsAsciiLabelChar(char32_t c) { return IsAsciiAlnum(c) || c == '-' || c == '_'; }
-
-// Hangul, Han and Kana letters: they end a bare domain.
-bool IsCjkLetter(char32_t c) {
-  return (c >= 0x1100 && c <= 0x11FF) ||  // Hangul jamo
-         (c >= 0x3040 && c <= 0x30FF) ||  // Hiragana, Katakana
-         (c >= 0x3130 && c <= 0x318F) ||  // Hangul compatibility jamo
-         (c >= 0x31F0 && c <= 0x31FF) ||  // Katakana extensions
-         (c >= 0x3400 && c <= 0x4DBF) ||  // Han extension A
-         (c >= 0x4E00 && c <= 0x9FFF) ||  // Han
-         (c >= 0xA960 && c <= 0xA97F) ||  // Hangul jamo extended A
-         (c >= 0xAC00 && c <= 0xD7FF) ||  // Hangul syllables, jamo extended B
-         (c >= 0xF900 && c <= 0xFAFF) ||  // Han compatibility
-         (c >= 0xFF66 && c <= 0xFFDC) ||  // halfwidth Katakana and Hangul
-         (c >= 0x20000 && c <= 0x3134F);  // Han supplementary planes
-}
-
-// CJK and fullwidth punctuation: ends hosts and paths.
-bool IsCjkPunct(char32_t c) {
-  return (c >= 0x3000 && c <= 0x303F) || (c >= 0xFE30 && c <= 0xFE6F) ||
-         (c >= 0xFF00 && c <= 0xFF65) || (c >= 0xFFE0 && c <= 0xFFEF);
-}
-
-bool IsSpace(char32_t c) {
-  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v' || c == 0x85 ||
-         c == 0xA0 || c == 0x1680 || (c >= 0x2000 && c <= 0x200B) || c == 0x2028 || c == 0x2029 ||
-         c == 0x202F || c == 0x205F || c == 0x3000 || c == 0xFEFF;
-}
-
-// A non-ASCII code point that may be part of an IDN label ("bürger", "✪df",
-// "президент"): anything but spaces, controls, punctuation blocks and CJK.
-bool IsNonAsciiLabelChar(char32_t c) {
-  if (c < 0x80 || c == kInvalid) return false;
-  if (c <= 0xBF || c == 0xD7 || c == 0xF7) return false;  // C1 controls, Latin-1 punctuation
-  if (c >= 0x2000 && c <= 0x206F) return false;           // general punctuation
-  if (c >= 0x2E00 && c <= 0x2E7F) return false;           // supplemental punctuation
-  if (c >= 0xD800 && c <= 0xDFFF) return false;
-  return !IsSpace(c) && !IsCjkLetter(c) && !IsCjkPunct(c);
-}
-
-// Arrows, dingbats, pictographs, emoji and their modifiers. They may stand in
-// an IDN label ("✪df.ws"), but right after an ASCII label they are decoration
-// ("example.com😀"), so a host is cut there when it does not validate whole,
-// and a path stops at them.
-bool IsSymbol(char32_t c) {
-  return (c >= 0x2190 && c <= 0x2BFF) || (c >= 0xE000 && c <= 0xF8FF) ||
-         (c >= 0xFE00 && c <= 0xFE0F) || (c >= 0x1F000 && c <= 0x1FAFF);
-}
-
-bool IsHostChar(char32_t c, bool allow_cjk) {
-  return IsAsciiLabelChar(c) || IsNonAsciiLabelChar(c) || (allow_cjk && IsCjkLetter(c));
-}
-
-// Characters that may continue a URL path or query.
-bool IsPathChar(char32_t c) {
-  if (c < 0x21 || c == 0x7F || c == '<' || c == '>' || c == '`' || c == '\\') return false;
-  if (c >= 0x80 && c <= 0x9F) return false;
-  return !IsSpace(c) && !IsCjkLetter(c) && !IsCjkPunct(c) && !IsSymbol(c) && c != kInvalid;
-}
-
-bool StartsWith(std::string_view s, size_t pos, std::string_view prefix) {
-  return s.size() - pos >= prefix.size() && s.compare(pos, prefix.size(), prefix) == 0;
-}
-
-size_t SkipSpaces(std::string_view s, size_t pos, size_t max) {
-  for (size_t n = 0; n < max && pos < s.size() && s[pos] == ' '; ++n) ++pos;
-  return pos;
-}
-
-// End of the run of ASCII label characters [a-z0-9-] starting at pos.
-size_t AsciiLabelEnd(std::string_view s, size_t pos) {
-  while (pos < s.size() && (IsAsciiAlnum(static_cast<unsigned char>(s[pos])) || s[pos] == '-')) {
-    ++pos;
-  }
-  return pos;
-}
-
-// True when original bytes `word` are Title-case: "Kim", "Then", "Com".
-bool IsTitleCase(std::string_view word) {
-  if (word.size() < 2 || !(word[0] >= 'A' && word[0] <= 'Z')) return false;
-  return std::any_of(word.begin() + 1, word.end(), [](char c) { return c >= 'a' && c <= 'z'; });
-}
-
-// ---------------------------------------------------------------------------
-// The undisguised view
-
-// The text the scan reads, and for each of its bytes the folded bytes it came
-// from. Owned by one thread.
-class View {
- public:
-  explicit View(std::string_view folded) : folded_(folded) {}
-
-  std::string_view text() const { return materialized_ ? std::string_view(text_) : folded_; }
-
-  // Folded range of view bytes [b, e); b < e.
-  uint32_t FoldedBegin(size_t b) const { return materialized_ ? from_begin_[b] : b; }
-  uint32_t FoldedEnd(size_t e) const { return materialized_ ? from_end_[e - 1] : e; }
-  bool AnyDisguised(size_t b, size_t e) const {
-    if (!materialized_) return false;
-    return std::any_of(disguised_.begin() + b, disguised_.begin() + e, [](bool d) { return d; });
-  }
-
-  // Replaces folded bytes [b, e) with `repl`; everything up to b is copied
-  // unchanged. Calls come in increasing order of b.
-  void Replace(size_t b, size_t e, std::string_view repl) {
-    if (!materialized_) {
-      materialized_ = true;
-      text_.reserve(folded_.size());
-      from_begin_.reserve(folded_.size());
-      from_end_.reserve(folded_.size());
-      disguised_.reserve(folded_.size());
-    }
-    CopyUpTo(b);
-    for (char c : repl) Push(c, b, e, true);
-    copied_ = e;
-  }
-
-  void Finish() {
-    if (materialized_) CopyUpTo(folded_.size());
-  }
-
- private:
-  void Push(char c, size_t b, size_t e, bool disguised) {
-    text_.push_back(c);
-    from_begin_.push_back(static_cast<uint32_t>(b));
-    from_end_.push_back(static_cast<uint32_t>(e));
-    disguised_.push_back(disguised);
-  }
-  void CopyUpTo(size_t b) {
-    for (; copied_ < b; ++copied_) Push(folded_[copied_], copied_, copied_ + 1, false);
-  }
-
-  std::string_view folded_;
-  bool materialized_ = false;
-  size_t copied_ = 0;
-  std::string text_;
-  std::vector<uint32_t> from_begin_;
-  std::vector<uint32_t> from_end_;
-  std::vector<bool> disguised_;
-};
-
-// A "dot" written some other way, found right after a label.
-struct DotSeparator {
-  size_t end = 0;                // folded offset after the separator
-  std::string_view replacement;  // "." or ".com" for "닷컴"
-  bool word_dot = false;         // " dot "
-  bool spaced_dot = false;       // " . "
-  bool suffix_included = false;  // "닷컴": the suffix is part of the separator
-  bool punctuation = false;      // "。", "·": also ends sentences in CJK text
-  bool weak = false;             // ". " and ",": ordinary punctuation in prose
-};
-
-// Korean and Japanese spellings of the common suffixes after a "dot" word.
-struct SuffixWord {
-  std::string_view word;
-  std::string_view replacement;
-};
-constexpr std::array kSuffixWords = {
-    SuffixWord{"컴", ".com"},    SuffixWord{"넷", ".net"},   SuffixWord{"오알지", ".org"},
-    SuffixWord{"케이알", ".kr"}, SuffixWord{"コム", ".com"}, SuffixWord{"ネット", ".net"},
-};
-
-// "dot" in words and signs that writers put between labels. Each may be
-// surrounded by spaces.
-constexpr std::array kDotWords = std::to_array<std::string_view>({
-    "닷", "쩜", "점", "点", "點", "ドット", "。", "·", "・", "•",
-    "ᆞ",  // U+119E: what NFKC makes of "ㆍ" (U+318D), the Korean middle dot
-    // Dots that look like a full stop between Latin labels. NFKC already
-    // makes "．" (U+FF0E), "․" (U+2024) and "﹒" (U+FE52) a plain ".", "｡"
-    // (U+FF61) a "。" and the Greek ano teleia a "·".
-    "\u2219",  // ∙ bullet operator
-    "\u22C5",  // ⋅ dot operator
-    "\u2027",  // ‧ hyphenation point
-    "\u2E31",  // ⸱ word separator middle dot
-    "\u2E33",  // ⸳ raised dot
-    "\u16EB",  // ᛫ runic single punctuation
-    "\u1427",  // ᐧ Canadian syllabics final middle dot
-    "\uA78F",  // ꞏ Latin letter sinological dot
-    "\u2981",  // ⦁ z notation spot
-    "\u0589",  // ։ Armenian full stop
-    "\u06D4",  // ۔ Arabic full stop
-});
-
-// Matches a disguised dot at s[pos], where pos is right after an ASCII label.
-// Plain "." is not a disguise and is not matched. Only the shape is checked
-// here; the caller checks what stands on either side.
-bool MatchDotSeparator(std::string_view s, size_t pos, DotSeparator* out) {
-  const size_t n = s.size();
-  const size_t j = SkipSpaces(s, pos, 3);
-  if (j >= n) return false;
-  const bool space_before = j > pos;
-  const auto first = static_cast<unsigned char>(s[j]);
-  if (first < 0x80 && first != '[' && first != '(' && first != '{' && first != '<' &&
-      first != '.' && first != 'd' && first != ',') {  // "dot", "d0t"
-    return false;
-  }
-  *out = DotSeparator{};
-  out->replacement = ".";
-  // "[.]", "(dot)", "{.}", "<dot>", "[点]", with spaces anywhere inside.
-  const char open = s[j];
-  if (open == '[' || open == '(' || open == '{' || open == '<') {
-    const char close = open == '[' ? ']' : open == '(' ? ')' : open == '{' ? '}' : '>';
-    size_t k = SkipSpaces(s, j + 1, 3);
-    if (StartsWith(s, k, ".")) {
-      k += 1;
-    } else if (StartsWith(s, k, "dot") || StartsWith(s, k, "d0t")) {
-      k += 3;
-    } else {
-      bool found = false;
-      for (std::string_view w : kDotWords) {
-        if (StartsWith(s, k, w)) {
-          k += w.size();
-          found = true;
-          break;
-        }
-      }
-      if (!found) return false;
-    }
-    k = SkipSpaces(s, k, 3);
-    if (k >= n || s[k] != close) return false;
-    out->end = SkipSpaces(s, k + 1, 3);
-    return true;
-  }
-  // " dot " (or the leet " d0t "): needs a space on both sides.
-  if (space_before && (StartsWith(s, j, "dot ") || StartsWith(s, j, "d0t "))) {
-    out->end = SkipSpaces(s, j + 3, 3);
-    out->word_dot = true;
-    return out->end > j + 3;
-  }
-  // " . ", " .", ". ": a real dot with spaces around it.
-  if (s[j] == '.') {
-    const size_t k = SkipSpaces(s, j + 1, 3);
-    if (!space_before && k == j + 1) return false;  // plain "."
-    out->end = k;
-    out->spaced_dot = true;
-    out->weak = !space_before;  // "example. com" is how every sentence ends
-    return true;
-  }
-  // "example,com": a comma for a dot.
-  if (s[j] == ',' && !space_before) {
-    out->end = j + 1;
-    out->weak = true;
-    return true;
-  }
-  for (std::string_view w : kDotWords) {
-    if (!StartsWith(s, j, w)) continue;
-    size_t k = SkipSpaces(s, j + w.size(), 3);
-    for (const SuffixWord& sw : kSuffixWords) {
-      if (StartsWith(s, k, sw.word)) {
-        out->end = k + sw.word.size();
-        out->replacement = sw.replacement;
-        out->suffix_included = true;
-        return true;
-      }
-    }
-    out->end = k;
-    // Every sign (not the words "닷", "点", "ドット" ...) also ends
-    // sentences or separates words in some script.
-    out->punctuation =
-        w != "닷" && w != "쩜" && w != "점" && w != "点" && w != "點" && w != "ドット";
-    return true;
-  }
-  return false;
-}
-
-// True when the ASCII label at s[pos] starts a chain "label (dot label)*"
-// ending in a suffix from kBareSuffixes (or a Korean/Japanese suffix word), at
-// a word boundary. Dots in the chain may be plain or disguised.
-bool ChainEndsInSuffix(std::string_view s, size_t pos) {
-  for (int labels = 0; labels < 6; ++labels) {
-    const size_t end = AsciiLabelEnd(s, pos);
-    if (end == pos || end - pos > 63) return false;
-    const std::string_view label = s.substr(pos, end - pos);
-    if (end + 1 < s.size() && s[end] == '.' &&
-        IsAsciiAlnum(static_cast<unsigned char>(s[end + 1]))) {
-      pos = end + 1;
-      continue;
-    }
-    DotSeparator sep;
-    if (MatchDotSeparator(s, end, &sep)) {
-      if (sep.suffix_included) return true;
-      if (sep.end < s.size() && IsAsciiAlnum(static_cast<unsigned char>(s[sep.end]))) {
-        pos = sep.end;
-        continue;
-      }
-    }
-    const char32_t next = end < s.size() ? DecodeAt(s, end) : 0;
-    if (IsAsciiAlnum(next) || next == '_' || next == '@' || IsNonAsciiLabelChar(next)) return false;
-    return InSet(kBareSuffixSet, label);
-  }
-  return false;
-}
-
-// The word after position pos (skipping spaces), ASCII letters only.
-std::string_view NextWord(std::string_view s, size_t pos) {
-  pos = SkipSpaces(s, pos, 3);
-  const size_t end = AsciiLabelEnd(s, pos);
-  return s.substr(pos, end - pos);
-}
-
-// Spaced letters: "e x a m p l e . c o m", "h t t p s : / / x . c o m".
-// Returns the end of the run starting at pos (0 when there is none) and
-// appends the characters without the spaces to *collapsed, with their
-// positions in *positions.
-size_t MatchSpacedLetters(std::string_view s, size_t pos, std::string* collapsed,
-                          std::vector<size_t>* positions) {
-  const auto is_token_char = [](char c) {
-    return IsAsciiAlnum(static_cast<unsigned char>(c)) || c == '.' || c == ':' || c == '/';
-  };
-  const auto token_ends_at = [&](size_t p) {  // p is right after a one-char token
-    return p >= s.size() || !IsAsciiAlnum(static_cast<unsigned char>(s[p]));
-  };
-  collapsed->clear();
-  positions->clear();
-  size_t p = pos;
-  size_t end = 0;
-  while (p < s.size() && is_token_char(s[p]) && token_ends_at(p + 1)) {
-    collapsed->push_back(s[p]);
-    positions->push_back(p);
-    end = p + 1;
-    const size_t next = SkipSpaces(s, p + 1, 3);
-    if (next == p + 1 || next >= s.size()) break;
-    // "e x a m p l e . com": a final multi-letter label after a spaced dot.
-    if (s[p] == '.' && IsAsciiAlnum(static_cast<unsigned char>(s[next])) &&
-        !token_ends_at(next + 1)) {
-      const size_t label_end = AsciiLabelEnd(s, next);
-      for (size_t q = next; q < label_end; ++q) {
-        collapsed->push_back(s[q]);
-        positions->push_back(q);
-      }
-      end = label_end;
-      break;
-    }
-    p = next;
-  }
-  if (collapsed->size() < 5) return 0;
-  int letters = 0;
-  bool has_dot = false;
-  for (size_t i = 0; i < collapsed->size(); ++i) {
-    const char c = (*collapsed)[i];
-    letters += IsAsciiAlpha(static_cast<unsigned char>(c)) ? 1 : 0;
-    if (c == '.' && i > 0 && i + 1 < collapsed->size() &&
-        IsAsciiAlnum(static_cast<unsigned char>((*collapsed)[i - 1])) &&
-        IsAsciiAlnum(static_cast<unsigned char>((*collapsed)[i + 1]))) {
-      has_dot = true;
-    }
-  }
-  if (letters < 3 || (!has_dot && collapsed->find("://") == std::string::npos)) return 0;
-  return end;
-}
-
-// Cheap test before MatchSpacedLetters: is a one-character token the next
-// thing after the spaces at `pos`?
-bool SecondSpacedLetter(std::string_view s, size_t pos) {
-  const size_t j = SkipSpaces(s, pos, 3);
-  if (j >= s.size()) return false;
-  const char c = s[j];
-  if (!(IsAsciiAlnum(static_cast<unsigned char>(c)) || c == '.' || c == ':' || c == '/'))
-    return false;
-  return j + 1 >= s.size() || !IsAsciiAlnum(static_cast<unsigned char>(s[j + 1]));
-}
-
-// Builds the view with disguises undone. `original` may be empty (then the
-// Title-case test for " . " is skipped).
-View Undisguise(const NormalizedText& folded, std::string_view original) {
-  const std::string_view s = folded.text();
-  View view(s);
-  std::string collapsed;
-  std::vector<size_t> positions;
-  // The loop visits the start of each ASCII word (for spaced letters) and
-  // the character right after it (for disguised dots); everything else is
-  // skipped a code point at a time.
-  size_t i = 0;
-  while (i < s.size()) {
-    if (!IsAsciiAlnum(static_cast<unsigned char>(s[i]))) {
-      size_t len;
-      DecodeAt(s, i, &len);
-      i += len;
-      continue;
-    }
-    // Spaced letters, at a word start.
-    if (i + 1 < s.size() && s[i + 1] == ' ' && SecondSpacedLetter(s, i + 1)) {
-      const size_t end = MatchSpacedLetters(s, i, &collapsed, &positions);
-      if (end > 0) {
-        for (size_t k = 0; k < positions.size(); ++k) {
-          // A collapsed letter stands for itself and the spaces after it.
-          const size_t next = k + 1 < positions.size() ? positions[k + 1] : end;
-          view.Replace(positions[k], next, std::string_view(&collapsed[k], 1));
-        }
-        i = end;
-        continue;
-      }
-    }
-    while (i < s.size() && IsAsciiAlnum(static_cast<unsigned char>(s[i]))) ++i;
-    if (i >= s.size()) break;
-    // Disguised dots, right after an ASCII label.
-    const auto c = static_cast<unsigned char>(s[i]);
-    if (c == ' ' || c == '.' || c == ',' || c == '[' || c == '(' || c == '{' || c == '<' ||
-        c >= 0x80) {
-      DotSeparator sep;
-      if (MatchDotSeparator(s, i, &sep)) {
-        bool ok = sep.suffix_included
-                      ? sep.end >= s.size() || !IsAsciiAlnum(static_cast<unsigned char>(s[sep.end]))
-                      : sep.end < s.size() && ChainEndsInSuffix(s, sep.end);
-        size_t left = i;
-        while (left > 0 &&
-               (IsAsciiAlnum(static_cast<unsigned char>(s[left - 1])) || s[left - 1] == '-')) {
-          --left;
-        }
-        const std::string_view left_word = s.substr(left, i - left);
-        if (ok && sep.word_dot) {
-          const std::string_view right = NextWord(s, sep.end);
-          const size_t right_end = AsciiLabelEnd(s, sep.end);
-          ok = !InSet(kDotWordStopwordSet, left_word) &&
-               !(right == "com" && InSet(kDotComEraWordSet, NextWord(s, right_end)));
-        }
-        // "ok. me too", "apples,co": after ordinary punctuation only the
-        // big three suffixes, which are no words, make a domain.
-        if (ok && sep.weak) {
-          const std::string_view right = s.substr(sep.end, AsciiLabelEnd(s, sep.end) - sep.end);
-          ok = right == "com" || right == "net" || right == "org";
-        }
-        // "Korea . It was", "…MSL。UA는": a capital after a spaced dot or
-        // a CJK full stop starts the next sentence. "COM" and friends are
-        // still a domain ("NAVER。COM"). Without the original text the case
-        // is unknown, and a CJK full stop then only counts before the big
-        // three.
-        if (ok && (sep.spaced_dot || sep.punctuation)) {
-          const size_t right_end = AsciiLabelEnd(s, sep.end);
-          const std::string_view right = s.substr(sep.end, right_end - sep.end);
-          if (right_end > sep.end && right != "com" && right != "net" && right != "org") {
-            if (original.empty()) {
-              ok = !sep.punctuation;
-            } else {
-              const Span span = folded.ToOriginal(sep.end, right_end);
-              const std::string_view typed = original.substr(span.begin, span.end - span.begin);
-              ok = !(sep.spaced_dot ? IsTitleCase(typed) : typed[0] >= 'A' && typed[0] <= 'Z');
-            }
-          }
-        }
-        if (ok) {
-          view.Replace(i, sep.end, sep.replacement);
-          i = sep.end;
-          continue;
-        }
-      }
-    }
-  }
-  view.Finish();
-  return view;
-}
-
-// ---------------------------------------------------------------------------
-// Hosts
-
-// What a host string is, once checked.
-struct HostCheck {
-  bool syntax_ok = false;
-  bool ipv4 = false;
-  bool ascii = true;
-  int labels = 0;
-  int suffix_labels = 0;  // labels of the ICANN public suffix; 0 = unknown
-  std::string_view tld;
-};
-
-// Parses a host starting at t[pos]: labels of host characters separated by
-// single dots. Stops before a dot that is not followed by a host character
-// (a sentence end). Returns the end; *cuts gets the positions where an ASCII
-// label runs into CJK letters or symbols (the places to cut an over-long
-// host).
-size_t ParseHost(std::string_view t, size_t pos, bool allow_cjk, std::vector<size_t>* cuts) {
-  size_t j = pos;
-  size_t label_start = pos;
-  bool prev_ascii = false;
-  while (j < t.size() && j - pos <= 260) {  // hosts are at most 253 bytes
-    size_t len;
-    const char32_t cp = DecodeAt(t, j, &len);
-    if (cp == '.') {
-      if (j == label_start || j + 1 >= t.size()) break;
-      size_t next_len;
-      if (!IsHostChar(DecodeAt(t, j + 1, &next_len), allow_cjk)) break;
-      j += 1;
-      label_start = j;
-      prev_ascii = false;
-      continue;
-    }
-    if (!IsHostChar(cp, allow_cjk)) break;
-    if (prev_ascii && (IsCjkLetter(cp) || IsSymbol(cp)) && cuts != nullptr && cuts->size() < 8) {
-      cuts->push_back(j);
-    }
-    prev_ascii = cp < 0x80;
-    j += len;
-  }
-  return j;
-}
-
-// The public suffix list and the host checks that need it. Thread-safe
-// (libpsl only reads its context).
-class SuffixList {
- public:
-  explicit SuffixList(const psl_ctx_t* psl) : psl(psl) {}
-  const psl_ctx_t* psl;
-
-  // Number of labels of the longest ICANN public suffix of `host`, 0 when
-  // the TLD is unknown. `host` is lower case.
-  int SuffixLabels(const std::string& host) const {
-    int labels_after = 1;
-    for (size_t p = host.size(); p > 0; --p) {
-      if (host[p - 1] != '.') continue;
-      ++labels_after;
-    }
-    // Longest first: try every label start from the left.
-    size_t start = 0;
-    int remaining = labels_after;
-    while (true) {
-      if (psl_is_public_suffix2(psl, host.c_str() + start,
-                                PSL_TYPE_ICANN | PSL_TYPE_NO_STAR_RULE)) {
-        return remaining;
-      }
-      const size_t dot = host.find('.', start);
-      if (dot == std::string::npos) return 0;
-      start = dot + 1;
-      --remaining;
-    }
-  }
-
-  HostCheck Check(std::string_view host) const {
-    HostCheck check;
-    if (host.empty() || host.size() > 253) return check;
-    std::array<std::string_view, 128> labels;
-    size_t count = 0;
-    size_t start = 0;
-    while (true) {
-      const size_t dot = host.find('.', start);
-      const size_t end = dot == std::string_view::npos ? host.size() : dot;
-      if (count == labels.size()) return check;
-      labels[count++] = host.substr(start, end - start);
-      if (dot == std::string_view::npos) break;
-      start = dot + 1;
-    }
-    check.labels = static_cast<int>(count);
-    bool all_numeric = true;
-    for (size_t i = 0; i < count; ++i) {
-      const std::string_view label = labels[i];
-      if (label.empty()) return check;
-      const char first = label.front();
-      const char last = label.back();
-      if (first == '-' || first == '_' || last == '-' || last == '_') return check;
-      size_t code_points = 0;
-      bool label_ascii = true;
-      bool numeric = true;
-      for (size_t p = 0; p < label.size();) {
-        size_t len;
-        const char32_t cp = DecodeAt(label, p, &len);
-        if (cp >= 0x80) label_ascii = false;
-        if (!IsAsciiDigit(cp)) numeric = false;
-        p += len;
-        ++code_points;
-      }
-      if (code_points > 63) return check;
-      if (label.size() >= 4 && label.substr(2, 2) == "--" && label.substr(0, 2) == "xn" &&
-          !label_ascii) {
-        return check;  // "xn--" labels are punycode, ASCII by definition
-      }
-      if (!label_ascii) check.ascii = false;
-      if (!numeric) all_numeric = false;
-    }
-    if (count == 4 && all_numeric) {
-      for (size_t i = 0; i < count; ++i) {
-        if (labels[i].size() > 3) return check;
-        int value = 0;
-        for (char c : labels[i]) value = value * 10 + (c - '0');
-        if (value > 255) return check;
-      }
-      check.ipv4 = true;
-      check.syntax_ok = true;
-      return check;
-    }
-    const std::string_view tld = labels[count - 1];
-    check.tld = tld;
-    if (count == 1) {
-      check.syntax_ok = tld.find('_') == std::string_view::npos;
-      return check;
-    }
-    // The TLD is letters (or punycode); the registrable label and the TLD
-    // take no underscore (subdomains may: "sub_domain.example.com").
-    const bool punycode = tld.size() > 4 && tld.substr(0, 4) == "xn--";
-    if (!punycode) {
-      for (size_t p = 0; p < tld.size();) {
-        size_t len;
-        const char32_t cp = DecodeAt(tld, p, &len);
-        if (!(IsAsciiAlpha(cp) || IsNonAsciiLabelChar(cp) || IsCjkLetter(cp))) return check;
-        p += len;
-      }
-    }
-    if (labels[count - 2].find('_') != std::string_view::npos) return check;
-    check.syntax_ok = true;
-    check.suffix_labels = SuffixLabels(std::string(host));
-    return check;
-  }
-};
 
 // Everything the scan needs for one call. Owned by one thread.
 class Scan {
@@ -1137,14 +99,16 @@ class Scan {
           continue;
         }
       } else {
-        cp = DecodeAt(t_, i, &len);
+        const CodePoint decoded = DecodeAt(t_, i);
+        cp = decoded.c;
+        len = decoded.len;
         if (!IsNonAsciiLabelChar(cp)) {
           i += len;
           continue;
         }
       }
       const char32_t prev =
-          i > 0 && static_cast<unsigned char>(t_[i - 1]) < 0x80 ? t_[i - 1] : DecodeBefore(t_, i);
+          i > 0 && static_cast<unsigned char>(t_[i - 1]) < 0x80 ? t_[i - 1] : DecodeBefore(t_, i).c;
       if (IsAsciiAlnum(prev) || prev == '_' || prev == '*' ||
           (IsNonAsciiLabelChar(prev) && IsNonAsciiLabelChar(cp))) {
         i += len;
@@ -1154,7 +118,7 @@ class Scan {
       if (cp < 0x80) {
         size_t j = i;
         while (j < t_.size() && IsAsciiLabelChar(static_cast<unsigned char>(t_[j]))) ++j;
-        const char32_t next = j < t_.size() ? DecodeAt(t_, j) : 0;
+        const char32_t next = j < t_.size() ? DecodeAt(t_, j).c : 0;
         if (next != '.' && next != ':' && next != '/' && next != '@' && next != '+' &&
             next != '%' && next != '*' && !IsNonAsciiLabelChar(next)) {
           i = j;
@@ -1177,11 +141,9 @@ class Scan {
  private:
   // Past the word at i (label characters), at least one code point.
   size_t SkipWord(size_t i) const {
-    size_t len;
-    DecodeAt(t_, i, &len);
-    i += len;
+    i += DecodeAt(t_, i).len;
     while (i < t_.size()) {
-      const char32_t cp = DecodeAt(t_, i, &len);
+      const auto [cp, len, valid] = DecodeAt(t_, i);
       if (!IsHostChar(cp, false) && cp != '*') break;
       i += len;
     }
@@ -1228,8 +190,7 @@ class Scan {
     if (pos < t_.size() && (t_[pos] == '/' || t_[pos] == '?' || t_[pos] == '#')) {
       size_t p = pos;
       while (p < t_.size()) {
-        size_t len;
-        const char32_t cp = DecodeAt(t_, p, &len);
+        const auto [cp, len, valid] = DecodeAt(t_, p);
         if (!IsPathChar(cp)) break;
         p += len;
       }
@@ -1291,7 +252,7 @@ class Scan {
     if (!IsAsciiAlpha(static_cast<unsigned char>(scheme[0]))) return false;
     const bool obfuscated = IsObfuscatedHttp(scheme);
     const bool http = scheme == "http" || scheme == "https";
-    const bool known = InSet(kKnownSchemeSet, scheme);
+    const bool known = IsKnownScheme(scheme);
     if (!known && scheme.find('*') != std::string_view::npos && !obfuscated) return false;
 
     // The separator. "://" for every scheme; the broken forms ":/", "//",
@@ -1475,14 +436,14 @@ class Scan {
   // A bare host without anything after it: the strict rules (see top).
   bool BareHostAcceptable(size_t host_start, size_t host_end, const HostCheck& check) const {
     const std::string_view host = t_.substr(host_start, host_end - host_start);
-    if (InSet(kShortenerSet, host)) return true;
-    const bool curated = InSet(kBareSuffixSet, check.tld);
+    if (IsShortener(host)) return true;
+    const bool curated = IsBareSuffix(check.tld);
     if (!curated) {
       // Any other ICANN TLD (".us", ".it", ".news": spam moves to whatever
       // is cheap) counts when it is not a unit or file extension and the
       // label in front of the public suffix looks registered, not like a
       // word run into the next sentence ("no.so", "this.is").
-      if (InSet(kProseSuffixSet, check.tld) || check.suffix_labels <= 0 ||
+      if (IsProseSuffix(check.tld) || check.suffix_labels <= 0 ||
           check.labels <= check.suffix_labels) {
         return false;
       }
@@ -1494,7 +455,7 @@ class Scan {
           label_begin == std::string_view::npos ? label_end : label_end - label_begin - 1);
       // ".it" and ".us" are words too ("made.it"): a longer label.
       const size_t min_label = check.tld == "it" || check.tld == "us" ? 5 : 4;
-      if (label.size() < min_label || InSet(kProseLabelSet, label)) return false;
+      if (label.size() < min_label || IsProseLabel(label)) return false;
     }
     if (original_.empty()) return true;
     // "Mr.Kim", "in Korea.It": Title-case after the last dot in the original
@@ -1506,7 +467,7 @@ class Scan {
     const Span span = folded_.ToOriginal(fb, fe);
     if (span.end > original_.size() || span.begin >= span.end) return true;
     return !IsTitleCase(original_.substr(span.begin, span.end - span.begin)) ||
-           InSet(kNonWordSuffixSet, check.tld);
+           IsNonWordSuffix(check.tld);
   }
 
   bool TryBare(size_t i, char32_t prev, Link* link, size_t* end) const {
@@ -1545,7 +506,7 @@ class Scan {
     link->disguised = disguised || view_.AnyDisguised(b, e) || FoldingChanged(link->span, fb, fe);
     std::string_view host = link->host;
     if (host.substr(0, 4) == "www.") host.remove_prefix(4);
-    link->shortener = InSet(kShortenerSet, host);
+    link->shortener = IsShortener(host);
   }
 
   // True when the writer's bytes differ from the folded ones by more than
@@ -1569,116 +530,12 @@ class Scan {
   std::string_view t_;
 };
 
-// ---------------------------------------------------------------------------
-// Bidi overrides
-//
-// A right-to-left override (U+202E) makes every character up to the matching
-// pop (U+202C), the end of the paragraph or the end of the text display
-// right to left, Latin letters too: "\u202Emoc.onisac\u202C" shows as
-// "casino.com". The folded view has already dropped the controls (they are
-// default-ignorable); the finder reads a copy of it in which each such run
-// is reversed, code point by code point, each keeping its own original span,
-// so a link found there points at exactly the characters that display as it.
-// Nested embeddings inside an override are counted so the right pop ends it;
-// isolates (U+2066-2069) and marks (U+200E/F) do not reorder Latin letters.
-
-bool IsBidiControl(char32_t c) {
-  return c == 0x200E || c == 0x200F || (c >= 0x202A && c <= 0x202E) || (c >= 0x2066 && c <= 0x2069);
-}
-
-// Original byte ranges that display reversed.
-std::vector<Span> OverrideRuns(std::string_view original) {
-  std::vector<Span> runs;
-  if (original.find("\u202E") == std::string_view::npos) return runs;
-  size_t pos = 0;
-  size_t run_begin = 0;
-  int depth = 0;  // embeddings and overrides open inside the current run, itself included
-  while (pos < original.size()) {
-    size_t len;
-    const char32_t c = DecodeAt(original, pos, &len);
-    const bool paragraph_end = c == '\n' || c == '\r' || c == 0x2029;
-    if (depth == 0) {
-      if (c == 0x202E) {
-        depth = 1;
-        run_begin = pos + len;
-      }
-    } else if (c == 0x202A || c == 0x202B || c == 0x202D || c == 0x202E) {
-      ++depth;
-    } else if ((c == 0x202C && --depth == 0) || paragraph_end) {
-      if (pos > run_begin)
-        runs.push_back(Span{static_cast<uint32_t>(run_begin), static_cast<uint32_t>(pos)});
-      depth = 0;
-    }
-    pos += len;
-  }
-  if (depth > 0 && original.size() > run_begin) {
-    runs.push_back(Span{static_cast<uint32_t>(run_begin), static_cast<uint32_t>(original.size())});
-  }
-  return runs;
-}
-
-// `folded` with the code points inside `runs` in display order.
-NormalizedText Reorder(const NormalizedText& folded, const std::vector<Span>& runs) {
-  const std::string_view s = folded.text();
-  NormalizedText out;
-  out.Reserve(s.size());
-  // Runs are sorted and the folded view keeps the original order, so one
-  // index walks forward with the text (linear, however many runs).
-  size_t next_run = 0;
-  const auto run_of = [&](uint32_t begin) -> int {
-    while (next_run < runs.size() && runs[next_run].end <= begin) ++next_run;
-    if (next_run < runs.size() && begin >= runs[next_run].begin) return static_cast<int>(next_run);
-    return -1;
-  };
-  struct Piece {
-    size_t begin, end;
-  };
-  std::vector<Piece> pending;  // code points of the current run, in stored order
-  int pending_run = -1;
-  const auto flush = [&] {
-    for (auto it = pending.rbegin(); it != pending.rend(); ++it) {
-      out.Append(s.substr(it->begin, it->end - it->begin), folded.ToOriginal(it->begin, it->end));
-    }
-    pending.clear();
-  };
-  for (size_t i = 0; i < s.size();) {
-    size_t len;
-    DecodeAt(s, i, &len);
-    const int run = run_of(folded.ToOriginal(i, i + len).begin);
-    if (run != pending_run) flush();
-    pending_run = run;
-    if (run >= 0) {
-      pending.push_back(Piece{i, i + len});
-    } else {
-      out.Append(s.substr(i, len), folded.ToOriginal(i, i + len));
-    }
-    i += len;
-  }
-  flush();
-  return out;
-}
-
-// True when original bytes [span) hold a bidi control or overlap a run.
-bool TouchesBidi(std::string_view original, Span span, const std::vector<Span>& runs) {
-  for (const Span& run : runs) {
-    if (span.begin < run.end && run.begin < span.end) return true;
-  }
-  // A control right before or after the link also decides how it displays.
-  size_t pos = span.begin >= 3 ? span.begin - 3 : 0;
-  const size_t end = std::min<size_t>(original.size(), span.end + 3);
-  while (pos < end) {
-    size_t len;
-    if (IsBidiControl(DecodeAt(original, pos, &len))) return true;
-    pos += len;
-  }
-  return false;
-}
-
 }  // namespace
+}  // namespace links
 
 struct LinkFinder::State {
   psl_ctx_t* owned_psl = nullptr;  // psl_latest()'s context; psl_builtin()'s is static
-  SuffixList suffixes{nullptr};
+  links::SuffixList suffixes{nullptr};
 
   State() = default;
   State(const State&) = delete;
@@ -1693,7 +550,8 @@ base::Result<LinkFinder> LinkFinder::Create() {
   // The system's list when present (it is updated with the OS), else the
   // copy compiled into libpsl.
   state->owned_psl = psl_latest(nullptr);
-  state->suffixes = SuffixList(state->owned_psl != nullptr ? state->owned_psl : psl_builtin());
+  state->suffixes =
+      links::SuffixList(state->owned_psl != nullptr ? state->owned_psl : psl_builtin());
   if (state->suffixes.psl == nullptr) {
     return base::InternalError(
         "LinkFinder: no public suffix list (psl_latest and psl_builtin failed)");
@@ -1712,23 +570,23 @@ std::vector<Link> LinkFinder::Find(const NormalizedText& folded) const {
 
 std::vector<Link> LinkFinder::Find(const NormalizedText& folded, std::string_view original) const {
   if (folded.empty()) return {};
-  const std::vector<Span> runs = OverrideRuns(original);
+  const std::vector<Span> runs = links::OverrideRuns(original);
   if (runs.empty()) {
-    const View view = Undisguise(folded, original);
-    std::vector<Link> links = Scan(state_->suffixes, folded, original, view).Run();
+    const links::View view = links::Undisguise(folded, original);
+    std::vector<Link> links = links::Scan(state_->suffixes, folded, original, view).Run();
     if (original.find("\xE2\x80") != std::string_view::npos ||
         original.find("\xE2\x81") != std::string_view::npos) {
       for (Link& link : links) {
-        if (TouchesBidi(original, link.span, runs)) link.bidi = link.disguised = true;
+        if (links::TouchesBidi(original, link.span, runs)) link.bidi = link.disguised = true;
       }
     }
     return links;
   }
-  const NormalizedText reordered = Reorder(folded, runs);
-  const View view = Undisguise(reordered, original);
-  std::vector<Link> links = Scan(state_->suffixes, reordered, original, view).Run();
+  const NormalizedText reordered = links::Reorder(folded, runs);
+  const links::View view = links::Undisguise(reordered, original);
+  std::vector<Link> links = links::Scan(state_->suffixes, reordered, original, view).Run();
   for (Link& link : links) {
-    if (!TouchesBidi(original, link.span, runs)) continue;
+    if (!links::TouchesBidi(original, link.span, runs)) continue;
     link.bidi = link.disguised = true;
     // A span is computed from the link's first and last byte, which in a
     // reversed run are not its outermost ones: widen it to every run it

@@ -33,14 +33,6 @@ const LinkFinder& GetFinder() {
   return *finder;
 }
 
-// Length of the UTF-8 sequence starting with `lead` (input is valid UTF-8).
-size_t SequenceLength(unsigned char lead) {
-  if (lead < 0x80) return 1;
-  if (lead < 0xE0) return 2;
-  if (lead < 0xF0) return 3;
-  return 4;
-}
-
 void CheckLinks(const std::vector<Link>& links, size_t size) {
   uint32_t last_end = 0;
   for (const Link& link : links) {
@@ -60,7 +52,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   NormalizedText view;
   view.Reserve(size);
   for (size_t i = 0; i < size;) {
-    const size_t n = SequenceLength(static_cast<unsigned char>(input[i]));
+    const size_t n = commentd::text::DecodeAt(input, i).len;
     view.Append(input.substr(i, n), Span{static_cast<uint32_t>(i), static_cast<uint32_t>(i + n)});
     i += n;
   }

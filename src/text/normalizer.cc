@@ -10,6 +10,7 @@
 #include <unordered_map>
 
 #include "base/check.h"
+#include "text/script.h"
 #include "text/utf8.h"
 
 namespace commentd::text {
@@ -376,17 +377,11 @@ struct Unit {
   Span span;
 };
 
-bool IsLatin(char32_t c) { return c >= 'a' && c <= 'z'; }
-bool IsHangulSyllable(char32_t c) { return c >= 0xAC00 && c <= 0xD7A3; }
-bool IsJamo(char32_t c) { return (c >= 0x1100 && c <= 0x11FF) || (c >= 0x3131 && c <= 0x318E); }
-bool IsCjk(char32_t c) {
-  return IsHangulSyllable(c) || IsJamo(c) || (c >= 0x3040 && c <= 0x30FF) ||  // kana
-         (c >= 0x3400 && c <= 0x4DBF) || (c >= 0x4E00 && c <= 0x9FFF) ||      // han
-         (c >= 0xF900 && c <= 0xFAFF) || (c >= 0x20000 && c <= 0x2FA1F);
-}
+// The folded view is lower case; leetspeak is read inside runs of a-z.
+bool IsAsciiLower(char32_t c) { return c >= 'a' && c <= 'z'; }
 bool IsSpace(char32_t c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
 bool IsLetter(char32_t c) {
-  return IsLatin(c) || IsCjk(c) || (c >= 0x80 && u_isalpha(static_cast<UChar32>(c)));
+  return IsAsciiLower(c) || IsCjkLetter(c) || (c >= 0x80 && u_isalpha(static_cast<UChar32>(c)));
 }
 
 // Leetspeak: what a digit or symbol stands for inside a Latin word.
@@ -456,7 +451,7 @@ void JoinTrailingJamo(std::vector<Unit>* units) {
   for (size_t i = 0; i < u.size(); ++i) {
     const char32_t c = u[i].c;
     const bool lone_choseong =
-        c >= 0x1100 && c <= 0x1112 && (i + 1 == u.size() || !IsJamo(u[i + 1].c));
+        c >= 0x1100 && c <= 0x1112 && (i + 1 == u.size() || !IsHangulJamo(u[i + 1].c));
     if (lone_choseong && !out.empty() && IsHangulSyllable(out.back().c) &&
         (out.back().c - 0xAC00) % 28 == 0) {
       const uint8_t jong = kChoseongToJongseong[c - 0x1100];
@@ -497,8 +492,8 @@ void FoldInsideWords(std::vector<Unit>* units) {
     for (size_t k = b; k < e;) {
       size_t run_end = k;
       bool run_has_latin = false;
-      while (run_end < e && (IsLatin(u[run_end].c) || Leet(u[run_end].c) != 0)) {
-        run_has_latin |= IsLatin(u[run_end].c);
+      while (run_end < e && (IsAsciiLower(u[run_end].c) || Leet(u[run_end].c) != 0)) {
+        run_has_latin |= IsAsciiLower(u[run_end].c);
         ++run_end;
       }
       if (run_end == k) {
@@ -507,7 +502,7 @@ void FoldInsideWords(std::vector<Unit>* units) {
       }
       // An amount with a one-letter unit ("$5B", "58B", "$B") is not
       // leetspeak either: "$5B" must not read "ssb".
-      bool amount = run_end - k >= 2 && IsLatin(u[run_end - 1].c);
+      bool amount = run_end - k >= 2 && IsAsciiLower(u[run_end - 1].c);
       for (size_t x = k; amount && x + 1 < run_end; ++x) {
         amount = u[x].c == '$' || (u[x].c >= '0' && u[x].c <= '9');
       }
@@ -518,10 +513,10 @@ void FoldInsideWords(std::vector<Unit>* units) {
     }
     // CJK: drop up to three non-letters wedged between CJK characters.
     for (size_t k = i + 1; k + 1 < end; ++k) {
-      if (!IsCjk(u[k - 1].c) || IsLetter(u[k].c)) continue;
+      if (!IsCjkLetter(u[k - 1].c) || IsLetter(u[k].c)) continue;
       size_t run = k;
       while (run < end && !IsLetter(u[run].c) && run - k < 3) ++run;
-      if (run < end && IsCjk(u[run].c)) {
+      if (run < end && IsCjkLetter(u[run].c)) {
         for (size_t x = k; x < run; ++x) drop[x] = true;
         k = run - 1;
       }
@@ -550,7 +545,7 @@ void JoinSpacedLetters(std::vector<Unit>* units) {
       ++i;
       continue;
     }
-    const bool cjk = IsCjk(u[i].c);
+    const bool cjk = IsCjkLetter(u[i].c);
     // Extend: letter (sep letter)+, same script family, one separator kind.
     std::vector<size_t> seps;
     size_t last = i;
@@ -559,7 +554,7 @@ void JoinSpacedLetters(std::vector<Unit>* units) {
       const size_t s = last + 1;
       if (s + 1 >= n || !IsSpacer(u[s].c)) break;
       if (sep_kind != 0 && u[s].c != sep_kind) break;
-      if (!single(s + 1) || IsCjk(u[s + 1].c) != cjk) break;
+      if (!single(s + 1) || IsCjkLetter(u[s + 1].c) != cjk) break;
       if (cjk && u[s].c != ' ') break;  // "씨 발"; punctuation is pass 2's job
       sep_kind = u[s].c;
       seps.push_back(s);

@@ -2,48 +2,33 @@
 
 #include <gtest/gtest.h>
 
-#include <fstream>
 #include <string>
+
+#include "testing/golden.h"
+#include "testing/normalizer.h"
 
 namespace commentd::text {
 namespace {
 
-const Normalizer& TheNormalizer() {
-  static const Normalizer* normalizer = [] {
-    auto n = Normalizer::Create();
-    EXPECT_TRUE(n.ok()) << n.status().ToString();
-    return new Normalizer(std::move(n).value());
-  }();
-  return *normalizer;
-}
-
 TEST(NormalizerTest, LexicalViewMatchesGoldenFile) {
-  std::ifstream in(COMMENTD_SOURCE_DIR "/testdata/normalizer.tsv");
-  ASSERT_TRUE(in) << "testdata/normalizer.tsv is missing";
-  std::string line;
-  int cases = 0;
-  while (std::getline(in, line)) {
-    if (line.empty() || line[0] == '#') continue;
-    SCOPED_TRACE(line);
-    const size_t tab = line.find('\t');
-    ASSERT_NE(tab, std::string::npos);
-    auto lexical = TheNormalizer().LexicalString(line.substr(tab + 1));
-    ASSERT_TRUE(lexical.ok()) << lexical.status().ToString();
-    EXPECT_EQ(*lexical, line.substr(0, tab));
-    ++cases;
-  }
+  const int cases = golden::ForEachLine("testdata/normalizer.tsv",
+                                        [](const std::string& expected, const std::string& input) {
+                                          auto lexical = TestNormalizer().LexicalString(input);
+                                          ASSERT_TRUE(lexical.ok()) << lexical.status().ToString();
+                                          EXPECT_EQ(*lexical, expected);
+                                        });
   EXPECT_GT(cases, 40);
 }
 
 TEST(NormalizerTest, FoldRejectsInvalidUtf8NamingTheOffset) {
-  auto folded = TheNormalizer().Fold("ok\xFFno");
+  auto folded = TestNormalizer().Fold("ok\xFFno");
   ASSERT_FALSE(folded.ok());
   EXPECT_EQ(folded.status().code(), base::StatusCode::kInvalidArgument);
   EXPECT_EQ(folded.status().message(), "invalid UTF-8 at byte 2");
 }
 
 TEST(NormalizerTest, FoldKeepsPunctuationDigitsAndSpaces) {
-  auto folded = TheNormalizer().Fold("Resolution 2397, e.g. S/2019/171!");
+  auto folded = TestNormalizer().Fold("Resolution 2397, e.g. S/2019/171!");
   ASSERT_TRUE(folded.ok());
   EXPECT_EQ(folded->text(), "resolution 2397, e.g. s/2019/171!");
 }
@@ -68,9 +53,9 @@ TEST(NormalizerTest, SpansMapBackToTheOriginalBytes) {
   };
   for (const Case& c : cases) {
     SCOPED_TRACE(c.original);
-    auto folded = TheNormalizer().Fold(c.original);
+    auto folded = TestNormalizer().Fold(c.original);
     ASSERT_TRUE(folded.ok());
-    NormalizedText lexical = TheNormalizer().Lexical(*folded);
+    NormalizedText lexical = TestNormalizer().Lexical(*folded);
     const size_t at = lexical.text().find(c.word);
     ASSERT_NE(at, std::string::npos) << lexical.text();
     Span span = lexical.ToOriginal(at, at + c.word.size());
@@ -79,11 +64,11 @@ TEST(NormalizerTest, SpansMapBackToTheOriginalBytes) {
 }
 
 TEST(NormalizerTest, EmptyAndWhitespaceOnlyTextStayValid) {
-  auto folded = TheNormalizer().Fold("");
+  auto folded = TestNormalizer().Fold("");
   ASSERT_TRUE(folded.ok());
   EXPECT_TRUE(folded->empty());
-  EXPECT_TRUE(TheNormalizer().Lexical(*folded).empty());
-  auto only_format = TheNormalizer().Fold("\u200b\u200d\ufeff");
+  EXPECT_TRUE(TestNormalizer().Lexical(*folded).empty());
+  auto only_format = TestNormalizer().Fold("\u200b\u200d\ufeff");
   ASSERT_TRUE(only_format.ok());
   EXPECT_TRUE(only_format->empty());
 }
@@ -95,7 +80,7 @@ namespace commentd::text {
 namespace {
 
 std::string Key(std::string_view name) {
-  auto key = TheNormalizer().NameKey(name);
+  auto key = TestNormalizer().NameKey(name);
   EXPECT_TRUE(key.ok()) << key.status().ToString();
   return key.ok() ? *key : std::string();
 }
@@ -143,7 +128,7 @@ TEST(NameKeyTest, IsStableWhenAppliedToItsOwnOutput) {
 }
 
 TEST(NameKeyTest, RefusesInvalidUtf8) {
-  auto key = TheNormalizer().NameKey("bad\xC0name");
+  auto key = TestNormalizer().NameKey("bad\xC0name");
   ASSERT_FALSE(key.ok());
   EXPECT_EQ(key.status().code(), base::StatusCode::kInvalidArgument);
 }

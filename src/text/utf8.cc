@@ -73,11 +73,22 @@ base::Status ValidateUtf8(std::string_view s) {
   return base::OkStatus();
 }
 
-char32_t DecodeUtf8(std::string_view s, size_t* pos) {
-  char32_t cp = 0xFFFD;
-  const size_t len = SequenceAt(s, *pos, &cp);
-  *pos += len == 0 ? 1 : len;
-  return len == 0 ? 0xFFFD : cp;
+namespace internal {
+CodePoint DecodeMultiByte(std::string_view s, size_t pos) {
+  char32_t cp;
+  const size_t len = SequenceAt(s, pos, &cp);
+  if (len == 0) return {kReplacementCharacter, 1, false};
+  return {cp, static_cast<uint32_t>(len), true};
+}
+}  // namespace internal
+
+CodePoint DecodeBefore(std::string_view s, size_t pos) {
+  if (pos == 0) return {0, 0, false};
+  size_t p = pos - 1;
+  for (int i = 0; i < 3 && p > 0 && (static_cast<unsigned char>(s[p]) & 0xC0) == 0x80; ++i) --p;
+  const CodePoint cp = DecodeAt(s, p);
+  if (cp.valid && p + cp.len == pos) return cp;
+  return {kReplacementCharacter, 1, false};
 }
 
 void AppendUtf8(char32_t c, std::string* out) {
