@@ -129,6 +129,34 @@ base::Result<json> ParseBody(const Request& r, Response* refusal) {
   return body;
 }
 
+// The {"text", "lang"} body of a check or an edit, with the writer's
+// language for messages (PickLanguage); on failure `*refusal` is the answer.
+struct TextBody {
+  std::string text;
+  std::string language;
+};
+base::Result<TextBody> ParseTextBody(const Request& r, Response* refusal) {
+  COMMENTD_ASSIGN_OR_RETURN(json body, ParseBody(r, refusal));
+  const auto refuse = [&](const base::Status& status) {
+    *refusal = Error(status);
+    return status;
+  };
+  auto text = RequiredString(body, "text");
+  if (!text.ok()) return refuse(text.status());
+  auto lang = OptionalString(body, "lang");
+  if (!lang.ok()) return refuse(lang.status());
+  return TextBody{*std::move(text), PickLanguage(lang->value_or(""), r.Header("accept-language"))};
+}
+
+// A page of a moderator listing: {"<key>": [...], "next_cursor": ...}.
+template <typename T, typename ToJson>
+Response PageJson(std::string_view key, const comments::Page<T>& page, ToJson to_json) {
+  json list = json::array();
+  for (const T& item : page.items) list.push_back(to_json(item));
+  return Json(200, {{key, std::move(list)},
+                    {"next_cursor", page.next ? json(page.next->Encode()) : json(nullptr)}});
+}
+
 std::vector<std::string> SplitComma(std::string_view s) {
   std::vector<std::string> out;
   while (true) {
@@ -166,10 +194,10 @@ std::string PickLanguage(std::string_view lang, std::string_view accept_language
   return "en";
 }
 
-Api::Api(ApiOptions options, std::shared_ptr<comments::CommentService> service,
-         std::shared_ptr<const base::Clock> clock, std::shared_ptr<Metrics> metrics)
+Api::Api(ApiOptions options, comments::Services services, std::shared_ptr<const base::Clock> clock,
+         std::shared_ptr<Metrics> metrics)
     : options_(std::move(options)),
-      service_(std::move(service)),
+      services_(std::move(services)),
       clock_(std::move(clock)),
       metrics_(std::move(metrics)),
       post_per_ip_(options_.post_per_ip),
@@ -205,6 +233,11 @@ std::vector<Route> Api::Routes() {
   };
 }
 
+std::optional<Response> Api::LimitAddress(RateLimiter& limiter, std::string_view what,
+                                          const Request& r) {
+  return Limit(limiter, what, services_.hasher->HashIp(r.peer_ip).current);
+}
+
 std::optional<Response> Api::Limit(RateLimiter& limiter, std::string_view what,
                                    std::string_view key) {
   if (!options_.rate_limit) return std::nullopt;
@@ -221,11 +254,11 @@ base::Result<comments::Session> Api::RequireSession(const Request& r, bool write
   if (token.empty()) {
     return base::UnauthenticatedError("no session: log in at POST /api/v1/auth/login");
   }
-  COMMENTD_ASSIGN_OR_RETURN(comments::Session session, service_->Authenticate(token));
+  COMMENTD_ASSIGN_OR_RETURN(comments::Session session, services_.accounts->Authenticate(token));
   if (write) {
     const std::string_view csrf = r.Header("x-csrf-token");
     if (csrf.empty()) return base::PermissionDeniedError("header X-CSRF-Token is required");
-    COMMENTD_RETURN_IF_ERROR(comments::CommentService::CheckCsrf(session, csrf));
+    COMMENTD_RETURN_IF_ERROR(comments::AccountService::CheckCsrf(session, csrf));
   }
   return session;
 }
@@ -331,7 +364,7 @@ Response Api::ListThread(const Request& r) {
 }
 
 Response Api::RenderThread(const comments::ThreadRequest& req, bool* cacheable) {
-  auto page = service_->ListThread(req);
+  auto page = services_.comments->ListThread(req);
   if (!page.ok()) return Error(page.status());
   // Any key names a thread; keeping empty pages would let a reader fill the
   // cache with threads that do not exist.
@@ -365,36 +398,37 @@ Response Api::PostComment(const Request& r) {
   req.ip = r.peer_ip;
   req.idempotency_key = std::string(r.Header("idempotency-key"));
 
-  const std::string ip_hash = service_->HashIp(r.peer_ip);
-  if (auto limited = Limit(post_per_ip_, "comments from this address", ip_hash)) return *limited;
-  // Keyed on the name as readers see it: " Spammer" and "spammer" share a
-  // bucket (a name that is not UTF-8 is refused by Post below).
-  auto author_key = service_->AuthorKey(req.author);
-  if (auto limited = Limit(post_per_author_, "comments by this author",
-                           author_key.ok() ? *author_key : req.author)) {
+  // The address is hashed and the name read once for the limits, the
+  // checks and the post itself.
+  comments::IpHashes ip = services_.hasher->HashIp(r.peer_ip);
+  if (auto limited = Limit(post_per_ip_, "comments from this address", ip.current)) {
     return *limited;
   }
+  auto writer = services_.comments->IdentifyWriter(req.author, std::move(ip));
+  // Keyed on the name as readers see it: " Spammer" and "spammer" share a
+  // bucket (a name that is not UTF-8 is refused just below).
+  if (auto limited = Limit(post_per_author_, "comments by this author",
+                           writer.ok() ? writer->name_key() : req.author)) {
+    return *limited;
+  }
+  if (!writer.ok()) return Error(writer.status());
   // A name that may not be used is a 422 that names the field and says why,
   // in the shape of a comment the engine refused.
-  if (author_key.ok()) {
-    auto refusal = service_->CheckAuthor(req.author);
-    if (refusal.ok() && refusal->has_value()) {
-      json reasons = json::array();
-      for (const moderation::Reason& reason : (*refusal)->reasons) {
-        json j = moderation::ReasonToJson(reason);
-        j["field"] = "author";
-        reasons.push_back(std::move(j));
-      }
-      return Json(422,
-                  {{"status", "refused"},
-                   {"field", "author"},
-                   {"reasons", std::move(reasons)},
-                   {"message", (*refusal)->message},
-                   {"error", {{"code", "invalid_argument"}, {"message", (*refusal)->message}}}});
+  if (const auto& refusal = writer->refusal()) {
+    json reasons = json::array();
+    for (const moderation::Reason& reason : refusal->reasons) {
+      json j = moderation::ReasonToJson(reason);
+      j["field"] = "author";
+      reasons.push_back(std::move(j));
     }
+    return Json(422, {{"status", "refused"},
+                      {"field", "author"},
+                      {"reasons", std::move(reasons)},
+                      {"message", refusal->message},
+                      {"error", {{"code", "invalid_argument"}, {"message", refusal->message}}}});
   }
 
-  auto result = service_->Post(req);
+  auto result = services_.comments->Post(req, *writer);
   if (!result.ok()) return Error(result.status());
   // Only a published comment changes what readers see; a held or refused
   // one leaves the cached pages right.
@@ -410,18 +444,10 @@ Response Api::PostComment(const Request& r) {
 
 Response Api::Check(const Request& r) {
   Response refusal;
-  auto body = ParseBody(r, &refusal);
+  auto body = ParseTextBody(r, &refusal);
   if (!body.ok()) return refusal;
-  auto text = RequiredString(*body, "text");
-  if (!text.ok()) return Error(text.status());
-  auto lang = OptionalString(*body, "lang");
-  if (!lang.ok()) return Error(lang.status());
-  if (auto limited =
-          Limit(misc_per_ip_, "requests from this address", service_->HashIp(r.peer_ip))) {
-    return *limited;
-  }
-  const std::string language = PickLanguage(lang->value_or(""), r.Header("accept-language"));
-  auto result = service_->Check(*text, language);
+  if (auto limited = LimitAddress(misc_per_ip_, "requests from this address", r)) return *limited;
+  auto result = services_.comments->Check(body->text, body->language);
   if (!result.ok()) return Error(result.status());
   metrics_->RecordVerdict(result->verdict);
   json out = moderation::VerdictToJson(result->verdict);
@@ -433,18 +459,11 @@ Response Api::EditComment(const Request& r) {
   const std::string_view token = r.Header("x-edit-token");
   if (token.empty()) return Error(base::PermissionDeniedError("header X-Edit-Token is required"));
   Response refusal;
-  auto body = ParseBody(r, &refusal);
+  auto body = ParseTextBody(r, &refusal);
   if (!body.ok()) return refusal;
-  auto text = RequiredString(*body, "text");
-  if (!text.ok()) return Error(text.status());
-  auto lang = OptionalString(*body, "lang");
-  if (!lang.ok()) return Error(lang.status());
-  if (auto limited =
-          Limit(post_per_ip_, "comments from this address", service_->HashIp(r.peer_ip))) {
-    return *limited;
-  }
-  const std::string language = PickLanguage(lang->value_or(""), r.Header("accept-language"));
-  auto result = service_->Edit(r.Param("id"), token, *text, language);
+  if (auto limited = LimitAddress(post_per_ip_, "comments from this address", r)) return *limited;
+  const std::string& language = body->language;
+  auto result = services_.comments->Edit(r.Param("id"), token, body->text, language);
   if (!result.ok()) return Error(result.status());
   InvalidatePages();
   metrics_->RecordVerdict(result->verdict);
@@ -456,7 +475,7 @@ Response Api::EditComment(const Request& r) {
 Response Api::DeleteComment(const Request& r) {
   const std::string_view token = r.Header("x-edit-token");
   if (token.empty()) return Error(base::PermissionDeniedError("header X-Edit-Token is required"));
-  base::Status s = service_->Delete(r.Param("id"), token);
+  base::Status s = services_.comments->Delete(r.Param("id"), token);
   if (!s.ok()) return Error(s);
   InvalidatePages();
   return NoContent();
@@ -468,11 +487,8 @@ Response Api::ReportComment(const Request& r) {
   if (!body.ok()) return refusal;
   auto reason = OptionalString(*body, "reason");
   if (!reason.ok()) return Error(reason.status());
-  if (auto limited =
-          Limit(misc_per_ip_, "requests from this address", service_->HashIp(r.peer_ip))) {
-    return *limited;
-  }
-  base::Status s = service_->Report(r.Param("id"), reason->value_or(""), r.peer_ip);
+  if (auto limited = LimitAddress(misc_per_ip_, "requests from this address", r)) return *limited;
+  base::Status s = services_.comments->Report(r.Param("id"), reason->value_or(""), r.peer_ip);
   if (!s.ok()) return Error(s);
   return Json(202, {{"status", "reported"}});
 }
@@ -482,7 +498,7 @@ Response Api::Counts(const Request& r) {
     return Error(base::InvalidArgumentError(
         "query parameter 'threads' is required: a comma-separated list of thread keys"));
   }
-  auto counts = service_->Counts(SplitComma(r.Query("threads")));
+  auto counts = services_.comments->Counts(SplitComma(r.Query("threads")));
   if (!counts.ok()) return Error(counts.status());
   json out = json::object();
   for (const auto& [thread, n] : *counts) out[thread] = n;
@@ -497,11 +513,10 @@ Response Api::Login(const Request& r) {
   if (!name.ok()) return Error(name.status());
   auto password = RequiredString(*body, "password");
   if (!password.ok()) return Error(password.status());
-  if (auto limited =
-          Limit(login_per_ip_, "login attempts from this address", service_->HashIp(r.peer_ip))) {
+  if (auto limited = LimitAddress(login_per_ip_, "login attempts from this address", r)) {
     return *limited;
   }
-  auto login = service_->Login(*name, *password);
+  auto login = services_.accounts->Login(*name, *password);
   if (!login.ok()) return Error(login.status());
   Response out = Json(200, {{"site_name", options_.site_name},
                             {"moderator", login->session.moderator},
@@ -516,7 +531,7 @@ Response Api::Login(const Request& r) {
 Response Api::Logout(const Request& r) {
   const std::string_view token = r.Cookie(kSessionCookie);
   if (!token.empty()) {
-    base::Status s = service_->Logout(token);
+    base::Status s = services_.accounts->Logout(token);
     if (!s.ok()) return Error(s);
   }
   Response out = NoContent();
@@ -544,12 +559,9 @@ Response Api::ListQueue(const Request& r) {
   }
   auto limit = IntQuery(r, "limit", 50);
   if (!limit.ok()) return Error(limit.status());
-  auto page = service_->ListQueue(*queue, *limit, r.Query("after"));
+  auto page = services_.desk->ListQueue(*queue, *limit, r.Query("after"));
   if (!page.ok()) return Error(page.status());
-  json list = json::array();
-  for (const auto& c : page->items) list.push_back(ModCommentToJson(c));
-  return Json(200, {{"comments", std::move(list)},
-                    {"next_cursor", page->next ? json(page->next->Encode()) : json(nullptr)}});
+  return PageJson("comments", *page, ModCommentToJson);
 }
 
 Response Api::Act(const Request& r) {
@@ -574,7 +586,7 @@ Response Api::Act(const Request& r) {
   req.moderator = session->moderator;
   req.reason = reason->value_or("");
   req.revisions = std::move(*revisions);
-  auto results = service_->Act(req);
+  auto results = services_.desk->Act(req);
   if (!results.ok()) return Error(results.status());
   // One comment, edited since the moderator saw it: the request as a whole
   // conflicts with the server's state (409), and nothing changed.
@@ -602,7 +614,7 @@ Response Api::Act(const Request& r) {
 Response Api::Revisions(const Request& r) {
   auto session = RequireSession(r, /*write=*/false);
   if (!session.ok()) return Error(session.status());
-  auto listed = service_->ListRevisions(r.Param("id"));
+  auto listed = services_.desk->ListRevisions(r.Param("id"));
   if (!listed.ok()) return Error(listed.status());
   json list = json::array();
   for (const auto& rev : listed->revisions) {
@@ -617,12 +629,9 @@ Response Api::Audit(const Request& r) {
   if (!session.ok()) return Error(session.status());
   auto limit = IntQuery(r, "limit", 50);
   if (!limit.ok()) return Error(limit.status());
-  auto page = service_->ListAudit(*limit, r.Query("after"));
+  auto page = services_.desk->ListAudit(*limit, r.Query("after"));
   if (!page.ok()) return Error(page.status());
-  json list = json::array();
-  for (const auto& e : page->items) list.push_back(AuditEntryToJson(e));
-  return Json(200, {{"entries", std::move(list)},
-                    {"next_cursor", page->next ? json(page->next->Encode()) : json(nullptr)}});
+  return PageJson("entries", *page, AuditEntryToJson);
 }
 
 Response Api::Stats(const Request& r) {
@@ -630,7 +639,7 @@ Response Api::Stats(const Request& r) {
   if (!session.ok()) return Error(session.status());
   auto days = IntQuery(r, "days", 30);
   if (!days.ok()) return Error(days.status());
-  auto stats = service_->Stats(*days);
+  auto stats = services_.desk->Stats(*days);
   if (!stats.ok()) return Error(stats.status());
   json list = json::array();
   for (const auto& d : *stats) list.push_back(DayStatsToJson(d));
@@ -653,9 +662,9 @@ json PolicyToJson(const comments::StoredPolicy& stored, std::string_view in_forc
 Response Api::GetPolicy(const Request& r) {
   auto session = RequireSession(r, /*write=*/false);
   if (!session.ok()) return Error(session.status());
-  auto stored = service_->GetPolicy();
+  auto stored = services_.policy->GetPolicy();
   if (!stored.ok()) return Error(stored.status());
-  const auto engine = service_->moderator();
+  const auto engine = services_.policy->engine();
   return Json(200, PolicyToJson(*stored, engine ? engine->policy().version : ""));
 }
 
@@ -667,10 +676,10 @@ Response Api::PutPolicy(const Request& r) {
   if (!body.ok()) return refusal;
   auto toml = RequiredString(*body, "toml");
   if (!toml.ok()) return Error(toml.status());
-  auto stored = service_->SetPolicy(session->moderator, *toml);
+  auto stored = services_.policy->SetPolicy(session->moderator, *toml);
   if (!stored.ok()) return Error(stored.status());
   InvalidatePages();
-  const auto engine = service_->moderator();
+  const auto engine = services_.policy->engine();
   return Json(200, PolicyToJson(*stored, engine ? engine->policy().version : ""));
 }
 
