@@ -15,6 +15,7 @@
 
 #include "base/clock.h"
 #include "comments/services.h"
+#include "http/api_io.h"
 #include "http/exchange.h"
 #include "http/metrics.h"
 #include "http/page_cache.h"
@@ -111,9 +112,5 @@ class Api {
   std::atomic<uint64_t> write_generation_{0};
   PageCache page_cache_;  // entries carry the write_generation_ they were read at
 };
-
-// The writer's language for messages: `lang` if given, else the first of
-// en/ko/zh/ja named in Accept-Language, else "en".
-std::string PickLanguage(std::string_view lang, std::string_view accept_language);
 
 }  // namespace commentd::http
