@@ -48,6 +48,22 @@ base::Status ValidateIdempotencyKey(std::string_view key) {
   return base::OkStatus();
 }
 
+// The field rules of an author name without surrounding white space.
+Status ValidateAuthor(std::string_view author, size_t max_bytes) {
+  if (author.empty()) return base::InvalidArgumentError("author: must not be empty");
+  if (author.size() > max_bytes) {
+    return base::InvalidArgumentError("author: {} bytes long, at most {} allowed", author.size(),
+                                      max_bytes);
+  }
+  COMMENTD_RETURN_IF_ERROR(ValidateUtf8Field(author, "author"));
+  for (size_t i = 0; i < author.size(); ++i) {
+    if (static_cast<unsigned char>(author[i]) < 0x20 || author[i] == 0x7f) {
+      return base::InvalidArgumentError("author: control character at byte {}", i);
+    }
+  }
+  return base::OkStatus();
+}
+
 Status ValidateText(std::string_view text, size_t max_bytes) {
   if (TrimAsciiSpace(text).empty()) return base::InvalidArgumentError("text: must not be empty");
   if (text.size() > max_bytes) {
@@ -205,21 +221,17 @@ Result<Writer> CommentService::IdentifyWriter(std::string_view author, IpHashes 
   const std::shared_ptr<const moderation::Moderator> engine = policy_->engine();
   if (engine == nullptr) return base::UnavailableError("no moderation engine is loaded");
   author = TrimAsciiSpace(author);
-  if (author.empty()) return base::InvalidArgumentError("author: must not be empty");
-  if (author.size() > options_.max_author_bytes) {
-    return base::InvalidArgumentError("author: {} bytes long, at most {} allowed", author.size(),
-                                      options_.max_author_bytes);
-  }
-  COMMENTD_RETURN_IF_ERROR(ValidateUtf8Field(author, "author"));
-  for (size_t i = 0; i < author.size(); ++i) {
-    if (static_cast<unsigned char>(author[i]) < 0x20 || author[i] == 0x7f) {
-      return base::InvalidArgumentError("author: control character at byte {}", i);
-    }
-  }
+  const Status valid = ValidateAuthor(author, options_.max_author_bytes);
+  Result<std::string> key = normalizer_->NameKey(author);
+  if (!key.ok()) return valid.ok() ? key.status().WithContext("author") : valid;
   Writer writer;
   writer.name_ = std::string(author);
-  COMMENTD_ASSIGN_OR_RETURN(writer.name_key_, normalizer_->NameKey(author));
+  writer.name_key_ = *std::move(key);
   COMMENTD_ASSIGN_OR_RETURN(writer.refusal_, JudgeName(*engine, writer.name_, writer.name_key_));
+  // A name that is refused (an empty one too: it has no visible character)
+  // is answered as a refused name, which tells its writer what to change,
+  // even when it also breaks a field rule; Post checks those again.
+  if (!valid.ok() && !writer.refusal_.has_value()) return valid;
   writer.ip_ = std::move(ip);
   return writer;
 }
@@ -255,6 +267,7 @@ Result<PostResult> CommentService::Post(const PostRequest& request, const Writer
   if (engine == nullptr) return base::UnavailableError("no moderation engine is loaded");
   COMMENTD_RETURN_IF_ERROR(ValidateThreadKey(request.thread, "thread"));
   const std::string_view author = writer.name();
+  COMMENTD_RETURN_IF_ERROR(ValidateAuthor(author, options_.max_author_bytes));
   COMMENTD_RETURN_IF_ERROR(ValidateText(request.text, options_.max_text_bytes));
   COMMENTD_RETURN_IF_ERROR(ValidateLang(request.lang));
   if (request.parent_id.has_value()) {

@@ -97,11 +97,11 @@ class CommentService {
       std::shared_ptr<const text::Normalizer> normalizer, ServiceOptions options);
 
   // Reads the author name and hashes of a writer once for all the checks of
-  // one post. kInvalidArgument naming "author" for an empty or too long
-  // name, one that is not UTF-8 or has control characters; kUnavailable
-  // without an engine; the store's error when the moderator accounts cannot
-  // be read. A name that may not be used is not an error here: see
-  // Writer::refusal.
+  // one post. A name that may not be used (CheckAuthor; an empty name has no
+  // visible character) is not an error here: see Writer::refusal. Otherwise
+  // kInvalidArgument naming "author" for a name that is too long, not UTF-8
+  // or has control characters; kUnavailable without an engine; the store's
+  // error when the moderator accounts cannot be read.
   base::Result<Writer> IdentifyWriter(std::string_view author, IpHashes ip) const;
 
   // Validates (kInvalidArgument naming the field: thread, author, text,

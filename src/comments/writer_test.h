@@ -141,7 +141,14 @@ TEST_P(CommentServiceTest, AWriterIsReadOnceAndPostedWithAsIfTheRequestNamedIt) 
   ASSERT_TRUE(reserved->refusal().has_value());
   EXPECT_EQ(services_.comments->Post(Request(kCleanText), *reserved).status().message(),
             services_.comments->Post(Request(kCleanText, "Admin")).status().message());
-  EXPECT_EQ(services_.comments->IdentifyWriter("   ", ip).status().code(),
+  // An empty name is refused as a name (no visible character) by
+  // IdentifyWriter, and as a field by Post.
+  auto empty = services_.comments->IdentifyWriter("   ", ip);
+  ASSERT_TRUE(empty.ok()) << empty.status().ToString();
+  EXPECT_TRUE(empty->refusal().has_value());
+  EXPECT_EQ(services_.comments->Post(Request(kCleanText), *empty).status().message(),
+            "author: must not be empty");
+  EXPECT_EQ(services_.comments->IdentifyWriter(std::string(65, 'a'), ip).status().code(),
             base::StatusCode::kInvalidArgument);
 }
 
