@@ -13,7 +13,8 @@
 
 #include "base/clock.h"
 #include "cli/commands.h"
-#include "comments/comment_service.h"
+#include "comments/account_service.h"
+#include "comments/keyed_hash.h"
 #include "store/sqlite/sqlite_store.h"
 
 namespace commentd::cli {
@@ -36,16 +37,21 @@ int ExitCodeFor(const base::Status& status) {
   }
 }
 
-base::Result<std::unique_ptr<comments::CommentService>> OpenService(const std::string& db) {
+base::Result<std::unique_ptr<comments::AccountService>> OpenAccounts(const std::string& db) {
   // The default var/commentd.db should work in a fresh checkout.
   const std::filesystem::path parent = std::filesystem::path(db).parent_path();
   std::error_code ec;
   if (!parent.empty()) std::filesystem::create_directories(parent, ec);
   COMMENTD_ASSIGN_OR_RETURN(std::unique_ptr<store::SqliteStore> store,
                             store::SqliteStore::Create(db));
-  // Accounts need no moderation engine.
-  return comments::CommentService::Create(std::shared_ptr<comments::Store>(std::move(store)),
-                                          std::make_shared<base::SystemClock>(), nullptr);
+  // Accounts need only the store and the site key (sessions are hashed with it).
+  auto shared_store = std::shared_ptr<comments::Store>(std::move(store));
+  auto clock = std::make_shared<base::SystemClock>();
+  const comments::ServiceOptions options;
+  COMMENTD_ASSIGN_OR_RETURN(std::shared_ptr<const comments::KeyedHasher> hasher,
+                            comments::KeyedHasher::Create(*shared_store, clock, options));
+  return comments::AccountService::Create(std::move(shared_store), std::move(clock),
+                                          std::move(hasher), options);
 }
 
 // One line from stdin without its line ending. Echo is off while a person types it.
@@ -75,13 +81,13 @@ base::Result<std::string> ReadPassword() {
 template <typename Body>
 void RunWith(const char* what, const std::shared_ptr<ModeratorOptions>& options, int& exit_code,
              Body body) {
-  auto service = OpenService(options->db);
-  if (!service.ok()) {
-    fmt::print(stderr, "commentd moderator {}: {}\n", what, service.status().ToString());
+  auto accounts = OpenAccounts(options->db);
+  if (!accounts.ok()) {
+    fmt::print(stderr, "commentd moderator {}: {}\n", what, accounts.status().ToString());
     exit_code = 2;
     return;
   }
-  const base::Status status = body(**service);
+  const base::Status status = body(**accounts);
   if (!status.ok()) {
     fmt::print(stderr, "commentd moderator {}: {}\n", what, status.ToString());
     exit_code = ExitCodeFor(status);
@@ -104,9 +110,9 @@ void RegisterModeratorCommand(CLI::App& app, int& exit_code) {
   add->add_option("name", options->name, "Account name: [A-Za-z0-9._-]{1,64}")->required();
   add_db(add);
   add->callback([options, &exit_code] {
-    RunWith("add", options, exit_code, [&](comments::CommentService& service) -> base::Status {
+    RunWith("add", options, exit_code, [&](comments::AccountService& service) -> base::Status {
       COMMENTD_ASSIGN_OR_RETURN(std::string password, ReadPassword());
-      COMMENTD_RETURN_IF_ERROR(service.AddModerator(options->name, password, "cli"));
+      COMMENTD_RETURN_IF_ERROR(service.AddAccount(options->name, password, "cli"));
       fmt::print("added moderator {}\n", options->name);
       return base::OkStatus();
     });
@@ -115,8 +121,8 @@ void RegisterModeratorCommand(CLI::App& app, int& exit_code) {
   CLI::App* list = cmd->add_subcommand("list", "List accounts: name and creation time");
   add_db(list);
   list->callback([options, &exit_code] {
-    RunWith("list", options, exit_code, [&](comments::CommentService& service) -> base::Status {
-      COMMENTD_ASSIGN_OR_RETURN(auto accounts, service.ListModerators());
+    RunWith("list", options, exit_code, [&](comments::AccountService& service) -> base::Status {
+      COMMENTD_ASSIGN_OR_RETURN(auto accounts, service.ListAccounts());
       for (const comments::ModeratorAccount& a : accounts) {
         fmt::print("{}\t{}\n", a.name, base::FormatRfc3339(a.created_at));
       }
@@ -128,8 +134,8 @@ void RegisterModeratorCommand(CLI::App& app, int& exit_code) {
   remove->add_option("name", options->name, "Account name")->required();
   add_db(remove);
   remove->callback([options, &exit_code] {
-    RunWith("remove", options, exit_code, [&](comments::CommentService& service) -> base::Status {
-      COMMENTD_RETURN_IF_ERROR(service.RemoveModerator(options->name, "cli"));
+    RunWith("remove", options, exit_code, [&](comments::AccountService& service) -> base::Status {
+      COMMENTD_RETURN_IF_ERROR(service.RemoveAccount(options->name, "cli"));
       fmt::print("removed moderator {}\n", options->name);
       return base::OkStatus();
     });

@@ -1,6 +1,6 @@
 // `commentd serve`: the comment server. Reads a TOML config (every key also a
 // flag; flags win), opens the store (SQLite, or PostgreSQL when --db is a
-// postgresql:// URL), builds the engine and the CommentService, starts the
+// postgresql:// URL), builds the engine and the comment services, starts the
 // HTTP server and prints
 //   commentd listening on http://HOST:PORT
 // once it accepts connections (the real port when --listen asks for port 0).
@@ -50,7 +50,7 @@
 #include "cli/commands.h"
 #include "cli/engine_loader.h"
 #include "cli/flags.h"
-#include "comments/comment_service.h"
+#include "comments/services.h"
 #include "http/server.h"
 #include "store/postgres/postgres_store.h"
 #include "store/sqlite/sqlite_store.h"
@@ -405,27 +405,26 @@ int Serve(const CLI::App& command, ServeFlags flags) {
   service_options.ip_key_period = std::chrono::hours(flags.ip_key_rotation_hours);
   // Readers may not post as the site (nor as a look-alike of its name).
   service_options.reserved_names = {"commentd", flags.site_name};
-  auto service =
-      comments::CommentService::Create(std::move(shared_store), clock, *engine, service_options);
-  if (!service.ok()) return fail(service.status());
-  std::shared_ptr<comments::CommentService> shared_service = std::move(*service);
+  auto made = comments::Services::Create(std::move(shared_store), clock, *engine, service_options);
+  if (!made.ok()) return fail(made.status());
+  const comments::Services services = *std::move(made);
   // A policy a moderator set through the API (kept in the database) wins
   // over --policy: every node of a site runs the newest revision, checked
   // every policy_refresh_ms.
   const std::shared_ptr<const moderation::Moderator> base_engine = *engine;
-  shared_service->SetModeratorFactory(
+  services.policy->SetEngineFactory(
       [base_engine](const moderation::Policy& policy)
           -> base::Result<std::shared_ptr<const moderation::Moderator>> {
         return base_engine->WithPolicy(policy);
       });
-  if (auto revision = shared_service->RefreshPolicy(); !revision.ok()) {
+  if (auto revision = services.policy->RefreshPolicy(); !revision.ok()) {
     return fail(revision.status().WithContext("policy from the database"));
   } else if (*revision > 0) {
     fmt::print(stderr, "commentd: policy revision {} from the database is in force ({})\n",
-               *revision, shared_service->moderator()->policy().version);
+               *revision, services.policy->engine()->policy().version);
   }
   if (flags.demo) {
-    base::Status s = EnsureDemoThread(*shared_service);
+    base::Status s = EnsureDemoThread(*services.comments);
     if (!s.ok()) return fail(s.WithContext("--demo"));
   }
 
@@ -455,7 +454,7 @@ int Serve(const CLI::App& command, ServeFlags flags) {
                                   ? flags.public_url.rfind("https://", 0) == 0
                                   : flags.secure_cookie == "on";
 
-  auto server = http::Server::Start(options, shared_service, clock);
+  auto server = http::Server::Start(options, services, clock);
   if (!server.ok()) return fail(server.status());
   fmt::print("commentd listening on {}\n", (*server)->url());
   std::fflush(stdout);
@@ -474,7 +473,7 @@ int Serve(const CLI::App& command, ServeFlags flags) {
     while (!refresh_stop.wait_for(lock, std::chrono::milliseconds(flags.policy_refresh_ms),
                                   [&] { return stopping; })) {
       lock.unlock();
-      auto revision = shared_service->RefreshPolicy();
+      auto revision = services.policy->RefreshPolicy();
       const std::string error = revision.ok() ? "" : revision.status().ToString();
       if (!error.empty() && error != last_error) {
         fmt::print(stderr, "commentd: policy refresh failed (will retry): {}\n", error);
@@ -482,7 +481,7 @@ int Serve(const CLI::App& command, ServeFlags flags) {
       last_error = error;
       // A rotation that could not be written leaves an older key on disk
       // than needed (docs/security.md); say so once per failure.
-      const base::Status key_file = shared_service->IpKeyFileStatus();
+      const base::Status key_file = services.hasher->ip_key_file_status();
       const std::string key_error = key_file.ok() ? "" : key_file.ToString();
       if (!key_error.empty() && key_error != last_key_error) {
         fmt::print(stderr, "commentd: IP key rotation not saved (retried next period): {}\n",

@@ -88,7 +88,7 @@ base::Result<std::unique_ptr<IpKeyRing>> IpKeyRing::Open(std::string path,
     }
     std::unique_ptr<IpKeyRing> ring(
         new IpKeyRing(path, period, std::move(clock), now_period - 1, std::move(fresh)));
-    std::lock_guard<std::mutex> lock(ring->mu_);
+    base::MutexLock lock(&ring->mu_);
     COMMENTD_RETURN_IF_ERROR(ring->WriteFile());
     return ring;
   }
@@ -135,7 +135,7 @@ base::Result<std::unique_ptr<IpKeyRing>> IpKeyRing::Open(std::string path,
       new IpKeyRing(path, period, std::move(clock), file_period, std::move(key)));
   ring->Now();  // ratchets a file left behind by a stopped node
   {
-    std::lock_guard<std::mutex> lock(ring->mu_);
+    base::MutexLock lock(&ring->mu_);
     COMMENTD_RETURN_IF_ERROR(ring->write_status_);
   }
   return ring;
@@ -152,7 +152,7 @@ IpKeyRing::IpKeyRing(std::string path, std::chrono::seconds period,
 
 IpKeyRing::Keys IpKeyRing::Now() {
   const int64_t period = PeriodOf(clock_->Now(), period_);
-  std::lock_guard<std::mutex> lock(mu_);
+  base::MutexLock lock(&mu_);
   if (period - 1 > base_period_) {
     // Every step is taken (no shortcut exists, by design); at the shortest
     // period a year offline is ~530,000 BLAKE2b calls, well under a second.
@@ -175,7 +175,7 @@ IpKeyRing::Keys IpKeyRing::Now() {
 }
 
 base::Status IpKeyRing::last_write_status() const {
-  std::lock_guard<std::mutex> lock(mu_);
+  base::MutexLock lock(&mu_);
   return write_status_;
 }
 

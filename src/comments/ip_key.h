@@ -13,11 +13,11 @@
 #include <chrono>
 #include <cstdint>
 #include <memory>
-#include <mutex>
 #include <string>
 #include <string_view>
 
 #include "base/clock.h"
+#include "base/mutex.h"
 #include "base/status.h"
 
 namespace commentd::comments {
@@ -52,10 +52,10 @@ class IpKeyRing {
   // the keys in memory and is tried again in the next period (see
   // last_write_status). A clock behind the file's period (another node ran
   // ahead) uses the file's oldest key as current, with no previous key.
-  Keys Now();
+  Keys Now() EXCLUDES(mu_);
 
   // The outcome of the last rewrite of the key file (OK when none failed).
-  base::Status last_write_status() const;
+  base::Status last_write_status() const EXCLUDES(mu_);
 
   // The period that contains `t`.
   static int64_t PeriodOf(base::Time t, std::chrono::seconds period);
@@ -66,18 +66,18 @@ class IpKeyRing {
   IpKeyRing(std::string path, std::chrono::seconds period, std::shared_ptr<const base::Clock> clock,
             int64_t base_period, std::string base_key);
 
-  // Writes `base_period_` and `base_key_` to `path_`. REQUIRES(mu_).
-  base::Status WriteFile() const;
+  // Writes `base_period_` and `base_key_` to `path_`.
+  base::Status WriteFile() const REQUIRES(mu_);
 
   const std::string path_;
   const std::chrono::seconds period_;
   const std::shared_ptr<const base::Clock> clock_;
 
-  mutable std::mutex mu_;
+  mutable base::Mutex mu_;
   // The oldest key held: the period before the current one once Now() ran.
-  int64_t base_period_;        // guarded by mu_
-  std::string base_key_;       // guarded by mu_
-  base::Status write_status_;  // guarded by mu_
+  int64_t base_period_ GUARDED_BY(mu_);
+  std::string base_key_ GUARDED_BY(mu_);
+  base::Status write_status_ GUARDED_BY(mu_);
 };
 
 }  // namespace commentd::comments

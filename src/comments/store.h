@@ -35,6 +35,13 @@ struct CommentUpdateEffects {
 // and says what else to write. Returning an error aborts the update and is returned unchanged.
 using CommentMutation = std::function<base::Result<CommentUpdateEffects>(Comment& comment)>;
 
+// A comment and how deep it nests: 0 for a top-level comment, 1 for a reply
+// to one, and so on.
+struct CommentDepth {
+  Comment comment;
+  int depth = 0;
+};
+
 // Implementations are Thread-safe: the HTTP worker pool calls one Store from
 // N threads. Failure codes common to every method: kUnavailable when the
 // database is busy or unreachable, kInternal for anything else unexpected.
@@ -138,6 +145,20 @@ class Store {
   virtual base::Status DeleteSession(std::string_view token_hash) = 0;
   // Deletes sessions with expires_at <= now.
   virtual base::Status DeleteExpiredSessions(Time now) = 0;
+
+  // --- one query each, for the request path
+  // Comment `id` and its depth (counted through its ancestors in the same
+  // query). kNotFound if there is no comment `id`.
+  virtual base::Result<CommentDepth> GetCommentWithDepth(std::string_view id) = 0;
+  // The number of revisions of comment `id` (0 for an unknown id).
+  virtual base::Result<int64_t> CountRevisions(std::string_view id) = 0;
+  // IsBanned for a writer whose address is known under two IP keys (the
+  // current and the previous period's): true if a ban names `author_name`
+  // exactly, or (when non-empty) has the key `author_key`, the IP hash
+  // `ip_hash` or the IP hash `previous_ip_hash`.
+  virtual base::Result<bool> IsWriterBanned(std::string_view author_name,
+                                            std::string_view author_key, std::string_view ip_hash,
+                                            std::string_view previous_ip_hash) = 0;
 };
 
 }  // namespace commentd::comments

@@ -719,4 +719,93 @@ TEST_P(StoreContractTest, ConcurrentWritersAndReadersLoseNothing) {
   EXPECT_EQ(store_->CountPublished({"busy"})->at("busy"), kThreads * kPerThread);
 }
 
+// --- the request path's one-query lookups
+
+TEST_P(StoreContractTest, GetCommentWithDepthCountsTheAncestorsInOneLookup) {
+  Insert(MakeComment("c_0", "t", CommentState::kPublished));
+  std::string parent = "c_0";
+  for (int depth = 1; depth <= 5; ++depth) {
+    Comment reply = MakeComment("c_" + std::to_string(depth), "t", CommentState::kPublished);
+    reply.parent_id = parent;
+    Insert(reply);
+    parent = reply.id;
+  }
+  Insert(MakeComment("c_other", "u", CommentState::kHeld));
+  // The slow reference: walk up one GetComment at a time.
+  for (const std::string id : {"c_0", "c_1", "c_3", "c_5", "c_other"}) {
+    SCOPED_TRACE(id);
+    int walked = 0;
+    for (auto c = store_->GetComment(id); c.ok() && c->parent_id.has_value();
+         c = store_->GetComment(*c->parent_id)) {
+      ++walked;
+    }
+    auto got = store_->GetCommentWithDepth(id);
+    ASSERT_TRUE(got.ok()) << got.status().ToString();
+    EXPECT_EQ(got->depth, walked);
+    EXPECT_EQ(got->comment.id, id);
+    EXPECT_EQ(got->comment.seq, store_->GetComment(id)->seq);
+    EXPECT_EQ(got->comment.state, store_->GetComment(id)->state);
+  }
+  EXPECT_EQ(store_->GetCommentWithDepth("c_5")->depth, 5);
+  EXPECT_EQ(store_->GetCommentWithDepth("c_none").status().code(), base::StatusCode::kNotFound);
+}
+
+TEST_P(StoreContractTest, CountRevisionsCountsCurrentAndRefusedOnes) {
+  Insert(MakeComment("c_1", "t", CommentState::kPublished));
+  EXPECT_EQ(*store_->CountRevisions("c_1"), 1);
+  for (const bool current : {false, true, false}) {
+    ASSERT_TRUE(store_
+                    ->UpdateComment("c_1",
+                                    [&](Comment&) -> base::Result<CommentUpdateEffects> {
+                                      Revision r;
+                                      r.text = "edited";
+                                      r.created_at = At(kDay0 + 60);
+                                      r.became_current = current;
+                                      CommentUpdateEffects effects;
+                                      effects.revision = r;
+                                      return effects;
+                                    })
+                    .ok());
+  }
+  EXPECT_EQ(*store_->CountRevisions("c_1"), 4);
+  EXPECT_EQ(*store_->CountRevisions("c_1"),
+            static_cast<int64_t>(store_->ListRevisions("c_1")->size()));
+  EXPECT_EQ(*store_->CountRevisions("c_none"), 0);
+}
+
+TEST_P(StoreContractTest, IsWriterBannedMatchesEitherIpHashNameOrKeyInOneQuery) {
+  Insert(MakeComment("c_1", "t", CommentState::kPublished));
+  EXPECT_FALSE(*store_->IsWriterBanned("reader", "", "", ""));
+  ASSERT_TRUE(store_
+                  ->UpdateComment("c_1",
+                                  [](Comment&) -> base::Result<CommentUpdateEffects> {
+                                    CommentUpdateEffects effects;
+                                    effects.ban = Ban{"spammer", "iphash_old", "mod1",
+                                                      "",        At(kDay0),    "spammer_key"};
+                                    return effects;
+                                  })
+                  .ok());
+  EXPECT_TRUE(*store_->IsWriterBanned("spammer", "", "", ""));
+  EXPECT_TRUE(*store_->IsWriterBanned("Spammer", "spammer_key", "", ""));
+  EXPECT_TRUE(*store_->IsWriterBanned("new", "", "iphash_old", ""));
+  EXPECT_TRUE(*store_->IsWriterBanned("new", "", "iphash_new", "iphash_old"));
+  EXPECT_FALSE(*store_->IsWriterBanned("new", "new_key", "iphash_new", "iphash_other"));
+  // Empty hashes and keys never match a ban that has none.
+  ASSERT_TRUE(store_
+                  ->UpdateComment("c_1",
+                                  [](Comment&) -> base::Result<CommentUpdateEffects> {
+                                    CommentUpdateEffects effects;
+                                    effects.ban = Ban{"x", "", "mod1", "", At(kDay0)};
+                                    return effects;
+                                  })
+                  .ok());
+  EXPECT_FALSE(*store_->IsWriterBanned("reader", "", "", ""));
+  // It agrees with two IsBanned calls, one per hash.
+  for (const std::string prev : {"", "iphash_old", "iphash_z"}) {
+    EXPECT_EQ(*store_->IsWriterBanned("reader", "k", "iphash_z", prev),
+              *store_->IsBanned("reader", "k", "iphash_z") ||
+                  (!prev.empty() && *store_->IsBanned("reader", "k", prev)));
+  }
+}
+
 }  // namespace commentd::comments::testing

@@ -4,6 +4,7 @@
 #include <charconv>
 #include <optional>
 
+#include "http/api_io.h"
 #include "http/json_codec.h"
 #include "http/status_to_http.h"
 #include "moderation/verdict_json.h"
@@ -14,41 +15,6 @@ namespace {
 using nlohmann::json;
 
 constexpr std::string_view kSessionCookie = "commentd_session";
-
-Response Json(int status, const json& body) {
-  Response r;
-  r.status = status;
-  r.body = Dump(body);
-  return r;
-}
-
-Response Error(const base::Status& status) {
-  HttpReply reply = StatusToHttp(status);
-  Response r;
-  r.status = reply.status;
-  r.body = std::move(reply.body);
-  return r;
-}
-
-Response NoContent() {
-  Response r;
-  r.status = 204;
-  r.content_type.clear();
-  return r;
-}
-
-// An integer query parameter, `fallback` when absent.
-base::Result<int> IntQuery(const Request& r, std::string_view name, int fallback) {
-  if (!r.HasQuery(name)) return fallback;
-  std::string_view v = r.Query(name);
-  int value = 0;
-  auto [ptr, ec] = std::from_chars(v.data(), v.data() + v.size(), value);
-  if (ec != std::errc() || ptr != v.data() + v.size()) {
-    return base::InvalidArgumentError("query parameter '{}' must be an integer, got \"{}\"", name,
-                                      v);
-  }
-  return value;
-}
 
 moderation::Decision DecisionOfState(comments::CommentState state) {
   switch (state) {
@@ -89,87 +55,12 @@ Response WriteOutcome(const comments::PostResult& result, moderation::Decision d
   return Error(base::InternalError("unknown decision"));
 }
 
-// A request body must be declared JSON. Besides telling a client that sent
-// a form or plain text what went wrong, this closes a CSRF path: a page on
-// another site can make a browser POST text/plain or form data without a
-// CORS preflight, but not application/json. 415 names the type received;
-// an empty body is left to ParseObject.
-std::optional<Response> RequireJsonContentType(const Request& r) {
-  // No body, no type to judge: ParseObject names the empty body (400).
-  if (r.body.empty()) return std::nullopt;
-  std::string_view type = r.Header("content-type");
-  type = type.substr(0, type.find(';'));
-  while (!type.empty() && (type.back() == ' ' || type.back() == '\t')) type.remove_suffix(1);
-  while (!type.empty() && (type.front() == ' ' || type.front() == '\t')) type.remove_prefix(1);
-  constexpr std::string_view kJson = "application/json";
-  const bool is_json = type.size() == kJson.size() &&
-                       std::equal(type.begin(), type.end(), kJson.begin(), [](char a, char b) {
-                         return (a >= 'A' && a <= 'Z' ? static_cast<char>(a - 'A' + 'a') : a) == b;
-                       });
-  if (is_json) return std::nullopt;
-  Response out;
-  out.status = 415;
-  out.body = ErrorBody(
-      "unsupported_media_type",
-      type.empty()
-          ? std::string("header Content-Type is required: send the body as application/json")
-          : fmt::format("Content-Type must be application/json, got \"{}\"", type));
-  return out;
-}
-
-// The JSON object of a request body: 415 unless declared JSON, 400 unless it
-// is one well-formed object.
-base::Result<json> ParseBody(const Request& r, Response* refusal) {
-  if (auto bad = RequireJsonContentType(r)) {
-    *refusal = std::move(*bad);
-    return base::InvalidArgumentError("content type");
-  }
-  auto body = ParseObject(r.body);
-  if (!body.ok()) *refusal = Error(body.status());
-  return body;
-}
-
-std::vector<std::string> SplitComma(std::string_view s) {
-  std::vector<std::string> out;
-  while (true) {
-    const size_t comma = s.find(',');
-    out.emplace_back(s.substr(0, comma));
-    if (comma == std::string_view::npos) break;
-    s.remove_prefix(comma + 1);
-  }
-  return out;
-}
-
 }  // namespace
 
-std::string PickLanguage(std::string_view lang, std::string_view accept_language) {
-  static constexpr std::string_view kKnown[] = {"en", "ko", "zh", "ja"};
-  for (std::string_view k : kKnown) {
-    if (lang == k) return std::string(k);
-  }
-  // "ko-KR,ko;q=0.9,en;q=0.8": the first known primary subtag wins; writers'
-  // browsers list their preferred language first.
-  std::string_view rest = accept_language;
-  while (!rest.empty()) {
-    const size_t comma = rest.find(',');
-    std::string_view tag = rest.substr(0, comma);
-    rest = comma == std::string_view::npos ? std::string_view() : rest.substr(comma + 1);
-    while (!tag.empty() && tag.front() == ' ') tag.remove_prefix(1);
-    const size_t end = tag.find_first_of("-_; ");
-    std::string_view primary = tag.substr(0, end);
-    for (std::string_view k : kKnown) {
-      if (primary.size() == 2 && (primary[0] | 0x20) == k[0] && (primary[1] | 0x20) == k[1]) {
-        return std::string(k);
-      }
-    }
-  }
-  return "en";
-}
-
-Api::Api(ApiOptions options, std::shared_ptr<comments::CommentService> service,
-         std::shared_ptr<const base::Clock> clock, std::shared_ptr<Metrics> metrics)
+Api::Api(ApiOptions options, comments::Services services, std::shared_ptr<const base::Clock> clock,
+         std::shared_ptr<Metrics> metrics)
     : options_(std::move(options)),
-      service_(std::move(service)),
+      services_(std::move(services)),
       clock_(std::move(clock)),
       metrics_(std::move(metrics)),
       post_per_ip_(options_.post_per_ip),
@@ -205,6 +96,11 @@ std::vector<Route> Api::Routes() {
   };
 }
 
+std::optional<Response> Api::LimitAddress(RateLimiter& limiter, std::string_view what,
+                                          const Request& r) {
+  return Limit(limiter, what, services_.hasher->HashIp(r.peer_ip).current);
+}
+
 std::optional<Response> Api::Limit(RateLimiter& limiter, std::string_view what,
                                    std::string_view key) {
   if (!options_.rate_limit) return std::nullopt;
@@ -221,11 +117,11 @@ base::Result<comments::Session> Api::RequireSession(const Request& r, bool write
   if (token.empty()) {
     return base::UnauthenticatedError("no session: log in at POST /api/v1/auth/login");
   }
-  COMMENTD_ASSIGN_OR_RETURN(comments::Session session, service_->Authenticate(token));
+  COMMENTD_ASSIGN_OR_RETURN(comments::Session session, services_.accounts->Authenticate(token));
   if (write) {
     const std::string_view csrf = r.Header("x-csrf-token");
     if (csrf.empty()) return base::PermissionDeniedError("header X-CSRF-Token is required");
-    COMMENTD_RETURN_IF_ERROR(comments::CommentService::CheckCsrf(session, csrf));
+    COMMENTD_RETURN_IF_ERROR(comments::AccountService::CheckCsrf(session, csrf));
   }
   return session;
 }
@@ -331,7 +227,7 @@ Response Api::ListThread(const Request& r) {
 }
 
 Response Api::RenderThread(const comments::ThreadRequest& req, bool* cacheable) {
-  auto page = service_->ListThread(req);
+  auto page = services_.comments->ListThread(req);
   if (!page.ok()) return Error(page.status());
   // Any key names a thread; keeping empty pages would let a reader fill the
   // cache with threads that do not exist.
@@ -365,36 +261,37 @@ Response Api::PostComment(const Request& r) {
   req.ip = r.peer_ip;
   req.idempotency_key = std::string(r.Header("idempotency-key"));
 
-  const std::string ip_hash = service_->HashIp(r.peer_ip);
-  if (auto limited = Limit(post_per_ip_, "comments from this address", ip_hash)) return *limited;
-  // Keyed on the name as readers see it: " Spammer" and "spammer" share a
-  // bucket (a name that is not UTF-8 is refused by Post below).
-  auto author_key = service_->AuthorKey(req.author);
-  if (auto limited = Limit(post_per_author_, "comments by this author",
-                           author_key.ok() ? *author_key : req.author)) {
+  // The address is hashed and the name read once for the limits, the
+  // checks and the post itself.
+  comments::IpHashes ip = services_.hasher->HashIp(r.peer_ip);
+  if (auto limited = Limit(post_per_ip_, "comments from this address", ip.current)) {
     return *limited;
   }
+  auto writer = services_.comments->IdentifyWriter(req.author, std::move(ip));
+  // Keyed on the name as readers see it: " Spammer" and "spammer" share a
+  // bucket (a name that is not UTF-8 is refused just below).
+  if (auto limited = Limit(post_per_author_, "comments by this author",
+                           writer.ok() ? writer->name_key() : req.author)) {
+    return *limited;
+  }
+  if (!writer.ok()) return Error(writer.status());
   // A name that may not be used is a 422 that names the field and says why,
   // in the shape of a comment the engine refused.
-  if (author_key.ok()) {
-    auto refusal = service_->CheckAuthor(req.author);
-    if (refusal.ok() && refusal->has_value()) {
-      json reasons = json::array();
-      for (const moderation::Reason& reason : (*refusal)->reasons) {
-        json j = moderation::ReasonToJson(reason);
-        j["field"] = "author";
-        reasons.push_back(std::move(j));
-      }
-      return Json(422,
-                  {{"status", "refused"},
-                   {"field", "author"},
-                   {"reasons", std::move(reasons)},
-                   {"message", (*refusal)->message},
-                   {"error", {{"code", "invalid_argument"}, {"message", (*refusal)->message}}}});
+  if (const auto& refusal = writer->refusal()) {
+    json reasons = json::array();
+    for (const moderation::Reason& reason : refusal->reasons) {
+      json j = moderation::ReasonToJson(reason);
+      j["field"] = "author";
+      reasons.push_back(std::move(j));
     }
+    return Json(422, {{"status", "refused"},
+                      {"field", "author"},
+                      {"reasons", std::move(reasons)},
+                      {"message", refusal->message},
+                      {"error", {{"code", "invalid_argument"}, {"message", refusal->message}}}});
   }
 
-  auto result = service_->Post(req);
+  auto result = services_.comments->Post(req, *writer);
   if (!result.ok()) return Error(result.status());
   // Only a published comment changes what readers see; a held or refused
   // one leaves the cached pages right.
@@ -410,18 +307,10 @@ Response Api::PostComment(const Request& r) {
 
 Response Api::Check(const Request& r) {
   Response refusal;
-  auto body = ParseBody(r, &refusal);
+  auto body = ParseTextBody(r, &refusal);
   if (!body.ok()) return refusal;
-  auto text = RequiredString(*body, "text");
-  if (!text.ok()) return Error(text.status());
-  auto lang = OptionalString(*body, "lang");
-  if (!lang.ok()) return Error(lang.status());
-  if (auto limited =
-          Limit(misc_per_ip_, "requests from this address", service_->HashIp(r.peer_ip))) {
-    return *limited;
-  }
-  const std::string language = PickLanguage(lang->value_or(""), r.Header("accept-language"));
-  auto result = service_->Check(*text, language);
+  if (auto limited = LimitAddress(misc_per_ip_, "requests from this address", r)) return *limited;
+  auto result = services_.comments->Check(body->text, body->language);
   if (!result.ok()) return Error(result.status());
   metrics_->RecordVerdict(result->verdict);
   json out = moderation::VerdictToJson(result->verdict);
@@ -433,18 +322,11 @@ Response Api::EditComment(const Request& r) {
   const std::string_view token = r.Header("x-edit-token");
   if (token.empty()) return Error(base::PermissionDeniedError("header X-Edit-Token is required"));
   Response refusal;
-  auto body = ParseBody(r, &refusal);
+  auto body = ParseTextBody(r, &refusal);
   if (!body.ok()) return refusal;
-  auto text = RequiredString(*body, "text");
-  if (!text.ok()) return Error(text.status());
-  auto lang = OptionalString(*body, "lang");
-  if (!lang.ok()) return Error(lang.status());
-  if (auto limited =
-          Limit(post_per_ip_, "comments from this address", service_->HashIp(r.peer_ip))) {
-    return *limited;
-  }
-  const std::string language = PickLanguage(lang->value_or(""), r.Header("accept-language"));
-  auto result = service_->Edit(r.Param("id"), token, *text, language);
+  if (auto limited = LimitAddress(post_per_ip_, "comments from this address", r)) return *limited;
+  const std::string& language = body->language;
+  auto result = services_.comments->Edit(r.Param("id"), token, body->text, language);
   if (!result.ok()) return Error(result.status());
   InvalidatePages();
   metrics_->RecordVerdict(result->verdict);
@@ -456,7 +338,7 @@ Response Api::EditComment(const Request& r) {
 Response Api::DeleteComment(const Request& r) {
   const std::string_view token = r.Header("x-edit-token");
   if (token.empty()) return Error(base::PermissionDeniedError("header X-Edit-Token is required"));
-  base::Status s = service_->Delete(r.Param("id"), token);
+  base::Status s = services_.comments->Delete(r.Param("id"), token);
   if (!s.ok()) return Error(s);
   InvalidatePages();
   return NoContent();
@@ -468,11 +350,8 @@ Response Api::ReportComment(const Request& r) {
   if (!body.ok()) return refusal;
   auto reason = OptionalString(*body, "reason");
   if (!reason.ok()) return Error(reason.status());
-  if (auto limited =
-          Limit(misc_per_ip_, "requests from this address", service_->HashIp(r.peer_ip))) {
-    return *limited;
-  }
-  base::Status s = service_->Report(r.Param("id"), reason->value_or(""), r.peer_ip);
+  if (auto limited = LimitAddress(misc_per_ip_, "requests from this address", r)) return *limited;
+  base::Status s = services_.comments->Report(r.Param("id"), reason->value_or(""), r.peer_ip);
   if (!s.ok()) return Error(s);
   return Json(202, {{"status", "reported"}});
 }
@@ -482,7 +361,7 @@ Response Api::Counts(const Request& r) {
     return Error(base::InvalidArgumentError(
         "query parameter 'threads' is required: a comma-separated list of thread keys"));
   }
-  auto counts = service_->Counts(SplitComma(r.Query("threads")));
+  auto counts = services_.comments->Counts(SplitComma(r.Query("threads")));
   if (!counts.ok()) return Error(counts.status());
   json out = json::object();
   for (const auto& [thread, n] : *counts) out[thread] = n;
@@ -497,11 +376,10 @@ Response Api::Login(const Request& r) {
   if (!name.ok()) return Error(name.status());
   auto password = RequiredString(*body, "password");
   if (!password.ok()) return Error(password.status());
-  if (auto limited =
-          Limit(login_per_ip_, "login attempts from this address", service_->HashIp(r.peer_ip))) {
+  if (auto limited = LimitAddress(login_per_ip_, "login attempts from this address", r)) {
     return *limited;
   }
-  auto login = service_->Login(*name, *password);
+  auto login = services_.accounts->Login(*name, *password);
   if (!login.ok()) return Error(login.status());
   Response out = Json(200, {{"site_name", options_.site_name},
                             {"moderator", login->session.moderator},
@@ -516,7 +394,7 @@ Response Api::Login(const Request& r) {
 Response Api::Logout(const Request& r) {
   const std::string_view token = r.Cookie(kSessionCookie);
   if (!token.empty()) {
-    base::Status s = service_->Logout(token);
+    base::Status s = services_.accounts->Logout(token);
     if (!s.ok()) return Error(s);
   }
   Response out = NoContent();
@@ -544,12 +422,9 @@ Response Api::ListQueue(const Request& r) {
   }
   auto limit = IntQuery(r, "limit", 50);
   if (!limit.ok()) return Error(limit.status());
-  auto page = service_->ListQueue(*queue, *limit, r.Query("after"));
+  auto page = services_.desk->ListQueue(*queue, *limit, r.Query("after"));
   if (!page.ok()) return Error(page.status());
-  json list = json::array();
-  for (const auto& c : page->items) list.push_back(ModCommentToJson(c));
-  return Json(200, {{"comments", std::move(list)},
-                    {"next_cursor", page->next ? json(page->next->Encode()) : json(nullptr)}});
+  return PageJson("comments", *page, ModCommentToJson);
 }
 
 Response Api::Act(const Request& r) {
@@ -574,7 +449,7 @@ Response Api::Act(const Request& r) {
   req.moderator = session->moderator;
   req.reason = reason->value_or("");
   req.revisions = std::move(*revisions);
-  auto results = service_->Act(req);
+  auto results = services_.desk->Act(req);
   if (!results.ok()) return Error(results.status());
   // One comment, edited since the moderator saw it: the request as a whole
   // conflicts with the server's state (409), and nothing changed.
@@ -602,7 +477,7 @@ Response Api::Act(const Request& r) {
 Response Api::Revisions(const Request& r) {
   auto session = RequireSession(r, /*write=*/false);
   if (!session.ok()) return Error(session.status());
-  auto listed = service_->ListRevisions(r.Param("id"));
+  auto listed = services_.desk->ListRevisions(r.Param("id"));
   if (!listed.ok()) return Error(listed.status());
   json list = json::array();
   for (const auto& rev : listed->revisions) {
@@ -617,12 +492,9 @@ Response Api::Audit(const Request& r) {
   if (!session.ok()) return Error(session.status());
   auto limit = IntQuery(r, "limit", 50);
   if (!limit.ok()) return Error(limit.status());
-  auto page = service_->ListAudit(*limit, r.Query("after"));
+  auto page = services_.desk->ListAudit(*limit, r.Query("after"));
   if (!page.ok()) return Error(page.status());
-  json list = json::array();
-  for (const auto& e : page->items) list.push_back(AuditEntryToJson(e));
-  return Json(200, {{"entries", std::move(list)},
-                    {"next_cursor", page->next ? json(page->next->Encode()) : json(nullptr)}});
+  return PageJson("entries", *page, AuditEntryToJson);
 }
 
 Response Api::Stats(const Request& r) {
@@ -630,7 +502,7 @@ Response Api::Stats(const Request& r) {
   if (!session.ok()) return Error(session.status());
   auto days = IntQuery(r, "days", 30);
   if (!days.ok()) return Error(days.status());
-  auto stats = service_->Stats(*days);
+  auto stats = services_.desk->Stats(*days);
   if (!stats.ok()) return Error(stats.status());
   json list = json::array();
   for (const auto& d : *stats) list.push_back(DayStatsToJson(d));
@@ -653,9 +525,9 @@ json PolicyToJson(const comments::StoredPolicy& stored, std::string_view in_forc
 Response Api::GetPolicy(const Request& r) {
   auto session = RequireSession(r, /*write=*/false);
   if (!session.ok()) return Error(session.status());
-  auto stored = service_->GetPolicy();
+  auto stored = services_.policy->GetPolicy();
   if (!stored.ok()) return Error(stored.status());
-  const auto engine = service_->moderator();
+  const auto engine = services_.policy->engine();
   return Json(200, PolicyToJson(*stored, engine ? engine->policy().version : ""));
 }
 
@@ -667,10 +539,10 @@ Response Api::PutPolicy(const Request& r) {
   if (!body.ok()) return refusal;
   auto toml = RequiredString(*body, "toml");
   if (!toml.ok()) return Error(toml.status());
-  auto stored = service_->SetPolicy(session->moderator, *toml);
+  auto stored = services_.policy->SetPolicy(session->moderator, *toml);
   if (!stored.ok()) return Error(stored.status());
   InvalidatePages();
-  const auto engine = service_->moderator();
+  const auto engine = services_.policy->engine();
   return Json(200, PolicyToJson(*stored, engine ? engine->policy().version : ""));
 }
 

@@ -1,6 +1,6 @@
 // Api: the handlers of the commentd HTTP API (docs/api.md), one per route,
 // each a function from a Request to a Response. They parse and format; the
-// CommentService decides. Rate limits, sessions and CSRF checks live here
+// comment services (comments::Services) decide. Rate limits, sessions and CSRF checks live here
 // because they are properties of the HTTP surface, not of the domain.
 #pragma once
 
@@ -9,13 +9,13 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
-#include <mutex>
 #include <string>
 #include <unordered_map>
 #include <vector>
 
 #include "base/clock.h"
-#include "comments/comment_service.h"
+#include "comments/services.h"
+#include "http/api_io.h"
 #include "http/exchange.h"
 #include "http/metrics.h"
 #include "http/page_cache.h"
@@ -53,12 +53,13 @@ struct Route {
   std::function<Response(const Request&)> handler;
 };
 
-// The service, metrics, limiters and page cache are safe to share. Thread-safe.
+// The services, metrics, limiters and page cache are safe to share; the
+// rest is immutable after construction. Thread-safe.
 class Api {
  public:
-  // The service, clock and metrics must outlive the Api and its routes.
-  Api(ApiOptions options, std::shared_ptr<comments::CommentService> service,
-      std::shared_ptr<const base::Clock> clock, std::shared_ptr<Metrics> metrics);
+  // The services, clock and metrics are held by shared_ptr.
+  Api(ApiOptions options, comments::Services services, std::shared_ptr<const base::Clock> clock,
+      std::shared_ptr<Metrics> metrics);
 
   // Every API route; the handlers refer to this Api.
   std::vector<Route> Routes();
@@ -86,6 +87,9 @@ class Api {
  private:
   // 429 with Retry-After when `key` is over `limiter`'s rate; nullopt if allowed.
   std::optional<Response> Limit(RateLimiter& limiter, std::string_view what, std::string_view key);
+  // Limit keyed on the request's address (its hash under the current IP key).
+  std::optional<Response> LimitAddress(RateLimiter& limiter, std::string_view what,
+                                       const Request& r);
   // The session of the request's cookie; on failure the 401 reply. With
   // `write`, also the X-CSRF-Token check (403).
   base::Result<comments::Session> RequireSession(const Request& r, bool write) const;
@@ -98,7 +102,7 @@ class Api {
   void InvalidatePages() { write_generation_.fetch_add(1); }
 
   const ApiOptions options_;
-  std::shared_ptr<comments::CommentService> service_;
+  const comments::Services services_;
   std::shared_ptr<const base::Clock> clock_;
   std::shared_ptr<Metrics> metrics_;
   RateLimiter post_per_ip_;
@@ -108,9 +112,5 @@ class Api {
   std::atomic<uint64_t> write_generation_{0};
   PageCache page_cache_;  // entries carry the write_generation_ they were read at
 };
-
-// The writer's language for messages: `lang` if given, else the first of
-// en/ko/zh/ja named in Accept-Language, else "en".
-std::string PickLanguage(std::string_view lang, std::string_view accept_language);
 
 }  // namespace commentd::http

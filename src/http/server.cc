@@ -213,7 +213,6 @@ bool IsCorsPath(std::string_view path) {
 
 struct Server::Impl {
   ServerOptions options;
-  std::shared_ptr<comments::CommentService> service;
   std::shared_ptr<const base::Clock> clock;
   std::shared_ptr<Metrics> metrics = std::make_shared<Metrics>();
   std::unique_ptr<Api> api;
@@ -454,9 +453,9 @@ Server::Server(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 
 Server::~Server() { Shutdown(); }
 
-base::Result<std::unique_ptr<Server>> Server::Start(
-    ServerOptions options, std::shared_ptr<comments::CommentService> service,
-    std::shared_ptr<const base::Clock> clock) {
+base::Result<std::unique_ptr<Server>> Server::Start(ServerOptions options,
+                                                    comments::Services services,
+                                                    std::shared_ptr<const base::Clock> clock) {
   auto impl = std::make_unique<Impl>();
   asio::error_code ec;
   std::string host = options.host == "localhost" ? "127.0.0.1" : options.host;
@@ -470,9 +469,9 @@ base::Result<std::unique_ptr<Server>> Server::Start(
   }
   impl->host = host;
   impl->options = std::move(options);
-  impl->service = std::move(service);
   impl->clock = std::move(clock);
-  impl->api = std::make_unique<Api>(impl->options.api, impl->service, impl->clock, impl->metrics);
+  impl->api =
+      std::make_unique<Api>(impl->options.api, std::move(services), impl->clock, impl->metrics);
   impl->routes = impl->api->Routes();
 
   Impl* self = impl.get();

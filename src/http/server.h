@@ -13,7 +13,7 @@
 
 #include "base/clock.h"
 #include "base/status.h"
-#include "comments/comment_service.h"
+#include "comments/services.h"
 #include "http/api.h"
 #include "http/client_address.h"
 
@@ -71,9 +71,9 @@ class Server {
   // Binds, starts the workers and returns once the server accepts
   // connections. kInvalidArgument for a bad host; kUnavailable when the
   // address cannot be bound (in use, no permission).
-  static base::Result<std::unique_ptr<Server>> Start(
-      ServerOptions options, std::shared_ptr<comments::CommentService> service,
-      std::shared_ptr<const base::Clock> clock);
+  static base::Result<std::unique_ptr<Server>> Start(ServerOptions options,
+                                                     comments::Services services,
+                                                     std::shared_ptr<const base::Clock> clock);
   ~Server();  // Shutdown()
   Server(const Server&) = delete;
   Server& operator=(const Server&) = delete;

@@ -19,7 +19,7 @@
 #include <string>
 #include <vector>
 
-#include "comments/comment_service.h"
+#include "comments/services.h"
 #include "http/api.h"
 #include "http/server.h"
 #include "moderation/moderator.h"
@@ -75,8 +75,8 @@ class AccessTest : public testing::DefaultEngineTest {
     service_options.session_ttl = kSessionTtl;
     auto service = testing::SqliteService(dir_ + "/commentd.db", clock_, engine_, service_options);
     ASSERT_TRUE(service.ok()) << service.status().ToString();
-    service_ = std::move(*service);
-    ASSERT_TRUE(service_->AddModerator(kModName, kModPassword).ok());
+    services_ = std::move(*service);
+    ASSERT_TRUE(services_.accounts->AddAccount(kModName, kModPassword).ok());
     options_.port = 0;
     options_.threads = 2;
     options_.api.rate_limit = rate_limit;
@@ -85,13 +85,13 @@ class AccessTest : public testing::DefaultEngineTest {
     options_.api.post_per_author = {3, 6};
     options_.api.login_per_ip = {5, 5};
     options_.api.thread_cache_ttl = std::chrono::milliseconds(0);
-    const base::Status started = local_.Start(options_, service_, clock_);
+    const base::Status started = local_.Start(options_, services_, clock_);
     ASSERT_TRUE(started.ok()) << started.ToString();
   }
 
   void TearDown() override {
     local_.Stop();
-    service_.reset();
+    services_ = {};
     if (!dir_.empty()) std::filesystem::remove_all(dir_);
   }
 
@@ -134,7 +134,7 @@ class AccessTest : public testing::DefaultEngineTest {
   }
 
   std::vector<http::Route> Routes() {
-    http::Api api(options_.api, service_, clock_, std::make_shared<http::Metrics>());
+    http::Api api(options_.api, services_, clock_, std::make_shared<http::Metrics>());
     return api.Routes();
   }
 
@@ -158,7 +158,7 @@ class AccessTest : public testing::DefaultEngineTest {
   std::string dir_;
   http::ServerOptions options_;
   std::shared_ptr<base::FakeClock> clock_;
-  std::shared_ptr<comments::CommentService> service_;
+  comments::Services services_;
   testing::LocalServer local_;
 };
 

@@ -8,7 +8,7 @@
 #include <memory>
 #include <string>
 
-#include "comments/comment_service.h"
+#include "comments/services.h"
 #include "http/server.h"
 #include "moderation/moderator.h"
 #include "tests/integration/http_client.h"
@@ -50,7 +50,7 @@ class ApiTest : public ::testing::Test {
 
   void TearDown() override {
     local_.Stop();
-    service_.reset();
+    services_ = {};
     std::filesystem::remove_all(dir_);
   }
 
@@ -64,8 +64,8 @@ class ApiTest : public ::testing::Test {
     service_options.max_text_bytes = 2000;
     auto service = testing::SqliteService(dir_ + "/commentd.db", clock_, engine_, service_options);
     ASSERT_TRUE(service.ok()) << service.status().ToString();
-    service_ = std::move(*service);
-    ASSERT_TRUE(service_->AddModerator(kModName, kModPassword).ok());
+    services_ = std::move(*service);
+    ASSERT_TRUE(services_.accounts->AddAccount(kModName, kModPassword).ok());
 
     http::ServerOptions options;
     options.host = "127.0.0.1";
@@ -79,7 +79,7 @@ class ApiTest : public ::testing::Test {
     auto trusted = http::TrustedProxies::Create(trusted_proxies);
     ASSERT_TRUE(trusted.ok()) << trusted.status().ToString();
     options.trusted_proxies = std::move(*trusted);
-    const base::Status started = local_.Start(options, service_, clock_);
+    const base::Status started = local_.Start(options, services_, clock_);
     ASSERT_TRUE(started.ok()) << started.ToString();
   }
 
@@ -133,7 +133,7 @@ class ApiTest : public ::testing::Test {
 
   std::string dir_;
   std::shared_ptr<base::FakeClock> clock_;
-  std::shared_ptr<comments::CommentService> service_;
+  comments::Services services_;
   testing::LocalServer local_;
   std::string cookie_;
   std::string csrf_;
@@ -189,7 +189,7 @@ TEST_F(ApiTest, CommentStoredByAnotherServerAppearsAfterTheCacheTtl) {
   req.thread = kThread;
   req.author = "Elsewhere";
   req.text = "Posted through another server.";
-  ASSERT_TRUE(service_->Post(req).ok());
+  ASSERT_TRUE(services_.comments->Post(req).ok());
   EXPECT_EQ(Send("GET", ThreadPath()).Json()["counts"]["published"], 1) << "page is cached";
   clock_->Advance(std::chrono::seconds(1));
   EXPECT_EQ(Send("GET", ThreadPath()).Json()["counts"]["published"], 2);
@@ -745,10 +745,10 @@ TEST_F(BehindProxyApiTest, EachForwardedClientHasItsOwnLimitAndHash) {
   ExpectError(PostFrom("198.51.100.1", "First3", "three"), 429, "resource_exhausted");
   HttpResponse other = PostFrom("198.51.100.2", "Second", "a different reader");
   ASSERT_EQ(other.status, 201) << other.body;
-  auto stored = service_->ListQueue(comments::Queue::kPublished, 10, "");
+  auto stored = services_.desk->ListQueue(comments::Queue::kPublished, 10, "");
   ASSERT_TRUE(stored.ok()) << stored.status().ToString();
   ASSERT_FALSE(stored->items.empty());
-  EXPECT_EQ(stored->items.front().author.ip_hash, service_->HashIp("198.51.100.2"));
+  EXPECT_EQ(stored->items.front().author.ip_hash, services_.hasher->HashIp("198.51.100.2").current);
 }
 
 TEST_F(BehindProxyApiTest, LookAlikeAuthorNamesShareOneRateLimitBucket) {

@@ -11,7 +11,7 @@
 #include <set>
 #include <string>
 
-#include "comments/comment_service.h"
+#include "comments/services.h"
 #include "http/server.h"
 #include "moderation/moderator.h"
 #include "tests/integration/http_client.h"
@@ -40,13 +40,13 @@ class ClientKeysTest : public testing::DefaultEngineTest {
     service_options.ip_key_file = dir_ + "/ip.key";
     auto service = testing::SqliteService(dir_ + "/commentd.db", clock_, engine_, service_options);
     ASSERT_TRUE(service.ok()) << service.status().ToString();
-    service_ = std::move(*service);
-    service_->SetModeratorFactory(
+    services_ = std::move(*service);
+    services_.policy->SetEngineFactory(
         [](const moderation::Policy& policy)
             -> base::Result<std::shared_ptr<const moderation::Moderator>> {
           return engine_->WithPolicy(policy);
         });
-    ASSERT_TRUE(service_->AddModerator(kModName, kModPassword).ok());
+    ASSERT_TRUE(services_.accounts->AddAccount(kModName, kModPassword).ok());
 
     http::ServerOptions options;
     options.threads = 2;
@@ -60,13 +60,13 @@ class ClientKeysTest : public testing::DefaultEngineTest {
     auto trusted = http::TrustedProxies::Create({"127.0.0.1"});
     ASSERT_TRUE(trusted.ok());
     options.trusted_proxies = std::move(*trusted);
-    const base::Status started = local_.Start(options, service_, clock_);
+    const base::Status started = local_.Start(options, services_, clock_);
     ASSERT_TRUE(started.ok()) << started.ToString();
   }
 
   void TearDown() override {
     local_.Stop();
-    service_.reset();
+    services_ = {};
     std::filesystem::remove_all(dir_);
   }
 
@@ -88,7 +88,7 @@ class ClientKeysTest : public testing::DefaultEngineTest {
 
   std::string dir_;
   std::shared_ptr<base::FakeClock> clock_;
-  std::shared_ptr<comments::CommentService> service_;
+  comments::Services services_;
   testing::LocalServer local_;
 };
 
@@ -120,13 +120,13 @@ TEST_F(ClientKeysTest, TwoAddressesOfOneIpv6NetworkShareALimitAndAHash) {
   EXPECT_EQ(PostFrom("198.51.100.1", "Seven", "once more").status, 429);
   EXPECT_EQ(PostFrom("198.51.100.2", "Eight", "a neighbour").status, 201);
 
-  auto stored = service_->ListQueue(comments::Queue::kPublished, 20, "");
+  auto stored = services_.desk->ListQueue(comments::Queue::kPublished, 20, "");
   ASSERT_TRUE(stored.ok());
   std::set<std::string> hashes;
   for (const auto& c : stored->items) {
     if (c.author.name == "One" || c.author.name == "Two") hashes.insert(c.author.ip_hash);
   }
-  EXPECT_EQ(hashes, std::set<std::string>{service_->HashIp("2001:db8:1:2::/64")});
+  EXPECT_EQ(hashes, std::set<std::string>{services_.hasher->HashIp("2001:db8:1:2::/64").current});
 }
 
 // Finding 13: whoever knew an Idempotency-Key got the edit token back.

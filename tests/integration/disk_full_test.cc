@@ -14,7 +14,7 @@
 #include <memory>
 #include <string>
 
-#include "comments/comment_service.h"
+#include "comments/services.h"
 #include "http/server.h"
 #include "moderation/moderator.h"
 #include "tests/integration/http_client.h"
@@ -45,20 +45,20 @@ class DiskFullTest : public ::testing::Test {
         testing::SqliteService(dir_ + "/commentd.db", std::make_shared<base::SystemClock>(),
                                *engine, testing::TestServiceOptions());
     ASSERT_TRUE(service.ok()) << service.status().ToString();
-    service_ = std::move(*service);
+    services_ = std::move(*service);
     http::ServerOptions server_options;
     server_options.port = 0;
     server_options.threads = 2;
     server_options.api.rate_limit = false;
     server_options.api.thread_cache_ttl = std::chrono::milliseconds(0);
     const base::Status started =
-        local_.Start(server_options, service_, std::make_shared<base::SystemClock>());
+        local_.Start(server_options, services_, std::make_shared<base::SystemClock>());
     ASSERT_TRUE(started.ok()) << started.ToString();
   }
 
   void TearDown() override {
     local_.Stop();
-    service_.reset();
+    services_ = {};
     if (mounted_) umount2(dir_.c_str(), MNT_DETACH);
     if (!dir_.empty()) std::filesystem::remove_all(dir_);
   }
@@ -114,7 +114,7 @@ class DiskFullTest : public ::testing::Test {
 
   std::string dir_;
   bool mounted_ = false;
-  std::shared_ptr<comments::CommentService> service_;
+  comments::Services services_;
   testing::LocalServer local_;
   std::map<std::string, std::string> acked_;
 };

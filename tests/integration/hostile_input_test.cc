@@ -14,7 +14,7 @@
 #include <string>
 #include <vector>
 
-#include "comments/comment_service.h"
+#include "comments/services.h"
 #include "http/server.h"
 #include "moderation/moderator.h"
 #include "tests/integration/http_client.h"
@@ -75,7 +75,7 @@ class HostileInputTest : public testing::DefaultEngineTest {
         testing::SqliteService(dir_ + "/commentd.db", std::make_shared<base::SystemClock>(),
                                engine_, testing::TestServiceOptions());
     ASSERT_TRUE(service.ok()) << service.status().ToString();
-    service_ = std::move(*service);
+    services_ = std::move(*service);
     http::ServerOptions options;
     options.port = 0;
     options.threads = 2;
@@ -85,13 +85,13 @@ class HostileInputTest : public testing::DefaultEngineTest {
     options.api.rate_limit = false;
     options.api.thread_cache_ttl = std::chrono::milliseconds(0);
     const base::Status started =
-        local_.Start(options, service_, std::make_shared<base::SystemClock>());
+        local_.Start(options, services_, std::make_shared<base::SystemClock>());
     ASSERT_TRUE(started.ok()) << started.ToString();
   }
 
   void TearDown() override {
     local_.Stop();
-    service_.reset();
+    services_ = {};
     if (!dir_.empty()) std::filesystem::remove_all(dir_);
   }
 
@@ -143,7 +143,7 @@ class HostileInputTest : public testing::DefaultEngineTest {
   }
 
   std::string dir_;
-  std::shared_ptr<comments::CommentService> service_;
+  comments::Services services_;
   testing::LocalServer local_;
 };
 

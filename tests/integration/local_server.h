@@ -1,5 +1,5 @@
 // LocalServer: commentd's HTTP server started in the test's own process on
-// 127.0.0.1 (port 0) over a CommentService, with a client for it. The
+// 127.0.0.1 (port 0) over the comment services, with a client for it. The
 // in-process integration tests (api, access, hostile input, disk full) share
 // it; the subprocess tests run the `commentd` binary instead.
 #pragma once
@@ -13,7 +13,7 @@
 
 #include "base/clock.h"
 #include "base/status.h"
-#include "comments/comment_service.h"
+#include "comments/services.h"
 #include "http/server.h"
 #include "moderation/moderator.h"
 #include "store/sqlite/sqlite_store.h"
@@ -30,16 +30,13 @@ inline comments::ServiceOptions TestServiceOptions() {
   return options;
 }
 
-// A CommentService on a new SQLite database at `db_path`.
-inline base::Result<std::shared_ptr<comments::CommentService>> SqliteService(
+// The comment services on a new SQLite database at `db_path`.
+inline base::Result<comments::Services> SqliteService(
     const std::string& db_path, std::shared_ptr<const base::Clock> clock,
     std::shared_ptr<const moderation::Moderator> engine, comments::ServiceOptions options) {
   COMMENTD_ASSIGN_OR_RETURN(auto store, store::SqliteStore::Create(db_path));
-  COMMENTD_ASSIGN_OR_RETURN(
-      auto service,
-      comments::CommentService::Create(std::shared_ptr<comments::Store>(std::move(store)),
-                                       std::move(clock), std::move(engine), std::move(options)));
-  return std::shared_ptr<comments::CommentService>(std::move(service));
+  return comments::Services::Create(std::shared_ptr<comments::Store>(std::move(store)),
+                                    std::move(clock), std::move(engine), std::move(options));
 }
 
 // A test suite that shares one engine with the built-in policy: building it
@@ -62,11 +59,11 @@ class LocalServer {
   ~LocalServer() { Stop(); }
 
   // Starts the server with `options` (host and port are set here).
-  base::Status Start(http::ServerOptions options, std::shared_ptr<comments::CommentService> service,
+  base::Status Start(http::ServerOptions options, comments::Services services,
                      std::shared_ptr<const base::Clock> clock) {
     options.host = "127.0.0.1";
     options.port = 0;
-    auto server = http::Server::Start(std::move(options), std::move(service), std::move(clock));
+    auto server = http::Server::Start(std::move(options), std::move(services), std::move(clock));
     if (!server.ok()) return server.status();
     server_ = std::move(*server);
     if (server_->port() == 0) return base::InternalError("the server has no port");

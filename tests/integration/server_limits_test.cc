@@ -17,7 +17,7 @@
 #include <string>
 #include <vector>
 
-#include "comments/comment_service.h"
+#include "comments/services.h"
 #include "http/server.h"
 #include "moderation/moderator.h"
 #include "tests/integration/http_client.h"
@@ -123,7 +123,7 @@ class ServerLimitsTest : public testing::DefaultEngineTest {
  protected:
   void TearDown() override {
     local_.Stop();
-    service_.reset();
+    services_ = {};
     if (!dir_.empty()) std::filesystem::remove_all(dir_);
   }
 
@@ -136,7 +136,7 @@ class ServerLimitsTest : public testing::DefaultEngineTest {
     auto service = testing::SqliteService(dir_ + "/commentd.db", clock_, engine_,
                                           testing::TestServiceOptions());
     ASSERT_TRUE(service.ok()) << service.status().ToString();
-    service_ = std::move(*service);
+    services_ = std::move(*service);
     options.threads = 2;
     options.api.rate_limit = false;
     if (trust_loopback_proxy) {
@@ -144,7 +144,7 @@ class ServerLimitsTest : public testing::DefaultEngineTest {
       ASSERT_TRUE(trusted.ok());
       options.trusted_proxies = std::move(*trusted);
     }
-    const base::Status started = local_.Start(std::move(options), service_, clock_);
+    const base::Status started = local_.Start(std::move(options), services_, clock_);
     ASSERT_TRUE(started.ok()) << started.ToString();
   }
 
@@ -172,7 +172,7 @@ class ServerLimitsTest : public testing::DefaultEngineTest {
     req.text = std::string(text);
     req.parent_id = std::move(parent);
     req.ip = "192.0.2.1";
-    auto posted = service_->Post(req);
+    auto posted = services_.comments->Post(req);
     EXPECT_TRUE(posted.ok()) << posted.status().ToString();
     return posted.ok() ? posted->comment.id : "";
   }
@@ -192,7 +192,7 @@ class ServerLimitsTest : public testing::DefaultEngineTest {
 
   std::string dir_;
   std::shared_ptr<base::FakeClock> clock_;
-  std::shared_ptr<comments::CommentService> service_;
+  comments::Services services_;
   testing::LocalServer local_;
 };
 

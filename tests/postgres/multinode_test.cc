@@ -14,7 +14,7 @@
 #include <vector>
 
 #include "base/clock.h"
-#include "comments/comment_service.h"
+#include "comments/services.h"
 #include "moderation/moderator.h"
 #include "moderation/policy.h"
 #include "store/postgres/pg_test_support.h"
@@ -91,7 +91,7 @@ class MultiNodeTest : public ::testing::Test {
     schema_ = std::make_unique<store::testing::PgSchema>("multinode");
     ASSERT_FALSE(schema_->url().empty()) << schema_->error();
     // The moderator account is made the way `commentd moderator add` makes
-    // it: through a CommentService on the same database.
+    // it: through the AccountService on the same database.
     auto store = store::PostgresStore::Open(schema_->url(), 1);
     ASSERT_TRUE(store.ok()) << store.status().ToString();
     auto engine = moderation::Moderator::Create(moderation::Policy::Default());
@@ -99,11 +99,11 @@ class MultiNodeTest : public ::testing::Test {
     comments::ServiceOptions options;
     options.password_ops_limit = 1;
     options.password_mem_limit = 8192;
-    auto service =
-        comments::CommentService::Create(std::shared_ptr<comments::Store>(std::move(*store)),
-                                         std::make_shared<base::SystemClock>(), *engine, options);
-    ASSERT_TRUE(service.ok()) << service.status().ToString();
-    ASSERT_TRUE((*service)->AddModerator(kModName, kModPassword).ok());
+    auto services =
+        comments::Services::Create(std::shared_ptr<comments::Store>(std::move(*store)),
+                                   std::make_shared<base::SystemClock>(), *engine, options);
+    ASSERT_TRUE(services.ok()) << services.status().ToString();
+    ASSERT_TRUE(services->accounts->AddAccount(kModName, kModPassword).ok());
   }
 
   // Logs in on `c`; returns the headers a moderator write needs.

@@ -855,4 +855,56 @@ Status PostgresStore::DeleteExpiredSessions(base::Time now) {
   });
 }
 
+// --- one query each, for the request path (CommentService::Post and Edit)
+
+Result<comments::CommentDepth> PostgresStore::GetCommentWithDepth(std::string_view id) {
+  // Walks up from the comment through its ancestors; the bound only guards
+  // against a cycle damaged data could hold (inserts never make one).
+  static const std::string kSql = fmt::format(
+      "WITH RECURSIVE up(id, parent_id, depth) AS ("
+      "SELECT id, parent_id, 0 FROM comments WHERE id = $1 "
+      "UNION ALL SELECT p.id, p.parent_id, up.depth + 1 FROM comments p "
+      "JOIN up ON p.id = up.parent_id WHERE up.depth < 1000) "
+      "SELECT {}, {}, (SELECT MAX(depth) FROM up) FROM comments c WHERE c.id = $1",
+      kCommentBaseColumns, kOpenReports);
+  return impl_->Read([&](Connection& conn) -> Result<comments::CommentDepth> {
+    Params p;
+    p.Add(id);
+    COMMENTD_ASSIGN_OR_RETURN(Rows rows, conn.Exec(kSql, p));
+    if (rows.empty()) return base::NotFoundError("no comment {}", id);
+    comments::CommentDepth out;
+    COMMENTD_ASSIGN_OR_RETURN(out.comment, ReadComment(rows, 0));
+    COMMENTD_ASSIGN_OR_RETURN(int64_t depth, rows.Int(0, 21));
+    out.depth = static_cast<int>(depth);
+    return out;
+  });
+}
+
+Result<int64_t> PostgresStore::CountRevisions(std::string_view id) {
+  return impl_->Read([&](Connection& conn) -> Result<int64_t> {
+    Params p;
+    p.Add(id);
+    COMMENTD_ASSIGN_OR_RETURN(
+        Rows rows, conn.Exec("SELECT COUNT(*) FROM comment_revisions WHERE comment_id = $1", p));
+    if (rows.empty()) return int64_t{0};
+    return rows.Int(0, 0);
+  });
+}
+
+Result<bool> PostgresStore::IsWriterBanned(std::string_view author_name,
+                                           std::string_view author_key, std::string_view ip_hash,
+                                           std::string_view previous_ip_hash) {
+  return impl_->Read([&](Connection& conn) -> Result<bool> {
+    Params p;
+    p.Add(author_name).Add(author_key).Add(ip_hash).Add(previous_ip_hash);
+    COMMENTD_ASSIGN_OR_RETURN(
+        Rows rows, conn.Exec("SELECT EXISTS (SELECT 1 FROM bans WHERE author_name = $1) OR "
+                             "($2 <> '' AND EXISTS (SELECT 1 FROM bans WHERE author_key = $2)) OR "
+                             "($3 <> '' AND EXISTS (SELECT 1 FROM bans WHERE ip_hash = $3)) OR "
+                             "($4 <> '' AND EXISTS (SELECT 1 FROM bans WHERE ip_hash = $4))",
+                             p));
+    return !rows.empty() && rows.Bool(0, 0);
+  });
+}
+
 }  // namespace commentd::store

@@ -74,6 +74,13 @@ class PostgresStore final : public comments::Store {
   base::Status DeleteSession(std::string_view token_hash) override;
   base::Status DeleteExpiredSessions(base::Time now) override;
 
+  // One query each, for the request path.
+  base::Result<comments::CommentDepth> GetCommentWithDepth(std::string_view id) override;
+  base::Result<int64_t> CountRevisions(std::string_view id) override;
+  base::Result<bool> IsWriterBanned(std::string_view author_name, std::string_view author_key,
+                                    std::string_view ip_hash,
+                                    std::string_view previous_ip_hash) override;
+
  private:
   struct Impl;
   explicit PostgresStore(std::unique_ptr<Impl> impl);

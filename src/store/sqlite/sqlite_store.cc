@@ -1327,4 +1327,52 @@ Status SqliteStore::DeleteExpiredSessions(base::Time now) {
   });
 }
 
+// --- one query each, for the request path (CommentService::Post and Edit)
+
+Result<comments::CommentDepth> SqliteStore::GetCommentWithDepth(std::string_view id) {
+  COMMENTD_ASSIGN_OR_RETURN(auto reader, impl_->Reader());
+  // Walks up from the comment through its ancestors; the bound only guards
+  // against a cycle a damaged file could hold (inserts never make one).
+  static const std::string kSql = fmt::format(
+      "WITH RECURSIVE up(id, parent_id, depth) AS ("
+      "SELECT id, parent_id, 0 FROM comments WHERE id = ?1 "
+      "UNION ALL SELECT p.id, p.parent_id, up.depth + 1 FROM comments p "
+      "JOIN up ON p.id = up.parent_id WHERE up.depth < 1000) "
+      "SELECT {}, (SELECT MAX(depth) FROM up) FROM comments c WHERE c.id = ?1",
+      kCommentColumns);
+  COMMENTD_ASSIGN_OR_RETURN(Statement s, reader->Prepare(kSql));
+  s.Bind(id);
+  COMMENTD_ASSIGN_OR_RETURN(bool row, s.Step());
+  if (!row) return base::NotFoundError("no comment {}", id);
+  comments::CommentDepth out;
+  COMMENTD_ASSIGN_OR_RETURN(out.comment, ReadComment(s));
+  out.depth = static_cast<int>(s.Int(21));
+  return out;
+}
+
+Result<int64_t> SqliteStore::CountRevisions(std::string_view id) {
+  COMMENTD_ASSIGN_OR_RETURN(auto reader, impl_->Reader());
+  COMMENTD_ASSIGN_OR_RETURN(
+      Statement s, reader->Prepare("SELECT COUNT(*) FROM comment_revisions WHERE comment_id = ?"));
+  s.Bind(id);
+  COMMENTD_ASSIGN_OR_RETURN(bool row, s.Step());
+  return row ? s.Int(0) : int64_t{0};
+}
+
+Result<bool> SqliteStore::IsWriterBanned(std::string_view author_name, std::string_view author_key,
+                                         std::string_view ip_hash,
+                                         std::string_view previous_ip_hash) {
+  COMMENTD_ASSIGN_OR_RETURN(auto reader, impl_->Reader());
+  COMMENTD_ASSIGN_OR_RETURN(
+      Statement s,
+      reader->Prepare(
+          "SELECT EXISTS (SELECT 1 FROM bans WHERE author_name = ?1) OR "
+          "(?2 <> '' AND EXISTS (SELECT 1 FROM bans WHERE author_key = ?2 AND author_key <> '')) "
+          "OR (?3 <> '' AND EXISTS (SELECT 1 FROM bans WHERE ip_hash = ?3 AND ip_hash <> '')) "
+          "OR (?4 <> '' AND EXISTS (SELECT 1 FROM bans WHERE ip_hash = ?4 AND ip_hash <> ''))"));
+  s.Bind(author_name).Bind(author_key).Bind(ip_hash).Bind(previous_ip_hash);
+  COMMENTD_ASSIGN_OR_RETURN(bool row, s.Step());
+  return row && s.Int(0) != 0;
+}
+
 }  // namespace commentd::store

@@ -15,7 +15,7 @@
 #include <vector>
 
 #include "base/clock.h"
-#include "comments/comment_service.h"
+#include "comments/services.h"
 #include "store/sqlite/sqlite_store.h"
 
 namespace commentd::store {
@@ -161,9 +161,8 @@ void BM_ServicePost(benchmark::State& state) {
     state.SkipWithError("setup failed");
     return;
   }
-  auto service =
-      comments::CommentService::Create(std::shared_ptr<comments::Store>(std::move(*store)),
-                                       std::make_shared<base::SystemClock>(), *engine);
+  auto service = comments::Services::Create(std::shared_ptr<comments::Store>(std::move(*store)),
+                                            std::make_shared<base::SystemClock>(), *engine);
   if (!service.ok()) {
     state.SkipWithError(service.status().ToString().c_str());
     return;
@@ -174,7 +173,7 @@ void BM_ServicePost(benchmark::State& state) {
   request.text = "The delegation left Beijing without a joint statement, which says a lot.";
   request.ip = "203.0.113.7";
   for (auto _ : state) {
-    auto r = (*service)->Post(request);
+    auto r = service->comments->Post(request);
     if (!r.ok()) state.SkipWithError(r.status().ToString().c_str());
   }
 }
