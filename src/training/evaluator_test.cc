@@ -3,6 +3,7 @@
 #include "training/evaluator.h"
 
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <string>
@@ -24,7 +25,9 @@ Dataset Corpus(std::string name, Task task, std::string language = "en") {
 
 // A tiny ad model trained in the test (spam words vs. chat words).
 std::shared_ptr<const moderation::FastTextClassifier> TinyAdModel() {
-  const fs::path dir = fs::temp_directory_path() / "commentd_evaluator_test_model";
+  // Per process: other checkouts may run this test at the same time.
+  const fs::path dir =
+      fs::temp_directory_path() / ("commentd_evaluator_test_model_" + std::to_string(::getpid()));
   fs::remove_all(dir);
   std::vector<TrainingExample> examples;
   for (int i = 0; i < 30; ++i) {

@@ -4,6 +4,7 @@
 #include "training/fasttext_trainer.h"
 
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
@@ -22,7 +23,8 @@ using moderation::ClassifierScore;
 using moderation::FastTextClassifier;
 
 TEST(WriteFastTextInputTest, WritesOneLabelledTokenLinePerExampleAndSkipsEmptyOnes) {
-  const fs::path path = fs::temp_directory_path() / "commentd_fasttext_input_test.txt";
+  const fs::path path = fs::temp_directory_path() /
+                        ("commentd_fasttext_input_test_" + std::to_string(::getpid()) + ".txt");
   const std::vector<TrainingExample> examples = {
       {"buy now!", true}, {"   ", false}, {"좋은 기사", false}};
   ASSERT_TRUE(WriteFastTextInput(examples, path.string()).ok());
