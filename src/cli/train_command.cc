@@ -1,34 +1,35 @@
 // `commentd train --data DIR --out DIR`: trains the shipped classifiers
 // (advertisement.ftz, inappropriate_language.ftz) from the labeled corpora's
 // train splits, on the same lexical view the engine scores at run time.
-// Deterministic: one thread and a fixed seed (models/MANIFEST.md).
+// Deterministic: one thread and a fixed seed (models/MANIFEST.md). The
+// training sets and the fastText run live in src/training/; this file reads
+// the flags and prints.
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include <cstdio>
 #include <filesystem>
-#include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "cli/commands.h"
-#include "moderation/datasets.h"
-#include "moderation/fasttext_classifier.h"
 #include "text/normalizer.h"
+#include "training/datasets.h"
+#include "training/fasttext_trainer.h"
+#include "training/training_sets.h"
 
 namespace commentd::cli {
 namespace {
 
 namespace fs = std::filesystem;
-using moderation::Task;
-
-constexpr size_t kCleanForAdsPerCorpus = 2000;
 
 struct TrainOptions {
   std::string data_dir = "../shared/data";
   std::string out_dir = "models";
   std::vector<std::string> models = {"advertisement", "inappropriate_language"};
   std::vector<std::string> datasets;  // empty: every dataset of the task
-  moderation::FastTextTrainOptions fasttext;
+  training::FastTextTrainOptions fasttext;
   bool no_quantize = false;
 };
 
@@ -37,53 +38,29 @@ base::Status Train(const TrainOptions& options) {
   std::error_code ec;
   fs::create_directories(options.out_dir, ec);
   if (ec) return base::InvalidArgumentError("{}: cannot create: {}", options.out_dir, ec.message());
-  std::map<std::string, std::vector<moderation::TrainingExample>> per_model;
-  std::map<std::string, size_t> clean_for_ads;
+  training::TrainingSets sets(normalizer);
   const std::vector<std::string>& names =
-      options.datasets.empty() ? moderation::DatasetNames() : options.datasets;
+      options.datasets.empty() ? training::DatasetNames() : options.datasets;
   for (const std::string& name : names) {
-    COMMENTD_ASSIGN_OR_RETURN(moderation::Dataset ds,
-                              moderation::ReadDataset(name, options.data_dir));
-    const std::string model(moderation::TaskName(ds.task));
-    size_t used = 0;
-    size_t unreadable = 0;
-    for (const moderation::Example& ex : ds.examples) {
-      if (ex.split != moderation::Split::kTrain) continue;
-      auto folded = normalizer.Fold(ex.text);
-      if (!folded.ok()) {
-        ++unreadable;
-        continue;
-      }
-      std::string lexical = normalizer.Lexical(*folded).text();
-      // The ad corpora are YouTube comments and SMS; news comments in four
-      // languages are not ads, so the clean comments of the language corpora
-      // (capped per corpus) teach the ad model what a normal comment is.
-      if (ds.task == Task::kInappropriateLanguage && !ex.positive &&
-          clean_for_ads[ds.name] < kCleanForAdsPerCorpus) {
-        ++clean_for_ads[ds.name];
-        per_model[std::string(moderation::TaskName(Task::kAdvertisement))].push_back(
-            {lexical, false});
-      }
-      per_model[model].push_back({std::move(lexical), ex.positive});
-      ++used;
-    }
+    COMMENTD_ASSIGN_OR_RETURN(training::Dataset ds, training::ReadDataset(name, options.data_dir));
+    const training::AddedExamples added = sets.Add(ds);
     fmt::print("{:<10} {:<3} {:<23} {:>6} train examples ({} not UTF-8, skipped)\n", ds.name,
-               ds.language, model, used, unreadable);
+               ds.language, training::TaskName(ds.task), added.used, added.unreadable);
   }
-  moderation::FastTextTrainOptions ft = options.fasttext;
+  training::FastTextTrainOptions ft = options.fasttext;
   if (options.no_quantize) ft.cutoff = 0;
   for (const std::string& model : options.models) {
-    auto it = per_model.find(model);
-    if (it == per_model.end()) {
+    const std::vector<training::TrainingExample>* examples = sets.Examples(model);
+    if (examples == nullptr) {
       return base::InvalidArgumentError("no dataset trains model \"{}\"", model);
     }
     const fs::path out = fs::path(options.out_dir) / (model + (ft.cutoff > 0 ? ".ftz" : ".bin"));
     const fs::path scratch =
         fs::temp_directory_path() / fmt::format("commentd-train-{}-{}", model, ::getpid());
-    fmt::print("training {} on {} examples -> {}\n", model, it->second.size(), out.string());
+    fmt::print("training {} on {} examples -> {}\n", model, examples->size(), out.string());
     std::fflush(stdout);
     base::Status status =
-        moderation::TrainFastTextModel(it->second, ft, scratch.string(), out.string());
+        training::TrainFastTextModel(*examples, ft, scratch.string(), out.string());
     fs::remove_all(scratch, ec);
     COMMENTD_RETURN_IF_ERROR(status);
     fmt::print("wrote {} ({} bytes)\n", out.string(), fs::file_size(out, ec));

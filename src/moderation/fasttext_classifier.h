@@ -1,12 +1,13 @@
-// FastTextClassifier: the fastText adapter behind moderation::Classifier, and
-// the training entry point that makes its model files.
+// FastTextClassifier: the fastText adapter behind moderation::Classifier. The
+// model files are made offline by training::TrainFastTextModel
+// (src/training/), which cuts its input with the same FastTextTokens.
 //
 // Models read the Normalizer's lexical view, cut into tokens by
 // FastTextTokens: Latin/Cyrillic/... words, digits, each punctuation mark and
 // each CJK character (Hangul syllable, Han, Kana) on its own, so Korean,
 // Chinese and Japanese need no word segmenter. Training and scoring use the
 // same function, so a model sees at run time exactly what it learned from.
-// fastText itself stays inside fasttext_classifier.cc.
+// fastText itself stays inside this adapter and the trainer.
 #pragma once
 
 #include <cstdint>
@@ -64,36 +65,9 @@ class FastTextClassifier final : public Classifier {
   std::unique_ptr<Model> model_;
 };
 
-// Hyperparameters of one training run; the defaults are the shipped models'.
-struct FastTextTrainOptions {
-  int dim = 32;
-  int epoch = 10;
-  double lr = 0.3;
-  int word_ngrams = 2;
-  int minn = 2;  // character n-grams; 0 turns them off
-  int maxn = 4;
-  int min_count = 1;
-  int bucket = 2000000;
-  int seed = 1;  // with one thread, the same input gives the same model
-  // Quantization (product quantization of the input matrix, feature cutoff,
-  // retraining after cutoff, normalized vectors). cutoff 0: no quantization,
-  // the output is a plain .bin model.
-  int cutoff = 100000;
-  int dsub = 2;
-};
-
-// One labeled line of training input: a comment's lexical view.
-struct TrainingExample {
-  std::string lexical;
-  bool positive = false;
-};
-
-// Trains a model on `examples` (written to `scratch_dir` as a fastText input
-// file) and saves it at `out_path` (quantized when options.cutoff > 0).
-// kInvalidArgument when `examples` lacks either class; kInternal naming the
-// cause when fastText fails or a file cannot be written.
-base::Status TrainFastTextModel(const std::vector<TrainingExample>& examples,
-                                const FastTextTrainOptions& options, const std::string& scratch_dir,
-                                const std::string& out_path);
+// The label a model file gives comments that break its rule (`positive`) or
+// do not: "__label__yes" / "__label__no". Training writes them; Create
+// requires exactly these two.
+std::string_view FastTextLabel(bool positive);
 
 }  // namespace commentd::moderation

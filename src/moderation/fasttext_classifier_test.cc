@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "text/normalizer.h"
+#include "training/fasttext_trainer.h"
 
 namespace commentd::moderation {
 namespace {
@@ -44,6 +45,11 @@ TEST(FastTextLineTest, JoinsTokensWithSingleSpaces) {
   EXPECT_EQ(FastTextLine("hi,  욕설"), "hi , 욕 설");
 }
 
+TEST(FastTextLabelTest, NamesTheTwoLabelsAModelMustHave) {
+  EXPECT_EQ(FastTextLabel(true), "__label__yes");
+  EXPECT_EQ(FastTextLabel(false), "__label__no");
+}
+
 TEST(FastTextClassifierTest, MissingModelIsNotFound) {
   auto c = FastTextClassifier::Create("/nonexistent/commentd/model.ftz");
   ASSERT_FALSE(c.ok());
@@ -57,54 +63,6 @@ TEST(FastTextClassifierTest, GarbageFileIsInvalidArgument) {
   fs::remove(path);
   ASSERT_FALSE(c.ok());
   EXPECT_EQ(c.status().code(), base::StatusCode::kInvalidArgument);
-}
-
-TEST(TrainFastTextModelTest, RefusesOneClassData) {
-  std::vector<TrainingExample> examples = {{"hello", false}, {"world", false}};
-  const fs::path dir = fs::temp_directory_path() / "commentd_train_one_class";
-  auto status = TrainFastTextModel(examples, {}, dir.string(), (dir / "m.ftz").string());
-  fs::remove_all(dir);
-  EXPECT_EQ(status.code(), base::StatusCode::kInvalidArgument);
-}
-
-// Trains a tiny model on generated text (spam words vs. chat words) in a
-// temp dir, then loads it through Create and checks that it separates them
-// and points its evidence at a spam word.
-TEST(TrainFastTextModelTest, TrainsAModelThatLoadsAndSeparatesTheClasses) {
-  const fs::path dir = fs::temp_directory_path() / "commentd_train_tiny";
-  fs::remove_all(dir);
-  std::vector<TrainingExample> examples;
-  const std::vector<std::string> spam = {"buy cheap pills", "cheap watches buy now",
-                                         "click to win cash", "win cash buy now"};
-  const std::vector<std::string> chat = {"great article thanks", "i disagree with the author",
-                                         "the minister should resign", "thanks for the report"};
-  for (int copy = 0; copy < 30; ++copy) {
-    for (const auto& s : spam) examples.push_back({s, true});
-    for (const auto& s : chat) examples.push_back({s, false});
-  }
-  FastTextTrainOptions options;
-  options.dim = 8;
-  options.epoch = 20;
-  options.bucket = 10000;
-  options.cutoff = 0;  // quantization needs more rows than this
-  const std::string model = (dir / "tiny.bin").string();
-  ASSERT_TRUE(TrainFastTextModel(examples, options, dir.string(), model).ok());
-  auto classifier = FastTextClassifier::Create(model);
-  ASSERT_TRUE(classifier.ok()) << classifier.status().ToString();
-  EXPECT_GT((*classifier)->Probability("buy cheap cash"), 0.8);
-  EXPECT_LT((*classifier)->Probability("thanks for the article"), 0.2);
-
-  auto normalizer = text::Normalizer::Create();
-  ASSERT_TRUE(normalizer.ok());
-  const std::string comment = "Great report. BUY cheap now";
-  auto folded = normalizer->Fold(comment);
-  ASSERT_TRUE(folded.ok());
-  const text::NormalizedText lexical = normalizer->Lexical(*folded);
-  const ClassifierScore score = (*classifier)->Score(lexical);
-  EXPECT_GT(score.probability, 0.5);
-  const std::string evidence = comment.substr(score.evidence.begin, score.evidence.size());
-  EXPECT_TRUE(evidence == "BUY" || evidence == "cheap" || evidence == "now") << evidence;
-  fs::remove_all(dir);
 }
 
 // The shipped models, on clear cases written for this test (not taken from
@@ -215,17 +173,17 @@ TEST(ShippedModelsTest, FastScorerAgreesWithFastText) {
 TEST(TrainFastTextModelTest, FastScorerAgreesWithFastTextOnUnquantizedModels) {
   const fs::path dir = fs::temp_directory_path() / "commentd_fasttext_unquantized";
   fs::remove_all(dir);
-  std::vector<TrainingExample> examples;
+  std::vector<training::TrainingExample> examples;
   for (int i = 0; i < 40; ++i) {
     examples.push_back({"buy cheap cash now " + std::to_string(i), true});
     examples.push_back({"thanks for the report on the talks " + std::to_string(i), false});
   }
-  FastTextTrainOptions options;
+  training::FastTextTrainOptions options;
   options.cutoff = 0;  // a plain .bin: no pruning, every bucket its own row
   options.bucket = 1000;
   options.epoch = 5;
   const std::string out = (dir / "model.bin").string();
-  ASSERT_TRUE(TrainFastTextModel(examples, options, dir.string(), out).ok());
+  ASSERT_TRUE(training::TrainFastTextModel(examples, options, dir.string(), out).ok());
   auto classifier = FastTextClassifier::Create(out);
   ASSERT_TRUE(classifier.ok()) << classifier.status().ToString();
   ExpectSameAsFastText(**classifier);

@@ -74,6 +74,21 @@ class TableReader {
 
   bool Has(const char* key) const { return table_.as_table().count(key) > 0; }
 
+  // The classifier thresholds of a section that has a classifier
+  // ([inappropriate_language], [advertisement]): the section-wide
+  // classifier_delete_threshold and classifier_hold_threshold, which, when
+  // the file gives either, replace the built-in per-language ones; then the
+  // per-language subtables.
+  base::Status ClassifierSection(double* delete_threshold, double* hold_threshold,
+                                 ThresholdsByLanguage* by_language) {
+    if (Has("classifier_delete_threshold") || Has("classifier_hold_threshold")) {
+      by_language->clear();
+    }
+    COMMENTD_RETURN_IF_ERROR(Number("classifier_delete_threshold", 1.0, delete_threshold));
+    COMMENTD_RETURN_IF_ERROR(Number("classifier_hold_threshold", 1.0, hold_threshold));
+    return LanguageThresholds({*delete_threshold, *hold_threshold}, by_language);
+  }
+
   // Optional subtables [section.en], [section.ko], [section.zh], [section.ja]
   // of classifier thresholds; a threshold a subtable leaves out is the
   // section's (`fallback`, read before).
@@ -291,32 +306,16 @@ base::Result<Policy> Policy::FromToml(std::string_view contents, std::string_vie
     LanguagePolicy& p = policy.language;
     COMMENTD_RETURN_IF_ERROR(r.Decision("action", &p.action));
     COMMENTD_RETURN_IF_ERROR(r.Bool("allow_mild", &p.allow_mild));
-    // Section-wide thresholds in the file replace the built-in per-language ones.
-    if (r.Has("classifier_delete_threshold") || r.Has("classifier_hold_threshold")) {
-      p.classifier_by_language.clear();
-    }
-    COMMENTD_RETURN_IF_ERROR(
-        r.Number("classifier_delete_threshold", 1.0, &p.classifier_delete_threshold));
-    COMMENTD_RETURN_IF_ERROR(
-        r.Number("classifier_hold_threshold", 1.0, &p.classifier_hold_threshold));
-    return r.LanguageThresholds({p.classifier_delete_threshold, p.classifier_hold_threshold},
-                                &p.classifier_by_language);
+    return r.ClassifierSection(&p.classifier_delete_threshold, &p.classifier_hold_threshold,
+                               &p.classifier_by_language);
   }));
   COMMENTD_RETURN_IF_ERROR(ReadSection(source, root, "advertisement", [&](TableReader& r) {
     AdvertisementPolicy& p = policy.advertisement;
     COMMENTD_RETURN_IF_ERROR(r.Decision("action", &p.action));
     COMMENTD_RETURN_IF_ERROR(r.Number("threshold", 100.0, &p.threshold));
     COMMENTD_RETURN_IF_ERROR(r.Number("hold_threshold", 100.0, &p.hold_threshold));
-    // Section-wide thresholds in the file replace the built-in per-language ones.
-    if (r.Has("classifier_delete_threshold") || r.Has("classifier_hold_threshold")) {
-      p.classifier_by_language.clear();
-    }
-    COMMENTD_RETURN_IF_ERROR(
-        r.Number("classifier_delete_threshold", 1.0, &p.classifier_delete_threshold));
-    COMMENTD_RETURN_IF_ERROR(
-        r.Number("classifier_hold_threshold", 1.0, &p.classifier_hold_threshold));
-    return r.LanguageThresholds({p.classifier_delete_threshold, p.classifier_hold_threshold},
-                                &p.classifier_by_language);
+    return r.ClassifierSection(&p.classifier_delete_threshold, &p.classifier_hold_threshold,
+                               &p.classifier_by_language);
   }));
   COMMENTD_RETURN_IF_ERROR(CheckHoldBelowDelete(source, "advertisement",
                                                 policy.advertisement.hold_threshold,

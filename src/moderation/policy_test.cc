@@ -61,6 +61,51 @@ TEST(PolicyTest, ClassifierThresholdsByLanguage) {
   EXPECT_DOUBLE_EQ(q->language.Classifier("zh").delete_threshold, 0.97);
 }
 
+// [inappropriate_language] and [advertisement] read their classifier
+// thresholds with one piece of code: the same file text gives both the same
+// thresholds, and the same errors.
+TEST(PolicyTest, BothClassifierSectionsReadTheirThresholdsTheSameWay) {
+  const std::string body =
+      "classifier_delete_threshold = 0.97\nclassifier_hold_threshold = 0.9\n"
+      "[SECTION.zh]\nclassifier_hold_threshold = 0.8\n"
+      "[SECTION.ko]\nclassifier_delete_threshold = 0.99\n";
+  auto with_section = [](std::string text, const std::string& section) {
+    for (size_t at = text.find("SECTION"); at != std::string::npos; at = text.find("SECTION")) {
+      text.replace(at, 7, section);
+    }
+    return "[" + section + "]\n" + text;
+  };
+  auto language = Policy::FromToml(with_section(body, "inappropriate_language"), "p.toml");
+  auto ads = Policy::FromToml(with_section(body, "advertisement"), "p.toml");
+  ASSERT_TRUE(language.ok()) << language.status().ToString();
+  ASSERT_TRUE(ads.ok()) << ads.status().ToString();
+  for (const char* lang : {"en", "ko", "zh", "ja"}) {
+    SCOPED_TRACE(lang);
+    const ClassifierThresholds a = language->language.Classifier(lang);
+    const ClassifierThresholds b = ads->advertisement.Classifier(lang);
+    EXPECT_DOUBLE_EQ(a.delete_threshold, b.delete_threshold);
+    EXPECT_DOUBLE_EQ(a.hold_threshold, b.hold_threshold);
+  }
+  EXPECT_DOUBLE_EQ(ads->advertisement.Classifier("en").delete_threshold, 0.97);
+  EXPECT_DOUBLE_EQ(ads->advertisement.Classifier("zh").hold_threshold, 0.8);
+  EXPECT_DOUBLE_EQ(ads->advertisement.Classifier("zh").delete_threshold, 0.97);
+  EXPECT_DOUBLE_EQ(ads->advertisement.Classifier("ko").delete_threshold, 0.99);
+  EXPECT_DOUBLE_EQ(ads->advertisement.Classifier("ko").hold_threshold, 0.9);
+
+  const std::string bad = "classifier_hold_threshold = 1.5\n";
+  auto language_error = Policy::FromToml(with_section(bad, "inappropriate_language"), "p.toml");
+  auto ads_error = Policy::FromToml(with_section(bad, "advertisement"), "p.toml");
+  ASSERT_FALSE(language_error.ok());
+  ASSERT_FALSE(ads_error.ok());
+  EXPECT_NE(
+      language_error.status().message().find("inappropriate_language.classifier_hold_threshold"),
+      std::string::npos)
+      << language_error.status().message();
+  EXPECT_NE(ads_error.status().message().find("advertisement.classifier_hold_threshold"),
+            std::string::npos)
+      << ads_error.status().message();
+}
+
 TEST(PolicyTest, AllowIsASynonymOfPublish) {
   auto p = Policy::FromToml("[link]\naction = \"allow\"\n", "p.toml");
   ASSERT_TRUE(p.ok()) << p.status().ToString();

@@ -10,16 +10,19 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "base/status.h"
 
-namespace commentd::moderation {
+namespace commentd::training {
 
 enum class Split { kTrain, kDev, kTest };
 std::string_view SplitName(Split split);  // "train", "dev", "test"
+// The split SplitName calls `name`; nullopt for any other string.
+std::optional<Split> ParseSplit(std::string_view name);
 
 // Which classifier a dataset trains and measures.
 enum class Task { kAdvertisement, kInappropriateLanguage };
@@ -56,4 +59,10 @@ base::Result<Dataset> ReadDataset(std::string_view name, const std::string& data
 // platforms and runs.
 Split HashSplit(std::string_view text, uint64_t seed = kSplitSeed);
 
-}  // namespace commentd::moderation
+// Writes the examples of `dataset` in `split` to `path` as "1|0<TAB>text"
+// lines, tabs and line breaks in the text turned into spaces (the input of
+// the npm filter comparison, bench/npm_filters). kInternal naming `path`
+// when it cannot be written.
+base::Status WriteSplitTsv(const Dataset& dataset, Split split, const std::string& path);
+
+}  // namespace commentd::training

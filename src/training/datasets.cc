@@ -1,4 +1,4 @@
-#include "moderation/datasets.h"
+#include "training/datasets.h"
 
 #include <algorithm>
 #include <filesystem>
@@ -8,7 +8,7 @@
 #include <sstream>
 #include <utility>
 
-namespace commentd::moderation {
+namespace commentd::training {
 namespace {
 
 using base::Result;
@@ -396,6 +396,27 @@ std::string_view SplitName(Split split) {
   return "?";
 }
 
+std::optional<Split> ParseSplit(std::string_view name) {
+  for (Split split : {Split::kTrain, Split::kDev, Split::kTest}) {
+    if (SplitName(split) == name) return split;
+  }
+  return std::nullopt;
+}
+
+base::Status WriteSplitTsv(const Dataset& dataset, Split split, const std::string& path) {
+  std::ofstream out(path, std::ios::binary);
+  for (const Example& ex : dataset.examples) {
+    if (ex.split != split) continue;
+    std::string text = ex.text;
+    for (char& c : text) {
+      if (c == '\t' || c == '\n' || c == '\r') c = ' ';
+    }
+    out << (ex.positive ? 1 : 0) << '\t' << text << '\n';
+  }
+  if (!out) return base::InternalError("{}: cannot write", path);
+  return base::OkStatus();
+}
+
 std::string_view TaskName(Task task) {
   switch (task) {
     case Task::kAdvertisement:
@@ -435,4 +456,4 @@ base::Result<Dataset> ReadDataset(std::string_view name, const std::string& data
   return base::InvalidArgumentError("unknown dataset \"{}\"", name);
 }
 
-}  // namespace commentd::moderation
+}  // namespace commentd::training

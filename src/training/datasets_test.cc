@@ -1,14 +1,15 @@
-#include "moderation/datasets.h"
+#include "training/datasets.h"
 
 #include <gtest/gtest.h>
 
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <map>
 #include <string>
 
-namespace commentd::moderation {
+namespace commentd::training {
 namespace {
 
 namespace fs = std::filesystem;
@@ -191,6 +192,33 @@ TEST(HashSplitTest, IsDeterministicAndCloseTo80_10_10) {
   EXPECT_GT(differ, 0);  // the seed matters
 }
 
+TEST_F(DatasetsTest, WriteSplitTsvWritesOneLabelledLinePerExampleOfTheSplit) {
+  Dataset ds;
+  ds.examples = {{"spam\there\nnow", true, Split::kTest},
+                 {"a train row", false, Split::kTrain},
+                 {"clean\r", false, Split::kTest}};
+  const std::string path = dir() + "/split.tsv";
+  ASSERT_TRUE(WriteSplitTsv(ds, Split::kTest, path).ok());
+  std::ifstream in(path, std::ios::binary);
+  const std::string written((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  EXPECT_EQ(written, "1\tspam here now\n0\tclean \n");
+}
+
+TEST_F(DatasetsTest, WriteSplitTsvToAMissingFolderIsInternalNamingThePath) {
+  const std::string path = dir() + "/no/such/folder/split.tsv";
+  const base::Status status = WriteSplitTsv(Dataset{}, Split::kTest, path);
+  EXPECT_EQ(status.code(), base::StatusCode::kInternal);
+  EXPECT_NE(status.message().find(path), std::string::npos);
+}
+
+TEST(SplitNameTest, ParseSplitReadsBackEveryNameAndRefusesOthers) {
+  for (Split split : {Split::kTrain, Split::kDev, Split::kTest}) {
+    EXPECT_EQ(ParseSplit(SplitName(split)), split);
+  }
+  EXPECT_EQ(ParseSplit("validation"), std::nullopt);
+  EXPECT_EQ(ParseSplit(""), std::nullopt);
+}
+
 // The real corpora, when present: row counts as verified in their SOURCE.md.
 TEST(SharedDataTest, ReadsEveryDatasetWithItsVerifiedRowCount) {
   const char* env = std::getenv("COMMENTD_DATA");
@@ -218,4 +246,4 @@ TEST(SharedDataTest, ReadsEveryDatasetWithItsVerifiedRowCount) {
 }
 
 }  // namespace
-}  // namespace commentd::moderation
+}  // namespace commentd::training

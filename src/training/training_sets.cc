@@ -1,0 +1,32 @@
+#include "training/training_sets.h"
+
+namespace commentd::training {
+
+AddedExamples TrainingSets::Add(const Dataset& dataset) {
+  AddedExamples added;
+  const std::string own(TaskName(dataset.task));
+  for (const Example& ex : dataset.examples) {
+    if (ex.split != Split::kTrain) continue;
+    auto folded = normalizer_.Fold(ex.text);
+    if (!folded.ok()) {
+      ++added.unreadable;
+      continue;
+    }
+    std::string lexical = normalizer_.Lexical(*folded).text();
+    if (dataset.task == Task::kInappropriateLanguage && !ex.positive &&
+        clean_for_ads_[dataset.name] < kCleanForAdsPerCorpus) {
+      ++clean_for_ads_[dataset.name];
+      per_model_[std::string(TaskName(Task::kAdvertisement))].push_back({lexical, false});
+    }
+    per_model_[own].push_back({std::move(lexical), ex.positive});
+    ++added.used;
+  }
+  return added;
+}
+
+const std::vector<TrainingExample>* TrainingSets::Examples(std::string_view model) const {
+  auto it = per_model_.find(model);
+  return it == per_model_.end() ? nullptr : &it->second;
+}
+
+}  // namespace commentd::training

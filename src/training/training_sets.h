@@ -1,0 +1,50 @@
+// TrainingSets: the input of each model `commentd train` makes, gathered
+// corpus by corpus from the train splits, on the lexical view the engine
+// scores at run time.
+#pragma once
+
+#include <cstddef>
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "text/normalizer.h"
+#include "training/datasets.h"
+#include "training/fasttext_trainer.h"
+
+namespace commentd::training {
+
+// The ad corpora are YouTube comments and SMS; news comments are not ads,
+// so up to this many clean train comments of each language corpus also
+// teach the ad model what a normal comment is.
+inline constexpr size_t kCleanForAdsPerCorpus = 2000;
+
+// What Add took from one corpus.
+struct AddedExamples {
+  size_t used = 0;        // train comments added to the corpus's own model
+  size_t unreadable = 0;  // train comments skipped: not UTF-8
+};
+
+// Owned by one thread.
+class TrainingSets {
+ public:
+  // `normalizer` must outlive this.
+  explicit TrainingSets(const text::Normalizer& normalizer) : normalizer_(normalizer) {}
+
+  // Adds the train split of `dataset` to its task's model (named by
+  // TaskName) and, for a language corpus, its first kCleanForAdsPerCorpus
+  // clean comments to the ad model as well.
+  AddedExamples Add(const Dataset& dataset);
+
+  // The examples of `model` ("advertisement", "inappropriate_language");
+  // nullptr when no corpus added so far trains it.
+  const std::vector<TrainingExample>* Examples(std::string_view model) const;
+
+ private:
+  const text::Normalizer& normalizer_;
+  std::map<std::string, std::vector<TrainingExample>, std::less<>> per_model_;
+  std::map<std::string, size_t> clean_for_ads_;  // by corpus name
+};
+
+}  // namespace commentd::training

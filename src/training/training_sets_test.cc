@@ -1,0 +1,77 @@
+#include "training/training_sets.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+
+namespace commentd::training {
+namespace {
+
+Dataset Corpus(std::string name, Task task) {
+  Dataset ds;
+  ds.name = std::move(name);
+  ds.language = "en";
+  ds.task = task;
+  return ds;
+}
+
+class TrainingSetsTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto normalizer = text::Normalizer::Create();
+    ASSERT_TRUE(normalizer.ok()) << normalizer.status().ToString();
+    normalizer_.emplace(std::move(*normalizer));
+  }
+  std::optional<text::Normalizer> normalizer_;
+};
+
+TEST_F(TrainingSetsTest, UsesOnlyTheTrainSplitOnTheLexicalView) {
+  TrainingSets sets(*normalizer_);
+  Dataset sms = Corpus("sms", Task::kAdvertisement);
+  sms.examples = {{"WIN Cash NOW", true, Split::kTrain},
+                  {"see you", false, Split::kTrain},
+                  {"test row", true, Split::kTest},
+                  {"dev row", false, Split::kDev}};
+  const AddedExamples added = sets.Add(sms);
+  EXPECT_EQ(added.used, 2u);
+  EXPECT_EQ(added.unreadable, 0u);
+  const auto* ads = sets.Examples("advertisement");
+  ASSERT_NE(ads, nullptr);
+  ASSERT_EQ(ads->size(), 2u);
+  EXPECT_EQ((*ads)[0].lexical, normalizer_->LexicalString("WIN Cash NOW").value());
+  EXPECT_TRUE((*ads)[0].positive);
+  EXPECT_FALSE((*ads)[1].positive);
+  EXPECT_EQ(sets.Examples("inappropriate_language"), nullptr);
+}
+
+TEST_F(TrainingSetsTest, SkipsAndCountsCommentsThatAreNotUtf8) {
+  TrainingSets sets(*normalizer_);
+  Dataset sms = Corpus("sms", Task::kAdvertisement);
+  sms.examples = {{"ok", false, Split::kTrain}, {"bad \xFF byte", true, Split::kTrain}};
+  const AddedExamples added = sets.Add(sms);
+  EXPECT_EQ(added.used, 1u);
+  EXPECT_EQ(added.unreadable, 1u);
+}
+
+TEST_F(TrainingSetsTest, CleanLanguageCommentsAlsoTeachTheAdModelUpToTheCapPerCorpus) {
+  TrainingSets sets(*normalizer_);
+  Dataset olid = Corpus("olid", Task::kInappropriateLanguage);
+  olid.examples.push_back({"you idiot", true, Split::kTrain});
+  for (size_t i = 0; i < kCleanForAdsPerCorpus + 5; ++i) {
+    olid.examples.push_back({"good report " + std::to_string(i), false, Split::kTrain});
+  }
+  Dataset beep = Corpus("beep", Task::kInappropriateLanguage);
+  beep.examples = {{"좋은 기사", false, Split::kTrain}};
+  EXPECT_EQ(sets.Add(olid).used, kCleanForAdsPerCorpus + 6);
+  EXPECT_EQ(sets.Add(beep).used, 1u);
+
+  ASSERT_NE(sets.Examples("inappropriate_language"), nullptr);
+  EXPECT_EQ(sets.Examples("inappropriate_language")->size(), kCleanForAdsPerCorpus + 7);
+  const auto* ads = sets.Examples("advertisement");
+  ASSERT_NE(ads, nullptr);
+  EXPECT_EQ(ads->size(), kCleanForAdsPerCorpus + 1);  // the cap from olid, one from beep
+  for (const TrainingExample& ex : *ads) EXPECT_FALSE(ex.positive);
+}
+
+}  // namespace
+}  // namespace commentd::training
