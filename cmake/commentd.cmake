@@ -1,14 +1,35 @@
 # One place for warnings, sanitizers and the target helpers every folder uses.
 
 set(COMMENTD_WARNINGS -Wall -Wextra -Wpedantic)
+if(CMAKE_CXX_COMPILER_ID MATCHES "Clang")
+  # Checks the GUARDED_BY / REQUIRES annotations of src/base/mutex.h.
+  list(APPEND COMMENTD_WARNINGS -Wthread-safety)
+endif()
 if(COMMENTD_WERROR)
   list(APPEND COMMENTD_WARNINGS -Werror)
 endif()
 
+if(COMMENTD_SANITIZE AND COMMENTD_TSAN)
+  message(FATAL_ERROR "COMMENTD_SANITIZE (ASan) and COMMENTD_TSAN cannot be combined; use two build dirs")
+endif()
 if(COMMENTD_SANITIZE)
   add_compile_options(-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined)
   add_link_options(-fsanitize=address,undefined)
 endif()
+if(COMMENTD_TSAN)
+  add_compile_options(-fsanitize=thread -fno-omit-frame-pointer)
+  add_link_options(-fsanitize=thread)
+endif()
+
+# Tests that run code on several threads at once carry the label `concurrent`
+# (besides unit/integration); the TSan build of ./dev test builds only these,
+# through the target `concurrent_tests`, and runs `ctest -L concurrent`.
+# The stores (their contract and comment-service suites run readers beside the
+# group-commit writer), the service's own tests, and the integration tests
+# that post to a multi-threaded server.
+set(COMMENTD_CONCURRENT_TESTS_REGEX
+    "^(sqlite_store_test|postgres_store_test|comment_service_.*_test|http_api_test|client_keys_test|crash_test|multinode_test)$")
+add_custom_target(concurrent_tests)
 
 # commentd_library(NAME SRCS a.cc b.cc DEPS x y [PRIVATE_DEPS z])
 function(commentd_library name)
@@ -32,9 +53,14 @@ function(commentd_test name)
     COMMENTD_SOURCE_DIR="${PROJECT_SOURCE_DIR}"
     COMMENTD_BINARY_DIR="${PROJECT_BINARY_DIR}")
   target_link_libraries(${name} PRIVATE ${ARG_DEPS} GTest::gtest GTest::gmock GTest::gtest_main)
+  set(labels ${ARG_LABEL})
+  if(name MATCHES "${COMMENTD_CONCURRENT_TESTS_REGEX}")
+    list(APPEND labels concurrent)
+    add_dependencies(concurrent_tests ${name})
+  endif()
   gtest_discover_tests(${name}
     WORKING_DIRECTORY ${PROJECT_SOURCE_DIR}
-    PROPERTIES LABELS ${ARG_LABEL}
+    PROPERTIES LABELS "${labels}"
     DISCOVERY_TIMEOUT 60)
 endfunction()
 
