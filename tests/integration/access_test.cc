@@ -37,7 +37,6 @@ namespace {
 
 using nlohmann::json;
 using testing::Headers;
-using testing::HttpClient;
 using testing::HttpResponse;
 using testing::RawConnection;
 using testing::RawRequest;
@@ -386,7 +385,7 @@ TEST(PasswordTest, PasswordsAppearInNoOutputMetricAuditEntryOrDatabaseFile) {
           return true;
         },
         std::chrono::seconds(30)));
-    HttpClient client("127.0.0.1", port);
+    testing::HttpClient client("127.0.0.1", port);
     auto bad = client.Send("POST", "/api/v1/auth/login",
                            json{{"name", "nightdesk"}, {"password", wrong}}.dump());
     ASSERT_TRUE(bad.ok());

@@ -30,7 +30,6 @@ using testing::Headers;
 using testing::HttpClient;
 using testing::HttpResponse;
 
-const char kBinary[] = COMMENTD_BINARY_DIR "/src/cli/commentd";
 constexpr char kModName[] = "nightdesk";
 constexpr char kModPassword[] = "correct horse battery staple";
 
@@ -87,7 +86,9 @@ int64_t Count(const HttpClient& c, const std::string& thread) {
 class MultiNodeTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    if (!std::filesystem::exists(kBinary)) GTEST_SKIP() << "commentd binary not built: " << kBinary;
+    if (!std::filesystem::exists(testing::kCommentdBinary)) {
+      GTEST_SKIP() << "commentd binary not built: " << testing::kCommentdBinary;
+    }
     schema_ = std::make_unique<store::testing::PgSchema>("multinode");
     ASSERT_FALSE(schema_->url().empty()) << schema_->error();
     // The moderator account is made the way `commentd moderator add` makes
