@@ -2,8 +2,9 @@
 
 set(COMMENTD_WARNINGS -Wall -Wextra -Wpedantic)
 if(CMAKE_CXX_COMPILER_ID MATCHES "Clang")
-  # Checks the GUARDED_BY / REQUIRES annotations of src/base/mutex.h.
-  list(APPEND COMMENTD_WARNINGS -Wthread-safety)
+  # Checks the GUARDED_BY / REQUIRES annotations of src/base/mutex.h; a
+  # broken lock discipline fails every clang build, COMMENTD_WERROR or not.
+  list(APPEND COMMENTD_WARNINGS -Wthread-safety -Werror=thread-safety)
 endif()
 if(COMMENTD_WERROR)
   list(APPEND COMMENTD_WARNINGS -Werror)
@@ -21,15 +22,21 @@ if(COMMENTD_TSAN)
   add_link_options(-fsanitize=thread)
 endif()
 
-# Tests that run code on several threads at once carry the label `concurrent`
-# (besides unit/integration); the TSan build of ./dev test builds only these,
-# through the target `concurrent_tests`, and runs `ctest -L concurrent`.
-# The stores (their contract and comment-service suites run readers beside the
-# group-commit writer), the service's own tests, and the integration tests
-# that post to a multi-threaded server.
+# Which tests the sanitizer builds of ./dev test build and run, by label:
+# - `concurrent` (target concurrent_tests; the TSan build runs
+#   `ctest -L concurrent`): tests that run code on several threads at once:
+#   the stores (their contract and comment-service suites run readers beside
+#   the group-commit writer), the service's own tests, and the integration
+#   tests that post to a multi-threaded server.
+# - `asan` (target asan_tests; the ASan+UBSan build runs `ctest -L asan`):
+#   every unit test, plus the integration tests that drive the HTTP parsing
+#   and the handlers in-process or through the commentd binary.
 set(COMMENTD_CONCURRENT_TESTS_REGEX
     "^(sqlite_store_test|postgres_store_test|comment_service_.*_test|http_api_test|client_keys_test|crash_test|multinode_test)$")
+set(COMMENTD_ASAN_INTEGRATION_TESTS_REGEX
+    "^(http_api_test|client_keys_test|hostile_input_test|access_test|serve_test)$")
 add_custom_target(concurrent_tests)
+add_custom_target(asan_tests)
 
 # commentd_library(NAME SRCS a.cc b.cc DEPS x y [PRIVATE_DEPS z])
 function(commentd_library name)
@@ -57,6 +64,10 @@ function(commentd_test name)
   if(name MATCHES "${COMMENTD_CONCURRENT_TESTS_REGEX}")
     list(APPEND labels concurrent)
     add_dependencies(concurrent_tests ${name})
+  endif()
+  if(ARG_LABEL STREQUAL "unit" OR name MATCHES "${COMMENTD_ASAN_INTEGRATION_TESTS_REGEX}")
+    list(APPEND labels asan)
+    add_dependencies(asan_tests ${name})
   endif()
   gtest_discover_tests(${name}
     WORKING_DIRECTORY ${PROJECT_SOURCE_DIR}
