@@ -60,6 +60,10 @@ function(commentd_test name)
     COMMENTD_SOURCE_DIR="${PROJECT_SOURCE_DIR}"
     COMMENTD_BINARY_DIR="${PROJECT_BINARY_DIR}")
   target_link_libraries(${name} PRIVATE ${ARG_DEPS} GTest::gtest GTest::gmock GTest::gtest_main)
+  gtest_discover_tests(${name}
+    WORKING_DIRECTORY ${PROJECT_SOURCE_DIR}
+    PROPERTIES LABELS ${ARG_LABEL}
+    DISCOVERY_TIMEOUT 60)
   set(labels ${ARG_LABEL})
   if(name MATCHES "${COMMENTD_CONCURRENT_TESTS_REGEX}")
     list(APPEND labels concurrent)
@@ -69,10 +73,15 @@ function(commentd_test name)
     list(APPEND labels asan)
     add_dependencies(asan_tests ${name})
   endif()
-  gtest_discover_tests(${name}
-    WORKING_DIRECTORY ${PROJECT_SOURCE_DIR}
-    PROPERTIES LABELS "${labels}"
-    DISCOVERY_TIMEOUT 60)
+  # gtest_discover_tests loses all but the first of several labels (CMake
+  # 3.25 splits the list), so ctest sets them on the discovered tests
+  # (${name}_TESTS, from its file) in a file of its own, included after it.
+  set(labels_file ${CMAKE_CURRENT_BINARY_DIR}/${name}_labels.cmake)
+  file(WRITE ${labels_file}
+    "foreach(test IN LISTS ${name}_TESTS)\n"
+    "  set_tests_properties(\"\${test}\" PROPERTIES LABELS \"${labels}\")\n"
+    "endforeach()\n")
+  set_property(DIRECTORY APPEND PROPERTY TEST_INCLUDE_FILES ${labels_file})
 endfunction()
 
 # commentd_benchmark(NAME SRCS x_benchmark.cc DEPS lib)
