@@ -41,7 +41,7 @@ endif()
 set(COMMENTD_CONCURRENT_TESTS_REGEX
     "^(sqlite_store_test|postgres_store_test|comment_service_.*_test|http_api_test|client_keys_test|crash_test|multinode_test)$")
 set(COMMENTD_ASAN_INTEGRATION_TESTS_REGEX
-    "^(http_api_test|client_keys_test|hostile_input_test|access_test|serve_test)$")
+    "^(http_api_test|client_keys_test|hostile_input_test|access_test|server_limits_test|serve_test)$")
 add_custom_target(concurrent_tests)
 add_custom_target(asan_tests)
 
