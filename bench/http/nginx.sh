@@ -1,6 +1,10 @@
-# Shared by bench/http/run.sh and tests/postgres/bench_http.sh (source it):
-# nginx on a loopback port, configured the same way for both benchmarks,
-# and the wrk runner whose figures go into docs/benchmarks.md.
+# Shared by bench/http/run.sh and tests/postgres/bench_http.sh (source it
+# from the project root, where both scripts cd first): the commentd binary
+# and load settings both run with, nginx on a loopback port, configured the
+# same way for both benchmarks, and the wrk runner whose figures go into
+# docs/benchmarks.md.
+#   ROOT BIN DURATION CONNECTIONS THREADS    set here; the environment's
+#       COMMENTD_BIN, DURATION, CONNECTIONS and WRK_THREADS override them
 #   nginx_free_port                          prints an unused loopback port
 #   nginx_start DIR PORT WORKERS PIDS PROBE LOCATION [HTTP]
 #       writes DIR/nginx.conf (`listen 127.0.0.1:PORT`, `worker_processes
@@ -13,6 +17,11 @@
 #       "req/s p50 p99 non-2xx".
 # Needs nginx (Debian nginx-light), wrk, curl and python3.
 
+ROOT=$(pwd)
+BIN=${COMMENTD_BIN:-$ROOT/build-perf-rel/src/cli/commentd}
+DURATION=${DURATION:-10s}
+CONNECTIONS=${CONNECTIONS:-32}
+THREADS=${WRK_THREADS:-2}
 NGINX=${NGINX:-$(command -v nginx || echo /usr/sbin/nginx)}
 
 nginx_free_port() {

@@ -8,19 +8,14 @@
 # (Debian wrk, nginx-light; ./dev installs both).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-ROOT=$(pwd)
-BIN=${COMMENTD_BIN:-$ROOT/build-perf-rel/src/cli/commentd}
-DURATION=${DURATION:-10s}
-CONNECTIONS=${CONNECTIONS:-32}
-THREADS=${WRK_THREADS:-2}
+# shellcheck source=bench/http/nginx.sh
+. bench/http/nginx.sh  # ROOT, BIN, DURATION, CONNECTIONS, THREADS; nginx and wrk helpers
 THREAD_KEY=bench-thread
 COMMENTS=100
 
 for tool in wrk nginx curl; do
   command -v "$tool" >/dev/null || [ -x "/usr/sbin/$tool" ] || { echo "missing $tool" >&2; exit 2; }
 done
-# shellcheck source=bench/http/nginx.sh
-. "$ROOT/bench/http/nginx.sh"
 [ -x "$BIN" ] || { echo "commentd binary not found: $BIN (set COMMENTD_BIN)" >&2; exit 2; }
 
 WORK=$(mktemp -d)

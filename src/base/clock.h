@@ -8,8 +8,9 @@
 #include <chrono>
 #include <cstdint>
 #include <ctime>
-#include <mutex>
 #include <string>
+
+#include "base/mutex.h"
 
 namespace commentd::base {
 
@@ -60,22 +61,22 @@ class FakeClock final : public Clock {
  public:
   explicit FakeClock(Time start) : now_(start) {}
 
-  Time Now() const override {
-    std::lock_guard<std::mutex> lock(mu_);
+  Time Now() const override EXCLUDES(mu_) {
+    MutexLock lock(&mu_);
     return now_;
   }
-  void Set(Time t) {
-    std::lock_guard<std::mutex> lock(mu_);
+  void Set(Time t) EXCLUDES(mu_) {
+    MutexLock lock(&mu_);
     now_ = t;
   }
-  void Advance(std::chrono::microseconds d) {
-    std::lock_guard<std::mutex> lock(mu_);
+  void Advance(std::chrono::microseconds d) EXCLUDES(mu_) {
+    MutexLock lock(&mu_);
     now_ += d;
   }
 
  private:
-  mutable std::mutex mu_;
-  Time now_;
+  mutable Mutex mu_;
+  Time now_ GUARDED_BY(mu_);
 };
 
 }  // namespace commentd::base

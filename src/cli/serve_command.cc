@@ -36,17 +36,16 @@
 #include <algorithm>
 #include <cerrno>
 #include <chrono>
-#include <condition_variable>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
 #include <iostream>
-#include <mutex>
 #include <optional>
 #include <thread>
 #include <toml.hpp>
 
+#include "base/mutex.h"
 #include "cli/commands.h"
 #include "cli/engine_loader.h"
 #include "cli/flags.h"
@@ -309,6 +308,31 @@ base::Status EnsureDemoThread(comments::CommentService& service) {
 
 // Services are often started with a soft limit of 1024 open files and a far
 // higher hard limit; the connection cap is derived from the soft one.
+// Tells the policy refresher to stop, waking it from its wait. Thread-safe.
+class StopFlag {
+ public:
+  // Waits up to `timeout` for Stop(); true once stopped.
+  bool WaitFor(std::chrono::milliseconds timeout) EXCLUDES(mu_) {
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    base::MutexLock lock(&mu_);
+    while (!stopped_ && cv_.WaitUntil(&mu_, deadline)) {
+    }
+    return stopped_;
+  }
+  void Stop() EXCLUDES(mu_) {
+    {
+      base::MutexLock lock(&mu_);
+      stopped_ = true;
+    }
+    cv_.SignalAll();
+  }
+
+ private:
+  base::Mutex mu_;
+  base::CondVar cv_;
+  bool stopped_ GUARDED_BY(mu_) = false;
+};
+
 void RaiseFileLimit() {
   rlimit limit{};
   if (getrlimit(RLIMIT_NOFILE, &limit) != 0 || limit.rlim_cur >= limit.rlim_max) return;
@@ -463,16 +487,11 @@ int Serve(const CLI::App& command, ServeFlags flags) {
              service_options.ip_key_file, flags.ip_key_rotation_hours);
 
   // Follows policy changes made on other nodes.
-  std::mutex refresh_mu;
-  std::condition_variable refresh_stop;
-  bool stopping = false;
+  StopFlag refresh_stop;
   std::thread refresher([&] {
     std::string last_error;  // each failure is logged once, not every interval
     std::string last_key_error;
-    std::unique_lock<std::mutex> lock(refresh_mu);
-    while (!refresh_stop.wait_for(lock, std::chrono::milliseconds(flags.policy_refresh_ms),
-                                  [&] { return stopping; })) {
-      lock.unlock();
+    while (!refresh_stop.WaitFor(std::chrono::milliseconds(flags.policy_refresh_ms))) {
       auto revision = services.policy->RefreshPolicy();
       const std::string error = revision.ok() ? "" : revision.status().ToString();
       if (!error.empty() && error != last_error) {
@@ -488,17 +507,12 @@ int Serve(const CLI::App& command, ServeFlags flags) {
                    key_error);
       }
       last_key_error = key_error;
-      lock.lock();
     }
   });
 
   int signal_number = 0;
   sigwait(&stop_signals, &signal_number);
-  {
-    std::lock_guard<std::mutex> lock(refresh_mu);
-    stopping = true;
-  }
-  refresh_stop.notify_all();
+  refresh_stop.Stop();
   refresher.join();
   fmt::print(stderr, "commentd: {} received, draining requests\n",
              signal_number == SIGTERM ? "SIGTERM" : "SIGINT");

@@ -368,8 +368,7 @@ TEST_P(CommentServiceTest, SameTextPostedAgainAndAgainIsHeldAsRepetition) {
   const char* kCopies[] = {
       "Earn money at home, ask me how!",
       "EARN MONEY AT HOME... ask me how",
-      "\xEF\xBC\xA5"
-      "arn  money at home ask me how!!!",  // fullwidth E
+      "\uFF25arn  money at home ask me how!!!",  // fullwidth E
       "earn money at home ask me how",
   };
   for (int i = 0; i < 4; ++i) {

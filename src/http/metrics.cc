@@ -8,7 +8,7 @@ void Metrics::RecordRequest(std::string_view method, std::string_view route, int
                             double seconds) {
   size_t bucket = 0;
   while (bucket < kLatencyBuckets.size() && seconds > kLatencyBuckets[bucket]) ++bucket;
-  std::lock_guard<std::mutex> lock(mu_);
+  base::MutexLock lock(&mu_);
   ++requests_[{std::string(method), std::string(route), status}];
   ++latency_counts_[bucket];
   latency_sum_ += seconds;
@@ -16,7 +16,7 @@ void Metrics::RecordRequest(std::string_view method, std::string_view route, int
 }
 
 void Metrics::RecordVerdict(const moderation::Verdict& verdict) {
-  std::lock_guard<std::mutex> lock(mu_);
+  base::MutexLock lock(&mu_);
   ++decisions_[std::string(moderation::DecisionName(verdict.decision))];
   for (const moderation::Reason& r : verdict.reasons) {
     ++reasons_[{std::string(moderation::RuleName(r.rule)),
@@ -25,7 +25,7 @@ void Metrics::RecordVerdict(const moderation::Verdict& verdict) {
 }
 
 std::string Metrics::Render() const {
-  std::lock_guard<std::mutex> lock(mu_);
+  base::MutexLock lock(&mu_);
   std::string out;
   auto it = std::back_inserter(out);
   fmt::format_to(it,

@@ -4,45 +4,32 @@ namespace commentd::http {
 
 std::optional<std::string> PageCache::Find(const std::string& key, uint64_t generation,
                                            base::Time now, std::chrono::milliseconds ttl) {
-  std::lock_guard<std::mutex> lock(mu_);
-  const auto it = index_.find(key);
-  if (it == index_.end()) return std::nullopt;
-  const List::iterator entry = it->second;
-  if (entry->generation != generation || now - entry->rendered_at >= ttl) {
-    Erase(entry);
+  base::MutexLock lock(&mu_);
+  const Page* page = pages_.Find(key);
+  if (page == nullptr) return std::nullopt;
+  if (page->generation != generation || now - page->rendered_at >= ttl) {
+    pages_.Erase(key);
     return std::nullopt;
   }
-  lru_.splice(lru_.begin(), lru_, entry);
-  return entry->body;
+  return page->body;
 }
 
 void PageCache::Insert(const std::string& key, std::string body, uint64_t generation,
                        base::Time rendered_at) {
-  Entry fresh{key, std::move(body), generation, rendered_at};
-  const size_t cost = Cost(fresh);
-  std::lock_guard<std::mutex> lock(mu_);
-  if (const auto it = index_.find(key); it != index_.end()) Erase(it->second);
-  if (cost > budget_bytes_) return;
-  while (bytes_ + cost > budget_bytes_ && !lru_.empty()) Erase(std::prev(lru_.end()));
-  lru_.push_front(std::move(fresh));
-  index_.emplace(lru_.front().key, lru_.begin());
-  bytes_ += cost;
-}
-
-void PageCache::Erase(List::iterator it) {
-  bytes_ -= Cost(*it);
-  index_.erase(it->key);
-  lru_.erase(it);
+  const size_t body_bytes = body.size();
+  Page page{std::move(body), generation, rendered_at};
+  base::MutexLock lock(&mu_);
+  pages_.Insert(key, std::move(page), body_bytes);
 }
 
 size_t PageCache::bytes() const {
-  std::lock_guard<std::mutex> lock(mu_);
-  return bytes_;
+  base::MutexLock lock(&mu_);
+  return pages_.bytes();
 }
 
 size_t PageCache::entries() const {
-  std::lock_guard<std::mutex> lock(mu_);
-  return lru_.size();
+  base::MutexLock lock(&mu_);
+  return pages_.entries();
 }
 
 }  // namespace commentd::http

@@ -5,17 +5,17 @@
 
 namespace commentd::http {
 
-RateLimiter::RateLimiter(RateLimit limit, size_t max_keys) : limit_(limit), max_keys_(max_keys) {}
+RateLimiter::RateLimiter(RateLimit limit, size_t budget_bytes)
+    : limit_(limit), budget_bytes_(budget_bytes), buckets_(budget_bytes) {}
 
 int RateLimiter::Acquire(std::string_view key, TimePoint now) {
   const double per_second = limit_.per_minute / 60.0;
-  std::lock_guard<std::mutex> lock(mu_);
-  auto it = buckets_.find(std::string(key));
-  if (it == buckets_.end()) {
-    if (buckets_.size() >= max_keys_) EvictFullBuckets(now);
-    it = buckets_.emplace(std::string(key), Bucket{limit_.burst, now}).first;
-  }
-  Bucket& b = it->second;
+  base::MutexLock lock(&mu_);
+  Bucket* found = buckets_.Find(key);
+  if (found == nullptr) found = buckets_.Insert(key, Bucket{limit_.burst, now}, 0);
+  // A key too large to keep is answered as a new key would be.
+  Bucket unkept{limit_.burst, now};
+  Bucket& b = found != nullptr ? *found : unkept;
   if (now > b.updated) {
     const double elapsed = std::chrono::duration<double>(now - b.updated).count();
     b.tokens = std::min(limit_.burst, b.tokens + elapsed * per_second);
@@ -30,16 +30,14 @@ int RateLimiter::Acquire(std::string_view key, TimePoint now) {
   return std::max(1, static_cast<int>(std::ceil(wait)));
 }
 
-void RateLimiter::EvictFullBuckets(TimePoint now) {
-  const double per_second = limit_.per_minute / 60.0;
-  for (auto it = buckets_.begin(); it != buckets_.end();) {
-    const double elapsed = std::chrono::duration<double>(now - it->second.updated).count();
-    if (it->second.tokens + elapsed * per_second >= limit_.burst) {
-      it = buckets_.erase(it);
-    } else {
-      ++it;
-    }
-  }
+size_t RateLimiter::bytes() const {
+  base::MutexLock lock(&mu_);
+  return buckets_.bytes();
+}
+
+size_t RateLimiter::keys() const {
+  base::MutexLock lock(&mu_);
+  return buckets_.entries();
 }
 
 }  // namespace commentd::http

@@ -4,14 +4,14 @@
 
 #include <algorithm>
 #include <atomic>
-#include <condition_variable>
 #include <future>
 #include <map>
-#include <mutex>
 #include <optional>
 #include <restinio/all.hpp>
 #include <thread>
 
+#include "base/mutex.h"
+#include "http/request_target.h"
 #include "http/static_assets.h"
 #include "http/status_to_http.h"
 
@@ -41,7 +41,7 @@ class ConnectionGate {
     if (per_address_ == 0) return restinio::ip_blocker::allow();
     const asio::ip::address address = info.remote_endpoint().address();
     {
-      std::lock_guard<std::mutex> lock(mu_);
+      base::MutexLock lock(&mu_);
       const auto it = open_.find(address);
       if (it == open_.end() || it->second < per_address_) return restinio::ip_blocker::allow();
     }
@@ -57,7 +57,7 @@ class ConnectionGate {
   // counted until its closed notice.
   void state_changed(const restinio::connection_state::notice_t& notice) noexcept {
     const auto cause = notice.cause();
-    std::lock_guard<std::mutex> lock(mu_);
+    base::MutexLock lock(&mu_);
     try {
       if (restinio::get_if<restinio::connection_state::accepted_t>(&cause) != nullptr) {
         const asio::ip::address address = notice.remote_endpoint().address();
@@ -78,9 +78,9 @@ class ConnectionGate {
  private:
   const size_t per_address_;
   const TrustedProxies* const trusted_;  // owned by the Server, which outlives this
-  std::mutex mu_;
-  std::map<asio::ip::address, size_t> open_;                              // guarded by mu_
-  std::map<restinio::connection_id_t, asio::ip::address> by_connection_;  // guarded by mu_
+  base::Mutex mu_;
+  std::map<asio::ip::address, size_t> open_ GUARDED_BY(mu_);
+  std::map<restinio::connection_id_t, asio::ip::address> by_connection_ GUARDED_BY(mu_);
 };
 
 struct Traits
@@ -173,31 +173,6 @@ std::vector<std::string> ParamNames(std::string_view pattern) {
   return names;
 }
 
-std::string Unescape(std::string_view s) {
-  auto r =
-      restinio::utils::try_unescape_percent_encoding<restinio::utils::relaxed_unescape_traits>(s);
-  // A malformed escape stays as typed; the handler's validation names it.
-  return r ? *r : std::string(s);
-}
-
-std::vector<std::pair<std::string, std::string>> ParseQuery(std::string_view q) {
-  std::vector<std::pair<std::string, std::string>> out;
-  while (!q.empty()) {
-    const size_t amp = q.find('&');
-    std::string_view pair = q.substr(0, amp);
-    q = amp == std::string_view::npos ? std::string_view() : q.substr(amp + 1);
-    if (pair.empty()) continue;
-    const size_t eq = pair.find('=');
-    std::string key = Unescape(pair.substr(0, eq));
-    std::string value =
-        eq == std::string_view::npos ? std::string() : Unescape(pair.substr(eq + 1));
-    std::replace(key.begin(), key.end(), '+', ' ');
-    std::replace(value.begin(), value.end(), '+', ' ');
-    out.emplace_back(std::move(key), std::move(value));
-  }
-  return out;
-}
-
 bool StartsWith(std::string_view s, std::string_view prefix) {
   return s.substr(0, prefix.size()) == prefix;
 }
@@ -230,9 +205,9 @@ struct Server::Impl {
   std::string host;
   size_t max_connections = 0;
 
-  std::mutex mu;
-  std::condition_variable idle;
-  int in_flight = 0;  // guarded by mu
+  base::Mutex mu;
+  base::CondVar idle;  // signalled when in_flight drops to 0
+  int in_flight GUARDED_BY(mu) = 0;
   std::atomic<bool> draining{false};
   bool stopped = false;
 
@@ -241,13 +216,13 @@ struct Server::Impl {
            options.allowed_origins.end();
   }
 
-  void Enter() {
-    std::lock_guard<std::mutex> lock(mu);
+  void Enter() EXCLUDES(mu) {
+    base::MutexLock lock(&mu);
     ++in_flight;
   }
-  void Leave() {
-    std::lock_guard<std::mutex> lock(mu);
-    if (--in_flight == 0) idle.notify_all();
+  void Leave() EXCLUDES(mu) {
+    base::MutexLock lock(&mu);
+    if (--in_flight == 0) idle.SignalAll();
   }
 
   Request ToRequest(const restinio::request_handle_t& req) const {
@@ -314,7 +289,7 @@ struct Server::Impl {
       r = ToRequest(req);
       if (route && params) {
         for (const std::string& name : ParamNames(route->pattern)) {
-          r.params.emplace_back(name, Unescape((*params)[name]));
+          r.params.emplace_back(name, PercentDecode((*params)[name]));
         }
       }
       parsed = true;
@@ -566,8 +541,10 @@ void Server::Shutdown() {
                            [&closed](std::exception_ptr) { closed.set_value(); });
   closed_future.wait();
   {
-    std::unique_lock<std::mutex> lock(impl.mu);
-    impl.idle.wait_for(lock, impl.options.drain_timeout, [&impl] { return impl.in_flight == 0; });
+    const auto deadline = std::chrono::steady_clock::now() + impl.options.drain_timeout;
+    base::MutexLock lock(&impl.mu);
+    while (impl.in_flight != 0 && impl.idle.WaitUntil(&impl.mu, deadline)) {
+    }
   }
   if (impl.blocking.has_value()) {
     // Drained: nothing is queued. After a drain timeout, handlers not yet

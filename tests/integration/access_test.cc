@@ -37,7 +37,6 @@ namespace {
 
 using nlohmann::json;
 using testing::Headers;
-using testing::HttpClient;
 using testing::HttpResponse;
 using testing::RawConnection;
 using testing::RawRequest;
@@ -61,21 +60,15 @@ const std::set<std::pair<std::string, std::string>> kPublicRoutes = {
     {"POST", "/api/v1/auth/logout"},               // ends the cookie's own session only
 };
 
-class AccessTest : public testing::DefaultEngineTest {
+class AccessTest : public testing::LocalServerTest {
  protected:
   void SetUp() override { Start(/*rate_limit=*/false); }
 
   void Start(bool rate_limit) {
-    ASSERT_NE(engine_, nullptr);
-    char tmpl[] = "/tmp/commentd_access_test_XXXXXX";
-    ASSERT_NE(mkdtemp(tmpl), nullptr);
-    dir_ = tmpl;
     clock_ = std::make_shared<base::FakeClock>(base::Time(std::chrono::seconds(1795000000)));
     comments::ServiceOptions service_options = testing::TestServiceOptions();
     service_options.session_ttl = kSessionTtl;
-    auto service = testing::SqliteService(dir_ + "/commentd.db", clock_, engine_, service_options);
-    ASSERT_TRUE(service.ok()) << service.status().ToString();
-    services_ = std::move(*service);
+    ASSERT_NO_FATAL_FAILURE(CreateService(clock_, service_options));
     ASSERT_TRUE(services_.accounts->AddAccount(kModName, kModPassword).ok());
     options_.port = 0;
     options_.threads = 2;
@@ -85,19 +78,7 @@ class AccessTest : public testing::DefaultEngineTest {
     options_.api.post_per_author = {3, 6};
     options_.api.login_per_ip = {5, 5};
     options_.api.thread_cache_ttl = std::chrono::milliseconds(0);
-    const base::Status started = local_.Start(options_, services_, clock_);
-    ASSERT_TRUE(started.ok()) << started.ToString();
-  }
-
-  void TearDown() override {
-    local_.Stop();
-    services_ = {};
-    if (!dir_.empty()) std::filesystem::remove_all(dir_);
-  }
-
-  HttpResponse Send(std::string_view method, std::string_view target, std::string_view body = {},
-                    const Headers& headers = {}) {
-    return local_.Send(method, target, body, headers);
+    StartServer(options_, clock_);
   }
 
   // A request from another loopback address (another "client IP").
@@ -155,11 +136,8 @@ class AccessTest : public testing::DefaultEngineTest {
     EXPECT_EQ(j["error"].value("code", ""), code) << r.body;
   }
 
-  std::string dir_;
   http::ServerOptions options_;
   std::shared_ptr<base::FakeClock> clock_;
-  comments::Services services_;
-  testing::LocalServer local_;
 };
 
 TEST_F(AccessTest, EveryRouteNotListedAsPublicNeedsASessionAndWritesNeedCsrf) {
@@ -407,7 +385,7 @@ TEST(PasswordTest, PasswordsAppearInNoOutputMetricAuditEntryOrDatabaseFile) {
           return true;
         },
         std::chrono::seconds(30)));
-    HttpClient client("127.0.0.1", port);
+    testing::HttpClient client("127.0.0.1", port);
     auto bad = client.Send("POST", "/api/v1/auth/login",
                            json{{"name", "nightdesk"}, {"password", wrong}}.dump());
     ASSERT_TRUE(bad.ok());

@@ -9,15 +9,14 @@
 #include <sqlite3.h>
 
 #include <atomic>
-#include <condition_variable>
 #include <filesystem>
 #include <map>
 #include <memory>
-#include <mutex>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include "base/mutex.h"
 #include "store/postgres/pg_test_support.h"
 #include "tests/integration/http_client.h"
 #include "tests/integration/test_support.h"
@@ -46,24 +45,28 @@ std::string CommentText(int writer, int i) {
 // Comments the server acknowledged, by id. Thread-safe.
 class Acked {
  public:
-  void Add(std::string id, std::string text) {
-    std::lock_guard<std::mutex> lock(mu_);
+  void Add(std::string id, std::string text) EXCLUDES(mu_) {
+    base::MutexLock lock(&mu_);
     texts_.emplace(std::move(id), std::move(text));
-    changed_.notify_all();
+    changed_.SignalAll();
   }
-  bool WaitForAtLeast(size_t n, std::chrono::seconds limit) {
-    std::unique_lock<std::mutex> lock(mu_);
-    return changed_.wait_for(lock, limit, [&] { return texts_.size() >= n; });
+  bool WaitForAtLeast(size_t n, std::chrono::seconds limit) EXCLUDES(mu_) {
+    const auto deadline = std::chrono::steady_clock::now() + limit;
+    base::MutexLock lock(&mu_);
+    while (texts_.size() < n) {
+      if (!changed_.WaitUntil(&mu_, deadline)) return texts_.size() >= n;
+    }
+    return true;
   }
-  std::map<std::string, std::string> Snapshot() {
-    std::lock_guard<std::mutex> lock(mu_);
+  std::map<std::string, std::string> Snapshot() EXCLUDES(mu_) {
+    base::MutexLock lock(&mu_);
     return texts_;
   }
 
  private:
-  std::mutex mu_;
-  std::condition_variable changed_;
-  std::map<std::string, std::string> texts_;
+  base::Mutex mu_;
+  base::CondVar changed_;
+  std::map<std::string, std::string> texts_ GUARDED_BY(mu_);
 };
 
 // Writers posting until the server stops answering. Records every 2xx.

@@ -64,18 +64,10 @@ std::string TrimAscii(std::string s) {
   return s;
 }
 
-class HostileInputTest : public testing::DefaultEngineTest {
+class HostileInputTest : public testing::LocalServerTest {
  protected:
   void SetUp() override {
-    ASSERT_NE(engine_, nullptr);
-    char tmpl[] = "/tmp/commentd_hostile_test_XXXXXX";
-    ASSERT_NE(mkdtemp(tmpl), nullptr);
-    dir_ = tmpl;
-    auto service =
-        testing::SqliteService(dir_ + "/commentd.db", std::make_shared<base::SystemClock>(),
-                               engine_, testing::TestServiceOptions());
-    ASSERT_TRUE(service.ok()) << service.status().ToString();
-    services_ = std::move(*service);
+    ASSERT_NO_FATAL_FAILURE(CreateService(std::make_shared<base::SystemClock>()));
     http::ServerOptions options;
     options.port = 0;
     options.threads = 2;
@@ -84,20 +76,7 @@ class HostileInputTest : public testing::DefaultEngineTest {
     options.read_timeout = std::chrono::seconds(1);
     options.api.rate_limit = false;
     options.api.thread_cache_ttl = std::chrono::milliseconds(0);
-    const base::Status started =
-        local_.Start(options, services_, std::make_shared<base::SystemClock>());
-    ASSERT_TRUE(started.ok()) << started.ToString();
-  }
-
-  void TearDown() override {
-    local_.Stop();
-    services_ = {};
-    if (!dir_.empty()) std::filesystem::remove_all(dir_);
-  }
-
-  HttpResponse Send(std::string_view method, std::string_view target, std::string_view body = {},
-                    const testing::Headers& headers = {}) {
-    return local_.Send(method, target, body, headers);
+    StartServer(options, std::make_shared<base::SystemClock>());
   }
 
   // A 4xx refusal in the one error shape, with a message.
@@ -141,10 +120,6 @@ class HostileInputTest : public testing::DefaultEngineTest {
       ExpectClearError(r);
     }
   }
-
-  std::string dir_;
-  comments::Services services_;
-  testing::LocalServer local_;
 };
 
 TEST_F(HostileInputTest, EveryNaughtyStringAsAuthorAndTextIsStoredExactlyOrRefusedClearly) {

@@ -1,11 +1,14 @@
 // LocalServer: commentd's HTTP server started in the test's own process on
-// 127.0.0.1 (port 0) over the comment services, with a client for it. The
+// 127.0.0.1 (port 0) over the comment services, with a client for it, and
+// LocalServerTest, the fixture of the suites that run one per test. The
 // in-process integration tests (api, access, hostile input, disk full) share
 // it; the subprocess tests run the `commentd` binary instead.
 #pragma once
 
 #include <gtest/gtest.h>
+#include <stdlib.h>
 
+#include <filesystem>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -94,6 +97,46 @@ class LocalServer {
  private:
   std::unique_ptr<http::Server> server_;
   std::unique_ptr<HttpClient> client_;
+};
+
+// A suite whose tests each run a LocalServer over a new SQLite service in a
+// temporary directory `dir_`, with the suite's shared built-in engine.
+// TearDown stops the server and removes the directory.
+class LocalServerTest : public DefaultEngineTest {
+ protected:
+  // Makes `dir_` and `services_`: the comment services on `dir_`/commentd.db.
+  void CreateService(std::shared_ptr<const base::Clock> clock,
+                     comments::ServiceOptions options = TestServiceOptions()) {
+    ASSERT_NE(engine_, nullptr);
+    char tmpl[] = "/tmp/commentd_test_XXXXXX";
+    ASSERT_NE(mkdtemp(tmpl), nullptr);
+    dir_ = tmpl;
+    auto service =
+        SqliteService(dir_ + "/commentd.db", std::move(clock), engine_, std::move(options));
+    ASSERT_TRUE(service.ok()) << service.status().ToString();
+    services_ = std::move(*service);
+  }
+
+  // Starts `local_` over `services_`.
+  void StartServer(http::ServerOptions options, std::shared_ptr<const base::Clock> clock) {
+    const base::Status started = local_.Start(std::move(options), services_, std::move(clock));
+    ASSERT_TRUE(started.ok()) << started.ToString();
+  }
+
+  void TearDown() override {
+    local_.Stop();
+    services_ = {};
+    if (!dir_.empty()) std::filesystem::remove_all(dir_);
+  }
+
+  HttpResponse Send(std::string_view method, std::string_view target, std::string_view body = {},
+                    const Headers& headers = {}) {
+    return local_.Send(method, target, body, headers);
+  }
+
+  std::string dir_;
+  comments::Services services_;
+  LocalServer local_;
 };
 
 }  // namespace commentd::testing

@@ -24,8 +24,6 @@ namespace {
 using nlohmann::json;
 using testing::HttpClient;
 
-const char kBinary[] = COMMENTD_BINARY_DIR "/src/cli/commentd";
-
 // A child process with its stdout and stderr captured.
 class Child : public testing::ChildProcess {
  public:
@@ -36,7 +34,9 @@ class Child : public testing::ChildProcess {
 class ServeTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    if (!std::filesystem::exists(kBinary)) GTEST_SKIP() << "commentd binary not built: " << kBinary;
+    if (!std::filesystem::exists(testing::kCommentdBinary)) {
+      GTEST_SKIP() << "commentd binary not built: " << testing::kCommentdBinary;
+    }
     char tmpl[] = "/tmp/commentd_serve_test_XXXXXX";
     ASSERT_NE(mkdtemp(tmpl), nullptr);
     dir_ = tmpl;
@@ -56,8 +56,8 @@ TEST_F(ServeTest, ServesOnPortZeroAndStopsOnSigterm) {
   const std::string config = WriteConfig(
       "site_name = \"Test News\"\nallowed_origins = [\"https://news.example.com\"]\n"
       "[limits]\nmax_body_bytes = 2048\n");
-  Child child({kBinary, "serve", "--config", config, "--listen", "127.0.0.1:0", "--db",
-               dir_ + "/commentd.db", "--rate-limit=off", "--demo"});
+  Child child({testing::kCommentdBinary, "serve", "--config", config, "--listen", "127.0.0.1:0",
+               "--db", dir_ + "/commentd.db", "--rate-limit=off", "--demo"});
   ASSERT_TRUE(child.started());
   const std::string line = child.ReadLine();
   const std::string prefix = "commentd listening on http://127.0.0.1:";
@@ -113,7 +113,8 @@ TEST_F(ServeTest, BadConfigExitsTwoNamingTheKey) {
   for (const auto& c : kCases) {
     SCOPED_TRACE(c.config);
     const std::string config = WriteConfig(c.config);
-    Child child({kBinary, "serve", "--config", config, "--db", dir_ + "/commentd.db"});
+    Child child(
+        {testing::kCommentdBinary, "serve", "--config", config, "--db", dir_ + "/commentd.db"});
     ASSERT_TRUE(child.started());
     const std::string err = child.ReadStderr();
     EXPECT_EQ(child.Wait(), 2) << err;
@@ -123,8 +124,8 @@ TEST_F(ServeTest, BadConfigExitsTwoNamingTheKey) {
 
 TEST_F(ServeTest, FlagOverridesConfigKey) {
   const std::string config = WriteConfig("listen = \"127.0.0.1:notaport\"\n");
-  Child child({kBinary, "serve", "--config", config, "--listen", "127.0.0.1:0", "--db",
-               dir_ + "/commentd.db"});
+  Child child({testing::kCommentdBinary, "serve", "--config", config, "--listen", "127.0.0.1:0",
+               "--db", dir_ + "/commentd.db"});
   ASSERT_TRUE(child.started());
   const std::string line = child.ReadLine();
   EXPECT_EQ(line.rfind("commentd listening on http://127.0.0.1:", 0), 0u) << line;
@@ -136,7 +137,7 @@ TEST_F(ServeTest, FlagOverridesConfigKey) {
 TEST_F(ServeTest, SessionCookieIsSecureWhenThePublicUrlIsHttpsOrTheConfigSaysSo) {
   const std::string db = dir_ + "/commentd.db";
   Child add({"/bin/sh", "-c",
-             std::string("echo 'correct horse battery' | ") + kBinary +
+             std::string("echo 'correct horse battery' | ") + testing::kCommentdBinary +
                  " moderator add editor --db " + db});
   ASSERT_TRUE(add.started());
   ASSERT_EQ(add.Wait(), 0) << add.ReadStderr();
@@ -205,7 +206,7 @@ TEST_F(ServeTest, KeepsTheIpKeyInA0600FileBesideTheDatabaseAndRefusesOneOthersCa
   }
 
   ASSERT_EQ(::chmod(key_file.c_str(), 0644), 0);
-  Child child({kBinary, "serve", "--listen", "127.0.0.1:0", "--db", db});
+  Child child({testing::kCommentdBinary, "serve", "--listen", "127.0.0.1:0", "--db", db});
   ASSERT_TRUE(child.started());
   const std::string err = child.ReadStderr();
   EXPECT_EQ(child.Wait(), 2) << err;

@@ -119,24 +119,11 @@ TEST(ConnectionLimitsTest, ServesNewClientsWithinASecondAfterOneHeldMoreSocketsT
   std::filesystem::remove_all(dir);
 }
 
-class ServerLimitsTest : public testing::DefaultEngineTest {
+class ServerLimitsTest : public testing::LocalServerTest {
  protected:
-  void TearDown() override {
-    local_.Stop();
-    services_ = {};
-    if (!dir_.empty()) std::filesystem::remove_all(dir_);
-  }
-
   void Start(http::ServerOptions options, bool trust_loopback_proxy = false) {
-    ASSERT_NE(engine_, nullptr);
-    char tmpl[] = "/tmp/commentd_limits_test_XXXXXX";
-    ASSERT_NE(mkdtemp(tmpl), nullptr);
-    dir_ = tmpl;
     clock_ = std::make_shared<base::FakeClock>(base::Time(std::chrono::seconds(1795000000)));
-    auto service = testing::SqliteService(dir_ + "/commentd.db", clock_, engine_,
-                                          testing::TestServiceOptions());
-    ASSERT_TRUE(service.ok()) << service.status().ToString();
-    services_ = std::move(*service);
+    ASSERT_NO_FATAL_FAILURE(CreateService(clock_));
     options.threads = 2;
     options.api.rate_limit = false;
     if (trust_loopback_proxy) {
@@ -144,13 +131,7 @@ class ServerLimitsTest : public testing::DefaultEngineTest {
       ASSERT_TRUE(trusted.ok());
       options.trusted_proxies = std::move(*trusted);
     }
-    const base::Status started = local_.Start(std::move(options), services_, clock_);
-    ASSERT_TRUE(started.ok()) << started.ToString();
-  }
-
-  HttpResponse Send(std::string_view method, std::string_view target, std::string_view body = {},
-                    const Headers& headers = {}) {
-    return local_.Send(method, target, body, headers);
+    StartServer(std::move(options), clock_);
   }
 
   // Posts through the HTTP API; the comment's id.
@@ -190,10 +171,7 @@ class ServerLimitsTest : public testing::DefaultEngineTest {
     return std::strtod(body.c_str() + at + name.size() + 2, nullptr);
   }
 
-  std::string dir_;
   std::shared_ptr<base::FakeClock> clock_;
-  comments::Services services_;
-  testing::LocalServer local_;
 };
 
 // Finding 1: one address cannot hold every connection; others are served,

@@ -8,11 +8,8 @@
 # Needs wrk, nginx and curl (./dev installs them) and PostgreSQL 15 binaries.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-ROOT=$(pwd)
-BIN=${COMMENTD_BIN:-$ROOT/build-perf-rel/src/cli/commentd}
-DURATION=${DURATION:-10s}
-CONNECTIONS=${CONNECTIONS:-32}
-THREADS=${WRK_THREADS:-2}
+# shellcheck source=bench/http/nginx.sh
+. bench/http/nginx.sh  # ROOT, BIN, DURATION, CONNECTIONS, THREADS; nginx and wrk helpers
 NODE_THREADS=${NODE_THREADS:-2}
 THREAD_KEY=bench-pg
 COMMENTS=100
@@ -20,8 +17,6 @@ COMMENTS=100
 for tool in wrk curl psql; do
   command -v "$tool" >/dev/null || { echo "missing $tool" >&2; exit 2; }
 done
-# shellcheck source=bench/http/nginx.sh
-. "$ROOT/bench/http/nginx.sh"
 [ -x "$NGINX" ] || { echo "missing nginx" >&2; exit 2; }
 [ -x "$BIN" ] || { echo "commentd binary not found: $BIN (set COMMENTD_BIN)" >&2; exit 2; }
 

@@ -8,12 +8,12 @@
 #include <chrono>
 #include <filesystem>
 #include <memory>
-#include <mutex>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include "base/clock.h"
+#include "base/mutex.h"
 #include "comments/services.h"
 #include "moderation/moderator.h"
 #include "moderation/policy.h"
@@ -30,7 +30,6 @@ using testing::Headers;
 using testing::HttpClient;
 using testing::HttpResponse;
 
-const char kBinary[] = COMMENTD_BINARY_DIR "/src/cli/commentd";
 constexpr char kModName[] = "nightdesk";
 constexpr char kModPassword[] = "correct horse battery staple";
 
@@ -56,6 +55,40 @@ class Node : public testing::ServeProcess {
     args.insert(args.end(), extra.begin(), extra.end());
     return args;
   }
+};
+
+// The answers concurrent writers got. Thread-safe.
+class Tally {
+ public:
+  void Add(const base::Result<HttpResponse>& r) EXCLUDES(mu_) {
+    base::MutexLock lock(&mu_);
+    if (r.ok() && r->status == 201) ++published_;
+    // 201 published, 202 held, 422 deleted: all three are stored.
+    if (r.ok() && (r->status == 201 || r->status == 202 || r->status == 422)) {
+      ++acknowledged_;
+    } else if (first_other_.empty()) {
+      first_other_ = r.ok() ? fmt::format("{} {}", r->status, r->body) : r.status().ToString();
+    }
+  }
+  int published() const EXCLUDES(mu_) {
+    base::MutexLock lock(&mu_);
+    return published_;
+  }
+  int acknowledged() const EXCLUDES(mu_) {
+    base::MutexLock lock(&mu_);
+    return acknowledged_;
+  }
+  // The first answer that was not an acknowledgement; empty if none.
+  std::string first_other() const EXCLUDES(mu_) {
+    base::MutexLock lock(&mu_);
+    return first_other_;
+  }
+
+ private:
+  mutable base::Mutex mu_;
+  int published_ GUARDED_BY(mu_) = 0;
+  int acknowledged_ GUARDED_BY(mu_) = 0;
+  std::string first_other_ GUARDED_BY(mu_);
 };
 
 HttpResponse Must(const base::Result<HttpResponse>& r) {
@@ -87,7 +120,9 @@ int64_t Count(const HttpClient& c, const std::string& thread) {
 class MultiNodeTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    if (!std::filesystem::exists(kBinary)) GTEST_SKIP() << "commentd binary not built: " << kBinary;
+    if (!std::filesystem::exists(testing::kCommentdBinary)) {
+      GTEST_SKIP() << "commentd binary not built: " << testing::kCommentdBinary;
+    }
     schema_ = std::make_unique<store::testing::PgSchema>("multinode");
     ASSERT_FALSE(schema_->url().empty()) << schema_->error();
     // The moderator account is made the way `commentd moderator add` makes
@@ -157,33 +192,23 @@ TEST_F(MultiNodeTest, TwoNodesServeOneSite) {
   // and both nodes count the published ones alike.
   constexpr int kWriters = 4;
   constexpr int kPerWriter = 15;
-  std::mutex mu;
-  int published = 0;
-  int acknowledged = 0;  // 201 published, 202 held, 422 deleted: all three are stored
-  std::vector<std::string> other;
+  Tally tally;
   std::vector<std::thread> writers;
   for (int w = 0; w < kWriters; ++w) {
     writers.emplace_back([&, w] {
       const HttpClient& node = w % 2 == 0 ? ca : cb;
       for (int i = 0; i < kPerWriter; ++i) {
-        auto r = node.Send("POST", "/api/v1/threads/busy/comments",
-                           json{{"author", fmt::format("writer{}", w)},
-                                {"text", fmt::format("Comment {} from writer {}.", i, w)}}
-                               .dump());
-        std::lock_guard<std::mutex> lock(mu);
-        if (r.ok() && r->status == 201) ++published;
-        if (r.ok() && (r->status == 201 || r->status == 202 || r->status == 422)) {
-          ++acknowledged;
-        } else {
-          other.push_back(r.ok() ? fmt::format("{} {}", r->status, r->body)
-                                 : r.status().ToString());
-        }
+        tally.Add(node.Send("POST", "/api/v1/threads/busy/comments",
+                            json{{"author", fmt::format("writer{}", w)},
+                                 {"text", fmt::format("Comment {} from writer {}.", i, w)}}
+                                .dump()));
       }
     });
   }
   for (std::thread& t : writers) t.join();
-  EXPECT_EQ(acknowledged, kWriters * kPerWriter)
-      << "not acknowledged: " << (other.empty() ? "" : other.front());
+  const int published = tally.published();
+  const int acknowledged = tally.acknowledged();
+  EXPECT_EQ(acknowledged, kWriters * kPerWriter) << "not acknowledged: " << tally.first_other();
   EXPECT_GT(published, 0);
   EXPECT_EQ(Count(ca, "busy"), published);
   EXPECT_EQ(Count(cb, "busy"), published);
