@@ -13,7 +13,7 @@
 #include <string>
 
 #include "cli/commands.h"
-#include "store/postgres/sqlite_copy.h"
+#include "store/migrate/sqlite_copy.h"
 
 namespace commentd::cli {
 namespace {

@@ -1,14 +1,11 @@
 #include "store/postgres/postgres_store.h"
 
-#include <condition_variable>
-#include <exception>
-#include <mutex>
-#include <type_traits>
 #include <utility>
 #include <vector>
 
 #include "comments/stored_form.h"
 #include "store/postgres/pg_connection.h"
+#include "store/postgres/pg_pool.h"
 #include "store/postgres/pg_schema.h"
 
 namespace commentd::store {
@@ -151,124 +148,12 @@ std::string TextArray(const std::vector<std::string>& items) {
   return out;
 }
 
-bool IsOk(const Status& s) { return s.ok(); }
-template <typename T>
-bool IsOk(const Result<T>& r) {
-  return r.ok();
-}
-
 }  // namespace
 
-struct PostgresStore::Impl {
-  std::string conninfo;
-  int pool_size = 1;
-
-  std::mutex mu;
-  std::condition_variable freed;
-  std::vector<std::unique_ptr<Connection>> idle;  // guarded by mu
-  int open = 0;                                   // connections in existence, guarded by mu
-
-  // A pooled connection lent for one call; returned when this is destroyed.
-  class Lease {
-   public:
-    Lease(Impl* impl, std::unique_ptr<Connection> conn) : impl_(impl), conn_(std::move(conn)) {}
-    Lease(Lease&&) = default;
-    Lease& operator=(Lease&&) = delete;
-    ~Lease() {
-      if (conn_ == nullptr) return;
-      {
-        std::lock_guard<std::mutex> lock(impl_->mu);
-        impl_->idle.push_back(std::move(conn_));
-      }
-      impl_->freed.notify_one();
-    }
-    Connection& operator*() { return *conn_; }
-    Connection* operator->() { return conn_.get(); }
-
-   private:
-    Impl* impl_;
-    std::unique_ptr<Connection> conn_;
-  };
-
-  // Waits for a free connection (or opens one while fewer than pool_size
-  // exist) and makes sure it is usable: one the server dropped while it sat
-  // idle is re-opened here. kUnavailable when the server cannot be reached.
-  Result<Lease> Acquire() {
-    std::unique_ptr<Connection> conn;
-    {
-      std::unique_lock<std::mutex> lock(mu);
-      freed.wait(lock, [&] { return !idle.empty() || open < pool_size; });
-      if (!idle.empty()) {
-        conn = std::move(idle.back());
-        idle.pop_back();
-      } else {
-        ++open;
-      }
-    }
-    if (conn == nullptr) {
-      auto opened = Connection::Open(conninfo);
-      if (!opened.ok()) {
-        {
-          std::lock_guard<std::mutex> lock(mu);
-          --open;
-        }
-        freed.notify_one();
-        return opened.status();
-      }
-      return Lease(this, std::move(opened).value());
-    }
-    Lease lease(this, std::move(conn));
-    lease->Poll();
-    if (lease->Broken()) COMMENTD_RETURN_IF_ERROR(lease->Reset());
-    return lease;
-  }
-
-  // Runs `body(conn)`, a read or a single self-contained statement. A read
-  // is repeated once on a fresh connection when the old one turns out to be
-  // dead: nothing was written, so trying again is safe.
-  template <typename Body>
-  auto Read(Body&& body) -> decltype(body(std::declval<Connection&>())) {
-    COMMENTD_ASSIGN_OR_RETURN(Lease lease, Acquire());
-    auto result = body(*lease);
-    if (!IsOk(result) && lease->Broken() && lease->Reset().ok()) result = body(*lease);
-    return result;
-  }
-
-  // Runs one statement that writes. It is not repeated after a lost
-  // connection, since the server may have committed it before the loss.
-  template <typename Body>
-  auto WriteOne(Body&& body) -> decltype(body(std::declval<Connection&>())) {
-    COMMENTD_ASSIGN_OR_RETURN(Lease lease, Acquire());
-    return body(*lease);
-  }
-
-  // Runs `body(conn)` in a READ COMMITTED transaction: committed when it
-  // returns OK, rolled back otherwise. A deadlock or serialization failure
-  // rolls back and runs the body again (at most three times in all).
-  template <typename Body>
-  Status Transaction(Body&& body) {
-    COMMENTD_ASSIGN_OR_RETURN(Lease lease, Acquire());
-    Connection& conn = *lease;
-    Status status;
-    for (int attempt = 0; attempt < 3; ++attempt) {
-      status = conn.Script("BEGIN ISOLATION LEVEL READ COMMITTED");
-      // BEGIN changed nothing: on a connection found dead, reconnect and retry once.
-      if (!status.ok() && conn.Broken()) {
-        COMMENTD_RETURN_IF_ERROR(conn.Reset());
-        status = conn.Script("BEGIN ISOLATION LEVEL READ COMMITTED");
-      }
-      COMMENTD_RETURN_IF_ERROR(status);
-      status = body(conn);
-      if (status.ok()) status = conn.Script("COMMIT");
-      const std::string sqlstate = conn.last_sqlstate();
-      if (!status.ok() && !conn.Broken() && conn.InTransaction()) (void)conn.Script("ROLLBACK");
-      if (status.ok() || conn.Broken()) return status;
-      if (sqlstate != pg::kDeadlockDetected && sqlstate != pg::kSerializationFailure) {
-        return status;
-      }
-    }
-    return status;
-  }
+// The store's state is its connection pool (pg_pool.h): methods call
+// impl_->Read, impl_->WriteOne and impl_->Transaction.
+struct PostgresStore::Impl : pg::Pool {
+  using pg::Pool::Pool;
 };
 
 PostgresStore::PostgresStore(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -282,11 +167,9 @@ Result<std::unique_ptr<PostgresStore>> PostgresStore::Open(std::string_view conn
   if (pool_size < 1 || pool_size > 1000) {
     return base::InvalidArgumentError("pool_size: must be in 1..1000, got {}", pool_size);
   }
-  auto impl = std::make_unique<Impl>();
-  impl->conninfo = std::string(conninfo);
-  impl->pool_size = pool_size;
+  auto impl = std::make_unique<Impl>(std::string(conninfo), pool_size);
   {
-    COMMENTD_ASSIGN_OR_RETURN(Impl::Lease lease, impl->Acquire());
+    COMMENTD_ASSIGN_OR_RETURN(pg::Pool::Lease lease, impl->Acquire());
     COMMENTD_RETURN_IF_ERROR(pg::Migrate(*lease));
   }
   return std::unique_ptr<PostgresStore>(new PostgresStore(std::move(impl)));
