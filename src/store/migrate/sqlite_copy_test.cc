@@ -105,6 +105,27 @@ void FillSite(SqliteStore& s) {
           .ok());
 }
 
+// Every "table.column" of the SQLite file at `path`, sorted, as one text.
+std::string SqliteColumns(const std::string& path) {
+  sqlite3* db = nullptr;
+  std::string out;
+  if (sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK) {
+    sqlite3_stmt* stmt = nullptr;
+    if (sqlite3_prepare_v2(db,
+                           "SELECT m.name || '.' || p.name FROM sqlite_master m, "
+                           "pragma_table_info(m.name) p WHERE m.type = 'table' AND m.name NOT IN "
+                           "('schema_migrations', 'sqlite_sequence') ORDER BY 1",
+                           -1, &stmt, nullptr) == SQLITE_OK) {
+      while (sqlite3_step(stmt) == SQLITE_ROW) {
+        out += std::string(reinterpret_cast<const char*>(sqlite3_column_text(stmt, 0))) + "\n";
+      }
+    }
+    sqlite3_finalize(stmt);
+  }
+  sqlite3_close(db);
+  return out;
+}
+
 TEST(SqliteCopyTest, CopiesEveryTableAndTheStoreReadsItBack) {
   ScratchDir dir;
   const std::string path = dir.path() + "/site.db";
@@ -128,6 +149,21 @@ TEST(SqliteCopyTest, CopiesEveryTableAndTheStoreReadsItBack) {
   }
   EXPECT_EQ(tables, (std::set<std::string>{"settings", "comments", "comment_revisions", "reports",
                                            "bans", "audit", "moderators", "sessions", "policies"}));
+  // Every table of the description, every column the SQLite file has.
+  std::set<std::string> described;
+  for (const schema::Table& t : schema::Tables()) described.insert(std::string(t.name));
+  EXPECT_EQ(tables, described);
+  for (const TableCopy& t : *copied) {
+    EXPECT_GT(t.rows, 0) << t.table << ": FillSite left it empty, so its columns are not checked";
+  }
+  const std::string sqlite_columns = SqliteColumns(path);
+  ASSERT_FALSE(sqlite_columns.empty());
+  EXPECT_EQ(One(schema.url(),
+                "SELECT string_agg(table_name || '.' || column_name || E'\n', '' ORDER BY "
+                "(table_name || '.' || column_name) COLLATE \"C\") FROM "
+                "information_schema.columns WHERE table_schema = current_schema() AND "
+                "table_name <> 'schema_migrations'"),
+            sqlite_columns);
   EXPECT_EQ((*copied)[1].table, "comments");
   EXPECT_EQ((*copied)[1].rows, 32);
 
@@ -188,57 +224,6 @@ TEST(SqliteCopyTest, CopiesEveryTableAndTheStoreReadsItBack) {
                       {0, At(kDay0), "bob", comments::AuditAction::kDelete, "c_new", "reader", ""})
                   .ok());
   EXPECT_GT((*pg)->ListAudit(std::nullopt, 1)->items[0].id, audit->items[0].id);
-}
-
-// Every "table.column" of the SQLite file at `path`, sorted, as one text.
-std::string SqliteColumns(const std::string& path) {
-  sqlite3* db = nullptr;
-  std::string out;
-  if (sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK) {
-    sqlite3_stmt* stmt = nullptr;
-    if (sqlite3_prepare_v2(db,
-                           "SELECT m.name || '.' || p.name FROM sqlite_master m, "
-                           "pragma_table_info(m.name) p WHERE m.type = 'table' AND m.name NOT IN "
-                           "('schema_migrations', 'sqlite_sequence') ORDER BY 1",
-                           -1, &stmt, nullptr) == SQLITE_OK) {
-      while (sqlite3_step(stmt) == SQLITE_ROW) {
-        out += std::string(reinterpret_cast<const char*>(sqlite3_column_text(stmt, 0))) + "\n";
-      }
-    }
-    sqlite3_finalize(stmt);
-  }
-  sqlite3_close(db);
-  return out;
-}
-
-TEST(SqliteCopyTest, CopiesEveryTableAndColumnTheSqliteFileHas) {
-  ScratchDir dir;
-  const std::string path = dir.path() + "/site.db";
-  {
-    auto sqlite = SqliteStore::Create(path);
-    ASSERT_TRUE(sqlite.ok()) << sqlite.status().ToString();
-    FillSite(**sqlite);
-  }
-  PgSchema schema("columns");
-  ASSERT_FALSE(schema.url().empty()) << schema.error();
-  auto copied = CopySqliteToPostgres(path, schema.url());
-  ASSERT_TRUE(copied.ok()) << copied.status().ToString();
-  std::set<std::string> tables;
-  for (const TableCopy& t : *copied) {
-    tables.insert(t.table);
-    EXPECT_GT(t.rows, 0) << t.table << ": FillSite left it empty, so its columns are not checked";
-  }
-  std::set<std::string> described;
-  for (const schema::Table& t : schema::Tables()) described.insert(std::string(t.name));
-  EXPECT_EQ(tables, described);
-  const std::string sqlite_columns = SqliteColumns(path);
-  ASSERT_FALSE(sqlite_columns.empty());
-  EXPECT_EQ(One(schema.url(),
-                "SELECT string_agg(table_name || '.' || column_name || E'\n', '' ORDER BY "
-                "(table_name || '.' || column_name) COLLATE \"C\") FROM "
-                "information_schema.columns WHERE table_schema = current_schema() AND "
-                "table_name <> 'schema_migrations'"),
-            sqlite_columns);
 }
 
 TEST(SqliteCopyTest, RefusesATargetThatHasData) {

@@ -13,10 +13,12 @@
 #include <thread>
 #include <vector>
 
-#include "base/mutex.h"
+#include "store/sqlite/test_gate.h"
 
 namespace commentd::store::sqlite {
 namespace {
+
+using testing::WaitFor;
 
 // A fresh directory with a database holding one table t(v INTEGER UNIQUE).
 class GroupCommitTest : public ::testing::Test {
@@ -68,47 +70,25 @@ class Blocker {
   explicit Blocker(GroupCommit& writes) {
     thread_ = std::thread([this, &writes] {
       result_ = writes.Write([this](Connection&) -> base::Status {
-        base::MutexLock lock(&mu_);
-        entered_ = true;
-        cv_.SignalAll();
-        while (!released_) cv_.Wait(&mu_);
+        gate_.Enter();
         return base::OkStatus();
       });
     });
-    base::MutexLock lock(&mu_);
-    while (!entered_) cv_.Wait(&mu_);
+    gate_.WaitEntered();
   }
   ~Blocker() { (void)Release(); }
 
   base::Status Release() {
-    {
-      base::MutexLock lock(&mu_);
-      released_ = true;
-      cv_.SignalAll();
-    }
+    gate_.Open();
     if (thread_.joinable()) thread_.join();
     return result_;
   }
 
  private:
-  base::Mutex mu_;
-  base::CondVar cv_;
-  bool entered_ GUARDED_BY(mu_) = false;
-  bool released_ GUARDED_BY(mu_) = false;
+  testing::Gate gate_;
   base::Status result_ = base::InternalError("not run");
   std::thread thread_;
 };
-
-// Waits (without sleeping) until `done()` holds; false after a minute.
-template <typename Pred>
-bool WaitFor(Pred done) {
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::minutes(1);
-  while (!done()) {
-    if (std::chrono::steady_clock::now() > deadline) return false;
-    std::this_thread::yield();
-  }
-  return true;
-}
 
 TEST_F(GroupCommitTest, ALoneWriteIsCommittedInABatchOfItsOwn) {
   int after = 0;

@@ -9,6 +9,7 @@
 
 #include "base/mutex.h"
 #include "comments/stored_form.h"
+#include "store/row_mapping.h"
 #include "store/schema.h"
 #include "store/sqlite/group_commit.h"
 #include "store/sqlite/sqlite_db.h"
@@ -23,51 +24,27 @@ using sqlite::GroupCommitStats;
 using sqlite::Statement;
 using sqlite::WalCheckpointer;
 
-using comments::DecidedByColumn;
-using comments::ParseDecidedBy;
-using comments::ReasonsFromJson;
-using comments::ReasonsToJson;
-using comments::RuleDecided;
-
 using base::Result;
 using base::Status;
 using comments::AuditEntry;
 using comments::Comment;
-using comments::CommentState;
-using comments::DecidedBy;
 
-constexpr std::string_view kCommentColumns =
-    "c.seq, c.id, c.thread, c.parent_id, c.author_name, c.author_ip_hash, c.text, c.lang, "
-    "c.state, c.engine_decision, c.reasons, c.policy_version, c.decided_by, "
-    "c.decided_by_moderator, c.created_at, c.edited_at, c.decided_at, c.edit_token_hash, "
-    "(SELECT COUNT(*) FROM reports r WHERE r.comment_id = c.id AND r.resolved = 0), c.text_hash, "
-    "c.revision";
+const std::string kCommentColumns = CommentColumns(schema::Dialect::kSqlite);
 
-Result<Comment> ReadComment(const Statement& s) {
-  Comment c;
-  c.seq = s.Int(0);
-  c.id = s.Text(1);
-  c.thread = s.Text(2);
-  if (!s.IsNull(3)) c.parent_id = s.Text(3);
-  c.author.name = s.Text(4);
-  c.author.ip_hash = s.Text(5);
-  c.text = s.Text(6);
-  c.lang = s.Text(7);
-  COMMENTD_ASSIGN_OR_RETURN(c.state, comments::ParseCommentState(s.Text(8)));
-  COMMENTD_ASSIGN_OR_RETURN(c.engine_decision, moderation::ParseDecision(s.Text(9)));
-  COMMENTD_ASSIGN_OR_RETURN(c.reasons, ReasonsFromJson(s.Text(10)));
-  c.policy_version = s.Text(11);
-  COMMENTD_ASSIGN_OR_RETURN(c.decided_by, ParseDecidedBy(s.Text(12)));
-  c.decided_by_moderator = s.Text(13);
-  c.created_at = base::FromUnixMicros(s.Int(14));
-  if (!s.IsNull(15)) c.edited_at = base::FromUnixMicros(s.Int(15));
-  c.decided_at = base::FromUnixMicros(s.Int(16));
-  c.edit_token_hash = s.Text(17);
-  c.open_reports = s.Int(18);
-  c.text_hash = s.Text(19);
-  c.revision = s.Int(20);
-  return c;
-}
+// A Statement's current row, read through the stores' shared mappings.
+class StatementRow final : public Row {
+ public:
+  explicit StatementRow(const Statement& s) : s_(s) {}
+  bool IsNull(int col) const override { return s_.IsNull(col); }
+  Result<int64_t> Int(int col) const override { return s_.Int(col); }
+  std::string Text(int col) const override { return s_.Text(col); }
+  bool Bool(int col) const override { return s_.Int(col) != 0; }
+
+ private:
+  const Statement& s_;
+};
+
+Result<Comment> ReadComment(const Statement& s) { return CommentFromRow(StatementRow(s)); }
 
 Result<std::vector<Comment>> ReadComments(Statement& s) {
   std::vector<Comment> out;
@@ -80,14 +57,20 @@ Result<std::vector<Comment>> ReadComments(Statement& s) {
   return out;
 }
 
-Result<comments::Session> ReadSession(const Statement& s) {
-  comments::Session session;
-  session.token_hash = s.Text(0);
-  session.moderator = s.Text(1);
-  session.csrf_token = s.Text(2);
-  session.created_at = base::FromUnixMicros(s.Int(3));
-  session.expires_at = base::FromUnixMicros(s.Int(4));
-  return session;
+// Binds `values` in order, booleans as 0/1.
+Statement& BindValues(Statement& s, const std::vector<Value>& values) {
+  for (const Value& v : values) {
+    if (const auto* i = std::get_if<int64_t>(&v)) {
+      s.Bind(*i);
+    } else if (const auto* b = std::get_if<bool>(&v)) {
+      s.Bind(int64_t{*b ? 1 : 0});
+    } else if (const auto* text = std::get_if<std::string>(&v)) {
+      s.Bind(*text);
+    } else {
+      s.BindNull();
+    }
+  }
+  return s;
 }
 
 Status InsertAudit(Connection& conn, const AuditEntry& e) {
@@ -95,12 +78,7 @@ Status InsertAudit(Connection& conn, const AuditEntry& e) {
       Statement s,
       conn.Prepare("INSERT INTO audit (at, moderator, action, comment_id, author, reason) "
                    "VALUES (?, ?, ?, ?, ?, ?)"));
-  s.Bind(base::ToUnixMicros(e.at))
-      .Bind(e.moderator)
-      .Bind(comments::AuditActionName(e.action))
-      .Bind(e.comment_id)
-      .Bind(e.author)
-      .Bind(e.reason);
+  BindValues(s, AuditValues(e));
   return s.Run();
 }
 
@@ -108,19 +86,10 @@ Status InsertAudit(Connection& conn, const AuditEntry& e) {
 Status InsertRevision(Connection& conn, std::string_view comment_id, int64_t number,
                       const comments::Revision& r) {
   COMMENTD_ASSIGN_OR_RETURN(
-      Statement s,
-      conn.Prepare("INSERT INTO comment_revisions (comment_id, number, text, lang, "
-                   "engine_decision, reasons, policy_version, created_at, became_current) "
-                   "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"));
-  s.Bind(comment_id)
-      .Bind(number)
-      .Bind(r.text)
-      .Bind(r.lang)
-      .Bind(moderation::DecisionName(r.engine_decision))
-      .Bind(ReasonsToJson(r.reasons))
-      .Bind(r.policy_version)
-      .Bind(base::ToUnixMicros(r.created_at))
-      .Bind(static_cast<int64_t>(r.became_current ? 1 : 0));
+      Statement s, conn.Prepare(fmt::format(
+                       "INSERT INTO comment_revisions ({}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                       kRevisionColumns)));
+  BindValues(s, RevisionValues(comment_id, number, r));
   return s.Run();
 }
 
@@ -326,33 +295,7 @@ Result<Comment> SqliteStore::InsertComment(const Comment& comment) {
               "hit_advertisement, hit_inappropriate_language, decided_by, decided_by_moderator, "
               "created_at, edited_at, decided_at, edit_token_hash, text_hash, revision) "
               "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)"));
-      s.Bind(comment.id)
-          .Bind(comment.thread)
-          .Bind(comment.parent_id)
-          .Bind(comment.author.name)
-          .Bind(comment.author.ip_hash)
-          .Bind(comment.text)
-          .Bind(comment.lang)
-          .Bind(comments::CommentStateName(comment.state))
-          .Bind(moderation::DecisionName(comment.engine_decision))
-          .Bind(ReasonsToJson(comment.reasons))
-          .Bind(comment.policy_version)
-          .Bind(static_cast<int64_t>(RuleDecided(comment.reasons, moderation::Rule::kLink)))
-          .Bind(
-              static_cast<int64_t>(RuleDecided(comment.reasons, moderation::Rule::kAdvertisement)))
-          .Bind(static_cast<int64_t>(
-              RuleDecided(comment.reasons, moderation::Rule::kInappropriateLanguage)))
-          .Bind(DecidedByColumn(comment.decided_by))
-          .Bind(comment.decided_by_moderator)
-          .Bind(base::ToUnixMicros(comment.created_at));
-      if (comment.edited_at.has_value()) {
-        s.Bind(base::ToUnixMicros(*comment.edited_at));
-      } else {
-        s.BindNull();
-      }
-      s.Bind(base::ToUnixMicros(comment.decided_at))
-          .Bind(comment.edit_token_hash)
-          .Bind(comment.text_hash);
+      BindValues(s, CommentInsertValues(comment));
       Status run = s.Run();
       if (run.code() == base::StatusCode::kAlreadyExists) {
         return base::AlreadyExistsError("comment {} already exists", comment.id);
@@ -429,28 +372,7 @@ Result<Comment> SqliteStore::UpdateComment(std::string_view id,
                        "hit_inappropriate_language = ?, decided_by = ?, "
                        "decided_by_moderator = ?, edited_at = ?, decided_at = ?, text_hash = ?, "
                        "revision = ? WHERE id = ?"));
-      s.Bind(changed.text)
-          .Bind(changed.lang)
-          .Bind(comments::CommentStateName(changed.state))
-          .Bind(moderation::DecisionName(changed.engine_decision))
-          .Bind(ReasonsToJson(changed.reasons))
-          .Bind(changed.policy_version)
-          .Bind(static_cast<int64_t>(RuleDecided(changed.reasons, moderation::Rule::kLink)))
-          .Bind(
-              static_cast<int64_t>(RuleDecided(changed.reasons, moderation::Rule::kAdvertisement)))
-          .Bind(static_cast<int64_t>(
-              RuleDecided(changed.reasons, moderation::Rule::kInappropriateLanguage)))
-          .Bind(DecidedByColumn(changed.decided_by))
-          .Bind(changed.decided_by_moderator);
-      if (changed.edited_at.has_value()) {
-        s.Bind(base::ToUnixMicros(*changed.edited_at));
-      } else {
-        s.BindNull();
-      }
-      s.Bind(base::ToUnixMicros(changed.decided_at))
-          .Bind(changed.text_hash)
-          .Bind(changed.revision)
-          .Bind(current.id);
+      BindValues(s, CommentUpdateValues(changed)).Bind(current.id);
       COMMENTD_RETURN_IF_ERROR(s.Run());
     }
     if (effects.resolve_reports) {
@@ -466,12 +388,7 @@ Result<Comment> SqliteStore::UpdateComment(std::string_view id,
           Statement s,
           conn.Prepare("INSERT INTO bans (author_name, ip_hash, moderator, reason, at, author_key) "
                        "VALUES (?, ?, ?, ?, ?, ?)"));
-      s.Bind(ban.author_name)
-          .Bind(ban.ip_hash)
-          .Bind(ban.moderator)
-          .Bind(ban.reason)
-          .Bind(base::ToUnixMicros(ban.at))
-          .Bind(ban.author_key);
+      BindValues(s, BanValues(ban));
       COMMENTD_RETURN_IF_ERROR(s.Run());
     }
     if (effects.audit.has_value()) COMMENTD_RETURN_IF_ERROR(InsertAudit(conn, *effects.audit));
@@ -485,25 +402,15 @@ Result<Comment> SqliteStore::UpdateComment(std::string_view id,
 Result<std::vector<comments::Revision>> SqliteStore::ListRevisions(std::string_view id) {
   COMMENTD_ASSIGN_OR_RETURN(auto reader, impl_->Reader());
   COMMENTD_ASSIGN_OR_RETURN(
-      Statement s,
-      reader->Prepare("SELECT comment_id, number, text, lang, engine_decision, reasons, "
-                      "policy_version, created_at, became_current FROM comment_revisions "
-                      "WHERE comment_id = ? ORDER BY number"));
+      Statement s, reader->Prepare(fmt::format(
+                       "SELECT {} FROM comment_revisions WHERE comment_id = ? ORDER BY number",
+                       kRevisionColumns)));
   s.Bind(id);
   std::vector<comments::Revision> out;
   while (true) {
     COMMENTD_ASSIGN_OR_RETURN(bool row, s.Step());
     if (!row) break;
-    comments::Revision r;
-    r.comment_id = s.Text(0);
-    r.number = s.Int(1);
-    r.text = s.Text(2);
-    r.lang = s.Text(3);
-    COMMENTD_ASSIGN_OR_RETURN(r.engine_decision, moderation::ParseDecision(s.Text(4)));
-    COMMENTD_ASSIGN_OR_RETURN(r.reasons, ReasonsFromJson(s.Text(5)));
-    r.policy_version = s.Text(6);
-    r.created_at = base::FromUnixMicros(s.Int(7));
-    r.became_current = s.Int(8) != 0;
+    COMMENTD_ASSIGN_OR_RETURN(comments::Revision r, RevisionFromRow(StatementRow(s)));
     out.push_back(std::move(r));
   }
   // Every comment has revision 1 (migration 4 gave older ones theirs).
@@ -538,39 +445,16 @@ Status SqliteStore::AddReport(const comments::Report& report) {
 Result<comments::Page<Comment>> SqliteStore::ListQueue(comments::Queue queue,
                                                        std::optional<comments::Cursor> after,
                                                        int limit) {
-  if (limit < 1) return base::InvalidArgumentError("limit: must be at least 1, got {}", limit);
-  std::string where;
-  switch (queue) {
-    case comments::Queue::kHeld:
-      where = "c.state = 'held'";
-      break;
-    case comments::Queue::kDeleted:
-      where = "c.state = 'deleted'";
-      break;
-    case comments::Queue::kPublished:
-      where = "c.state = 'published'";
-      break;
-    case comments::Queue::kReported:
-      where =
-          "c.state = 'published' AND EXISTS (SELECT 1 FROM reports r WHERE r.comment_id = c.id "
-          "AND r.resolved = 0)";
-      break;
-  }
+  COMMENTD_RETURN_IF_ERROR(CheckLimit(limit));
   COMMENTD_ASSIGN_OR_RETURN(auto reader, impl_->Reader());
   COMMENTD_ASSIGN_OR_RETURN(
       Statement s,
       reader->Prepare(fmt::format(
           "SELECT {} FROM comments c WHERE {} AND c.seq < ? ORDER BY c.seq DESC LIMIT ?",
-          kCommentColumns, where)));
+          kCommentColumns, QueueCondition(queue, schema::Dialect::kSqlite))));
   s.Bind(after.has_value() ? after->seq : INT64_MAX).Bind(static_cast<int64_t>(limit) + 1);
   COMMENTD_ASSIGN_OR_RETURN(std::vector<Comment> rows, ReadComments(s));
-  comments::Page<Comment> page;
-  if (static_cast<int>(rows.size()) > limit) {
-    rows.resize(static_cast<size_t>(limit));
-    page.next = comments::Cursor{rows.back().seq};
-  }
-  page.items = std::move(rows);
-  return page;
+  return PageOf(std::move(rows), limit, [](const Comment& c) { return c.seq; });
 }
 
 Result<bool> SqliteStore::IsBanned(std::string_view author_name, std::string_view author_key,
@@ -608,35 +492,21 @@ Status SqliteStore::AppendAudit(const AuditEntry& entry) {
 
 Result<comments::Page<AuditEntry>> SqliteStore::ListAudit(std::optional<comments::Cursor> after,
                                                           int limit) {
-  if (limit < 1) return base::InvalidArgumentError("limit: must be at least 1, got {}", limit);
+  COMMENTD_RETURN_IF_ERROR(CheckLimit(limit));
   COMMENTD_ASSIGN_OR_RETURN(auto reader, impl_->Reader());
   COMMENTD_ASSIGN_OR_RETURN(
       Statement s,
-      reader->Prepare("SELECT id, at, moderator, action, comment_id, author, reason FROM audit "
-                      "WHERE id < ? ORDER BY id DESC LIMIT ?"));
+      reader->Prepare(fmt::format("SELECT {} FROM audit WHERE id < ? ORDER BY id DESC LIMIT ?",
+                                  kAuditColumns)));
   s.Bind(after.has_value() ? after->seq : INT64_MAX).Bind(static_cast<int64_t>(limit) + 1);
-  comments::Page<AuditEntry> page;
+  std::vector<AuditEntry> rows;
   while (true) {
     COMMENTD_ASSIGN_OR_RETURN(bool row, s.Step());
     if (!row) break;
-    if (static_cast<int>(page.items.size()) == limit) {
-      page.next = comments::Cursor{page.items.back().id};
-      break;
-    }
-    AuditEntry e;
-    e.id = s.Int(0);
-    e.at = base::FromUnixMicros(s.Int(1));
-    e.moderator = s.Text(2);
-    const std::string action = s.Text(3);
-    auto parsed = comments::ParseAuditAction(action);
-    if (!parsed.ok()) return base::InternalError("sqlite: corrupt audit action \"{}\"", action);
-    e.action = *parsed;
-    e.comment_id = s.Text(4);
-    e.author = s.Text(5);
-    e.reason = s.Text(6);
-    page.items.push_back(std::move(e));
+    COMMENTD_ASSIGN_OR_RETURN(AuditEntry e, AuditEntryFromRow(StatementRow(s), "sqlite"));
+    rows.push_back(std::move(e));
   }
-  return page;
+  return PageOf(std::move(rows), limit, [](const AuditEntry& e) { return e.id; });
 }
 
 Result<std::vector<comments::DayStats>> SqliteStore::Stats(base::Time from, base::Time to) {
@@ -787,13 +657,13 @@ Status SqliteStore::InsertSession(const comments::Session& session) {
 
 Result<comments::Session> SqliteStore::GetSession(std::string_view token_hash) {
   COMMENTD_ASSIGN_OR_RETURN(auto reader, impl_->Reader());
-  COMMENTD_ASSIGN_OR_RETURN(Statement s,
-                            reader->Prepare("SELECT token_hash, moderator, csrf_token, created_at, "
-                                            "expires_at FROM sessions WHERE token_hash = ?"));
+  COMMENTD_ASSIGN_OR_RETURN(
+      Statement s, reader->Prepare(fmt::format("SELECT {} FROM sessions WHERE token_hash = ?",
+                                               kSessionColumns)));
   s.Bind(token_hash);
   COMMENTD_ASSIGN_OR_RETURN(bool row, s.Step());
   if (!row) return base::NotFoundError("no such session");
-  return ReadSession(s);
+  return SessionFromRow(StatementRow(s));
 }
 
 Status SqliteStore::DeleteSession(std::string_view token_hash) {

@@ -15,12 +15,14 @@
 #include <thread>
 #include <vector>
 
-#include "base/mutex.h"
 #include "comments/comment_service_test.h"
 #include "comments/store_contract_test.h"
+#include "store/sqlite/test_gate.h"
 
 namespace commentd::store {
 namespace {
+
+using sqlite::testing::WaitFor;
 
 using comments::testing::CommentServiceTest;
 using comments::testing::ScratchDir;
@@ -204,18 +206,6 @@ TEST(SqliteStoreTest, NotASqliteFileIsRefused) {
   EXPECT_FALSE(store.ok());
 }
 
-// Waits (without sleeping) until `done()` holds; false if it still does not
-// after a minute, which means the store deadlocked.
-template <typename Pred>
-bool WaitFor(Pred done) {
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::minutes(1);
-  while (!done()) {
-    if (std::chrono::steady_clock::now() > deadline) return false;
-    std::this_thread::yield();
-  }
-  return true;
-}
-
 // Holds the writer: stores comment "c_held", then starts an UpdateComment
 // of it whose mutation waits inside the transaction until Release(), so
 // that writes started meanwhile queue up and are run together as the next
@@ -230,35 +220,24 @@ class WriterBlocker {
     thread_ = std::thread([this, &store] {
       result_ = store.UpdateComment(
           "c_held", [this](comments::Comment& c) -> base::Result<comments::CommentUpdateEffects> {
-            base::MutexLock lock(&mu_);
-            entered_ = true;
-            cv_.SignalAll();
-            while (!released_) cv_.Wait(&mu_);
+            gate_.Enter();
             c.text = "edited while the others queued";
             return comments::CommentUpdateEffects{};
           });
     });
-    base::MutexLock lock(&mu_);
-    while (!entered_) cv_.Wait(&mu_);
+    gate_.WaitEntered();
   }
   ~WriterBlocker() { Release(); }
 
   // Lets the held write finish and returns its result.
   const base::Result<comments::Comment>& Release() {
-    {
-      base::MutexLock lock(&mu_);
-      released_ = true;
-      cv_.SignalAll();
-    }
+    gate_.Open();
     if (thread_.joinable()) thread_.join();
     return result_;
   }
 
  private:
-  base::Mutex mu_;
-  base::CondVar cv_;
-  bool entered_ GUARDED_BY(mu_) = false;
-  bool released_ GUARDED_BY(mu_) = false;
+  sqlite::testing::Gate gate_;
   base::Result<comments::Comment> result_ = base::InternalError("not run");
   std::thread thread_;
 };
