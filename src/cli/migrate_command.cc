@@ -4,8 +4,8 @@
 // table) before it commits; the target must be empty. Prints one line per
 // table:
 //   comments      1234 rows  sha256 3f0a...  ok
-// Exit status 0 when copied and verified, 1 when the copy failed (nothing
-// was written), 2 for bad flags.
+// Exit status 0 when copied and verified, 1 when the copy failed (no row was
+// written), 2 for bad flags. The copier is store/migrate/sqlite_copy.h.
 #include <fmt/format.h>
 
 #include <cstdio>
@@ -13,7 +13,7 @@
 #include <string>
 
 #include "cli/commands.h"
-#include "store/postgres/sqlite_copy.h"
+#include "store/migrate/sqlite_copy.h"
 
 namespace commentd::cli {
 namespace {

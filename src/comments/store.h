@@ -1,9 +1,10 @@
 // Store: where the comment domain keeps its data. The domain owns this
-// interface; src/store/* implement it (SqliteStore now, PostgresStore later)
-// and the domain never includes them. Every method is one atomic operation:
-// an implementation runs it in one transaction, so an audit entry is never
-// written without its change, nor a change without its audit entry. No SQL
-// dialect shows through: ordering, paging and day buckets are defined here.
+// interface; src/store/* implement it (SqliteStore for one node,
+// PostgresStore for several) and the domain never includes them. Every
+// method is one atomic operation: an implementation runs it in one
+// transaction, so an audit entry is never written without its change, nor a
+// change without its audit entry. No SQL dialect shows through: ordering,
+// paging and day buckets are defined here.
 #pragma once
 
 #include <functional>

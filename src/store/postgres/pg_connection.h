@@ -1,5 +1,6 @@
-// A thin adapter over one libpq connection, private to src/store/postgres
-// (the only place where PGconn* may appear): prepared statements cached per
+// A thin adapter over one libpq connection, private to src/store (the
+// PostgreSQL store and the copier of store/migrate, the only places where
+// PGconn* may appear): prepared statements cached per
 // connection, text-format parameters and results, SQLSTATE mapped to
 // base::Status, and the checks that notice a connection the server dropped
 // so that the owner can re-open it.

@@ -1,8 +1,8 @@
-// The PostgreSQL schema of commentd and the numbered migrations that build
-// it, private to src/store/postgres. Migrations run in one transaction that
-// first takes a transaction-scoped advisory lock, so several nodes starting
-// at once apply each migration exactly once and the others wait, then find
-// nothing to do.
+// Running the numbered migrations of store/schema.h, rendered for
+// PostgreSQL; private to src/store (the PostgreSQL store and the copier).
+// Migrations run in one transaction that first takes a transaction-scoped
+// advisory lock, so several nodes starting at once apply each migration
+// exactly once and the others wait, then find nothing to do.
 #pragma once
 
 #include "base/status.h"

@@ -1,84 +1,59 @@
 #include "store/postgres/postgres_store.h"
 
-#include <condition_variable>
-#include <exception>
-#include <mutex>
-#include <type_traits>
 #include <utility>
 #include <vector>
 
 #include "comments/stored_form.h"
 #include "store/postgres/pg_connection.h"
+#include "store/postgres/pg_pool.h"
 #include "store/postgres/pg_schema.h"
+#include "store/row_mapping.h"
+#include "store/schema.h"
 
 namespace commentd::store {
 namespace {
-
-using comments::DecidedByColumn;
-using comments::ParseDecidedBy;
-using comments::ReasonsFromJson;
-using comments::ReasonsToJson;
-using comments::RuleDecided;
 
 using base::Result;
 using base::Status;
 using comments::AuditEntry;
 using comments::Comment;
-using comments::CommentState;
-using comments::DecidedBy;
 using pg::Connection;
 using pg::Params;
 using pg::Rows;
 
-constexpr std::string_view kCommentBaseColumns =
-    "c.seq, c.id, c.thread, c.parent_id, c.author_name, c.author_ip_hash, c.text, c.lang, "
-    "c.state, c.engine_decision, c.reasons, c.policy_version, c.decided_by, "
-    "c.decided_by_moderator, c.created_at, c.edited_at, c.decided_at, c.edit_token_hash";
-// The open reports count (column 18) and, after it, the text hash (19) and
-// the current revision (20).
-constexpr std::string_view kOpenReports =
-    "(SELECT COUNT(*) FROM reports r WHERE r.comment_id = c.id AND NOT r.resolved), c.text_hash, "
-    "c.revision";
+const std::string kCommentColumns = CommentColumns(schema::Dialect::kPostgres);
 
-std::optional<int64_t> OptionalMicros(const std::optional<base::Time>& t) {
-  if (!t.has_value()) return std::nullopt;
-  return base::ToUnixMicros(*t);
-}
-
-Params& AddOptional(Params& p, std::optional<int64_t> v) {
-  return v.has_value() ? p.Add(*v) : p.AddNull();
-}
-
-Result<Comment> ReadComment(const Rows& rows, int i) {
-  Comment c;
-  COMMENTD_ASSIGN_OR_RETURN(c.seq, rows.Int(i, 0));
-  c.id = rows.Text(i, 1);
-  c.thread = rows.Text(i, 2);
-  c.parent_id = rows.OptionalText(i, 3);
-  c.author.name = rows.Text(i, 4);
-  c.author.ip_hash = rows.Text(i, 5);
-  c.text = rows.Text(i, 6);
-  c.lang = rows.Text(i, 7);
-  COMMENTD_ASSIGN_OR_RETURN(c.state, comments::ParseCommentState(rows.Text(i, 8)));
-  COMMENTD_ASSIGN_OR_RETURN(c.engine_decision, moderation::ParseDecision(rows.Text(i, 9)));
-  COMMENTD_ASSIGN_OR_RETURN(c.reasons, ReasonsFromJson(rows.Text(i, 10)));
-  c.policy_version = rows.Text(i, 11);
-  COMMENTD_ASSIGN_OR_RETURN(c.decided_by, ParseDecidedBy(rows.Text(i, 12)));
-  c.decided_by_moderator = rows.Text(i, 13);
-  COMMENTD_ASSIGN_OR_RETURN(int64_t created, rows.Int(i, 14));
-  c.created_at = base::FromUnixMicros(created);
-  if (!rows.IsNull(i, 15)) {
-    COMMENTD_ASSIGN_OR_RETURN(int64_t edited, rows.Int(i, 15));
-    c.edited_at = base::FromUnixMicros(edited);
+// Adds `values` in order, booleans as booleans.
+Params& AddValues(Params& p, const std::vector<Value>& values) {
+  for (const Value& v : values) {
+    if (const auto* i = std::get_if<int64_t>(&v)) {
+      p.Add(*i);
+    } else if (const auto* b = std::get_if<bool>(&v)) {
+      p.Add(*b);
+    } else if (const auto* text = std::get_if<std::string>(&v)) {
+      p.Add(*text);
+    } else {
+      p.AddNull();
+    }
   }
-  COMMENTD_ASSIGN_OR_RETURN(int64_t decided, rows.Int(i, 16));
-  c.decided_at = base::FromUnixMicros(decided);
-  c.edit_token_hash = rows.Text(i, 17);
-  COMMENTD_ASSIGN_OR_RETURN(c.open_reports, rows.Int(i, 18));
-  c.text_hash = rows.Text(i, 19);
-  COMMENTD_ASSIGN_OR_RETURN(c.revision, rows.Int(i, 20));
-  return c;
+  return p;
 }
+
+// Row `i` of `rows`, read through the stores' shared mappings.
+class PgRow final : public Row {
+ public:
+  PgRow(const Rows& rows, int i) : rows_(rows), i_(i) {}
+  bool IsNull(int col) const override { return rows_.IsNull(i_, col); }
+  Result<int64_t> Int(int col) const override { return rows_.Int(i_, col); }
+  std::string Text(int col) const override { return rows_.Text(i_, col); }
+  bool Bool(int col) const override { return rows_.Bool(i_, col); }
+
+ private:
+  const Rows& rows_;
+  int i_;
+};
+
+Result<Comment> ReadComment(const Rows& rows, int i) { return CommentFromRow(PgRow(rows, i)); }
 
 Result<std::vector<Comment>> ReadComments(const Rows& rows) {
   std::vector<Comment> out;
@@ -90,42 +65,22 @@ Result<std::vector<Comment>> ReadComments(const Rows& rows) {
   return out;
 }
 
-Result<comments::AuditAction> ParseAuditAction(std::string_view name) {
-  auto parsed = comments::ParseAuditAction(name);
-  if (!parsed.ok()) return base::InternalError("postgres: corrupt audit action \"{}\"", name);
-  return *parsed;
-}
-
 // Appends `r` as revision `number` of comment `comment_id`.
 Status InsertRevision(Connection& conn, std::string_view comment_id, int64_t number,
                       const comments::Revision& r) {
   Params p;
-  p.Add(comment_id)
-      .Add(number)
-      .Add(r.text)
-      .Add(r.lang)
-      .Add(moderation::DecisionName(r.engine_decision))
-      .Add(ReasonsToJson(r.reasons))
-      .Add(r.policy_version)
-      .Add(base::ToUnixMicros(r.created_at))
-      .Add(r.became_current);
+  AddValues(p, RevisionValues(comment_id, number, r));
   return conn
-      .Exec(
-          "INSERT INTO comment_revisions (comment_id, number, text, lang, engine_decision, "
-          "reasons, policy_version, created_at, became_current) "
-          "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-          p)
+      .Exec(fmt::format("INSERT INTO comment_revisions ({}) "
+                        "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+                        kRevisionColumns),
+            p)
       .status();
 }
 
 Status InsertAudit(Connection& conn, const AuditEntry& e) {
   Params p;
-  p.Add(base::ToUnixMicros(e.at))
-      .Add(e.moderator)
-      .Add(comments::AuditActionName(e.action))
-      .Add(e.comment_id)
-      .Add(e.author)
-      .Add(e.reason);
+  AddValues(p, AuditValues(e));
   return conn
       .Exec(
           "INSERT INTO audit (at, moderator, action, comment_id, author, reason) "
@@ -151,124 +106,12 @@ std::string TextArray(const std::vector<std::string>& items) {
   return out;
 }
 
-bool IsOk(const Status& s) { return s.ok(); }
-template <typename T>
-bool IsOk(const Result<T>& r) {
-  return r.ok();
-}
-
 }  // namespace
 
-struct PostgresStore::Impl {
-  std::string conninfo;
-  int pool_size = 1;
-
-  std::mutex mu;
-  std::condition_variable freed;
-  std::vector<std::unique_ptr<Connection>> idle;  // guarded by mu
-  int open = 0;                                   // connections in existence, guarded by mu
-
-  // A pooled connection lent for one call; returned when this is destroyed.
-  class Lease {
-   public:
-    Lease(Impl* impl, std::unique_ptr<Connection> conn) : impl_(impl), conn_(std::move(conn)) {}
-    Lease(Lease&&) = default;
-    Lease& operator=(Lease&&) = delete;
-    ~Lease() {
-      if (conn_ == nullptr) return;
-      {
-        std::lock_guard<std::mutex> lock(impl_->mu);
-        impl_->idle.push_back(std::move(conn_));
-      }
-      impl_->freed.notify_one();
-    }
-    Connection& operator*() { return *conn_; }
-    Connection* operator->() { return conn_.get(); }
-
-   private:
-    Impl* impl_;
-    std::unique_ptr<Connection> conn_;
-  };
-
-  // Waits for a free connection (or opens one while fewer than pool_size
-  // exist) and makes sure it is usable: one the server dropped while it sat
-  // idle is re-opened here. kUnavailable when the server cannot be reached.
-  Result<Lease> Acquire() {
-    std::unique_ptr<Connection> conn;
-    {
-      std::unique_lock<std::mutex> lock(mu);
-      freed.wait(lock, [&] { return !idle.empty() || open < pool_size; });
-      if (!idle.empty()) {
-        conn = std::move(idle.back());
-        idle.pop_back();
-      } else {
-        ++open;
-      }
-    }
-    if (conn == nullptr) {
-      auto opened = Connection::Open(conninfo);
-      if (!opened.ok()) {
-        {
-          std::lock_guard<std::mutex> lock(mu);
-          --open;
-        }
-        freed.notify_one();
-        return opened.status();
-      }
-      return Lease(this, std::move(opened).value());
-    }
-    Lease lease(this, std::move(conn));
-    lease->Poll();
-    if (lease->Broken()) COMMENTD_RETURN_IF_ERROR(lease->Reset());
-    return lease;
-  }
-
-  // Runs `body(conn)`, a read or a single self-contained statement. A read
-  // is repeated once on a fresh connection when the old one turns out to be
-  // dead: nothing was written, so trying again is safe.
-  template <typename Body>
-  auto Read(Body&& body) -> decltype(body(std::declval<Connection&>())) {
-    COMMENTD_ASSIGN_OR_RETURN(Lease lease, Acquire());
-    auto result = body(*lease);
-    if (!IsOk(result) && lease->Broken() && lease->Reset().ok()) result = body(*lease);
-    return result;
-  }
-
-  // Runs one statement that writes. It is not repeated after a lost
-  // connection, since the server may have committed it before the loss.
-  template <typename Body>
-  auto WriteOne(Body&& body) -> decltype(body(std::declval<Connection&>())) {
-    COMMENTD_ASSIGN_OR_RETURN(Lease lease, Acquire());
-    return body(*lease);
-  }
-
-  // Runs `body(conn)` in a READ COMMITTED transaction: committed when it
-  // returns OK, rolled back otherwise. A deadlock or serialization failure
-  // rolls back and runs the body again (at most three times in all).
-  template <typename Body>
-  Status Transaction(Body&& body) {
-    COMMENTD_ASSIGN_OR_RETURN(Lease lease, Acquire());
-    Connection& conn = *lease;
-    Status status;
-    for (int attempt = 0; attempt < 3; ++attempt) {
-      status = conn.Script("BEGIN ISOLATION LEVEL READ COMMITTED");
-      // BEGIN changed nothing: on a connection found dead, reconnect and retry once.
-      if (!status.ok() && conn.Broken()) {
-        COMMENTD_RETURN_IF_ERROR(conn.Reset());
-        status = conn.Script("BEGIN ISOLATION LEVEL READ COMMITTED");
-      }
-      COMMENTD_RETURN_IF_ERROR(status);
-      status = body(conn);
-      if (status.ok()) status = conn.Script("COMMIT");
-      const std::string sqlstate = conn.last_sqlstate();
-      if (!status.ok() && !conn.Broken() && conn.InTransaction()) (void)conn.Script("ROLLBACK");
-      if (status.ok() || conn.Broken()) return status;
-      if (sqlstate != pg::kDeadlockDetected && sqlstate != pg::kSerializationFailure) {
-        return status;
-      }
-    }
-    return status;
-  }
+// The store's state is its connection pool (pg_pool.h): methods call
+// impl_->Read, impl_->WriteOne and impl_->Transaction.
+struct PostgresStore::Impl : pg::Pool {
+  using pg::Pool::Pool;
 };
 
 PostgresStore::PostgresStore(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -282,11 +125,9 @@ Result<std::unique_ptr<PostgresStore>> PostgresStore::Open(std::string_view conn
   if (pool_size < 1 || pool_size > 1000) {
     return base::InvalidArgumentError("pool_size: must be in 1..1000, got {}", pool_size);
   }
-  auto impl = std::make_unique<Impl>();
-  impl->conninfo = std::string(conninfo);
-  impl->pool_size = pool_size;
+  auto impl = std::make_unique<Impl>(std::string(conninfo), pool_size);
   {
-    COMMENTD_ASSIGN_OR_RETURN(Impl::Lease lease, impl->Acquire());
+    COMMENTD_ASSIGN_OR_RETURN(pg::Pool::Lease lease, impl->Acquire());
     COMMENTD_RETURN_IF_ERROR(pg::Migrate(*lease));
   }
   return std::unique_ptr<PostgresStore>(new PostgresStore(std::move(impl)));
@@ -343,27 +184,7 @@ Result<Comment> PostgresStore::InsertComment(const Comment& comment) {
       "SELECT {}, 0::bigint, c.text_hash, c.revision FROM c",
       kCommentBaseColumns);
   Params p;
-  p.Add(comment.id)
-      .Add(comment.thread)
-      .Add(comment.parent_id)
-      .Add(comment.author.name)
-      .Add(comment.author.ip_hash)
-      .Add(comment.text)
-      .Add(comment.lang)
-      .Add(comments::CommentStateName(comment.state))
-      .Add(moderation::DecisionName(comment.engine_decision))
-      .Add(ReasonsToJson(comment.reasons))
-      .Add(comment.policy_version)
-      .Add(RuleDecided(comment.reasons, moderation::Rule::kLink))
-      .Add(RuleDecided(comment.reasons, moderation::Rule::kAdvertisement))
-      .Add(RuleDecided(comment.reasons, moderation::Rule::kInappropriateLanguage))
-      .Add(DecidedByColumn(comment.decided_by))
-      .Add(comment.decided_by_moderator)
-      .Add(base::ToUnixMicros(comment.created_at));
-  AddOptional(p, OptionalMicros(comment.edited_at))
-      .Add(base::ToUnixMicros(comment.decided_at))
-      .Add(comment.edit_token_hash)
-      .Add(comment.text_hash);
+  AddValues(p, CommentInsertValues(comment));
   return impl_->WriteOne([&](Connection& conn) -> Result<Comment> {
     auto rows = conn.Exec(kSql, p);
     if (!rows.ok()) {
@@ -381,8 +202,8 @@ Result<Comment> PostgresStore::InsertComment(const Comment& comment) {
 }
 
 Result<Comment> PostgresStore::GetComment(std::string_view id) {
-  static const std::string kSql = fmt::format("SELECT {}, {} FROM comments c WHERE c.id = $1",
-                                              kCommentBaseColumns, kOpenReports);
+  static const std::string kSql =
+      fmt::format("SELECT {} FROM comments c WHERE c.id = $1", kCommentColumns);
   return impl_->Read([&](Connection& conn) -> Result<Comment> {
     Params p;
     p.Add(id);
@@ -394,8 +215,7 @@ Result<Comment> PostgresStore::GetComment(std::string_view id) {
 
 Result<std::vector<Comment>> PostgresStore::ListThread(std::string_view thread) {
   static const std::string kSql =
-      fmt::format("SELECT {}, {} FROM comments c WHERE c.thread = $1 ORDER BY c.seq",
-                  kCommentBaseColumns, kOpenReports);
+      fmt::format("SELECT {} FROM comments c WHERE c.thread = $1 ORDER BY c.seq", kCommentColumns);
   return impl_->Read([&](Connection& conn) -> Result<std::vector<Comment>> {
     Params p;
     p.Add(thread);
@@ -427,15 +247,14 @@ Result<std::map<std::string, int64_t>> PostgresStore::CountPublished(
 Result<Comment> PostgresStore::UpdateComment(std::string_view id,
                                              const comments::CommentMutation& mutate) {
   static const std::string kSelect =
-      fmt::format("SELECT {}, {} FROM comments c WHERE c.id = $1 FOR UPDATE OF c",
-                  kCommentBaseColumns, kOpenReports);
+      fmt::format("SELECT {} FROM comments c WHERE c.id = $1 FOR UPDATE OF c", kCommentColumns);
   static const std::string kUpdate = fmt::format(
       "UPDATE comments AS c SET text = $1, lang = $2, state = $3, engine_decision = $4, "
       "reasons = $5, policy_version = $6, hit_link = $7, hit_advertisement = $8, "
       "hit_inappropriate_language = $9, decided_by = $10, decided_by_moderator = $11, "
       "edited_at = $12, decided_at = $13, text_hash = $14, revision = $15 WHERE c.id = $16 "
-      "RETURNING {}, {}",
-      kCommentBaseColumns, kOpenReports);
+      "RETURNING {}",
+      kCommentColumns);
   Comment stored;
   Status status = impl_->Transaction([&](Connection& conn) -> Status {
     Comment current;
@@ -473,12 +292,7 @@ Result<Comment> PostgresStore::UpdateComment(std::string_view id,
     if (effects.ban.has_value()) {
       const comments::Ban& ban = *effects.ban;
       Params p;
-      p.Add(ban.author_name)
-          .Add(ban.ip_hash)
-          .Add(ban.moderator)
-          .Add(ban.reason)
-          .Add(base::ToUnixMicros(ban.at))
-          .Add(ban.author_key);
+      AddValues(p, BanValues(ban));
       COMMENTD_RETURN_IF_ERROR(conn.Exec("INSERT INTO bans (author_name, ip_hash, moderator, "
                                          "reason, at, author_key) VALUES ($1, $2, $3, $4, $5, $6)",
                                          p)
@@ -486,22 +300,7 @@ Result<Comment> PostgresStore::UpdateComment(std::string_view id,
     }
     if (effects.audit.has_value()) COMMENTD_RETURN_IF_ERROR(InsertAudit(conn, *effects.audit));
     Params p;
-    p.Add(changed.text)
-        .Add(changed.lang)
-        .Add(comments::CommentStateName(changed.state))
-        .Add(moderation::DecisionName(changed.engine_decision))
-        .Add(ReasonsToJson(changed.reasons))
-        .Add(changed.policy_version)
-        .Add(RuleDecided(changed.reasons, moderation::Rule::kLink))
-        .Add(RuleDecided(changed.reasons, moderation::Rule::kAdvertisement))
-        .Add(RuleDecided(changed.reasons, moderation::Rule::kInappropriateLanguage))
-        .Add(DecidedByColumn(changed.decided_by))
-        .Add(changed.decided_by_moderator);
-    AddOptional(p, OptionalMicros(changed.edited_at))
-        .Add(base::ToUnixMicros(changed.decided_at))
-        .Add(changed.text_hash)
-        .Add(changed.revision)
-        .Add(current.id);
+    AddValues(p, CommentUpdateValues(changed)).Add(current.id);
     COMMENTD_ASSIGN_OR_RETURN(Rows rows, conn.Exec(kUpdate, p));
     if (rows.empty()) return base::InternalError("postgres: comment {} vanished", id);
     COMMENTD_ASSIGN_OR_RETURN(stored, ReadComment(rows, 0));
@@ -515,27 +314,15 @@ Result<std::vector<comments::Revision>> PostgresStore::ListRevisions(std::string
   return impl_->Read([&](Connection& conn) -> Result<std::vector<comments::Revision>> {
     Params p;
     p.Add(id);
-    COMMENTD_ASSIGN_OR_RETURN(
-        Rows rows, conn.Exec("SELECT comment_id, number, text, lang, engine_decision, reasons, "
-                             "policy_version, created_at, became_current FROM comment_revisions "
-                             "WHERE comment_id = $1 ORDER BY number",
-                             p));
+    static const std::string kSql = fmt::format(
+        "SELECT {} FROM comment_revisions WHERE comment_id = $1 ORDER BY number", kRevisionColumns);
+    COMMENTD_ASSIGN_OR_RETURN(Rows rows, conn.Exec(kSql, p));
     // Every comment has revision 1 (migration 4 gave older ones theirs).
     if (rows.empty()) return base::NotFoundError("no comment {}", id);
     std::vector<comments::Revision> out;
     out.reserve(static_cast<size_t>(rows.size()));
     for (int i = 0; i < rows.size(); ++i) {
-      comments::Revision r;
-      r.comment_id = rows.Text(i, 0);
-      COMMENTD_ASSIGN_OR_RETURN(r.number, rows.Int(i, 1));
-      r.text = rows.Text(i, 2);
-      r.lang = rows.Text(i, 3);
-      COMMENTD_ASSIGN_OR_RETURN(r.engine_decision, moderation::ParseDecision(rows.Text(i, 4)));
-      COMMENTD_ASSIGN_OR_RETURN(r.reasons, ReasonsFromJson(rows.Text(i, 5)));
-      r.policy_version = rows.Text(i, 6);
-      COMMENTD_ASSIGN_OR_RETURN(int64_t created, rows.Int(i, 7));
-      r.created_at = base::FromUnixMicros(created);
-      r.became_current = rows.Bool(i, 8);
+      COMMENTD_ASSIGN_OR_RETURN(comments::Revision r, RevisionFromRow(PgRow(rows, i)));
       out.push_back(std::move(r));
     }
     return out;
@@ -569,40 +356,16 @@ Status PostgresStore::AddReport(const comments::Report& report) {
 Result<comments::Page<Comment>> PostgresStore::ListQueue(comments::Queue queue,
                                                          std::optional<comments::Cursor> after,
                                                          int limit) {
-  if (limit < 1) return base::InvalidArgumentError("limit: must be at least 1, got {}", limit);
-  std::string_view where;
-  switch (queue) {
-    case comments::Queue::kHeld:
-      where = "c.state = 'held'";
-      break;
-    case comments::Queue::kDeleted:
-      where = "c.state = 'deleted'";
-      break;
-    case comments::Queue::kPublished:
-      where = "c.state = 'published'";
-      break;
-    case comments::Queue::kReported:
-      where =
-          "c.state = 'published' AND EXISTS (SELECT 1 FROM reports r WHERE r.comment_id = c.id "
-          "AND NOT r.resolved)";
-      break;
-  }
-  const std::string sql = fmt::format(
-      "SELECT {}, {} FROM comments c WHERE {} AND c.seq < $1 ORDER BY c.seq DESC "
-      "LIMIT $2",
-      kCommentBaseColumns, kOpenReports, where);
+  COMMENTD_RETURN_IF_ERROR(CheckLimit(limit));
+  const std::string sql =
+      fmt::format("SELECT {} FROM comments c WHERE {} AND c.seq < $1 ORDER BY c.seq DESC LIMIT $2",
+                  kCommentColumns, QueueCondition(queue, schema::Dialect::kPostgres));
   return impl_->Read([&](Connection& conn) -> Result<comments::Page<Comment>> {
     Params p;
     p.Add(after.has_value() ? after->seq : INT64_MAX).Add(static_cast<int64_t>(limit) + 1);
     COMMENTD_ASSIGN_OR_RETURN(Rows result, conn.Exec(sql, p));
     COMMENTD_ASSIGN_OR_RETURN(std::vector<Comment> rows, ReadComments(result));
-    comments::Page<Comment> page;
-    if (static_cast<int>(rows.size()) > limit) {
-      rows.resize(static_cast<size_t>(limit));
-      page.next = comments::Cursor{rows.back().seq};
-    }
-    page.items = std::move(rows);
-    return page;
+    return PageOf(std::move(rows), limit, [](const Comment& c) { return c.seq; });
   });
 }
 
@@ -643,33 +406,19 @@ Status PostgresStore::AppendAudit(const AuditEntry& entry) {
 
 Result<comments::Page<AuditEntry>> PostgresStore::ListAudit(std::optional<comments::Cursor> after,
                                                             int limit) {
-  if (limit < 1) return base::InvalidArgumentError("limit: must be at least 1, got {}", limit);
+  COMMENTD_RETURN_IF_ERROR(CheckLimit(limit));
+  static const std::string kSql =
+      fmt::format("SELECT {} FROM audit WHERE id < $1 ORDER BY id DESC LIMIT $2", kAuditColumns);
   return impl_->Read([&](Connection& conn) -> Result<comments::Page<AuditEntry>> {
     Params p;
     p.Add(after.has_value() ? after->seq : INT64_MAX).Add(static_cast<int64_t>(limit) + 1);
-    COMMENTD_ASSIGN_OR_RETURN(
-        Rows rows,
-        conn.Exec("SELECT id, at, moderator, action, comment_id, author, reason FROM audit "
-                  "WHERE id < $1 ORDER BY id DESC LIMIT $2",
-                  p));
-    comments::Page<AuditEntry> page;
+    COMMENTD_ASSIGN_OR_RETURN(Rows rows, conn.Exec(kSql, p));
+    std::vector<AuditEntry> entries;
     for (int i = 0; i < rows.size(); ++i) {
-      if (static_cast<int>(page.items.size()) == limit) {
-        page.next = comments::Cursor{page.items.back().id};
-        break;
-      }
-      AuditEntry e;
-      COMMENTD_ASSIGN_OR_RETURN(e.id, rows.Int(i, 0));
-      COMMENTD_ASSIGN_OR_RETURN(int64_t at, rows.Int(i, 1));
-      e.at = base::FromUnixMicros(at);
-      e.moderator = rows.Text(i, 2);
-      COMMENTD_ASSIGN_OR_RETURN(e.action, ParseAuditAction(rows.Text(i, 3)));
-      e.comment_id = rows.Text(i, 4);
-      e.author = rows.Text(i, 5);
-      e.reason = rows.Text(i, 6);
-      page.items.push_back(std::move(e));
+      COMMENTD_ASSIGN_OR_RETURN(AuditEntry e, AuditEntryFromRow(PgRow(rows, i), "postgres"));
+      entries.push_back(std::move(e));
     }
-    return page;
+    return PageOf(std::move(entries), limit, [](const AuditEntry& e) { return e.id; });
   });
 }
 
@@ -821,20 +570,11 @@ Result<comments::Session> PostgresStore::GetSession(std::string_view token_hash)
   return impl_->Read([&](Connection& conn) -> Result<comments::Session> {
     Params p;
     p.Add(token_hash);
-    COMMENTD_ASSIGN_OR_RETURN(
-        Rows rows, conn.Exec("SELECT token_hash, moderator, csrf_token, created_at, expires_at "
-                             "FROM sessions WHERE token_hash = $1",
-                             p));
+    static const std::string kSql =
+        fmt::format("SELECT {} FROM sessions WHERE token_hash = $1", kSessionColumns);
+    COMMENTD_ASSIGN_OR_RETURN(Rows rows, conn.Exec(kSql, p));
     if (rows.empty()) return base::NotFoundError("no such session");
-    comments::Session s;
-    s.token_hash = rows.Text(0, 0);
-    s.moderator = rows.Text(0, 1);
-    s.csrf_token = rows.Text(0, 2);
-    COMMENTD_ASSIGN_OR_RETURN(int64_t created, rows.Int(0, 3));
-    COMMENTD_ASSIGN_OR_RETURN(int64_t expires, rows.Int(0, 4));
-    s.created_at = base::FromUnixMicros(created);
-    s.expires_at = base::FromUnixMicros(expires);
-    return s;
+    return SessionFromRow(PgRow(rows, 0));
   });
 }
 

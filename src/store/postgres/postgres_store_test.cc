@@ -17,14 +17,15 @@
 #include <fstream>
 #include <iterator>
 #include <memory>
-#include <mutex>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include "base/mutex.h"
 #include "comments/comment_service_test.h"
 #include "comments/store_contract_test.h"
 #include "store/postgres/pg_test_support.h"
+#include "store/schema.h"
 
 namespace commentd::store {
 namespace {
@@ -40,8 +41,8 @@ using testing::TestPgUrl;
 
 // Schemas made for the parameterized suites live until the end of the
 // process (the suites own only the store).
-std::mutex schemas_mu;
-std::vector<std::unique_ptr<PgSchema>>& Schemas() {
+base::Mutex schemas_mu;
+std::vector<std::unique_ptr<PgSchema>>& Schemas() REQUIRES(schemas_mu) {
   static auto* schemas = new std::vector<std::unique_ptr<PgSchema>>();
   return *schemas;
 }
@@ -49,7 +50,7 @@ std::vector<std::unique_ptr<PgSchema>>& Schemas() {
 class Environment : public testing::PgEnvironment {
  public:
   void TearDown() override {
-    std::lock_guard<std::mutex> lock(schemas_mu);
+    base::MutexLock lock(&schemas_mu);
     Schemas().clear();
   }
 };
@@ -62,7 +63,7 @@ base::Result<std::unique_ptr<comments::Store>> MakePostgresStore(const std::stri
     return base::UnavailableError("cannot make a test schema: {}", schema->error());
   }
   COMMENTD_ASSIGN_OR_RETURN(auto store, PostgresStore::Open(schema->url(), 4));
-  std::lock_guard<std::mutex> lock(schemas_mu);
+  base::MutexLock lock(&schemas_mu);
   Schemas().push_back(std::move(schema));
   return std::unique_ptr<comments::Store>(std::move(store));
 }
@@ -94,6 +95,128 @@ TEST(PostgresStoreTest, MigratesAnEmptySchemaToTheLatestVersion) {
                 "SELECT table_schema FROM information_schema.tables "
                 "WHERE table_name = 'comments' AND table_schema = current_schema()"),
             schema.name());
+}
+
+// The migrations 1..`through` as commentd shipped them before the schema
+// description (testdata/store/postgres_migrations_1_to_5.sql).
+std::string ShippedMigrations(int through) {
+  std::ifstream in(std::string(COMMENTD_SOURCE_DIR) +
+                   "/testdata/store/postgres_migrations_1_to_5.sql");
+  const std::string all((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const size_t end = all.find(fmt::format("-- migration {}", through + 1));
+  return all.substr(0, end);
+}
+
+// Every column of every table of the current schema ("table.column type
+// NULL|NOT NULL default"), every index and every constraint (keys,
+// foreign keys, CHECKs), with the schema's name taken out.
+std::string SchemaFingerprint(const PgSchema& schema) {
+  std::string columns =
+      One(schema.url(),
+          "SELECT string_agg(table_name || '.' || column_name || ' ' || data_type || ' ' || "
+          "CASE WHEN is_nullable = 'YES' THEN 'NULL' ELSE 'NOT NULL' END || ' ' || "
+          "COALESCE(column_default, ''), E'\n' ORDER BY table_name, ordinal_position) "
+          "FROM information_schema.columns WHERE table_schema = current_schema() "
+          "AND table_name <> 'schema_migrations'");
+  std::string indexes =
+      One(schema.url(),
+          "SELECT string_agg(indexdef, E'\n' ORDER BY indexname) FROM pg_indexes "
+          "WHERE schemaname = current_schema() AND tablename <> 'schema_migrations'");
+  std::string constraints =
+      One(schema.url(),
+          "SELECT string_agg(conrelid::regclass::text || ' ' || conname || ' ' || "
+          "pg_get_constraintdef(oid), E'\n' ORDER BY conrelid::regclass::text, conname) "
+          "FROM pg_constraint WHERE connamespace = current_schema()::regnamespace "
+          "AND conrelid::regclass::text <> 'schema_migrations'");
+  std::string out = columns + "\n" + indexes + "\n" + constraints;
+  for (size_t at = out.find(schema.name()); at != std::string::npos;
+       at = out.find(schema.name(), at)) {
+    out.replace(at, schema.name().size(), "S");
+  }
+  return out;
+}
+
+TEST(PostgresStoreTest, TheRenderedSchemaIsTheOneTheShippedMigrationsBuilt) {
+  PgSchema rendered("rendered");
+  PgSchema shipped("shipped");
+  ASSERT_FALSE(rendered.url().empty()) << rendered.error();
+  ASSERT_FALSE(shipped.url().empty()) << shipped.error();
+  { ASSERT_TRUE(PostgresStore::Open(rendered.url(), 1).ok()); }
+  ASSERT_TRUE(PgQuery(shipped.url(), ShippedMigrations(5)).ok());
+  if (PostgresStore::LatestSchemaVersion() == 5) {
+    const std::string fingerprint = SchemaFingerprint(rendered);
+    EXPECT_EQ(fingerprint, SchemaFingerprint(shipped));
+    for (const char* part :
+         {"FOREIGN KEY (moderator) REFERENCES moderators(name) ON DELETE CASCADE",
+          "CHECK ((state = ANY", "WHERE (NOT resolved)", "bigint NOT NULL 1"}) {
+      EXPECT_NE(fingerprint.find(part), std::string::npos) << part << " not in " << fingerprint;
+    }
+  }
+  // And it has every column of the description, with its type.
+  std::string described;
+  for (const schema::Table& t : schema::Tables()) {
+    for (const schema::Column& c : t.columns) {
+      if (!described.empty()) described += "\n";
+      std::string type(schema::TypeName(schema::Dialect::kPostgres, c.type));
+      for (char& ch : type) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+      described += fmt::format("{}.{} {}", t.name, c.name, type);
+    }
+  }
+  EXPECT_EQ(One(
+                rendered.url(),
+                "SELECT string_agg(c.table_name || '.' || c.column_name || ' ' || c.data_type, "
+                "E'\n' ORDER BY array_position(ARRAY[" +
+                    [] {
+                      std::string names;
+                      for (const schema::Table& t : schema::Tables()) {
+                        names += (names.empty() ? "'" : ", '") + std::string(t.name) + "'";
+                      }
+                      return names;
+                    }() +
+                    "]::text[], c.table_name::text), c.ordinal_position) "
+                    "FROM information_schema.columns c WHERE c.table_schema = current_schema() "
+                    "AND c.table_name <> 'schema_migrations'"),
+            described);
+}
+
+TEST(PostgresStoreTest, UpgradingFromSchemaThreeGivesEveryCommentItsTextAsRevisionOne) {
+  PgSchema schema("upgrade");
+  ASSERT_FALSE(schema.url().empty()) << schema.error();
+  // A database as a release at schema version 3 left it, with one comment.
+  ASSERT_TRUE(PgQuery(schema.url(), ShippedMigrations(3)).ok());
+  ASSERT_TRUE(PgQuery(schema.url(),
+                      "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, "
+                      "applied_at TIMESTAMPTZ NOT NULL DEFAULT now()); "
+                      "INSERT INTO schema_migrations (version) VALUES (1), (2), (3); "
+                      "INSERT INTO comments (id, thread, author_name, author_ip_hash, text, lang, "
+                      "state, engine_decision, reasons, policy_version, hit_link, "
+                      "hit_advertisement, hit_inappropriate_language, decided_by, "
+                      "decided_by_moderator, created_at, edited_at, decided_at, edit_token_hash) "
+                      "VALUES ('c_old', 'nk/old', 'reader', 'h', 'written at version three', "
+                      "'en', 'published', 'publish', '[]', 'v1', false, false, false, 'engine', "
+                      "'', 1000, 2000, 1000, 'tok'); "
+                      "INSERT INTO bans (author_name, ip_hash, moderator, reason, at) "
+                      "VALUES ('spammer', '', 'alice', 'spam', 3000)")
+                  .ok());
+  auto store = PostgresStore::Open(schema.url(), 1);
+  ASSERT_TRUE(store.ok()) << store.status().ToString();
+  auto version = (*store)->SchemaVersion();
+  ASSERT_TRUE(version.ok());
+  EXPECT_EQ(*version, PostgresStore::LatestSchemaVersion());
+  auto comment = (*store)->GetComment("c_old");
+  ASSERT_TRUE(comment.ok()) << comment.status().ToString();
+  EXPECT_EQ(comment->revision, 1);
+  auto revisions = (*store)->ListRevisions("c_old");
+  ASSERT_TRUE(revisions.ok()) << revisions.status().ToString();
+  ASSERT_EQ(revisions->size(), 1u);
+  EXPECT_EQ((*revisions)[0].text, "written at version three");
+  EXPECT_TRUE((*revisions)[0].became_current);
+  // Dated when that text was written: its edit.
+  EXPECT_EQ(base::ToUnixMicros((*revisions)[0].created_at), 2000);
+  // The ban made before author_key existed still matches by name.
+  auto banned = (*store)->IsBanned("spammer", "", "");
+  ASSERT_TRUE(banned.ok());
+  EXPECT_TRUE(*banned);
 }
 
 TEST(PostgresStoreTest, NodesStartingAtOnceMigrateExactlyOnce) {

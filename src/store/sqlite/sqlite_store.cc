@@ -3,355 +3,48 @@
 #include <sqlite3.h>
 
 #include <algorithm>
-#include <condition_variable>
-#include <deque>
-#include <exception>
 #include <memory>
-#include <mutex>
-#include <thread>
-#include <type_traits>
-#include <unordered_map>
 #include <utility>
 #include <vector>
 
+#include "base/mutex.h"
 #include "comments/stored_form.h"
+#include "store/row_mapping.h"
+#include "store/schema.h"
+#include "store/sqlite/group_commit.h"
+#include "store/sqlite/sqlite_db.h"
+#include "store/sqlite/wal_checkpointer.h"
 
 namespace commentd::store {
 namespace {
 
-using comments::DecidedByColumn;
-using comments::ParseDecidedBy;
-using comments::ReasonsFromJson;
-using comments::ReasonsToJson;
-using comments::RuleDecided;
+using sqlite::Connection;
+using sqlite::GroupCommit;
+using sqlite::GroupCommitStats;
+using sqlite::Statement;
+using sqlite::WalCheckpointer;
 
 using base::Result;
 using base::Status;
 using comments::AuditEntry;
 using comments::Comment;
-using comments::CommentState;
-using comments::DecidedBy;
 
-// Migration N is kMigrations[N - 1]. Never edit one that has shipped: add a
-// new one. Each runs in its own transaction with its schema_migrations row.
-constexpr const char* kMigrations[] = {
-    // 1: the initial schema.
-    R"sql(
-CREATE TABLE settings (
-  name TEXT PRIMARY KEY,
-  value BLOB NOT NULL
-);
-CREATE TABLE comments (
-  seq INTEGER PRIMARY KEY AUTOINCREMENT,
-  id TEXT NOT NULL UNIQUE,
-  thread TEXT NOT NULL,
-  parent_id TEXT REFERENCES comments(id),
-  author_name TEXT NOT NULL,
-  author_ip_hash TEXT NOT NULL,
-  text TEXT NOT NULL,
-  lang TEXT NOT NULL,
-  state TEXT NOT NULL CHECK (state IN ('published', 'held', 'deleted')),
-  engine_decision TEXT NOT NULL CHECK (engine_decision IN ('publish', 'hold', 'delete')),
-  reasons TEXT NOT NULL,
-  policy_version TEXT NOT NULL,
-  hit_link INTEGER NOT NULL,
-  hit_advertisement INTEGER NOT NULL,
-  hit_inappropriate_language INTEGER NOT NULL,
-  decided_by TEXT NOT NULL CHECK (decided_by IN ('engine', 'author', 'moderator')),
-  decided_by_moderator TEXT NOT NULL,
-  created_at INTEGER NOT NULL,
-  edited_at INTEGER,
-  decided_at INTEGER NOT NULL,
-  edit_token_hash TEXT NOT NULL
-);
-CREATE INDEX comments_by_thread ON comments (thread, seq);
-CREATE INDEX comments_by_state ON comments (state, seq);
-CREATE INDEX comments_by_created ON comments (created_at);
-CREATE TABLE reports (
-  id INTEGER PRIMARY KEY AUTOINCREMENT,
-  comment_id TEXT NOT NULL REFERENCES comments(id),
-  reason TEXT NOT NULL,
-  ip_hash TEXT NOT NULL,
-  at INTEGER NOT NULL,
-  resolved INTEGER NOT NULL DEFAULT 0
-);
-CREATE INDEX reports_open ON reports (comment_id) WHERE resolved = 0;
-CREATE TABLE bans (
-  id INTEGER PRIMARY KEY AUTOINCREMENT,
-  author_name TEXT NOT NULL,
-  ip_hash TEXT NOT NULL,
-  moderator TEXT NOT NULL,
-  reason TEXT NOT NULL,
-  at INTEGER NOT NULL
-);
-CREATE INDEX bans_by_name ON bans (author_name);
-CREATE INDEX bans_by_ip ON bans (ip_hash) WHERE ip_hash <> '';
-CREATE TABLE audit (
-  id INTEGER PRIMARY KEY AUTOINCREMENT,
-  at INTEGER NOT NULL,
-  moderator TEXT NOT NULL,
-  action TEXT NOT NULL,
-  comment_id TEXT NOT NULL,
-  author TEXT NOT NULL,
-  reason TEXT NOT NULL
-);
-CREATE TABLE moderators (
-  name TEXT PRIMARY KEY,
-  password_hash TEXT NOT NULL,
-  created_at INTEGER NOT NULL
-);
-CREATE TABLE sessions (
-  token_hash TEXT PRIMARY KEY,
-  moderator TEXT NOT NULL REFERENCES moderators(name) ON DELETE CASCADE,
-  csrf_token TEXT NOT NULL,
-  created_at INTEGER NOT NULL,
-  expires_at INTEGER NOT NULL
-);
-CREATE INDEX sessions_by_moderator ON sessions (moderator);
-)sql",
-    // 2: the keyed hash of each comment's normalized text, counted to catch
-    // the same comment posted again and again (CountRecentText).
-    R"sql(
-ALTER TABLE comments ADD COLUMN text_hash TEXT NOT NULL DEFAULT '';
-CREATE INDEX comments_by_text_hash ON comments (text_hash, created_at) WHERE text_hash <> '';
-)sql",
-    // 3: the moderation policy, one row per revision a moderator set; every
-    // node puts the newest in force (GetPolicy / InsertPolicy).
-    R"sql(
-CREATE TABLE policies (
-  revision INTEGER PRIMARY KEY,
-  toml TEXT NOT NULL,
-  set_by TEXT NOT NULL,
-  set_at INTEGER NOT NULL
-);
-)sql",
-    // 4: every version of a comment's text (comments.text is the current
-    // one, `revision` its number). Comments stored before get their text as
-    // revision 1, dated when that text was written.
-    R"sql(
-ALTER TABLE comments ADD COLUMN revision INTEGER NOT NULL DEFAULT 1;
-CREATE TABLE comment_revisions (
-  id INTEGER PRIMARY KEY AUTOINCREMENT,
-  comment_id TEXT NOT NULL REFERENCES comments(id),
-  number INTEGER NOT NULL,
-  text TEXT NOT NULL,
-  lang TEXT NOT NULL,
-  engine_decision TEXT NOT NULL CHECK (engine_decision IN ('publish', 'hold', 'delete')),
-  reasons TEXT NOT NULL,
-  policy_version TEXT NOT NULL,
-  created_at INTEGER NOT NULL,
-  became_current INTEGER NOT NULL,
-  UNIQUE (comment_id, number)
-);
-INSERT INTO comment_revisions (comment_id, number, text, lang, engine_decision, reasons,
-                               policy_version, created_at, became_current)
-  SELECT id, 1, text, lang, engine_decision, reasons, policy_version,
-         COALESCE(edited_at, created_at), 1
-  FROM comments ORDER BY seq;
-)sql",
-    // 5: each ban's author name as a NameKey (text::Normalizer::NameKey), so
-    // that a banned author cannot return under a look-alike name. Bans made
-    // before keep an empty key and are matched by their exact name.
-    R"sql(
-ALTER TABLE bans ADD COLUMN author_key TEXT NOT NULL DEFAULT '';
-CREATE INDEX bans_by_key ON bans (author_key) WHERE author_key <> '';
-)sql",
-};
+const std::string kCommentColumns = CommentColumns(schema::Dialect::kSqlite);
 
-constexpr int kLatestVersion = static_cast<int>(std::size(kMigrations));
-
-constexpr std::string_view kCommentColumns =
-    "c.seq, c.id, c.thread, c.parent_id, c.author_name, c.author_ip_hash, c.text, c.lang, "
-    "c.state, c.engine_decision, c.reasons, c.policy_version, c.decided_by, "
-    "c.decided_by_moderator, c.created_at, c.edited_at, c.decided_at, c.edit_token_hash, "
-    "(SELECT COUNT(*) FROM reports r WHERE r.comment_id = c.id AND r.resolved = 0), c.text_hash, "
-    "c.revision";
-
-Status SqliteError(sqlite3* db, int rc, std::string_view what) {
-  const int primary = rc & 0xff;
-  const char* message = db != nullptr ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
-  if (primary == SQLITE_BUSY || primary == SQLITE_LOCKED) {
-    return base::UnavailableError("sqlite: {}: database is busy: {}", what, message);
-  }
-  if (rc == SQLITE_CONSTRAINT_UNIQUE || rc == SQLITE_CONSTRAINT_PRIMARYKEY) {
-    return base::AlreadyExistsError("sqlite: {}: {}", what, message);
-  }
-  if (primary == SQLITE_CANTOPEN || primary == SQLITE_IOERR || primary == SQLITE_FULL ||
-      primary == SQLITE_READONLY) {
-    return base::UnavailableError("sqlite: {}: {}", what, message);
-  }
-  return base::InternalError("sqlite: {}: {} (code {})", what, message, rc);
-}
-
-// A cached prepared statement borrowed for one use: bind, step, read, and
-// it is reset when this goes out of scope. Owned by one thread.
-class Statement {
+// A Statement's current row, read through the stores' shared mappings.
+class StatementRow final : public Row {
  public:
-  Statement(sqlite3* db, sqlite3_stmt* stmt) : db_(db), stmt_(stmt) {}
-  Statement(const Statement&) = delete;
-  Statement& operator=(const Statement&) = delete;
-  Statement(Statement&& other) noexcept
-      : db_(other.db_),
-        stmt_(std::exchange(other.stmt_, nullptr)),
-        next_(other.next_),
-        bind_status_(other.bind_status_) {}
-  ~Statement() {
-    if (stmt_ != nullptr) {
-      sqlite3_reset(stmt_);
-      sqlite3_clear_bindings(stmt_);
-    }
-  }
-
-  Statement& Bind(int64_t v) {
-    Check(sqlite3_bind_int64(stmt_, ++next_, v));
-    return *this;
-  }
-  Statement& Bind(std::string_view v) {
-    Check(sqlite3_bind_text64(stmt_, ++next_, v.data(), v.size(), SQLITE_TRANSIENT, SQLITE_UTF8));
-    return *this;
-  }
-  Statement& Bind(const std::string& v) { return Bind(std::string_view(v)); }
-  Statement& Bind(const char* v) { return Bind(std::string_view(v)); }
-  Statement& BindBlob(std::string_view v) {
-    Check(sqlite3_bind_blob64(stmt_, ++next_, v.data(), v.size(), SQLITE_TRANSIENT));
-    return *this;
-  }
-  Statement& BindNull() {
-    Check(sqlite3_bind_null(stmt_, ++next_));
-    return *this;
-  }
-  template <typename T>
-  Statement& Bind(const std::optional<T>& v) {
-    return v.has_value() ? Bind(*v) : BindNull();
-  }
-
-  // True when a row is available, false when done.
-  Result<bool> Step() {
-    if (!bind_status_.ok()) return bind_status_;
-    const int rc = sqlite3_step(stmt_);
-    if (rc == SQLITE_ROW) return true;
-    if (rc == SQLITE_DONE) return false;
-    return SqliteError(db_, sqlite3_extended_errcode(db_), sqlite3_sql(stmt_));
-  }
-  // Runs a statement that returns no rows (or ignores them).
-  Status Run() {
-    Result<bool> r = Step();
-    while (r.ok() && *r) r = Step();
-    return r.ok() ? base::OkStatus() : r.status();
-  }
-
-  bool IsNull(int col) const { return sqlite3_column_type(stmt_, col) == SQLITE_NULL; }
-  int64_t Int(int col) const { return sqlite3_column_int64(stmt_, col); }
-  std::string Text(int col) const {
-    const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(stmt_, col));
-    const int n = sqlite3_column_bytes(stmt_, col);
-    return p == nullptr ? std::string() : std::string(p, static_cast<size_t>(n));
-  }
-  std::string Blob(int col) const {
-    const auto* p = static_cast<const char*>(sqlite3_column_blob(stmt_, col));
-    const int n = sqlite3_column_bytes(stmt_, col);
-    return p == nullptr ? std::string() : std::string(p, static_cast<size_t>(n));
-  }
+  explicit StatementRow(const Statement& s) : s_(s) {}
+  bool IsNull(int col) const override { return s_.IsNull(col); }
+  Result<int64_t> Int(int col) const override { return s_.Int(col); }
+  std::string Text(int col) const override { return s_.Text(col); }
+  bool Bool(int col) const override { return s_.Int(col) != 0; }
 
  private:
-  void Check(int rc) {
-    if (rc != SQLITE_OK && bind_status_.ok()) bind_status_ = SqliteError(db_, rc, "bind");
-  }
-  sqlite3* db_;
-  sqlite3_stmt* stmt_;
-  int next_ = 0;
-  Status bind_status_;
+  const Statement& s_;
 };
 
-// One sqlite3 connection and its prepared statements. Owned by one thread
-// at a time (the pool hands it out).
-class Connection {
- public:
-  static Result<std::unique_ptr<Connection>> Open(const std::string& path,
-                                                  const SqliteOptions& options) {
-    sqlite3* db = nullptr;
-    const int rc =
-        sqlite3_open_v2(path.c_str(), &db,
-                        SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
-    if (rc != SQLITE_OK) {
-      Status status =
-          base::UnavailableError("sqlite: cannot open {}: {}", path,
-                                 db != nullptr ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
-      sqlite3_close_v2(db);
-      return status;
-    }
-    auto conn = std::unique_ptr<Connection>(new Connection(db));
-    sqlite3_extended_result_codes(db, 1);
-    sqlite3_busy_timeout(db, options.busy_timeout_ms);
-    // WAL lets readers run beside the writer; FULL syncs the WAL at every
-    // commit, so an acknowledged comment survives a power cut.
-    COMMENTD_RETURN_IF_ERROR(conn->Exec("PRAGMA journal_mode=WAL"));
-    COMMENTD_RETURN_IF_ERROR(conn->Exec("PRAGMA synchronous=FULL"));
-    COMMENTD_RETURN_IF_ERROR(conn->Exec("PRAGMA foreign_keys=ON"));
-    return conn;
-  }
-
-  ~Connection() {
-    for (auto& [sql, stmt] : cache_) sqlite3_finalize(stmt);
-    sqlite3_close_v2(db_);
-  }
-
-  Status Exec(const char* sql) {
-    char* error = nullptr;
-    const int rc = sqlite3_exec(db_, sql, nullptr, nullptr, &error);
-    if (rc != SQLITE_OK) {
-      Status status = SqliteError(db_, sqlite3_extended_errcode(db_), "exec");
-      sqlite3_free(error);
-      return status;
-    }
-    return base::OkStatus();
-  }
-
-  Result<Statement> Prepare(const std::string& sql) {
-    auto it = cache_.find(sql);
-    if (it == cache_.end()) {
-      sqlite3_stmt* stmt = nullptr;
-      const int rc = sqlite3_prepare_v3(db_, sql.c_str(), static_cast<int>(sql.size()),
-                                        SQLITE_PREPARE_PERSISTENT, &stmt, nullptr);
-      if (rc != SQLITE_OK) return SqliteError(db_, rc, sql);
-      it = cache_.emplace(sql, stmt).first;
-    }
-    return Statement(db_, it->second);
-  }
-
-  sqlite3* db() const { return db_; }
-
- private:
-  explicit Connection(sqlite3* db) : db_(db) {}
-  sqlite3* db_;
-  std::unordered_map<std::string, sqlite3_stmt*> cache_;
-};
-
-Result<Comment> ReadComment(const Statement& s) {
-  Comment c;
-  c.seq = s.Int(0);
-  c.id = s.Text(1);
-  c.thread = s.Text(2);
-  if (!s.IsNull(3)) c.parent_id = s.Text(3);
-  c.author.name = s.Text(4);
-  c.author.ip_hash = s.Text(5);
-  c.text = s.Text(6);
-  c.lang = s.Text(7);
-  COMMENTD_ASSIGN_OR_RETURN(c.state, comments::ParseCommentState(s.Text(8)));
-  COMMENTD_ASSIGN_OR_RETURN(c.engine_decision, moderation::ParseDecision(s.Text(9)));
-  COMMENTD_ASSIGN_OR_RETURN(c.reasons, ReasonsFromJson(s.Text(10)));
-  c.policy_version = s.Text(11);
-  COMMENTD_ASSIGN_OR_RETURN(c.decided_by, ParseDecidedBy(s.Text(12)));
-  c.decided_by_moderator = s.Text(13);
-  c.created_at = base::FromUnixMicros(s.Int(14));
-  if (!s.IsNull(15)) c.edited_at = base::FromUnixMicros(s.Int(15));
-  c.decided_at = base::FromUnixMicros(s.Int(16));
-  c.edit_token_hash = s.Text(17);
-  c.open_reports = s.Int(18);
-  c.text_hash = s.Text(19);
-  c.revision = s.Int(20);
-  return c;
-}
+Result<Comment> ReadComment(const Statement& s) { return CommentFromRow(StatementRow(s)); }
 
 Result<std::vector<Comment>> ReadComments(Statement& s) {
   std::vector<Comment> out;
@@ -364,14 +57,20 @@ Result<std::vector<Comment>> ReadComments(Statement& s) {
   return out;
 }
 
-Result<comments::Session> ReadSession(const Statement& s) {
-  comments::Session session;
-  session.token_hash = s.Text(0);
-  session.moderator = s.Text(1);
-  session.csrf_token = s.Text(2);
-  session.created_at = base::FromUnixMicros(s.Int(3));
-  session.expires_at = base::FromUnixMicros(s.Int(4));
-  return session;
+// Binds `values` in order, booleans as 0/1.
+Statement& BindValues(Statement& s, const std::vector<Value>& values) {
+  for (const Value& v : values) {
+    if (const auto* i = std::get_if<int64_t>(&v)) {
+      s.Bind(*i);
+    } else if (const auto* b = std::get_if<bool>(&v)) {
+      s.Bind(int64_t{*b ? 1 : 0});
+    } else if (const auto* text = std::get_if<std::string>(&v)) {
+      s.Bind(*text);
+    } else {
+      s.BindNull();
+    }
+  }
+  return s;
 }
 
 Status InsertAudit(Connection& conn, const AuditEntry& e) {
@@ -379,12 +78,7 @@ Status InsertAudit(Connection& conn, const AuditEntry& e) {
       Statement s,
       conn.Prepare("INSERT INTO audit (at, moderator, action, comment_id, author, reason) "
                    "VALUES (?, ?, ?, ?, ?, ?)"));
-  s.Bind(base::ToUnixMicros(e.at))
-      .Bind(e.moderator)
-      .Bind(comments::AuditActionName(e.action))
-      .Bind(e.comment_id)
-      .Bind(e.author)
-      .Bind(e.reason);
+  BindValues(s, AuditValues(e));
   return s.Run();
 }
 
@@ -392,19 +86,10 @@ Status InsertAudit(Connection& conn, const AuditEntry& e) {
 Status InsertRevision(Connection& conn, std::string_view comment_id, int64_t number,
                       const comments::Revision& r) {
   COMMENTD_ASSIGN_OR_RETURN(
-      Statement s,
-      conn.Prepare("INSERT INTO comment_revisions (comment_id, number, text, lang, "
-                   "engine_decision, reasons, policy_version, created_at, became_current) "
-                   "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"));
-  s.Bind(comment_id)
-      .Bind(number)
-      .Bind(r.text)
-      .Bind(r.lang)
-      .Bind(moderation::DecisionName(r.engine_decision))
-      .Bind(ReasonsToJson(r.reasons))
-      .Bind(r.policy_version)
-      .Bind(base::ToUnixMicros(r.created_at))
-      .Bind(static_cast<int64_t>(r.became_current ? 1 : 0));
+      Statement s, conn.Prepare(fmt::format(
+                       "INSERT INTO comment_revisions ({}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                       kRevisionColumns)));
+  BindValues(s, RevisionValues(comment_id, number, r));
   return s.Run();
 }
 
@@ -420,133 +105,16 @@ Result<Comment> SelectComment(Connection& conn, std::string_view id) {
 
 }  // namespace
 
-// One write call waiting for the writer: its body, and its result once the
-// batch that ran it is committed (or failed). Lives on the caller's stack;
-// the caller blocks on its own condition variable until the leader of its
-// batch says it is done, or hands it the lead. Each waiter is woken once,
-// by name: no herd of waiters contends for one mutex after every batch.
-struct PendingWrite {
-  enum class Turn { kWait, kLead, kDone };
-
-  Status (*invoke)(void* body, Connection& conn);
-  void* body;
-  Status result;  // written by the leader before kDone
-
-  std::mutex mu;
-  std::condition_variable cv;
-  Turn turn = Turn::kWait;  // guarded by mu
-
-  // Called by the leader. Notifying under `mu` keeps this object alive
-  // until notify returns: the waiter cannot leave before it gets `mu`.
-  void Signal(Turn t) {
-    std::lock_guard<std::mutex> lock(mu);
-    turn = t;
-    cv.notify_one();
-  }
-  Turn Await() {
-    std::unique_lock<std::mutex> lock(mu);
-    cv.wait(lock, [this] { return turn != Turn::kWait; });
-    return turn;
-  }
-};
-
 struct SqliteStore::Impl {
   std::string path;
   SqliteOptions options;
-
-  // Group commit. Write calls queue up; whichever caller finds the writer
-  // free becomes the leader, takes up to options.max_batch_writes queued
-  // calls (its own among them unless the queue is longer) and runs them in
-  // one transaction with one COMMIT, i.e. one fsync for the batch. Callers
-  // that arrive while a batch runs wait for the next one; nobody waits for
-  // more writers to arrive, so a lone write is committed at once.
-  std::mutex queue_mu;
-  std::deque<PendingWrite*> queue;  // guarded by queue_mu
-  bool writer_busy = false;         // guarded by queue_mu
-  int64_t writes_finished = 0;      // guarded by queue_mu
-  int64_t batches_run = 0;          // guarded by queue_mu
-  // Used only by the leader (writer_busy set by it), or during Create.
+  // Used by the group-commit leader only (and by Create before that).
   std::unique_ptr<Connection> writer;
+  std::unique_ptr<GroupCommit> writes;
+  std::unique_ptr<WalCheckpointer> checkpointer;  // set once Create has migrated
 
-  std::mutex readers_mu;
-  std::vector<std::unique_ptr<Connection>> idle_readers;  // guarded by readers_mu
-
-  // Checkpoints copy the WAL back into the database file and fsync it,
-  // which takes tens of milliseconds. SQLite's automatic checkpoint would
-  // run them inside the COMMIT of whichever batch crosses the threshold,
-  // stalling every writer queued behind it; instead the writer's WAL hook
-  // asks this thread to run a PASSIVE checkpoint on its own connection,
-  // beside the writer and the readers.
-  std::mutex checkpoint_mu;
-  std::condition_variable checkpoint_cv;
-  bool checkpoint_wanted = false;               // guarded by checkpoint_mu
-  bool stopping = false;                        // guarded by checkpoint_mu
-  int64_t checkpoints_run = 0;                  // guarded by checkpoint_mu
-  std::unique_ptr<Connection> checkpoint_conn;  // used only by checkpointer
-  std::thread checkpointer;
-
-  ~Impl() {
-    {
-      std::lock_guard<std::mutex> lock(checkpoint_mu);
-      stopping = true;
-      checkpoint_cv.notify_all();
-    }
-    if (checkpointer.joinable()) checkpointer.join();
-  }
-
-  // sqlite3_wal_hook: runs on the writer after each commit.
-  // Under a steady stream of commits a PASSIVE checkpoint never catches up
-  // with the writer: the WAL is never fully copied, so it never starts over,
-  // grows without bound and every commit appends to it (an append costs the
-  // disk far more than an overwrite: the file's size changes with it). So
-  // when the WAL reaches twice the threshold, the writer itself, between
-  // batches, runs a checkpoint, which now only has the frames the
-  // background one has not copied yet; the next transaction then rewrites
-  // the WAL from its start.
-  int wal_pages_seen = 0;  // last OnWalCommit count; used only by the leader
-
-  void CheckpointIfTheWalOutgrewTheBackground() {
-    if (wal_pages_seen < 2 * options.checkpoint_pages) return;
-    wal_pages_seen = 0;
-    (void)sqlite3_wal_checkpoint_v2(writer->db(), nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr,
-                                    nullptr);
-    std::lock_guard<std::mutex> lock(checkpoint_mu);
-    ++checkpoints_run;
-  }
-
-  static int OnWalCommit(void* self, sqlite3*, const char*, int wal_pages) {
-    auto* impl = static_cast<Impl*>(self);
-    impl->wal_pages_seen = wal_pages;
-    if (wal_pages >= impl->options.checkpoint_pages) {
-      std::lock_guard<std::mutex> lock(impl->checkpoint_mu);
-      impl->checkpoint_wanted = true;
-      impl->checkpoint_cv.notify_one();
-    }
-    return SQLITE_OK;
-  }
-
-  void CheckpointLoop() {
-    std::unique_lock<std::mutex> lock(checkpoint_mu);
-    while (true) {
-      checkpoint_cv.wait(lock, [this] { return checkpoint_wanted || stopping; });
-      if (stopping) return;
-      checkpoint_wanted = false;
-      lock.unlock();
-      // A failure (e.g. busy) is retried at the next commit's request; the
-      // WAL keeps every committed write meanwhile.
-      (void)sqlite3_wal_checkpoint_v2(checkpoint_conn->db(), nullptr, SQLITE_CHECKPOINT_PASSIVE,
-                                      nullptr, nullptr);
-      lock.lock();
-      ++checkpoints_run;
-    }
-  }
-
-  Status StartCheckpointer() {
-    COMMENTD_ASSIGN_OR_RETURN(checkpoint_conn, Connection::Open(path, options));
-    sqlite3_wal_hook(writer->db(), &Impl::OnWalCommit, this);
-    checkpointer = std::thread([this] { CheckpointLoop(); });
-    return base::OkStatus();
-  }
+  base::Mutex readers_mu;
+  std::vector<std::unique_ptr<Connection>> idle_readers GUARDED_BY(readers_mu);
 
   // A read connection for the duration of one call; returned to the pool.
   class ReaderLease {
@@ -556,7 +124,7 @@ struct SqliteStore::Impl {
     ReaderLease(ReaderLease&&) = default;
     ~ReaderLease() {
       if (conn_ == nullptr) return;
-      std::lock_guard<std::mutex> lock(impl_->readers_mu);
+      base::MutexLock lock(&impl_->readers_mu);
       if (static_cast<int>(impl_->idle_readers.size()) < impl_->options.max_idle_readers) {
         impl_->idle_readers.push_back(std::move(conn_));
       }
@@ -569,149 +137,30 @@ struct SqliteStore::Impl {
     std::unique_ptr<Connection> conn_;
   };
 
-  Result<ReaderLease> Reader() {
+  Result<ReaderLease> Reader() EXCLUDES(readers_mu) {
     {
-      std::lock_guard<std::mutex> lock(readers_mu);
+      base::MutexLock lock(&readers_mu);
       if (!idle_readers.empty()) {
         std::unique_ptr<Connection> conn = std::move(idle_readers.back());
         idle_readers.pop_back();
         return ReaderLease(this, std::move(conn));
       }
     }
-    COMMENTD_ASSIGN_OR_RETURN(std::unique_ptr<Connection> conn, Connection::Open(path, options));
+    COMMENTD_ASSIGN_OR_RETURN(std::unique_ptr<Connection> conn,
+                              Connection::Open(path, options.busy_timeout_ms));
     return ReaderLease(this, std::move(conn));
   }
 
-  // Runs `body(writer)` as one isolated write: its changes are committed
-  // (and fsynced) when this returns OK; when it returns an error nothing of
-  // it is kept. Other callers' writes may share its transaction, each
-  // under its own savepoint. `body` runs on whichever thread leads the
-  // batch, while this caller waits.
+  // Runs `body(Connection&) -> Status` as one isolated write (GroupCommit::Write).
   template <typename Body>
   Status Write(Body&& body) {
-    using B = std::remove_reference_t<Body>;
-    PendingWrite write;
-    write.invoke = [](void* b, Connection& conn) -> Status { return (*static_cast<B*>(b))(conn); };
-    write.body = static_cast<void*>(std::addressof(body));
-    bool lead = false;
-    {
-      std::lock_guard<std::mutex> lock(queue_mu);
-      queue.push_back(&write);
-      if (!writer_busy) lead = writer_busy = true;
-    }
-    if (!lead && write.Await() == PendingWrite::Turn::kDone) return write.result;
-    // Leading: run batches until this caller's own write is among them.
-    bool own_done = false;
-    while (!own_done) {
-      std::vector<PendingWrite*> batch;
-      {
-        std::lock_guard<std::mutex> lock(queue_mu);
-        const size_t n = std::min(queue.size(), static_cast<size_t>(options.max_batch_writes));
-        batch.assign(queue.begin(), queue.begin() + static_cast<ptrdiff_t>(n));
-        queue.erase(queue.begin(), queue.begin() + static_cast<ptrdiff_t>(n));
-      }
-      try {
-        RunBatch(batch);
-      } catch (const std::exception& e) {
-        // Never leave the queue without a leader: every waiter would hang.
-        if (!sqlite3_get_autocommit(writer->db())) (void)writer->Exec("ROLLBACK");
-        for (PendingWrite* w : batch) {
-          w->result = base::InternalError("sqlite: batch failed: {}", e.what());
-        }
-      }
-      own_done = std::find(batch.begin(), batch.end(), &write) != batch.end();
-      for (PendingWrite* w : batch) {
-        if (w != &write) w->Signal(PendingWrite::Turn::kDone);
-      }
-      CheckpointIfTheWalOutgrewTheBackground();
-      PendingWrite* next = nullptr;
-      {
-        std::lock_guard<std::mutex> lock(queue_mu);
-        writes_finished += static_cast<int64_t>(batch.size());
-        ++batches_run;
-        if (own_done) {
-          // Hand the writer to the oldest waiter, or free it.
-          if (queue.empty()) {
-            writer_busy = false;
-          } else {
-            next = queue.front();
-          }
-        }
-      }
-      if (next != nullptr) next->Signal(PendingWrite::Turn::kLead);
-    }
-    return write.result;
-  }
-
-  Status WriterExec(const std::string& sql) {
-    COMMENTD_ASSIGN_OR_RETURN(Statement s, writer->Prepare(sql));
-    return s.Run();
-  }
-
-  // Runs one write under a savepoint; on failure undoes exactly that write.
-  Status RunOne(PendingWrite& w) {
-    COMMENTD_RETURN_IF_ERROR(WriterExec("SAVEPOINT write"));
-    Status status;
-    try {
-      status = w.invoke(w.body, *writer);
-    } catch (const std::exception& e) {
-      status = base::InternalError("sqlite: write failed: {}", e.what());
-    }
-    if (status.ok()) {
-      status = WriterExec("RELEASE write");
-      if (status.ok()) return status;
-    }
-    if (!sqlite3_get_autocommit(writer->db())) {
-      (void)WriterExec("ROLLBACK TO write");
-      (void)WriterExec("RELEASE write");
-    }
-    return status;
-  }
-
-  // Runs `batch` in BEGIN IMMEDIATE ... COMMIT. Each write's own failure is
-  // its own; a failed BEGIN or COMMIT fails every write that had succeeded,
-  // since none of them is durable.
-  void RunBatch(const std::vector<PendingWrite*>& batch) {
-    size_t first = 0;  // first write of the open transaction
-    Status begin = WriterExec("BEGIN IMMEDIATE");
-    for (size_t i = 0; i < batch.size(); ++i) {
-      if (!begin.ok()) {
-        batch[i]->result = begin;
-        continue;
-      }
-      batch[i]->result = RunOne(*batch[i]);
-      if (!batch[i]->result.ok() && sqlite3_get_autocommit(writer->db())) {
-        // SQLite rolled the whole transaction back (e.g. I/O error or a full
-        // disk): the earlier writes of this batch are gone too.
-        const Status lost = base::UnavailableError("sqlite: transaction rolled back: {}",
-                                                   batch[i]->result.message());
-        for (size_t j = first; j < i; ++j) {
-          if (batch[j]->result.ok()) batch[j]->result = lost;
-        }
-        first = i + 1;
-        begin = WriterExec("BEGIN IMMEDIATE");
-      }
-    }
-    if (!begin.ok()) return;
-    Status commit = WriterExec("COMMIT");
-    if (commit.ok()) return;
-    if (!sqlite3_get_autocommit(writer->db())) (void)WriterExec("ROLLBACK");
-    for (size_t j = first; j < batch.size(); ++j) {
-      if (batch[j]->result.ok()) batch[j]->result = commit;
-    }
+    return writes->Write(std::forward<Body>(body));
   }
 
   SqliteWriteStats Stats() {
-    SqliteWriteStats stats;
-    {
-      std::lock_guard<std::mutex> lock(queue_mu);
-      stats.writes = writes_finished;
-      stats.batches = batches_run;
-      stats.queued = static_cast<int64_t>(queue.size());
-    }
-    std::lock_guard<std::mutex> lock(checkpoint_mu);
-    stats.checkpoints = checkpoints_run;
-    return stats;
+    const GroupCommitStats w = writes->Stats();
+    return SqliteWriteStats{w.writes, w.batches, w.queued,
+                            checkpointer != nullptr ? checkpointer->checkpoints() : 0};
   }
 
   Result<int> AppliedVersion(Connection& conn) {
@@ -722,24 +171,29 @@ struct SqliteStore::Impl {
     return static_cast<int>(s.Int(0));
   }
 
+  Status TooNew(int applied) const {
+    return base::FailedPreconditionError(
+        "sqlite: {} has schema version {}, newer than this commentd knows ({})", path, applied,
+        schema::LatestVersion());
+  }
+
+  // Each migration runs in its own transaction with its schema_migrations row.
   Status Migrate() {
     COMMENTD_RETURN_IF_ERROR(
         writer->Exec("CREATE TABLE IF NOT EXISTS schema_migrations ("
                      "version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL)"));
-    const int target = options.schema_version > 0 ? std::min(options.schema_version, kLatestVersion)
-                                                  : kLatestVersion;
+    const int latest = schema::LatestVersion();
+    const int target =
+        options.schema_version > 0 ? std::min(options.schema_version, latest) : latest;
     for (int version = 1; version <= target; ++version) {
       Status status = Write([&](Connection& conn) -> Status {
         // Re-read inside the transaction: another process may have migrated.
         COMMENTD_ASSIGN_OR_RETURN(int applied, AppliedVersion(conn));
-        if (applied > kLatestVersion) {
-          return base::FailedPreconditionError(
-              "sqlite: {} has schema version {}, newer than this commentd knows ({})", path,
-              applied, kLatestVersion);
-        }
+        if (applied > latest) return TooNew(applied);
         if (applied >= version) return base::OkStatus();
+        const std::string sql = schema::MigrationSql(schema::Dialect::kSqlite, version);
         COMMENTD_RETURN_IF_ERROR(
-            conn.Exec(kMigrations[version - 1]).WithContext(fmt::format("migration {}", version)));
+            conn.Exec(sql.c_str()).WithContext(fmt::format("migration {}", version)));
         COMMENTD_ASSIGN_OR_RETURN(
             Statement s,
             conn.Prepare("INSERT INTO schema_migrations (version, applied_at) "
@@ -751,11 +205,7 @@ struct SqliteStore::Impl {
     }
     // A file migrated by a newer build with no pending step still lands here.
     COMMENTD_ASSIGN_OR_RETURN(int applied, AppliedVersion(*writer));
-    if (applied > kLatestVersion) {
-      return base::FailedPreconditionError(
-          "sqlite: {} has schema version {}, newer than this commentd knows ({})", path, applied,
-          kLatestVersion);
-    }
+    if (applied > latest) return TooNew(applied);
     return base::OkStatus();
   }
 };
@@ -763,7 +213,7 @@ struct SqliteStore::Impl {
 SqliteStore::SqliteStore(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 SqliteStore::~SqliteStore() = default;
 
-int SqliteStore::LatestSchemaVersion() { return kLatestVersion; }
+int SqliteStore::LatestSchemaVersion() { return schema::LatestVersion(); }
 
 Result<std::unique_ptr<SqliteStore>> SqliteStore::Create(const std::string& path,
                                                          SqliteOptions options) {
@@ -782,9 +232,15 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::Create(const std::string& path
   auto impl = std::make_unique<Impl>();
   impl->path = path;
   impl->options = options;
-  COMMENTD_ASSIGN_OR_RETURN(impl->writer, Connection::Open(path, options));
+  COMMENTD_ASSIGN_OR_RETURN(impl->writer, Connection::Open(path, options.busy_timeout_ms));
+  Impl* raw = impl.get();
+  impl->writes = std::make_unique<GroupCommit>(*impl->writer, options.max_batch_writes, [raw] {
+    if (raw->checkpointer != nullptr) raw->checkpointer->AfterBatch();
+  });
   COMMENTD_RETURN_IF_ERROR(impl->Migrate());
-  COMMENTD_RETURN_IF_ERROR(impl->StartCheckpointer());
+  COMMENTD_ASSIGN_OR_RETURN(impl->checkpointer,
+                            WalCheckpointer::Start(path, options.busy_timeout_ms, *impl->writer,
+                                                   options.checkpoint_pages));
   return std::unique_ptr<SqliteStore>(new SqliteStore(std::move(impl)));
 }
 
@@ -839,33 +295,7 @@ Result<Comment> SqliteStore::InsertComment(const Comment& comment) {
               "hit_advertisement, hit_inappropriate_language, decided_by, decided_by_moderator, "
               "created_at, edited_at, decided_at, edit_token_hash, text_hash, revision) "
               "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)"));
-      s.Bind(comment.id)
-          .Bind(comment.thread)
-          .Bind(comment.parent_id)
-          .Bind(comment.author.name)
-          .Bind(comment.author.ip_hash)
-          .Bind(comment.text)
-          .Bind(comment.lang)
-          .Bind(comments::CommentStateName(comment.state))
-          .Bind(moderation::DecisionName(comment.engine_decision))
-          .Bind(ReasonsToJson(comment.reasons))
-          .Bind(comment.policy_version)
-          .Bind(static_cast<int64_t>(RuleDecided(comment.reasons, moderation::Rule::kLink)))
-          .Bind(
-              static_cast<int64_t>(RuleDecided(comment.reasons, moderation::Rule::kAdvertisement)))
-          .Bind(static_cast<int64_t>(
-              RuleDecided(comment.reasons, moderation::Rule::kInappropriateLanguage)))
-          .Bind(DecidedByColumn(comment.decided_by))
-          .Bind(comment.decided_by_moderator)
-          .Bind(base::ToUnixMicros(comment.created_at));
-      if (comment.edited_at.has_value()) {
-        s.Bind(base::ToUnixMicros(*comment.edited_at));
-      } else {
-        s.BindNull();
-      }
-      s.Bind(base::ToUnixMicros(comment.decided_at))
-          .Bind(comment.edit_token_hash)
-          .Bind(comment.text_hash);
+      BindValues(s, CommentInsertValues(comment));
       Status run = s.Run();
       if (run.code() == base::StatusCode::kAlreadyExists) {
         return base::AlreadyExistsError("comment {} already exists", comment.id);
@@ -942,28 +372,7 @@ Result<Comment> SqliteStore::UpdateComment(std::string_view id,
                        "hit_inappropriate_language = ?, decided_by = ?, "
                        "decided_by_moderator = ?, edited_at = ?, decided_at = ?, text_hash = ?, "
                        "revision = ? WHERE id = ?"));
-      s.Bind(changed.text)
-          .Bind(changed.lang)
-          .Bind(comments::CommentStateName(changed.state))
-          .Bind(moderation::DecisionName(changed.engine_decision))
-          .Bind(ReasonsToJson(changed.reasons))
-          .Bind(changed.policy_version)
-          .Bind(static_cast<int64_t>(RuleDecided(changed.reasons, moderation::Rule::kLink)))
-          .Bind(
-              static_cast<int64_t>(RuleDecided(changed.reasons, moderation::Rule::kAdvertisement)))
-          .Bind(static_cast<int64_t>(
-              RuleDecided(changed.reasons, moderation::Rule::kInappropriateLanguage)))
-          .Bind(DecidedByColumn(changed.decided_by))
-          .Bind(changed.decided_by_moderator);
-      if (changed.edited_at.has_value()) {
-        s.Bind(base::ToUnixMicros(*changed.edited_at));
-      } else {
-        s.BindNull();
-      }
-      s.Bind(base::ToUnixMicros(changed.decided_at))
-          .Bind(changed.text_hash)
-          .Bind(changed.revision)
-          .Bind(current.id);
+      BindValues(s, CommentUpdateValues(changed)).Bind(current.id);
       COMMENTD_RETURN_IF_ERROR(s.Run());
     }
     if (effects.resolve_reports) {
@@ -979,12 +388,7 @@ Result<Comment> SqliteStore::UpdateComment(std::string_view id,
           Statement s,
           conn.Prepare("INSERT INTO bans (author_name, ip_hash, moderator, reason, at, author_key) "
                        "VALUES (?, ?, ?, ?, ?, ?)"));
-      s.Bind(ban.author_name)
-          .Bind(ban.ip_hash)
-          .Bind(ban.moderator)
-          .Bind(ban.reason)
-          .Bind(base::ToUnixMicros(ban.at))
-          .Bind(ban.author_key);
+      BindValues(s, BanValues(ban));
       COMMENTD_RETURN_IF_ERROR(s.Run());
     }
     if (effects.audit.has_value()) COMMENTD_RETURN_IF_ERROR(InsertAudit(conn, *effects.audit));
@@ -998,25 +402,15 @@ Result<Comment> SqliteStore::UpdateComment(std::string_view id,
 Result<std::vector<comments::Revision>> SqliteStore::ListRevisions(std::string_view id) {
   COMMENTD_ASSIGN_OR_RETURN(auto reader, impl_->Reader());
   COMMENTD_ASSIGN_OR_RETURN(
-      Statement s,
-      reader->Prepare("SELECT comment_id, number, text, lang, engine_decision, reasons, "
-                      "policy_version, created_at, became_current FROM comment_revisions "
-                      "WHERE comment_id = ? ORDER BY number"));
+      Statement s, reader->Prepare(fmt::format(
+                       "SELECT {} FROM comment_revisions WHERE comment_id = ? ORDER BY number",
+                       kRevisionColumns)));
   s.Bind(id);
   std::vector<comments::Revision> out;
   while (true) {
     COMMENTD_ASSIGN_OR_RETURN(bool row, s.Step());
     if (!row) break;
-    comments::Revision r;
-    r.comment_id = s.Text(0);
-    r.number = s.Int(1);
-    r.text = s.Text(2);
-    r.lang = s.Text(3);
-    COMMENTD_ASSIGN_OR_RETURN(r.engine_decision, moderation::ParseDecision(s.Text(4)));
-    COMMENTD_ASSIGN_OR_RETURN(r.reasons, ReasonsFromJson(s.Text(5)));
-    r.policy_version = s.Text(6);
-    r.created_at = base::FromUnixMicros(s.Int(7));
-    r.became_current = s.Int(8) != 0;
+    COMMENTD_ASSIGN_OR_RETURN(comments::Revision r, RevisionFromRow(StatementRow(s)));
     out.push_back(std::move(r));
   }
   // Every comment has revision 1 (migration 4 gave older ones theirs).
@@ -1051,39 +445,16 @@ Status SqliteStore::AddReport(const comments::Report& report) {
 Result<comments::Page<Comment>> SqliteStore::ListQueue(comments::Queue queue,
                                                        std::optional<comments::Cursor> after,
                                                        int limit) {
-  if (limit < 1) return base::InvalidArgumentError("limit: must be at least 1, got {}", limit);
-  std::string where;
-  switch (queue) {
-    case comments::Queue::kHeld:
-      where = "c.state = 'held'";
-      break;
-    case comments::Queue::kDeleted:
-      where = "c.state = 'deleted'";
-      break;
-    case comments::Queue::kPublished:
-      where = "c.state = 'published'";
-      break;
-    case comments::Queue::kReported:
-      where =
-          "c.state = 'published' AND EXISTS (SELECT 1 FROM reports r WHERE r.comment_id = c.id "
-          "AND r.resolved = 0)";
-      break;
-  }
+  COMMENTD_RETURN_IF_ERROR(CheckLimit(limit));
   COMMENTD_ASSIGN_OR_RETURN(auto reader, impl_->Reader());
   COMMENTD_ASSIGN_OR_RETURN(
       Statement s,
       reader->Prepare(fmt::format(
           "SELECT {} FROM comments c WHERE {} AND c.seq < ? ORDER BY c.seq DESC LIMIT ?",
-          kCommentColumns, where)));
+          kCommentColumns, QueueCondition(queue, schema::Dialect::kSqlite))));
   s.Bind(after.has_value() ? after->seq : INT64_MAX).Bind(static_cast<int64_t>(limit) + 1);
   COMMENTD_ASSIGN_OR_RETURN(std::vector<Comment> rows, ReadComments(s));
-  comments::Page<Comment> page;
-  if (static_cast<int>(rows.size()) > limit) {
-    rows.resize(static_cast<size_t>(limit));
-    page.next = comments::Cursor{rows.back().seq};
-  }
-  page.items = std::move(rows);
-  return page;
+  return PageOf(std::move(rows), limit, [](const Comment& c) { return c.seq; });
 }
 
 Result<bool> SqliteStore::IsBanned(std::string_view author_name, std::string_view author_key,
@@ -1121,35 +492,21 @@ Status SqliteStore::AppendAudit(const AuditEntry& entry) {
 
 Result<comments::Page<AuditEntry>> SqliteStore::ListAudit(std::optional<comments::Cursor> after,
                                                           int limit) {
-  if (limit < 1) return base::InvalidArgumentError("limit: must be at least 1, got {}", limit);
+  COMMENTD_RETURN_IF_ERROR(CheckLimit(limit));
   COMMENTD_ASSIGN_OR_RETURN(auto reader, impl_->Reader());
   COMMENTD_ASSIGN_OR_RETURN(
       Statement s,
-      reader->Prepare("SELECT id, at, moderator, action, comment_id, author, reason FROM audit "
-                      "WHERE id < ? ORDER BY id DESC LIMIT ?"));
+      reader->Prepare(fmt::format("SELECT {} FROM audit WHERE id < ? ORDER BY id DESC LIMIT ?",
+                                  kAuditColumns)));
   s.Bind(after.has_value() ? after->seq : INT64_MAX).Bind(static_cast<int64_t>(limit) + 1);
-  comments::Page<AuditEntry> page;
+  std::vector<AuditEntry> rows;
   while (true) {
     COMMENTD_ASSIGN_OR_RETURN(bool row, s.Step());
     if (!row) break;
-    if (static_cast<int>(page.items.size()) == limit) {
-      page.next = comments::Cursor{page.items.back().id};
-      break;
-    }
-    AuditEntry e;
-    e.id = s.Int(0);
-    e.at = base::FromUnixMicros(s.Int(1));
-    e.moderator = s.Text(2);
-    const std::string action = s.Text(3);
-    auto parsed = comments::ParseAuditAction(action);
-    if (!parsed.ok()) return base::InternalError("sqlite: corrupt audit action \"{}\"", action);
-    e.action = *parsed;
-    e.comment_id = s.Text(4);
-    e.author = s.Text(5);
-    e.reason = s.Text(6);
-    page.items.push_back(std::move(e));
+    COMMENTD_ASSIGN_OR_RETURN(AuditEntry e, AuditEntryFromRow(StatementRow(s), "sqlite"));
+    rows.push_back(std::move(e));
   }
-  return page;
+  return PageOf(std::move(rows), limit, [](const AuditEntry& e) { return e.id; });
 }
 
 Result<std::vector<comments::DayStats>> SqliteStore::Stats(base::Time from, base::Time to) {
@@ -1271,7 +628,7 @@ Status SqliteStore::RemoveModerator(std::string_view name, const AuditEntry& aud
       s.Bind(name);
       COMMENTD_RETURN_IF_ERROR(s.Run());
     }
-    if (sqlite3_changes(conn.db()) == 0) return base::NotFoundError("no moderator {}", name);
+    if (conn.Changes() == 0) return base::NotFoundError("no moderator {}", name);
     return InsertAudit(conn, audit);
   });
 }
@@ -1300,13 +657,13 @@ Status SqliteStore::InsertSession(const comments::Session& session) {
 
 Result<comments::Session> SqliteStore::GetSession(std::string_view token_hash) {
   COMMENTD_ASSIGN_OR_RETURN(auto reader, impl_->Reader());
-  COMMENTD_ASSIGN_OR_RETURN(Statement s,
-                            reader->Prepare("SELECT token_hash, moderator, csrf_token, created_at, "
-                                            "expires_at FROM sessions WHERE token_hash = ?"));
+  COMMENTD_ASSIGN_OR_RETURN(
+      Statement s, reader->Prepare(fmt::format("SELECT {} FROM sessions WHERE token_hash = ?",
+                                               kSessionColumns)));
   s.Bind(token_hash);
   COMMENTD_ASSIGN_OR_RETURN(bool row, s.Step());
   if (!row) return base::NotFoundError("no such session");
-  return ReadSession(s);
+  return SessionFromRow(StatementRow(s));
 }
 
 Status SqliteStore::DeleteSession(std::string_view token_hash) {

@@ -7,9 +7,11 @@
 // failing), each under its own savepoint, and acknowledged together after
 // one COMMIT, so N concurrent comments cost one fsync, not N. A background
 // thread checkpoints the WAL into the file, off the commit path. Reads use a
-// pool of connections, one per concurrent caller.
-// The schema is created and upgraded by numbered migrations recorded in
-// the schema_migrations table.
+// pool of connections, one per concurrent caller. (The pieces: sqlite_db.h
+// wraps the SQLite API, group_commit.h is the writer, wal_checkpointer.h the
+// checkpoint thread.) The schema is created and upgraded by the numbered
+// migrations of store/schema.h, rendered for SQLite and recorded in the
+// schema_migrations table.
 #pragma once
 
 #include <cstdint>

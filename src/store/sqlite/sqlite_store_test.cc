@@ -9,9 +9,7 @@
 
 #include <atomic>
 #include <chrono>
-#include <condition_variable>
 #include <filesystem>
-#include <mutex>
 #include <set>
 #include <string>
 #include <thread>
@@ -19,9 +17,12 @@
 
 #include "comments/comment_service_test.h"
 #include "comments/store_contract_test.h"
+#include "store/sqlite/test_gate.h"
 
 namespace commentd::store {
 namespace {
+
+using sqlite::testing::WaitFor;
 
 using comments::testing::CommentServiceTest;
 using comments::testing::ScratchDir;
@@ -208,56 +209,38 @@ TEST(SqliteStoreTest, NotASqliteFileIsRefused) {
   EXPECT_FALSE(store.ok());
 }
 
-// Waits (without sleeping) until `done()` holds; false if it still does not
-// after a minute, which means the store deadlocked.
-template <typename Pred>
-bool WaitFor(Pred done) {
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::minutes(1);
-  while (!done()) {
-    if (std::chrono::steady_clock::now() > deadline) return false;
-    std::this_thread::yield();
-  }
-  return true;
-}
-
-// Holds the writer: an UpdateComment whose mutation waits inside the
-// transaction until Release(), so that writes started meanwhile queue up
-// and are run together as the next batch. Owned by one thread.
+// Holds the writer: stores comment "c_held", then starts an UpdateComment
+// of it whose mutation waits inside the transaction until Release(), so
+// that writes started meanwhile queue up and are run together as the next
+// batch. Owned by one thread.
 class WriterBlocker {
  public:
-  WriterBlocker(SqliteStore& store, std::string id) {
-    thread_ = std::thread([this, &store, id] {
+  explicit WriterBlocker(SqliteStore& store) {
+    EXPECT_TRUE(store
+                    .InsertComment(comments::testing::MakeComment(
+                        "c_held", "t", comments::CommentState::kPublished))
+                    .ok());
+    thread_ = std::thread([this, &store] {
       result_ = store.UpdateComment(
-          id, [this](comments::Comment& c) -> base::Result<comments::CommentUpdateEffects> {
-            std::unique_lock<std::mutex> lock(mu_);
-            entered_ = true;
-            cv_.notify_all();
-            cv_.wait(lock, [this] { return released_; });
+          "c_held", [this](comments::Comment& c) -> base::Result<comments::CommentUpdateEffects> {
+            gate_.Enter();
             c.text = "edited while the others queued";
             return comments::CommentUpdateEffects{};
           });
     });
-    std::unique_lock<std::mutex> lock(mu_);
-    cv_.wait(lock, [this] { return entered_; });
+    gate_.WaitEntered();
   }
   ~WriterBlocker() { Release(); }
 
   // Lets the held write finish and returns its result.
   const base::Result<comments::Comment>& Release() {
-    {
-      std::lock_guard<std::mutex> lock(mu_);
-      released_ = true;
-      cv_.notify_all();
-    }
+    gate_.Open();
     if (thread_.joinable()) thread_.join();
     return result_;
   }
 
  private:
-  std::mutex mu_;
-  std::condition_variable cv_;
-  bool entered_ = false;
-  bool released_ = false;
+  sqlite::testing::Gate gate_;
   base::Result<comments::Comment> result_ = base::InternalError("not run");
   std::thread thread_;
 };
@@ -313,12 +296,8 @@ TEST(SqliteStoreGroupCommitTest, FailingWritesInABatchLeaveTheOthersCommitted) {
   auto created = SqliteStore::Create(path);
   ASSERT_TRUE(created.ok()) << created.status().ToString();
   SqliteStore& store = **created;
-  ASSERT_TRUE(store
-                  .InsertComment(comments::testing::MakeComment("c_held", "t",
-                                                                comments::CommentState::kPublished))
-                  .ok());
 
-  WriterBlocker blocker(store, "c_held");
+  WriterBlocker blocker(store);
   const SqliteWriteStats before = store.WriteStats();
 
   // Four good writes and four that fail in different ways, all queued
@@ -411,11 +390,7 @@ TEST(SqliteStoreGroupCommitTest, BatchesHoldAtMostMaxBatchWrites) {
   auto created = SqliteStore::Create(dir.path() + "/bounded.db", options);
   ASSERT_TRUE(created.ok()) << created.status().ToString();
   SqliteStore& store = **created;
-  ASSERT_TRUE(store
-                  .InsertComment(comments::testing::MakeComment("c_held", "t",
-                                                                comments::CommentState::kPublished))
-                  .ok());
-  WriterBlocker blocker(store, "c_held");
+  WriterBlocker blocker(store);
   const SqliteWriteStats before = store.WriteStats();
   constexpr int kWrites = 7;
   std::vector<base::Status> got(kWrites, base::InternalError("not run"));

@@ -2,7 +2,7 @@
 // same through PostgresStore, every table verified; a non-empty target, a
 // file that is not commentd's and a SQLite schema from another version are
 // refused without writing anything.
-#include "store/postgres/sqlite_copy.h"
+#include "store/migrate/sqlite_copy.h"
 
 #include <gtest/gtest.h>
 #include <sqlite3.h>
@@ -14,6 +14,7 @@
 #include "comments/store_contract_test.h"
 #include "store/postgres/pg_test_support.h"
 #include "store/postgres/postgres_store.h"
+#include "store/schema.h"
 #include "store/sqlite/sqlite_store.h"
 
 namespace commentd::comments::testing {
@@ -104,6 +105,27 @@ void FillSite(SqliteStore& s) {
           .ok());
 }
 
+// Every "table.column" of the SQLite file at `path`, sorted, as one text.
+std::string SqliteColumns(const std::string& path) {
+  sqlite3* db = nullptr;
+  std::string out;
+  if (sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK) {
+    sqlite3_stmt* stmt = nullptr;
+    if (sqlite3_prepare_v2(db,
+                           "SELECT m.name || '.' || p.name FROM sqlite_master m, "
+                           "pragma_table_info(m.name) p WHERE m.type = 'table' AND m.name NOT IN "
+                           "('schema_migrations', 'sqlite_sequence') ORDER BY 1",
+                           -1, &stmt, nullptr) == SQLITE_OK) {
+      while (sqlite3_step(stmt) == SQLITE_ROW) {
+        out += std::string(reinterpret_cast<const char*>(sqlite3_column_text(stmt, 0))) + "\n";
+      }
+    }
+    sqlite3_finalize(stmt);
+  }
+  sqlite3_close(db);
+  return out;
+}
+
 TEST(SqliteCopyTest, CopiesEveryTableAndTheStoreReadsItBack) {
   ScratchDir dir;
   const std::string path = dir.path() + "/site.db";
@@ -127,6 +149,21 @@ TEST(SqliteCopyTest, CopiesEveryTableAndTheStoreReadsItBack) {
   }
   EXPECT_EQ(tables, (std::set<std::string>{"settings", "comments", "comment_revisions", "reports",
                                            "bans", "audit", "moderators", "sessions", "policies"}));
+  // Every table of the description, every column the SQLite file has.
+  std::set<std::string> described;
+  for (const schema::Table& t : schema::Tables()) described.insert(std::string(t.name));
+  EXPECT_EQ(tables, described);
+  for (const TableCopy& t : *copied) {
+    EXPECT_GT(t.rows, 0) << t.table << ": FillSite left it empty, so its columns are not checked";
+  }
+  const std::string sqlite_columns = SqliteColumns(path);
+  ASSERT_FALSE(sqlite_columns.empty());
+  EXPECT_EQ(One(schema.url(),
+                "SELECT string_agg(table_name || '.' || column_name || E'\n', '' ORDER BY "
+                "(table_name || '.' || column_name) COLLATE \"C\") FROM "
+                "information_schema.columns WHERE table_schema = current_schema() AND "
+                "table_name <> 'schema_migrations'"),
+            sqlite_columns);
   EXPECT_EQ((*copied)[1].table, "comments");
   EXPECT_EQ((*copied)[1].rows, 32);
 
@@ -240,7 +277,8 @@ TEST(SqliteCopyTest, RefusesFilesThatAreNotACommentdSite) {
 }
 
 TEST(SqliteCopyTest, KnowsTheCurrentSqliteSchema) {
-  // A new SqliteStore migration must teach sqlite_copy.cc its columns.
+  // The copier takes its tables from the schema description, so it copies
+  // exactly the version SqliteStore creates.
   EXPECT_EQ(CopiedSqliteSchemaVersion(), SqliteStore::LatestSchemaVersion());
 }
 

@@ -1,9 +1,9 @@
 // Copying a site from its SQLite file into PostgreSQL, for `commentd
-// migrate` when a publisher moves from one node to several. Every table
-// (settings, comments, reports, bans, audit, moderators, sessions) is copied
-// row for row, keeping ids and seq, in one PostgreSQL transaction; before it
-// commits, each table is read back and compared with the source by row count
-// and a SHA-256 checksum over its rows in key order.
+// migrate` when a publisher moves from one node to several. Every table and
+// column of the schema description (store/schema.h) is copied row for row,
+// keeping ids and seq, in one PostgreSQL transaction; before it commits,
+// each table is read back and compared with the source by row count and a
+// SHA-256 checksum over its rows in key order.
 #pragma once
 
 #include <cstdint>
@@ -25,7 +25,8 @@ struct TableCopy {
 // Copies the commentd SQLite database at `sqlite_path` (opened read-only, in
 // one read transaction, so a consistent snapshot) into the PostgreSQL
 // database `conninfo`, creating its schema if needed. Returns one entry per
-// table. Nothing is written unless everything was copied and verified.
+// table. No row is written unless everything was copied and verified (the
+// schema, created first, stays).
 // Errors: kInvalidArgument if the file is not a commentd database or the URL
 // is malformed; kFailedPrecondition if the SQLite schema version is not the
 // one this build copies or a PostgreSQL table already has rows; kUnavailable
@@ -35,7 +36,9 @@ struct TableCopy {
 base::Result<std::vector<TableCopy>> CopySqliteToPostgres(const std::string& sqlite_path,
                                                           std::string_view conninfo);
 
-// The SqliteStore schema version this build knows how to copy.
+// The SQLite schema version this build copies: the latest of
+// store/schema.h (older files are upgraded by opening them once with
+// `commentd serve`).
 int CopiedSqliteSchemaVersion();
 
 }  // namespace commentd::store

@@ -1,4 +1,4 @@
-#include "store/postgres/sqlite_copy.h"
+#include "store/migrate/sqlite_copy.h"
 
 #include <fmt/format.h>
 #include <sodium.h>
@@ -10,16 +10,13 @@
 
 #include "store/postgres/pg_connection.h"
 #include "store/postgres/pg_schema.h"
+#include "store/schema.h"
 
 namespace commentd::store {
 namespace {
 
 using base::Result;
 using base::Status;
-
-// The SqliteStore schema version whose tables this file knows. A newer
-// SQLite schema is refused rather than copied without its new columns.
-constexpr int kCopiedSqliteVersion = 5;  // 4: revisions, 5: bans.author_key
 
 enum class Kind {
   kInt,      // INTEGER / BIGINT
@@ -31,108 +28,62 @@ enum class Kind {
 };
 
 struct Column {
-  const char* name;
+  std::string name;
   Kind kind;
 };
 
 struct Table {
-  const char* name;
-  const char* order_by;  // a unique key: rows are copied and checksummed in this order
+  std::string name;
+  std::string order_by;  // the key: rows are copied and checksummed in this order
   std::vector<Column> columns;
-  const char* identity = nullptr;  // identity column whose sequence continues after the copy
+  std::string identity;  // identity column whose sequence continues after the copy, or ""
 };
 
-// In dependency order: a row's foreign keys point to rows copied before it
-// (a reply's parent has a lower seq than the reply).
+Kind KindOf(const schema::Column& c) {
+  switch (c.type) {
+    case schema::Type::kText:
+    case schema::Type::kJson:
+      return c.nullable ? Kind::kOptText : Kind::kText;
+    case schema::Type::kInteger:
+    case schema::Type::kTime:
+      return c.nullable ? Kind::kOptInt : Kind::kInt;
+    case schema::Type::kBool:
+      return Kind::kBool;
+    case schema::Type::kBytes:
+      return Kind::kBytes;
+  }
+  return Kind::kText;
+}
+
+// Every table and column of the schema description, in its dependency
+// order: a row's foreign keys point to rows copied before it (and a reply's
+// parent has a lower seq than the reply).
 const std::vector<Table>& Tables() {
-  static const auto* tables = new std::vector<Table>{
-      {"settings", "name", {{"name", Kind::kText}, {"value", Kind::kBytes}}},
-      {"comments",
-       "seq",
-       {{"seq", Kind::kInt},
-        {"id", Kind::kText},
-        {"thread", Kind::kText},
-        {"parent_id", Kind::kOptText},
-        {"author_name", Kind::kText},
-        {"author_ip_hash", Kind::kText},
-        {"text", Kind::kText},
-        {"lang", Kind::kText},
-        {"state", Kind::kText},
-        {"engine_decision", Kind::kText},
-        {"reasons", Kind::kText},
-        {"policy_version", Kind::kText},
-        {"hit_link", Kind::kBool},
-        {"hit_advertisement", Kind::kBool},
-        {"hit_inappropriate_language", Kind::kBool},
-        {"decided_by", Kind::kText},
-        {"decided_by_moderator", Kind::kText},
-        {"created_at", Kind::kInt},
-        {"edited_at", Kind::kOptInt},
-        {"decided_at", Kind::kInt},
-        {"edit_token_hash", Kind::kText},
-        {"text_hash", Kind::kText},
-        {"revision", Kind::kInt}},
-       "seq"},
-      {"comment_revisions",
-       "id",
-       {{"id", Kind::kInt},
-        {"comment_id", Kind::kText},
-        {"number", Kind::kInt},
-        {"text", Kind::kText},
-        {"lang", Kind::kText},
-        {"engine_decision", Kind::kText},
-        {"reasons", Kind::kText},
-        {"policy_version", Kind::kText},
-        {"created_at", Kind::kInt},
-        {"became_current", Kind::kBool}},
-       "id"},
-      {"reports",
-       "id",
-       {{"id", Kind::kInt},
-        {"comment_id", Kind::kText},
-        {"reason", Kind::kText},
-        {"ip_hash", Kind::kText},
-        {"at", Kind::kInt},
-        {"resolved", Kind::kBool}},
-       "id"},
-      {"bans",
-       "id",
-       {{"id", Kind::kInt},
-        {"author_name", Kind::kText},
-        {"ip_hash", Kind::kText},
-        {"moderator", Kind::kText},
-        {"reason", Kind::kText},
-        {"at", Kind::kInt},
-        {"author_key", Kind::kText}},
-       "id"},
-      {"audit",
-       "id",
-       {{"id", Kind::kInt},
-        {"at", Kind::kInt},
-        {"moderator", Kind::kText},
-        {"action", Kind::kText},
-        {"comment_id", Kind::kText},
-        {"author", Kind::kText},
-        {"reason", Kind::kText}},
-       "id"},
-      {"moderators",
-       "name",
-       {{"name", Kind::kText}, {"password_hash", Kind::kText}, {"created_at", Kind::kInt}}},
-      {"sessions",
-       "token_hash",
-       {{"token_hash", Kind::kText},
-        {"moderator", Kind::kText},
-        {"csrf_token", Kind::kText},
-        {"created_at", Kind::kInt},
-        {"expires_at", Kind::kInt}}},
-      {"policies",
-       "revision",
-       {{"revision", Kind::kInt},
-        {"toml", Kind::kText},
-        {"set_by", Kind::kText},
-        {"set_at", Kind::kInt}}},
-  };
+  static const auto* tables = [] {
+    auto* out = new std::vector<Table>();
+    for (const schema::Table& t : schema::Tables()) {
+      Table table{std::string(t.name), "", {}, ""};
+      for (const schema::Column& c : t.columns) {
+        table.columns.push_back(Column{std::string(c.name), KindOf(c)});
+        if (c.key == schema::Key::kPrimary || c.key == schema::Key::kAutoId) {
+          table.order_by = std::string(c.name);
+        }
+        if (c.key == schema::Key::kAutoId) table.identity = std::string(c.name);
+      }
+      out->push_back(std::move(table));
+    }
+    return out;
+  }();
   return *tables;
+}
+
+std::string ColumnList(const Table& table) {
+  std::string out;
+  for (const Column& c : table.columns) {
+    if (!out.empty()) out += ", ";
+    out += c.name;
+  }
+  return out;
 }
 
 // One row as canonical values: integers and booleans as decimal text
@@ -218,13 +169,8 @@ class Source {
   // Calls `row_fn(row)` for every row of `table` in key order.
   template <typename RowFn>
   Status ForEachRow(const Table& table, RowFn&& row_fn) {
-    std::string columns;
-    for (const Column& c : table.columns) {
-      if (!columns.empty()) columns += ", ";
-      columns += c.name;
-    }
     const std::string sql =
-        fmt::format("SELECT {} FROM {} ORDER BY {}", columns, table.name, table.order_by);
+        fmt::format("SELECT {} FROM {} ORDER BY {}", ColumnList(table), table.name, table.order_by);
     sqlite3_stmt* stmt = nullptr;
     if (sqlite3_prepare_v2(db_, sql.c_str(), -1, &stmt, nullptr) != SQLITE_OK) {
       Status s = base::InvalidArgumentError(
@@ -290,15 +236,6 @@ class Source {
   std::vector<sqlite3_stmt*> statements_;
 };
 
-std::string ColumnList(const Table& table) {
-  std::string out;
-  for (const Column& c : table.columns) {
-    if (!out.empty()) out += ", ";
-    out += c.name;
-  }
-  return out;
-}
-
 // Reads `table` back from PostgreSQL in the same canonical form and order.
 Result<std::pair<int64_t, std::string>> PostgresChecksum(pg::Connection& conn, const Table& table) {
   std::string columns;
@@ -309,7 +246,7 @@ Result<std::pair<int64_t, std::string>> PostgresChecksum(pg::Connection& conn, c
   }
   bool text_key = false;
   for (const Column& c : table.columns) {
-    if (std::string_view(c.name) == table.order_by) text_key = c.kind == Kind::kText;
+    if (c.name == table.order_by) text_key = c.kind == Kind::kText;
   }
   const std::string sql = fmt::format("SELECT {} FROM {} ORDER BY {}{}", columns, table.name,
                                       table.order_by, text_key ? " COLLATE \"C\"" : "");
@@ -379,7 +316,7 @@ Result<std::vector<TableCopy>> CopyInTransaction(Source& source, pg::Connection&
       return base::OkStatus();
     }));
     copies.push_back(TableCopy{t.name, count, sum.Hex()});
-    if (t.identity != nullptr) {
+    if (!t.identity.empty()) {
       // New rows continue after the copied ids.
       COMMENTD_RETURN_IF_ERROR(
           conn.Exec(fmt::format("SELECT setval(pg_get_serial_sequence('{0}', '{1}'), "
@@ -412,11 +349,11 @@ Result<std::vector<TableCopy>> CopySqliteToPostgres(const std::string& sqlite_pa
   // One read transaction: every table comes from the same snapshot.
   COMMENTD_RETURN_IF_ERROR(source->Exec("BEGIN"));
   COMMENTD_ASSIGN_OR_RETURN(int version, source->SchemaVersion());
-  if (version != kCopiedSqliteVersion) {
+  if (version != schema::LatestVersion()) {
     return base::FailedPreconditionError(
         "from: {} has SQLite schema version {}; this commentd copies version {} (open it once with "
         "a matching `commentd serve` first, or use a matching commentd)",
-        sqlite_path, version, kCopiedSqliteVersion);
+        sqlite_path, version, schema::LatestVersion());
   }
 
   COMMENTD_ASSIGN_OR_RETURN(auto conn, pg::Connection::Open(std::string(conninfo)));
@@ -431,6 +368,6 @@ Result<std::vector<TableCopy>> CopySqliteToPostgres(const std::string& sqlite_pa
   return copies;
 }
 
-int CopiedSqliteSchemaVersion() { return kCopiedSqliteVersion; }
+int CopiedSqliteSchemaVersion() { return schema::LatestVersion(); }
 
 }  // namespace commentd::store
