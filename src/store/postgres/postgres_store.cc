@@ -605,8 +605,8 @@ Result<comments::CommentDepth> PostgresStore::GetCommentWithDepth(std::string_vi
       "SELECT id, parent_id, 0 FROM comments WHERE id = $1 "
       "UNION ALL SELECT p.id, p.parent_id, up.depth + 1 FROM comments p "
       "JOIN up ON p.id = up.parent_id WHERE up.depth < 1000) "
-      "SELECT {}, {}, (SELECT MAX(depth) FROM up) FROM comments c WHERE c.id = $1",
-      kCommentBaseColumns, kOpenReports);
+      "SELECT {}, (SELECT MAX(depth) FROM up) FROM comments c WHERE c.id = $1",
+      kCommentColumns);
   return impl_->Read([&](Connection& conn) -> Result<comments::CommentDepth> {
     Params p;
     p.Add(id);
