@@ -6,7 +6,7 @@
 // (upstream: https://github.com/Stiffstream/restinio, tag v.0.6.16,
 // dev/restinio/impl/acceptor.hpp), found before the system header because
 // src/http/CMakeLists.txt puts src/http/third_party first on the include
-// path of commentd_http. Two changes, both marked "commentd:":
+// path of commentd_http. Three changes, all marked "commentd:":
 //  1. call_accept_now(): upstream ignores a failed async_accept (EMFILE,
 //     ENFILE, ENOBUFS...) and never accepts on that socket slot again, so one
 //     client holding the process's file limit stops the server for good.
@@ -15,6 +15,12 @@
 //  2. accept_connection_for_socket_with_index(): a connection denied by the
 //     IP blocker never released its slot in the connection count limiter
 //     (m_active_accepts stayed incremented); here it does.
+//  3. m_acceptor_mutex: upstream closes the acceptor on the open/close strand
+//     while an accept completion on another I/O thread may re-arm
+//     async_accept on the same socket (a data race ThreadSanitizer reports
+//     during Server::Shutdown). Every use of the acceptor after open() now
+//     holds the mutex; Asio never runs a handler inside async_accept or
+//     close, so the lock is never taken twice by one thread.
 // Drop this file when the packaged RESTinio has both fixes.
 
 /*!
@@ -25,6 +31,7 @@
 
 #include <chrono>
 #include <memory>
+#include <mutex>
 
 #include <restinio/connection_count_limiter.hpp>
 
@@ -314,6 +321,8 @@ class acceptor_t final
 		void
 		close()
 		{
+			// commentd: serialized with the accept path (change 3).
+			std::lock_guard< std::mutex > lock{ m_acceptor_mutex };
 			if( m_acceptor.is_open() )
 			{
 				close_impl();
@@ -344,6 +353,11 @@ class acceptor_t final
 		void
 		call_accept_now( std::size_t index ) noexcept override
 		{
+			// commentd: serialized with close() (change 3); a closed acceptor
+			// accepts no more.
+			std::lock_guard< std::mutex > lock{ m_acceptor_mutex };
+			if( !m_acceptor.is_open() )
+				return;
 			m_acceptor.async_accept(
 				this->socket( index ).lowest_layer(),
 				asio_ns::bind_executor(
@@ -363,6 +377,14 @@ class acceptor_t final
 					} ) );
 		}
 
+		// commentd: is_open() under the lock (change 3).
+		bool
+		acceptor_is_open() noexcept
+		{
+			std::lock_guard< std::mutex > lock{ m_acceptor_mutex };
+			return m_acceptor.is_open();
+		}
+
 		// commentd: how long to wait before accepting again after a failed
 		// accept. A busy loop would burn a core while the file limit is
 		// reached; a long pause would keep new clients waiting after it clears.
@@ -373,7 +395,7 @@ class acceptor_t final
 		void
 		retry_failed_accept( std::size_t index, const std::error_code & ec ) noexcept
 		{
-			if( ec == asio_ns::error::operation_aborted || !m_acceptor.is_open() )
+			if( ec == asio_ns::error::operation_aborted || !acceptor_is_open() )
 				return;  // closed: stop accepting
 			restinio::utils::log_error_noexcept( m_logger,
 				[&]{
@@ -394,8 +416,8 @@ class acceptor_t final
 							[index, timer, ctx = this->shared_from_this()]
 							( const auto & timer_ec ) noexcept
 							{
-								if( !timer_ec && ctx->m_acceptor.is_open() )
-									ctx->call_accept_now( index );
+								if( !timer_ec )
+									ctx->call_accept_now( index );  // checks is_open
 							} ) );
 				} );
 		}
@@ -618,6 +640,8 @@ class acceptor_t final
 		//! \{
 		std::unique_ptr< acceptor_options_setter_t > m_acceptor_options_setter;
 		asio_ns::ip::tcp::acceptor m_acceptor;
+		// commentd: guards m_acceptor after open() (change 3).
+		std::mutex m_acceptor_mutex;
 
 		//! A hook to be called just after a successful call to bind for acceptor.
 		/*!
