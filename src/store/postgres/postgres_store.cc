@@ -1,5 +1,6 @@
 #include "store/postgres/postgres_store.h"
 
+#include <limits>
 #include <utility>
 #include <vector>
 
@@ -644,6 +645,39 @@ Result<bool> PostgresStore::IsWriterBanned(std::string_view author_name,
                              "($4 <> '' AND EXISTS (SELECT 1 FROM bans WHERE ip_hash = $4))",
                              p));
     return !rows.empty() && rows.Bool(0, 0);
+  });
+}
+
+Result<comments::ThreadSlice> PostgresStore::ListThreadSlice(
+    std::string_view thread, const std::optional<std::string>& parent, comments::SortOrder sort,
+    std::optional<int64_t> after_seq, int limit) {
+  const bool newest = sort == comments::SortOrder::kNewest;
+  // One root more than asked says whether more remain; only the first
+  // `limit` roots bring their descendants.
+  const std::string sql = fmt::format(
+      "WITH RECURSIVE roots(id, seq) AS ("
+      "SELECT id, seq FROM comments WHERE thread = $1 AND {} AND seq {} $2::bigint "
+      "ORDER BY seq {} LIMIT $3::bigint + 1), "
+      "sub(id) AS (SELECT id FROM (SELECT id FROM roots ORDER BY seq {} LIMIT $3::bigint) r "
+      "UNION ALL SELECT k.id FROM comments k JOIN sub ON k.thread = $1 AND k.parent_id = sub.id) "
+      "SELECT {}, (SELECT COUNT(*) FROM roots) FROM comments c "
+      "WHERE c.id IN (SELECT id FROM sub) ORDER BY c.seq",
+      parent.has_value() ? "parent_id = $4" : "parent_id IS NULL", newest ? "<" : ">",
+      newest ? "DESC" : "ASC", newest ? "DESC" : "ASC", kCommentColumns);
+  return impl_->Read([&](Connection& conn) -> Result<comments::ThreadSlice> {
+    Params p;
+    p.Add(thread)
+        .Add(after_seq.value_or(newest ? std::numeric_limits<int64_t>::max() : 0))
+        .Add(int64_t{limit});
+    if (parent.has_value()) p.Add(*parent);
+    COMMENTD_ASSIGN_OR_RETURN(Rows rows, conn.Exec(sql, p));
+    comments::ThreadSlice slice;
+    COMMENTD_ASSIGN_OR_RETURN(slice.comments, ReadComments(rows));
+    if (!rows.empty()) {
+      COMMENTD_ASSIGN_OR_RETURN(const int64_t roots, rows.Int(0, 21));
+      slice.more = roots > limit;
+    }
+    return slice;
   });
 }
 

@@ -3,6 +3,7 @@
 #include <sqlite3.h>
 
 #include <algorithm>
+#include <limits>
 #include <memory>
 #include <utility>
 #include <vector>
@@ -730,6 +731,45 @@ Result<bool> SqliteStore::IsWriterBanned(std::string_view author_name, std::stri
   s.Bind(author_name).Bind(author_key).Bind(ip_hash).Bind(previous_ip_hash);
   COMMENTD_ASSIGN_OR_RETURN(bool row, s.Step());
   return row && s.Int(0) != 0;
+}
+
+Result<comments::ThreadSlice> SqliteStore::ListThreadSlice(std::string_view thread,
+                                                           const std::optional<std::string>& parent,
+                                                           comments::SortOrder sort,
+                                                           std::optional<int64_t> after_seq,
+                                                           int limit) {
+  COMMENTD_ASSIGN_OR_RETURN(auto reader, impl_->Reader());
+  const bool newest = sort == comments::SortOrder::kNewest;
+  // One root more than asked says whether more remain; only the first
+  // `limit` roots bring their descendants.
+  const std::string sql = fmt::format(
+      "WITH RECURSIVE roots(id, seq) AS ("
+      "SELECT id, seq FROM comments WHERE thread = ?1 AND {} AND seq {} ?3 "
+      "ORDER BY seq {} LIMIT ?4 + 1), "
+      "sub(id) AS (SELECT id FROM (SELECT id FROM roots ORDER BY seq {} LIMIT ?4) "
+      "UNION ALL SELECT k.id FROM comments k JOIN sub ON k.thread = ?1 AND k.parent_id = sub.id) "
+      "SELECT {}, (SELECT COUNT(*) FROM roots) FROM comments c "
+      "WHERE c.id IN (SELECT id FROM sub) ORDER BY c.seq",
+      parent.has_value() ? "parent_id = ?2" : "parent_id IS NULL", newest ? "<" : ">",
+      newest ? "DESC" : "ASC", newest ? "DESC" : "ASC", kCommentColumns);
+  COMMENTD_ASSIGN_OR_RETURN(Statement s, reader->Prepare(sql));
+  s.Bind(thread);
+  if (parent.has_value()) {
+    s.Bind(*parent);
+  } else {
+    s.BindNull();
+  }
+  s.Bind(after_seq.value_or(newest ? std::numeric_limits<int64_t>::max() : 0));
+  s.Bind(int64_t{limit});
+  comments::ThreadSlice slice;
+  while (true) {
+    COMMENTD_ASSIGN_OR_RETURN(bool row, s.Step());
+    if (!row) break;
+    COMMENTD_ASSIGN_OR_RETURN(Comment c, ReadComment(s));
+    slice.comments.push_back(std::move(c));
+    slice.more = s.Int(21) > limit;
+  }
+  return slice;
 }
 
 }  // namespace commentd::store
