@@ -658,10 +658,11 @@ Result<comments::ThreadSlice> PostgresStore::ListThreadSlice(
       "WITH RECURSIVE roots(id, seq) AS ("
       "SELECT id, seq FROM comments WHERE thread = $1 AND {} AND seq {} $2::bigint "
       "ORDER BY seq {} LIMIT $3::bigint + 1), "
-      "sub(id) AS (SELECT id FROM (SELECT id FROM roots ORDER BY seq {} LIMIT $3::bigint) r "
-      "UNION ALL SELECT k.id FROM comments k JOIN sub ON k.thread = $1 AND k.parent_id = sub.id) "
+      "sub(id, seq) AS (SELECT id, seq FROM (SELECT id, seq FROM roots ORDER BY seq {} "
+      "LIMIT $3::bigint) r UNION ALL SELECT k.id, k.seq FROM comments k JOIN sub "
+      "ON k.thread = $1 AND k.parent_id = sub.id) "
       "SELECT {}, (SELECT COUNT(*) FROM roots) FROM comments c "
-      "WHERE c.id IN (SELECT id FROM sub) ORDER BY c.seq",
+      "WHERE c.seq IN (SELECT seq FROM sub) ORDER BY c.seq",
       parent.has_value() ? "parent_id = $4" : "parent_id IS NULL", newest ? "<" : ">",
       newest ? "DESC" : "ASC", newest ? "DESC" : "ASC", kCommentColumns);
   return impl_->Read([&](Connection& conn) -> Result<comments::ThreadSlice> {

@@ -746,10 +746,11 @@ Result<comments::ThreadSlice> SqliteStore::ListThreadSlice(std::string_view thre
       "WITH RECURSIVE roots(id, seq) AS ("
       "SELECT id, seq FROM comments WHERE thread = ?1 AND {} AND seq {} ?3 "
       "ORDER BY seq {} LIMIT ?4 + 1), "
-      "sub(id) AS (SELECT id FROM (SELECT id FROM roots ORDER BY seq {} LIMIT ?4) "
-      "UNION ALL SELECT k.id FROM comments k JOIN sub ON k.thread = ?1 AND k.parent_id = sub.id) "
+      "sub(id, seq) AS (SELECT id, seq FROM (SELECT id, seq FROM roots ORDER BY seq {} LIMIT ?4) "
+      "UNION ALL SELECT k.id, k.seq FROM comments k JOIN sub "
+      "ON k.thread = ?1 AND k.parent_id = sub.id) "
       "SELECT {}, (SELECT COUNT(*) FROM roots) FROM comments c "
-      "WHERE c.id IN (SELECT id FROM sub) ORDER BY c.seq",
+      "WHERE c.seq IN (SELECT seq FROM sub) ORDER BY c.seq",
       parent.has_value() ? "parent_id = ?2" : "parent_id IS NULL", newest ? "<" : ">",
       newest ? "DESC" : "ASC", newest ? "DESC" : "ASC", kCommentColumns);
   COMMENTD_ASSIGN_OR_RETURN(Statement s, reader->Prepare(sql));
