@@ -652,19 +652,7 @@ Result<comments::ThreadSlice> PostgresStore::ListThreadSlice(
     std::string_view thread, const std::optional<std::string>& parent, comments::SortOrder sort,
     std::optional<int64_t> after_seq, int limit) {
   const bool newest = sort == comments::SortOrder::kNewest;
-  // One root more than asked says whether more remain; only the first
-  // `limit` roots bring their descendants.
-  const std::string sql = fmt::format(
-      "WITH RECURSIVE roots(id, seq) AS ("
-      "SELECT id, seq FROM comments WHERE thread = $1 AND {} AND seq {} $2::bigint "
-      "ORDER BY seq {} LIMIT $3::bigint + 1), "
-      "sub(id, seq) AS (SELECT id, seq FROM (SELECT id, seq FROM roots ORDER BY seq {} "
-      "LIMIT $3::bigint) r UNION ALL SELECT k.id, k.seq FROM comments k JOIN sub "
-      "ON k.thread = $1 AND k.parent_id = sub.id) "
-      "SELECT {}, (SELECT COUNT(*) FROM roots) FROM comments c "
-      "WHERE c.seq IN (SELECT seq FROM sub) ORDER BY c.seq",
-      parent.has_value() ? "parent_id = $4" : "parent_id IS NULL", newest ? "<" : ">",
-      newest ? "DESC" : "ASC", newest ? "DESC" : "ASC", kCommentColumns);
+  const std::string sql = ThreadSliceSql(schema::Dialect::kPostgres, parent.has_value(), sort);
   return impl_->Read([&](Connection& conn) -> Result<comments::ThreadSlice> {
     Params p;
     p.Add(thread)

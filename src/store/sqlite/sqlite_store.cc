@@ -740,28 +740,12 @@ Result<comments::ThreadSlice> SqliteStore::ListThreadSlice(std::string_view thre
                                                            int limit) {
   COMMENTD_ASSIGN_OR_RETURN(auto reader, impl_->Reader());
   const bool newest = sort == comments::SortOrder::kNewest;
-  // One root more than asked says whether more remain; only the first
-  // `limit` roots bring their descendants.
-  const std::string sql = fmt::format(
-      "WITH RECURSIVE roots(id, seq) AS ("
-      "SELECT id, seq FROM comments WHERE thread = ?1 AND {} AND seq {} ?3 "
-      "ORDER BY seq {} LIMIT ?4 + 1), "
-      "sub(id, seq) AS (SELECT id, seq FROM (SELECT id, seq FROM roots ORDER BY seq {} LIMIT ?4) "
-      "UNION ALL SELECT k.id, k.seq FROM comments k JOIN sub "
-      "ON k.thread = ?1 AND k.parent_id = sub.id) "
-      "SELECT {}, (SELECT COUNT(*) FROM roots) FROM comments c "
-      "WHERE c.seq IN (SELECT seq FROM sub) ORDER BY c.seq",
-      parent.has_value() ? "parent_id = ?2" : "parent_id IS NULL", newest ? "<" : ">",
-      newest ? "DESC" : "ASC", newest ? "DESC" : "ASC", kCommentColumns);
-  COMMENTD_ASSIGN_OR_RETURN(Statement s, reader->Prepare(sql));
-  s.Bind(thread);
-  if (parent.has_value()) {
-    s.Bind(*parent);
-  } else {
-    s.BindNull();
-  }
-  s.Bind(after_seq.value_or(newest ? std::numeric_limits<int64_t>::max() : 0));
-  s.Bind(int64_t{limit});
+  COMMENTD_ASSIGN_OR_RETURN(Statement s, reader->Prepare(ThreadSliceSql(schema::Dialect::kSqlite,
+                                                                        parent.has_value(), sort)));
+  s.Bind(thread)
+      .Bind(after_seq.value_or(newest ? std::numeric_limits<int64_t>::max() : 0))
+      .Bind(int64_t{limit});
+  if (parent.has_value()) s.Bind(*parent);
   comments::ThreadSlice slice;
   while (true) {
     COMMENTD_ASSIGN_OR_RETURN(bool row, s.Step());

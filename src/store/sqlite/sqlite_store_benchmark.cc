@@ -11,6 +11,7 @@
 #include <atomic>
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -155,30 +156,40 @@ void BM_ListThread(benchmark::State& state) {
 }
 BENCHMARK(BM_ListThread)->Arg(100)->Arg(1000)->UseRealTime();
 
+// The services over a new store in `db` (also put in `store`) with the
+// default policy's engine; none, and `state` skipped, when one fails.
+std::optional<comments::Services> ServicesOn(const TempDb& db, benchmark::State& state,
+                                             std::shared_ptr<comments::Store>& store) {
+  auto made = SqliteStore::Create(db.path());
+  auto engine = moderation::Moderator::Create(moderation::Policy::Default());
+  if (!made.ok() || !engine.ok()) {
+    state.SkipWithError("setup failed");
+    return std::nullopt;
+  }
+  store = std::shared_ptr<comments::Store>(std::move(*made));
+  auto services = comments::Services::Create(store, std::make_shared<base::SystemClock>(), *engine);
+  if (!services.ok()) {
+    state.SkipWithError(services.status().ToString().c_str());
+    return std::nullopt;
+  }
+  return *std::move(services);
+}
+
 // The first page (50 top-level comments, 5 replies under each) of a thread
 // of state.range(0) comments, a quarter of them replies: state.range(1) 1
 // is CommentService::ListThread (reads the page's slice), 0 is what it did
 // before (the whole thread, assembled in memory).
 void BM_ThreadPage(benchmark::State& state) {
   TempDb db;
-  auto store = SqliteStore::Create(db.path());
-  auto engine = moderation::Moderator::Create(moderation::Policy::Default());
-  if (!store.ok() || !engine.ok()) {
-    state.SkipWithError("setup failed");
-    return;
-  }
-  std::shared_ptr<comments::Store> shared(std::move(*store));
+  std::shared_ptr<comments::Store> shared;
+  const std::optional<comments::Services> service = ServicesOn(db, state, shared);
+  if (!service.has_value()) return;
   std::string last_root;
   for (int64_t i = 1; i <= state.range(0); ++i) {
     comments::Comment c = MakeComment(i, "big");
     if (i % 4 == 0) c.parent_id = last_root;
     (void)shared->InsertComment(c);
     if (i % 4 != 0) last_root = c.id;
-  }
-  auto service = comments::Services::Create(shared, std::make_shared<base::SystemClock>(), *engine);
-  if (!service.ok()) {
-    state.SkipWithError(service.status().ToString().c_str());
-    return;
   }
   comments::ThreadRequest request;
   request.thread = "big";
@@ -206,18 +217,9 @@ BENCHMARK(BM_ThreadPage)
 
 void BM_ServicePost(benchmark::State& state) {
   TempDb db;
-  auto store = SqliteStore::Create(db.path());
-  auto engine = moderation::Moderator::Create(moderation::Policy::Default());
-  if (!store.ok() || !engine.ok()) {
-    state.SkipWithError("setup failed");
-    return;
-  }
-  auto service = comments::Services::Create(std::shared_ptr<comments::Store>(std::move(*store)),
-                                            std::make_shared<base::SystemClock>(), *engine);
-  if (!service.ok()) {
-    state.SkipWithError(service.status().ToString().c_str());
-    return;
-  }
+  std::shared_ptr<comments::Store> store;
+  const std::optional<comments::Services> service = ServicesOn(db, state, store);
+  if (!service.has_value()) return;
   comments::PostRequest request;
   request.thread = "nk/summit";
   request.author = "reader";
