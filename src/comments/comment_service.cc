@@ -3,6 +3,8 @@
 #include <sodium.h>
 
 #include <algorithm>
+#include <iterator>
+#include <optional>
 #include <utility>
 
 #include "comments/request_checks.h"
@@ -392,9 +394,66 @@ Result<ThreadPage> CommentService::ListThread(const ThreadRequest& request) cons
                                       options_.max_replies_per_comment, request.replies);
   }
   COMMENTD_ASSIGN_OR_RETURN(std::optional<Cursor> after, DecodeAfter(request.after));
-  COMMENTD_ASSIGN_OR_RETURN(std::vector<Comment> all, store_->ListThread(request.thread));
-  return AssembleThreadPage(all, request, after,
-                            PageBudget{options_.max_page_comments, options_.max_page_bytes});
+  bool parent_visible = true;
+  if (request.parent.has_value()) {
+    Result<Comment> parent = store_->GetComment(*request.parent);
+    if (!parent.ok() && parent.status().code() != base::StatusCode::kNotFound) {
+      return parent.status();
+    }
+    if (!parent.ok() || parent->thread != request.thread) return NoSuchParent(request);
+    // A hidden comment shows (as removed) while a reply under it does.
+    parent_visible = parent->state == CommentState::kPublished;
+  }
+  const SortOrder order = request.parent.has_value() ? SortOrder::kOldest : request.sort;
+  // One visible root more than the page shows says whether a next page exists.
+  COMMENTD_ASSIGN_OR_RETURN(
+      std::vector<Comment> slice,
+      ReadSlice(request, order, after.has_value() ? std::optional(after->seq) : std::nullopt,
+                request.limit + 1));
+  if (!parent_visible && CountVisibleRoots(slice) == 0) {
+    // Nothing visible after the cursor; is there anything before it?
+    if (!after.has_value()) return NoSuchParent(request);
+    COMMENTD_ASSIGN_OR_RETURN(std::vector<Comment> first,
+                              ReadSlice(request, order, std::nullopt, 1));
+    if (CountVisibleRoots(first) == 0) return NoSuchParent(request);
+  }
+  ThreadPage page = AssembleSlicePage(
+      slice, request, after, PageBudget{options_.max_page_comments, options_.max_page_bytes});
+  COMMENTD_ASSIGN_OR_RETURN(const auto counts, store_->CountPublished({request.thread}));
+  page.published_count = counts.at(request.thread);
+  return page;
+}
+
+Result<std::vector<Comment>> CommentService::ReadSlice(const ThreadRequest& request,
+                                                       SortOrder order,
+                                                       std::optional<int64_t> after_seq,
+                                                       int visible_roots) const {
+  // Hidden roots with nothing visible under them do not show, so read roots
+  // in batches until enough show or none remain; each batch is twice the
+  // last, which bounds the queries to a logarithm of the thread's size.
+  std::vector<Comment> out;
+  int shown = 0;
+  int batch = visible_roots;
+  while (true) {
+    COMMENTD_ASSIGN_OR_RETURN(
+        ThreadSlice slice,
+        store_->ListThreadSlice(request.thread, request.parent, order, after_seq, batch));
+    shown += CountVisibleRoots(slice.comments);
+    for (const Comment& c : slice.comments) {
+      if (c.parent_id != request.parent) continue;
+      if (!after_seq.has_value() ||
+          (order == SortOrder::kOldest ? c.seq > *after_seq : c.seq < *after_seq)) {
+        after_seq = c.seq;
+      }
+    }
+    std::move(slice.comments.begin(), slice.comments.end(), std::back_inserter(out));
+    if (shown >= visible_roots || !slice.more) break;
+    batch = std::min(batch * 2, 4096);
+  }
+  // Later batches of a "newest" listing hold lower seqs.
+  std::sort(out.begin(), out.end(),
+            [](const Comment& a, const Comment& b) { return a.seq < b.seq; });
+  return out;
 }
 
 Result<std::map<std::string, int64_t>> CommentService::Counts(

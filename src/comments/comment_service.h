@@ -168,6 +168,13 @@ class CommentService {
   base::Status Report(std::string_view id, std::string_view reason, std::string_view ip);
 
  private:
+  // The roots of a page of `request` in `order` after `after_seq`, with
+  // every comment under them, seq ascending: enough roots for
+  // `visible_roots` of them to show, or all that remain.
+  base::Result<std::vector<Comment>> ReadSlice(const ThreadRequest& request, SortOrder order,
+                                               std::optional<int64_t> after_seq,
+                                               int visible_roots) const;
+
   CommentService(std::shared_ptr<Store> store, std::shared_ptr<const base::Clock> clock,
                  std::shared_ptr<const PolicyService> policy,
                  std::shared_ptr<const KeyedHasher> hasher,

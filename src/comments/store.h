@@ -43,6 +43,14 @@ struct CommentDepth {
   int depth = 0;
 };
 
+// A slice of a thread: some of the comments a page lists (its roots) and
+// everything under them.
+struct ThreadSlice {
+  // The roots and every descendant of each, in any state, seq ascending.
+  std::vector<Comment> comments;
+  bool more = false;  // roots remain after the last one read
+};
+
 // Implementations are Thread-safe: the HTTP worker pool calls one Store from
 // N threads. Failure codes common to every method: kUnavailable when the
 // database is busy or unreachable, kInternal for anything else unexpected.
@@ -66,7 +74,8 @@ class Store {
   virtual base::Result<Comment> GetComment(std::string_view id) = 0;
 
   // Every comment of `thread` in any state, ordered by seq ascending; empty
-  // for an unknown thread.
+  // for an unknown thread. The whole thread: for copying and checks, not for
+  // pages (ListThreadSlice reads a page).
   virtual base::Result<std::vector<Comment>> ListThread(std::string_view thread) = 0;
 
   // Number of published comments per thread; every requested key is present.
@@ -160,6 +169,16 @@ class Store {
   virtual base::Result<bool> IsWriterBanned(std::string_view author_name,
                                             std::string_view author_key, std::string_view ip_hash,
                                             std::string_view previous_ip_hash) = 0;
+  // The first `limit` (>= 1) roots of `thread` in any state after
+  // `after_seq` (seq > after_seq for kOldest, seq < after_seq for kNewest),
+  // in `sort` order: its top-level comments, or when `parent` is set the
+  // direct replies of comment `parent`; with every descendant of those roots
+  // in the thread, in one query. Empty for an unknown thread or parent.
+  virtual base::Result<ThreadSlice> ListThreadSlice(std::string_view thread,
+                                                    const std::optional<std::string>& parent,
+                                                    SortOrder sort,
+                                                    std::optional<int64_t> after_seq,
+                                                    int limit) = 0;
 };
 
 }  // namespace commentd::comments

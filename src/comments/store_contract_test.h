@@ -18,10 +18,12 @@
 #include <filesystem>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <ostream>
 #include <set>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "base/clock.h"
@@ -251,6 +253,88 @@ TEST_P(StoreContractTest, ListThreadReturnsEveryStateInInsertionOrder) {
   auto empty = store_->ListThread("no-such-thread");
   ASSERT_TRUE(empty.ok());
   EXPECT_TRUE(empty->empty());
+}
+
+// Ids of `slice`'s comments, in the order the store returned them.
+inline std::vector<std::string> SliceIds(const ThreadSlice& slice) {
+  std::vector<std::string> ids;
+  for (const Comment& c : slice.comments) ids.push_back(c.id);
+  return ids;
+}
+
+TEST_P(StoreContractTest, ThreadSliceHoldsTheFirstRootsAndEverythingUnderThem) {
+  // r1 <- a <- b, r2 (held) <- c, r3, and r4 <- d; plus another thread.
+  Insert(MakeComment("r1", "t", CommentState::kPublished));
+  Comment a = MakeComment("a", "t", CommentState::kDeleted);
+  a.parent_id = "r1";
+  Insert(a);
+  Insert(MakeComment("r2", "t", CommentState::kHeld));
+  Comment b = MakeComment("b", "t", CommentState::kPublished);
+  b.parent_id = "a";
+  Insert(b);
+  Comment c = MakeComment("c", "t", CommentState::kHeld);
+  c.parent_id = "r2";
+  Insert(c);
+  Insert(MakeComment("x", "other", CommentState::kPublished));
+  Insert(MakeComment("r3", "t", CommentState::kPublished));
+  Insert(MakeComment("r4", "t", CommentState::kPublished));
+  Comment d = MakeComment("d", "t", CommentState::kPublished);
+  d.parent_id = "r4";
+  Insert(d);
+
+  auto first = store_->ListThreadSlice("t", std::nullopt, SortOrder::kOldest, std::nullopt, 2);
+  ASSERT_TRUE(first.ok()) << first.status().ToString();
+  // Every state, seq ascending, descendants at every depth.
+  EXPECT_EQ(SliceIds(*first), (std::vector<std::string>{"r1", "a", "r2", "b", "c"}));
+  EXPECT_TRUE(first->more);
+
+  const int64_t r2_seq = first->comments[2].seq;
+  auto rest = store_->ListThreadSlice("t", std::nullopt, SortOrder::kOldest, r2_seq, 5);
+  ASSERT_TRUE(rest.ok()) << rest.status().ToString();
+  EXPECT_EQ(SliceIds(*rest), (std::vector<std::string>{"r3", "r4", "d"}));
+  EXPECT_FALSE(rest->more);
+
+  // Newest first takes the last roots, still returned seq ascending.
+  auto newest = store_->ListThreadSlice("t", std::nullopt, SortOrder::kNewest, std::nullopt, 2);
+  ASSERT_TRUE(newest.ok()) << newest.status().ToString();
+  EXPECT_EQ(SliceIds(*newest), (std::vector<std::string>{"r3", "r4", "d"}));
+  EXPECT_TRUE(newest->more);
+  auto older =
+      store_->ListThreadSlice("t", std::nullopt, SortOrder::kNewest, newest->comments[0].seq, 2);
+  ASSERT_TRUE(older.ok()) << older.status().ToString();
+  EXPECT_EQ(SliceIds(*older), (std::vector<std::string>{"r1", "a", "r2", "b", "c"}));
+  EXPECT_FALSE(older->more);
+}
+
+TEST_P(StoreContractTest, ThreadSliceOfAParentHoldsItsRepliesAfterTheCursor) {
+  Insert(MakeComment("p", "t", CommentState::kPublished));
+  for (const char* id : {"a", "b", "c"}) {
+    Comment reply = MakeComment(id, "t", CommentState::kPublished);
+    reply.parent_id = "p";
+    Insert(reply);
+  }
+  Comment under_b = MakeComment("b1", "t", CommentState::kHeld);
+  under_b.parent_id = "b";
+  Insert(under_b);
+
+  auto all = store_->ListThreadSlice("t", "p", SortOrder::kOldest, std::nullopt, 10);
+  ASSERT_TRUE(all.ok()) << all.status().ToString();
+  // The parent itself is not part of its replies.
+  EXPECT_EQ(SliceIds(*all), (std::vector<std::string>{"a", "b", "c", "b1"}));
+  EXPECT_FALSE(all->more);
+
+  auto after_a = store_->ListThreadSlice("t", "p", SortOrder::kOldest, all->comments[0].seq, 1);
+  ASSERT_TRUE(after_a.ok()) << after_a.status().ToString();
+  EXPECT_EQ(SliceIds(*after_a), (std::vector<std::string>{"b", "b1"}));
+  EXPECT_TRUE(after_a->more);
+
+  for (const auto& [thread, parent] :
+       {std::pair<std::string, std::string>{"t", "nothing"}, {"other", "p"}}) {
+    auto none = store_->ListThreadSlice(thread, parent, SortOrder::kOldest, std::nullopt, 10);
+    ASSERT_TRUE(none.ok()) << none.status().ToString();
+    EXPECT_TRUE(none->comments.empty()) << thread << " " << parent;
+    EXPECT_FALSE(none->more);
+  }
 }
 
 TEST_P(StoreContractTest, CountPublishedCountsOnlyPublishedAndNamesEveryKey) {

@@ -26,7 +26,8 @@ class ThreadAssembler {
     }
   }
 
-  // Indexes of visible top-level comments, in seq order.
+  // Indexes of the visible comments whose parent is not among the
+  // comments (top-level ones for a whole thread), in seq order.
   std::vector<size_t> Roots() const {
     std::vector<size_t> roots;
     for (size_t i = 0; i < all_.size(); ++i) {
@@ -113,26 +114,12 @@ class ThreadAssembler {
   std::vector<bool> visible_;
 };
 
-}  // namespace
-
-base::Result<ThreadPage> AssembleThreadPage(const std::vector<Comment>& all,
-                                            const ThreadRequest& request,
-                                            const std::optional<Cursor>& after, PageBudget limits) {
-  const ThreadAssembler assembler(all);
-  std::vector<size_t> roots;
-  SortOrder order = request.sort;
-  if (request.parent.has_value()) {
-    const std::optional<size_t> parent = assembler.FindVisible(*request.parent);
-    if (!parent.has_value()) {
-      return base::NotFoundError("parent: no comment {} in thread {}",
-                                 request.parent->substr(0, 64), request.thread);
-    }
-    roots = assembler.VisibleChildren(*parent);
-    order = SortOrder::kOldest;  // replies read oldest first
-  } else {
-    roots = assembler.Roots();
-    if (order == SortOrder::kNewest) std::reverse(roots.begin(), roots.end());
-  }
+// The page of `roots` (indexes into `all`, in seq order) in `order`, after
+// the cursor.
+ThreadPage PageOf(const ThreadAssembler& assembler, const std::vector<Comment>& all,
+                  std::vector<size_t> roots, SortOrder order, const ThreadRequest& request,
+                  const std::optional<Cursor>& after, PageBudget limits) {
+  if (order == SortOrder::kNewest) std::reverse(roots.begin(), roots.end());
   // Cursors are seqs: new comments get higher seqs, so they land after the
   // end of an "oldest" listing and before the start of a "newest" one, and
   // never shift the pages a reader is walking through.
@@ -142,7 +129,6 @@ base::Result<ThreadPage> AssembleThreadPage(const std::vector<Comment>& all,
   };
   ThreadPage page;
   page.thread = request.thread;
-  page.published_count = assembler.PublishedCount();
   // Replies count against the page too: a thread of one comment with
   // thousands of replies still answers a bounded page.
   ThreadAssembler::Budget budget{limits.comments, limits.bytes};
@@ -161,6 +147,43 @@ base::Result<ThreadPage> AssembleThreadPage(const std::vector<Comment>& all,
     last_seq = all[i].seq;
   }
   return page;
+}
+
+}  // namespace
+
+base::Result<ThreadPage> AssembleThreadPage(const std::vector<Comment>& all,
+                                            const ThreadRequest& request,
+                                            const std::optional<Cursor>& after, PageBudget limits) {
+  const ThreadAssembler assembler(all);
+  if (request.parent.has_value()) {
+    const std::optional<size_t> parent = assembler.FindVisible(*request.parent);
+    if (!parent.has_value()) return NoSuchParent(request);
+    // Replies read oldest first.
+    ThreadPage page = PageOf(assembler, all, assembler.VisibleChildren(*parent), SortOrder::kOldest,
+                             request, after, limits);
+    page.published_count = assembler.PublishedCount();
+    return page;
+  }
+  ThreadPage page = PageOf(assembler, all, assembler.Roots(), request.sort, request, after, limits);
+  page.published_count = assembler.PublishedCount();
+  return page;
+}
+
+ThreadPage AssembleSlicePage(const std::vector<Comment>& slice, const ThreadRequest& request,
+                             const std::optional<Cursor>& after, PageBudget limits) {
+  const ThreadAssembler assembler(slice);
+  return PageOf(assembler, slice, assembler.Roots(),
+                request.parent.has_value() ? SortOrder::kOldest : request.sort, request, after,
+                limits);
+}
+
+base::Status NoSuchParent(const ThreadRequest& request) {
+  return base::NotFoundError("parent: no comment {} in thread {}", request.parent->substr(0, 64),
+                             request.thread);
+}
+
+int CountVisibleRoots(const std::vector<Comment>& slice) {
+  return static_cast<int>(ThreadAssembler(slice).Roots().size());
 }
 
 }  // namespace commentd::comments

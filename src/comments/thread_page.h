@@ -2,7 +2,8 @@
 // replies of one comment) with their replies nested, each hidden comment
 // that has published replies shown as a removed placeholder, bounded in
 // comments and bytes. AssembleThreadPage builds it from the thread's
-// comments; CommentService::ListThread validates the request and reads them.
+// comments; CommentService::ListThread validates the request and reads
+// only the slice of the thread the page needs (Store::ListThreadSlice).
 #pragma once
 
 #include <cstdint>
@@ -70,5 +71,20 @@ struct PageBudget {
 base::Result<ThreadPage> AssembleThreadPage(const std::vector<Comment>& all,
                                             const ThreadRequest& request,
                                             const std::optional<Cursor>& after, PageBudget budget);
+
+// The same page from `slice` instead of the whole thread: the page's roots
+// (top-level comments, or the direct replies of request.parent) in any
+// state with every descendant of each, seq ascending, holding at least one
+// visible root more than the page shows when more exist (so next_cursor is
+// right). The caller has checked request.parent and fills published_count.
+ThreadPage AssembleSlicePage(const std::vector<Comment>& slice, const ThreadRequest& request,
+                             const std::optional<Cursor>& after, PageBudget budget);
+
+// The kNotFound answer for a request.parent readers do not see.
+base::Status NoSuchParent(const ThreadRequest& request);
+
+// How many roots of `slice` (comments whose parent is not in it) readers
+// see: published, or with a published comment under them.
+int CountVisibleRoots(const std::vector<Comment>& slice);
 
 }  // namespace commentd::comments

@@ -4,7 +4,14 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
 #include "comments/service_test_fixture.h"
+#include "comments/thread_page.h"
 
 namespace commentd::comments::testing {
 
@@ -150,6 +157,80 @@ TEST_P(CommentServiceTest, APageHoldsAtMostMaxPageCommentsRepliesIncluded) {
   ASSERT_TRUE(rest.ok());
   ASSERT_EQ(rest->comments.size(), 1u);
   EXPECT_EQ(rest->comments[0].id, second);
+}
+
+// `page` (or its error) as one comparable text.
+inline std::string Render(const base::Result<ThreadPage>& page) {
+  if (!page.ok()) return page.status().ToString();
+  std::string out =
+      fmt::format("published {} next {}\n", page->published_count, page->next_cursor.value_or("-"));
+  const std::function<void(const ThreadNode&, int)> node = [&](const ThreadNode& n, int depth) {
+    out += fmt::format("{:{}}{} removed {} author {} replies {} cursor {}\n", "", depth * 2, n.id,
+                       n.removed, n.author, n.reply_count, n.replies_cursor.value_or("-"));
+    for (const ThreadNode& r : n.replies) node(r, depth + 1);
+  };
+  for (const ThreadNode& n : page->comments) node(n, 0);
+  return out;
+}
+
+TEST_P(CommentServiceTest, PagesReadFromSlicesEqualPagesAssembledFromTheWholeThread) {
+  // A thread in every state: hidden comments with and without published
+  // replies, runs of hidden top-level comments longer than a page (so the
+  // service reads more than one batch of roots), replies several deep.
+  std::vector<std::string> ids;
+  uint32_t random = 17;
+  const auto next = [&](uint32_t n) {
+    random = random * 1103515245u + 12345u;
+    return (random >> 16) % n;
+  };
+  for (int i = 0; i < 90; ++i) {
+    const bool hidden_run = i >= 20 && i < 45;  // top-level, hidden, no replies
+    CommentState state = CommentState::kPublished;
+    if (hidden_run || next(4) == 0) state = CommentState::kHeld;
+    if (!hidden_run && next(5) == 0) state = CommentState::kDeleted;
+    Comment c = MakeComment(fmt::format("c_{:02}", i), "big", state);
+    if (!hidden_run && !ids.empty() && next(5) < 3) c.parent_id = ids[next(ids.size())];
+    ASSERT_TRUE(store_->InsertComment(c).ok());
+    if (!hidden_run) ids.push_back(c.id);
+  }
+  auto all = store_->ListThread("big");
+  ASSERT_TRUE(all.ok()) << all.status().ToString();
+  const ServiceOptions options = FastOptions();
+  const PageBudget budget{options.max_page_comments, options.max_page_bytes};
+  const auto expect_same = [&](const ThreadRequest& request) {
+    auto cursor = Cursor::Decode(request.after);
+    const std::optional<Cursor> after =
+        request.after.empty() || !cursor.ok() ? std::nullopt : std::optional<Cursor>(*cursor);
+    const auto want = AssembleThreadPage(*all, request, after, budget);
+    const auto got = services_.comments->ListThread(request);
+    EXPECT_EQ(Render(got), Render(want))
+        << "limit " << request.limit << " replies " << request.replies << " sort "
+        << static_cast<int>(request.sort) << " parent " << request.parent.value_or("-") << " after "
+        << request.after;
+    return got.ok() ? got->next_cursor : std::nullopt;
+  };
+  std::vector<std::optional<std::string>> parents = {std::nullopt, "c_nothing"};
+  for (int i = 0; i < 90; ++i) parents.push_back(fmt::format("c_{:02}", i));
+  for (const auto& parent : parents) {
+    for (SortOrder sort : {SortOrder::kOldest, SortOrder::kNewest}) {
+      for (int limit : {1, 3, 8}) {
+        for (int replies : {0, 2}) {
+          ThreadRequest request = ThreadOf("big", limit, "", sort);
+          request.replies = replies;
+          request.parent = parent;
+          // Every page of the listing, then a cursor past its end.
+          for (int pages = 0; pages < 100; ++pages) {
+            const std::optional<std::string> next_cursor = expect_same(request);
+            if (!next_cursor.has_value()) break;
+            request.after = *next_cursor;
+          }
+          request.after =
+              Cursor{sort == SortOrder::kOldest || parent.has_value() ? 1000000 : 1}.Encode();
+          expect_same(request);
+        }
+      }
+    }
+  }
 }
 
 }  // namespace commentd::comments::testing

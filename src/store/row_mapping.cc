@@ -13,6 +13,29 @@ std::string CommentColumns(schema::Dialect dialect) {
       kCommentBaseColumns, schema::IsFalse(dialect, "r.resolved"));
 }
 
+std::string ThreadSliceSql(schema::Dialect dialect, bool by_parent, comments::SortOrder sort) {
+  const auto arg = [&](int n) {
+    return fmt::format("{}{}", dialect == schema::Dialect::kSqlite ? '?' : '$', n);
+  };
+  const bool newest = sort == comments::SortOrder::kNewest;
+  // One root more than asked says whether more remain; only the first
+  // `limit` roots bring the comments under them.
+  return fmt::format(
+      "WITH RECURSIVE roots(id, seq) AS ("
+      "SELECT id, seq FROM comments WHERE thread = {thread} AND {parent} "
+      "AND seq {op} CAST({after} AS BIGINT) ORDER BY seq {dir} "
+      "LIMIT CAST({limit} AS BIGINT) + 1), "
+      "sub(id, seq) AS (SELECT id, seq FROM (SELECT id, seq FROM roots ORDER BY seq {dir} "
+      "LIMIT CAST({limit} AS BIGINT)) r UNION ALL SELECT k.id, k.seq FROM comments k JOIN sub "
+      "ON k.thread = {thread} AND k.parent_id = sub.id) "
+      "SELECT {columns}, (SELECT COUNT(*) FROM roots) FROM comments c "
+      "WHERE c.seq IN (SELECT seq FROM sub) ORDER BY c.seq",
+      fmt::arg("thread", arg(1)), fmt::arg("after", arg(2)), fmt::arg("limit", arg(3)),
+      fmt::arg("parent", by_parent ? "parent_id = " + arg(4) : std::string("parent_id IS NULL")),
+      fmt::arg("op", newest ? "<" : ">"), fmt::arg("dir", newest ? "DESC" : "ASC"),
+      fmt::arg("columns", CommentColumns(dialect)));
+}
+
 base::Result<comments::Comment> CommentFromRow(const Row& row) {
   comments::Comment c;
   COMMENTD_ASSIGN_OR_RETURN(c.seq, row.Int(0));

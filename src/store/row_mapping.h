@@ -86,6 +86,13 @@ std::vector<Value> BanValues(const comments::Ban& ban);
 // The condition on `comments c` that selects `queue`'s comments.
 std::string QueueCondition(comments::Queue queue, schema::Dialect dialect);
 
+// The query of Store::ListThreadSlice: its parameters are 1 the thread, 2
+// the seq after which roots start (0 or the largest int64 for none), 3 the
+// limit and, when `by_parent`, 4 the parent's id. It returns the roots and
+// every comment under them seq ascending (the columns of CommentFromRow),
+// each row followed by the number of roots found, at most limit + 1.
+std::string ThreadSliceSql(schema::Dialect dialect, bool by_parent, comments::SortOrder sort);
+
 // kInvalidArgument unless `limit` >= 1 (the page size of ListQueue, ListAudit).
 base::Status CheckLimit(int limit);
 

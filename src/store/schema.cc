@@ -138,6 +138,7 @@ constexpr Index kIndexes[] = {
     {"comments_by_text_hash", "comments", "text_hash, created_at", 2, Partial::kNotEmpty,
      "text_hash"},
     {"bans_by_key", "bans", "author_key", 5, Partial::kNotEmpty, "author_key"},
+    {"comments_by_parent", "comments", "thread, parent_id, seq", 6},
 };
 
 // Steps that move data, run after the version's DDL.

@@ -1,5 +1,6 @@
 #include "store/postgres/postgres_store.h"
 
+#include <limits>
 #include <utility>
 #include <vector>
 
@@ -644,6 +645,28 @@ Result<bool> PostgresStore::IsWriterBanned(std::string_view author_name,
                              "($4 <> '' AND EXISTS (SELECT 1 FROM bans WHERE ip_hash = $4))",
                              p));
     return !rows.empty() && rows.Bool(0, 0);
+  });
+}
+
+Result<comments::ThreadSlice> PostgresStore::ListThreadSlice(
+    std::string_view thread, const std::optional<std::string>& parent, comments::SortOrder sort,
+    std::optional<int64_t> after_seq, int limit) {
+  const bool newest = sort == comments::SortOrder::kNewest;
+  const std::string sql = ThreadSliceSql(schema::Dialect::kPostgres, parent.has_value(), sort);
+  return impl_->Read([&](Connection& conn) -> Result<comments::ThreadSlice> {
+    Params p;
+    p.Add(thread)
+        .Add(after_seq.value_or(newest ? std::numeric_limits<int64_t>::max() : 0))
+        .Add(int64_t{limit});
+    if (parent.has_value()) p.Add(*parent);
+    COMMENTD_ASSIGN_OR_RETURN(Rows rows, conn.Exec(sql, p));
+    comments::ThreadSlice slice;
+    COMMENTD_ASSIGN_OR_RETURN(slice.comments, ReadComments(rows));
+    if (!rows.empty()) {
+      COMMENTD_ASSIGN_OR_RETURN(const int64_t roots, rows.Int(0, 21));
+      slice.more = roots > limit;
+    }
+    return slice;
   });
 }
 

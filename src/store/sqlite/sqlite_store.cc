@@ -3,6 +3,7 @@
 #include <sqlite3.h>
 
 #include <algorithm>
+#include <limits>
 #include <memory>
 #include <utility>
 #include <vector>
@@ -730,6 +731,30 @@ Result<bool> SqliteStore::IsWriterBanned(std::string_view author_name, std::stri
   s.Bind(author_name).Bind(author_key).Bind(ip_hash).Bind(previous_ip_hash);
   COMMENTD_ASSIGN_OR_RETURN(bool row, s.Step());
   return row && s.Int(0) != 0;
+}
+
+Result<comments::ThreadSlice> SqliteStore::ListThreadSlice(std::string_view thread,
+                                                           const std::optional<std::string>& parent,
+                                                           comments::SortOrder sort,
+                                                           std::optional<int64_t> after_seq,
+                                                           int limit) {
+  COMMENTD_ASSIGN_OR_RETURN(auto reader, impl_->Reader());
+  const bool newest = sort == comments::SortOrder::kNewest;
+  COMMENTD_ASSIGN_OR_RETURN(Statement s, reader->Prepare(ThreadSliceSql(schema::Dialect::kSqlite,
+                                                                        parent.has_value(), sort)));
+  s.Bind(thread)
+      .Bind(after_seq.value_or(newest ? std::numeric_limits<int64_t>::max() : 0))
+      .Bind(int64_t{limit});
+  if (parent.has_value()) s.Bind(*parent);
+  comments::ThreadSlice slice;
+  while (true) {
+    COMMENTD_ASSIGN_OR_RETURN(bool row, s.Step());
+    if (!row) break;
+    COMMENTD_ASSIGN_OR_RETURN(Comment c, ReadComment(s));
+    slice.comments.push_back(std::move(c));
+    slice.more = s.Int(21) > limit;
+  }
+  return slice;
 }
 
 }  // namespace commentd::store

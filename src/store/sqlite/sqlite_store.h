@@ -79,6 +79,11 @@ class SqliteStore final : public comments::Store {
   base::Result<comments::Comment> InsertComment(const comments::Comment& comment) override;
   base::Result<comments::Comment> GetComment(std::string_view id) override;
   base::Result<std::vector<comments::Comment>> ListThread(std::string_view thread) override;
+  base::Result<comments::ThreadSlice> ListThreadSlice(std::string_view thread,
+                                                      const std::optional<std::string>& parent,
+                                                      comments::SortOrder sort,
+                                                      std::optional<int64_t> after_seq,
+                                                      int limit) override;
   base::Result<std::map<std::string, int64_t>> CountPublished(
       const std::vector<std::string>& threads) override;
   base::Result<comments::Comment> UpdateComment(std::string_view id,

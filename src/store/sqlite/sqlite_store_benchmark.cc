@@ -1,8 +1,9 @@
 // What a comment costs on SqliteStore: a durable insert (one fsync'd WAL
 // commit per comment, synchronous=FULL), the same from many threads at once
-// (group commit), a point read, a whole-thread read, and
-// CommentService::Post end to end (moderation + insert). Run from any
-// directory; the database lives in a fresh temporary directory.
+// (group commit), a point read, a whole-thread read, a thread page read from
+// its slice and from the whole thread, and CommentService::Post end to end
+// (moderation + insert). Run from any directory; the database lives in a
+// fresh temporary directory.
 #include <benchmark/benchmark.h>
 #include <stdlib.h>
 
@@ -10,12 +11,14 @@
 #include <atomic>
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include "base/clock.h"
 #include "comments/services.h"
+#include "comments/thread_page.h"
 #include "store/sqlite/sqlite_store.h"
 
 namespace commentd::store {
@@ -153,20 +156,70 @@ void BM_ListThread(benchmark::State& state) {
 }
 BENCHMARK(BM_ListThread)->Arg(100)->Arg(1000)->UseRealTime();
 
+// The services over a new store in `db` (also put in `store`) with the
+// default policy's engine; none, and `state` skipped, when one fails.
+std::optional<comments::Services> ServicesOn(const TempDb& db, benchmark::State& state,
+                                             std::shared_ptr<comments::Store>& store) {
+  auto made = SqliteStore::Create(db.path());
+  auto engine = moderation::Moderator::Create(moderation::Policy::Default());
+  if (!made.ok() || !engine.ok()) {
+    state.SkipWithError("setup failed");
+    return std::nullopt;
+  }
+  store = std::shared_ptr<comments::Store>(std::move(*made));
+  auto services = comments::Services::Create(store, std::make_shared<base::SystemClock>(), *engine);
+  if (!services.ok()) {
+    state.SkipWithError(services.status().ToString().c_str());
+    return std::nullopt;
+  }
+  return *std::move(services);
+}
+
+// The first page (50 top-level comments, 5 replies under each) of a thread
+// of state.range(0) comments, a quarter of them replies: state.range(1) 1
+// is CommentService::ListThread (reads the page's slice), 0 is what it did
+// before (the whole thread, assembled in memory).
+void BM_ThreadPage(benchmark::State& state) {
+  TempDb db;
+  std::shared_ptr<comments::Store> shared;
+  const std::optional<comments::Services> service = ServicesOn(db, state, shared);
+  if (!service.has_value()) return;
+  std::string last_root;
+  for (int64_t i = 1; i <= state.range(0); ++i) {
+    comments::Comment c = MakeComment(i, "big");
+    if (i % 4 == 0) c.parent_id = last_root;
+    (void)shared->InsertComment(c);
+    if (i % 4 != 0) last_root = c.id;
+  }
+  comments::ThreadRequest request;
+  request.thread = "big";
+  for (auto _ : state) {
+    if (state.range(1) == 1) {
+      auto page = service->comments->ListThread(request);
+      if (!page.ok()) state.SkipWithError(page.status().ToString().c_str());
+      benchmark::DoNotOptimize(page);
+    } else {
+      auto all = shared->ListThread("big");
+      if (!all.ok()) state.SkipWithError(all.status().ToString().c_str());
+      auto page = comments::AssembleThreadPage(*all, request, std::nullopt,
+                                               comments::PageBudget{500, 1024 * 1024});
+      benchmark::DoNotOptimize(page);
+    }
+  }
+}
+BENCHMARK(BM_ThreadPage)
+    ->Args({100, 0})
+    ->Args({100, 1})
+    ->Args({2000, 0})
+    ->Args({2000, 1})
+    ->UseRealTime()
+    ->Unit(benchmark::kMicrosecond);
+
 void BM_ServicePost(benchmark::State& state) {
   TempDb db;
-  auto store = SqliteStore::Create(db.path());
-  auto engine = moderation::Moderator::Create(moderation::Policy::Default());
-  if (!store.ok() || !engine.ok()) {
-    state.SkipWithError("setup failed");
-    return;
-  }
-  auto service = comments::Services::Create(std::shared_ptr<comments::Store>(std::move(*store)),
-                                            std::make_shared<base::SystemClock>(), *engine);
-  if (!service.ok()) {
-    state.SkipWithError(service.status().ToString().c_str());
-    return;
-  }
+  std::shared_ptr<comments::Store> store;
+  const std::optional<comments::Services> service = ServicesOn(db, state, store);
+  if (!service.has_value()) return;
   comments::PostRequest request;
   request.thread = "nk/summit";
   request.author = "reader";
