@@ -192,10 +192,9 @@ Result<std::optional<AuthorRefusal>> CommentService::JudgeName(const moderation:
       std::move(verdict.reasons)});
 }
 
-std::string CommentService::TextHash(std::string_view text) const {
-  auto folded = normalizer_->Fold(text);
-  if (!folded.ok()) return "";
-  return hasher_->TextHash(normalizer_->Lexical(*folded).text(), options_.repeat_min_bytes);
+std::string CommentService::TextHash(const std::optional<std::string>& lexical_view) const {
+  if (!lexical_view.has_value()) return "";
+  return hasher_->TextHash(*lexical_view, options_.repeat_min_bytes);
 }
 
 Status CommentService::ApplyRepetition(const std::string& text_hash, std::string_view text,
@@ -301,8 +300,9 @@ Result<PostResult> CommentService::Post(const PostRequest& request, const Writer
   }
 
   PostResult result;
-  result.verdict = engine->Evaluate(request.text);
-  const std::string text_hash = TextHash(request.text);
+  std::optional<std::string> lexical_view;
+  result.verdict = engine->Evaluate(request.text, &lexical_view);
+  const std::string text_hash = TextHash(lexical_view);
   COMMENTD_RETURN_IF_ERROR(ApplyRepetition(text_hash, request.text, &result.verdict));
   result.edit_token = std::move(edit_token);
   const base::Time now = clock_->Now();
@@ -521,9 +521,10 @@ Result<PostResult> CommentService::Edit(std::string_view id, std::string_view ed
   }
 
   PostResult result;
-  result.verdict = engine->Evaluate(text);
+  std::optional<std::string> lexical_view;
+  result.verdict = engine->Evaluate(text, &lexical_view);
   // An edit must not turn a unique comment into the n-th copy unnoticed.
-  const std::string text_hash = TextHash(text);
+  const std::string text_hash = TextHash(lexical_view);
   if (text_hash != before.text_hash) {
     COMMENTD_RETURN_IF_ERROR(ApplyRepetition(text_hash, text, &result.verdict));
   }

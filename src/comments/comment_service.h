@@ -184,9 +184,10 @@ class CommentService {
   base::Result<std::optional<AuthorRefusal>> JudgeName(const moderation::Moderator& engine,
                                                        std::string_view author,
                                                        const std::string& key) const;
-  // The repetition key of `text` (KeyedHasher::TextHash of its lexical
-  // view), or empty when the text is too short to count or not UTF-8.
-  std::string TextHash(std::string_view text) const;
+  // The repetition key of a text from its lexical view, as the engine's
+  // Evaluate handed it back (KeyedHasher::TextHash), or empty when the text
+  // is too short to count or not UTF-8 (no view).
+  std::string TextHash(const std::optional<std::string>& lexical_view) const;
   // Adds the repeated_comment reason to `verdict` (and holds it) when
   // `text_hash` was stored repeat_limit - 1 or more times in the window.
   base::Status ApplyRepetition(const std::string& text_hash, std::string_view text,
@@ -206,7 +207,7 @@ class CommentService {
   const std::shared_ptr<const base::Clock> clock_;
   const std::shared_ptr<const PolicyService> policy_;
   const std::shared_ptr<const KeyedHasher> hasher_;
-  const std::shared_ptr<const text::Normalizer> normalizer_;  // TextHash and name keys
+  const std::shared_ptr<const text::Normalizer> normalizer_;  // name keys
   const ServiceOptions options_;
   // NameKeys of the built-in and configured reserved names.
   std::vector<std::string> reserved_keys_;

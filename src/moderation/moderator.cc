@@ -158,7 +158,8 @@ Moderator::~Moderator() = default;
 
 const Policy& Moderator::policy() const { return policy_; }
 
-Verdict Moderator::Evaluate(std::string_view text) const {
+Verdict Moderator::Evaluate(std::string_view text, std::optional<std::string>* lexical_view) const {
+  if (lexical_view != nullptr) lexical_view->reset();
   Verdict verdict;
   verdict.policy_version = policy_.version;
 
@@ -188,6 +189,7 @@ Verdict Moderator::Evaluate(std::string_view text) const {
     return verdict;
   }
   const text::NormalizedText lexical = engine_->normalizer.Lexical(*folded);
+  if (lexical_view != nullptr) *lexical_view = lexical.text();
 
   // Links. E-mail addresses are contact details, not "links with an http
   // address"; the ad signals weigh them with the rest of an advertisement.

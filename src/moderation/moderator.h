@@ -7,6 +7,8 @@
 #pragma once
 
 #include <memory>
+#include <optional>
+#include <string>
 #include <string_view>
 
 #include "base/status.h"
@@ -41,7 +43,12 @@ class Moderator {
   // of rule unreadable_text at the first bad byte. Findings of one rule and
   // detail that touch or are separated only by spaces and punctuation are
   // one reason; at most kMaxReasonsPerRule + 1 reasons per rule.
-  Verdict Evaluate(std::string_view text) const;
+  Verdict Evaluate(std::string_view text) const { return Evaluate(text, nullptr); }
+  // As Evaluate, and when `lexical_view` is not null sets it to the text's
+  // lexical view (what the lexicons read), or to nullopt for text that is not
+  // UTF-8: a caller that needs the view too (the repetition hash) does not
+  // normalize the text a second time.
+  Verdict Evaluate(std::string_view text, std::optional<std::string>* lexical_view) const;
 
   const Policy& policy() const;
 

@@ -6,6 +6,7 @@
 
 #include "moderation/verdict_json.h"
 #include "testing/golden.h"
+#include "testing/normalizer.h"
 
 namespace commentd::moderation {
 namespace {
@@ -75,6 +76,24 @@ TEST(ModeratorTest, InvalidUtf8IsHeldAsUnreadableText) {
   EXPECT_EQ(v.reasons[0].rule, Rule::kUnreadableText);
   EXPECT_EQ(v.reasons[0].span, (text::Span{10, 11}));
   EXPECT_EQ(v.reasons[0].detail, "invalid UTF-8 at byte 10");
+}
+
+TEST(ModeratorTest, EvaluateHandsBackTheLexicalViewItRead) {
+  auto moderator = DefaultModerator();
+  ASSERT_NE(moderator, nullptr);
+  for (const char* text : {"Earn M0NEY at home, ask me how!", "씨1발 이게 기사냐", ""}) {
+    SCOPED_TRACE(text);
+    auto folded = text::TestNormalizer().Fold(text);
+    ASSERT_TRUE(folded.ok());
+    std::optional<std::string> view;
+    const Verdict with_view = moderator->Evaluate(text, &view);
+    ASSERT_TRUE(view.has_value());
+    EXPECT_EQ(*view, text::TestNormalizer().Lexical(*folded).text());
+    EXPECT_EQ(Summary(with_view), Summary(moderator->Evaluate(text)));
+  }
+  std::optional<std::string> view = "left from before";
+  moderator->Evaluate("fine text \xC3\x28 here", &view);
+  EXPECT_FALSE(view.has_value()) << "text that is not UTF-8 has no lexical view";
 }
 
 TEST(ModeratorTest, PolicyAllowsDomainsAndChangesActions) {
