@@ -158,6 +158,13 @@ Moderator::~Moderator() = default;
 
 const Policy& Moderator::policy() const { return policy_; }
 
+std::optional<std::string> Moderator::ModelText(std::string_view text) const {
+  if (text::FindInvalidUtf8(text) != std::string_view::npos) return std::nullopt;
+  auto folded = engine_->normalizer.Fold(text);
+  if (!folded.ok()) return std::nullopt;
+  return engine_->normalizer.Lexical(*folded).text();
+}
+
 Verdict Moderator::Evaluate(std::string_view text, std::optional<std::string>* lexical_view) const {
   if (lexical_view != nullptr) lexical_view->reset();
   Verdict verdict;

@@ -50,6 +50,13 @@ class Moderator {
   // normalize the text a second time.
   Verdict Evaluate(std::string_view text, std::optional<std::string>* lexical_view) const;
 
+  // What the classifiers read of `text` under this policy: its lexical view
+  // with the spans the policy has already judged innocent masked, as one
+  // string of the same length as the lexical view (so spans still map to the
+  // original). nullopt for text that is not UTF-8. Training and evaluation
+  // call this too, so a model learns from exactly what it is shown.
+  std::optional<std::string> ModelText(std::string_view text) const;
+
   const Policy& policy() const;
 
   // The same engine and classifiers under another policy: no lexicon or

@@ -96,6 +96,20 @@ TEST(ModeratorTest, EvaluateHandsBackTheLexicalViewItRead) {
   EXPECT_FALSE(view.has_value()) << "text that is not UTF-8 has no lexical view";
 }
 
+TEST(ModeratorTest, ModelTextHasTheLengthOfTheLexicalView) {
+  auto moderator = DefaultModerator();
+  ASSERT_NE(moderator, nullptr);
+  for (const char* text : {"Earn M0NEY at home, ask me how!", "씨1발 이게 기사냐", ""}) {
+    SCOPED_TRACE(text);
+    auto lexical = text::TestNormalizer().LexicalString(text);
+    ASSERT_TRUE(lexical.ok());
+    const std::optional<std::string> model_text = moderator->ModelText(text);
+    ASSERT_TRUE(model_text.has_value());
+    EXPECT_EQ(model_text->size(), lexical->size());
+  }
+  EXPECT_FALSE(moderator->ModelText("fine text \xC3\x28 here").has_value());
+}
+
 TEST(ModeratorTest, PolicyAllowsDomainsAndChangesActions) {
   auto policy = Policy::FromToml(
       "version = \"t1\"\n[link]\nallowed_domains = [\"example.org\"]\n"
