@@ -4,7 +4,9 @@
 #include <hs/hs.h>
 
 #include <algorithm>
+#include <array>
 #include <map>
+#include <span>
 #include <tuple>
 #include <utility>
 
@@ -187,6 +189,234 @@ int OnMatch(unsigned int id, unsigned long long from, unsigned long long to, uns
   return 0;
 }
 
+// Masked words: "n***er", "c**t", "b***h", "f#ck", "sh-t". Writers who
+// hide a swear with placeholders keep its first letter and a few more so
+// that readers still recognise it; the lexical view keeps the placeholders
+// (leetspeak such as "$hit" or "b!tch" is already folded to letters). A
+// masked word matches a listed strong or severe single Latin word when its
+// letters sit in the same places and each placeholder run stands for one or
+// more letters. Placeholders that are also ordinary punctuation (".", "-",
+// "_", "?", "#") count only singly, each standing for one letter, between letters
+// ("f.ck", "sh_t"). What keeps innocent text out:
+//  - the word starts with a letter the writer typed, and at least two typed
+//    letters (three when only weak placeholders mask it) and a third of the
+//    term's letters are typed: "f***", "s***" and "****" fix no word;
+//  - a placeholder run at the end stands for exactly as many letters as it
+//    has ("bit*" with a footnote star is not "bitch"; "sh**" is "shit"), and
+//    a word wrapped in placeholders with none inside ("*bit*") is emphasis;
+//  - only strong and severe entries are masked: a masked mild word changes
+//    nothing by default, and short mild words would make "a**" ambiguous.
+
+// Placeholders that stand only for masked letters.
+bool IsStrongMask(char32_t c) {
+  switch (c) {
+    case U'*':
+    case U'%':
+    case U'\u2022':  // •
+    case U'\u2217':  // ∗
+    case U'\u25CB':  // ○
+    case U'\u25CF':  // ●
+    case U'\u25EF':  // ◯
+    case U'\u25A0':  // ■
+    case U'\u25A1':  // □
+    case U'\u2605':  // ★
+    case U'\u2606':  // ☆
+      return true;
+    default:
+      return false;
+  }
+}
+
+// Punctuation that writers also use as a placeholder for one letter ("#"
+// mostly starts hashtags: "kick some ass#bleedgreen").
+bool IsWeakMask(char32_t c) {
+  return c == U'.' || c == U'-' || c == U'_' || c == U'?' || c == U'#' || c == U'\u00B7';
+}
+
+struct MaskPiece {
+  std::string_view letters;  // typed letters; empty for a placeholder run
+  uint32_t mask_length = 0;  // placeholders in the run; 0 for letters
+  bool weak = false;         // every placeholder of the run is weak
+  bool last = false;         // the run ends the word
+};
+
+// How `pieces` spell a term, when they do.
+struct MaskedMatch {
+  int typed = 0;        // letters of the term the writer typed
+  int slack = 0;        // letters a placeholder run stands for beyond its length, or short of it
+  bool run_on = false;  // a kPrefix term ran on into more typed letters
+  bool ok = false;
+
+  // The reading a writer most likely meant: one placeholder per letter,
+  // then the whole word.
+  bool BetterThan(const MaskedMatch& other) const {
+    if (!other.ok) return ok;
+    if (!ok) return false;
+    return std::tie(slack, run_on) < std::tie(other.slack, other.run_on);
+  }
+};
+
+// How `pieces` spell `term` (a kPrefix term may run on into more typed
+// letters), preferring the reading with the least slack.
+MaskedMatch MatchMasked(std::span<const MaskPiece> pieces, std::string_view term, bool prefix) {
+  MaskedMatch none;
+  if (pieces.empty()) {
+    none.ok = term.empty();
+    return none;
+  }
+  const MaskPiece& p = pieces.front();
+  if (p.mask_length == 0) {
+    if (term.size() < p.letters.size()) {
+      if (!prefix || !p.letters.starts_with(term)) return none;
+      for (const MaskPiece& rest : pieces.subspan(1)) {
+        if (rest.mask_length != 0) return none;
+      }
+      return MaskedMatch{.typed = static_cast<int>(term.size()), .run_on = true, .ok = true};
+    }
+    if (!term.starts_with(p.letters)) return none;
+    MaskedMatch rest = MatchMasked(pieces.subspan(1), term.substr(p.letters.size()), prefix);
+    rest.typed += static_cast<int>(p.letters.size());
+    return rest;
+  }
+  size_t least = 1, most = p.mask_length + 1;
+  if (p.weak) most = 1;
+  if (p.last) least = most = p.mask_length;
+  MaskedMatch best;
+  for (size_t m = least; m <= most && m <= term.size(); ++m) {
+    MaskedMatch rest = MatchMasked(pieces.subspan(1), term.substr(m), prefix);
+    rest.slack += static_cast<int>(m > p.mask_length ? m - p.mask_length : p.mask_length - m);
+    if (rest.BetterThan(best)) best = rest;
+  }
+  return best;
+}
+
+// One masked word of the lexical view: its pieces and byte range.
+struct MaskedWord {
+  std::vector<MaskPiece> pieces;
+  uint32_t from = 0;
+  uint32_t to = 0;
+  bool only_weak = true;
+};
+
+// Splits the maximal run text[from, to) of ASCII letters and placeholders
+// into a masked word, or returns false when it is no masked word (no
+// placeholder between its letters, or emphasis).
+bool ParseMaskedWord(std::string_view text, size_t from, size_t to, MaskedWord* word) {
+  struct Char {
+    char32_t c;
+    uint32_t at;
+  };
+  std::vector<Char> chars;
+  for (size_t pos = from; pos < to;) {
+    const uint32_t at = static_cast<uint32_t>(pos);
+    chars.push_back(Char{text::DecodeUtf8(text, &pos), at});
+  }
+  auto is_letter = [](char32_t c) { return c >= U'a' && c <= U'z'; };
+  size_t b = 0, e = chars.size();
+  const bool wrapped = !is_letter(chars[0].c);
+  while (b < e && !is_letter(chars[b].c)) ++b;
+  while (e > b && IsWeakMask(chars[e - 1].c)) --e;
+  if (e - b < 2) return false;
+  word->pieces.clear();
+  word->only_weak = true;
+  bool inner_mask = false;
+  for (size_t k = b; k < e;) {
+    size_t run = k;
+    const bool letters = is_letter(chars[k].c);
+    while (run < e && is_letter(chars[run].c) == letters) ++run;
+    MaskPiece piece;
+    const size_t byte_from = chars[k].at;
+    const size_t byte_to = run < chars.size() ? chars[run].at : to;
+    if (letters) {
+      piece.letters = text.substr(byte_from, byte_to - byte_from);
+    } else {
+      piece.mask_length = static_cast<uint32_t>(run - k);
+      piece.weak = true;
+      for (size_t x = k; x < run; ++x) piece.weak = piece.weak && IsWeakMask(chars[x].c);
+      // A weak placeholder stands for one letter between letters only.
+      if (piece.weak && (piece.mask_length != 1 || run == e)) return false;
+      piece.last = run == e;
+      inner_mask = inner_mask || !piece.last;
+      word->only_weak = word->only_weak && piece.weak;
+    }
+    word->pieces.push_back(piece);
+    k = run;
+  }
+  if (word->pieces.size() < 2) return false;
+  if (wrapped && !inner_mask) return false;  // "*word*", "**bold**"
+  word->from = chars[b].at;
+  word->to = e < chars.size() ? chars[e].at : static_cast<uint32_t>(to);
+  return true;
+}
+
+// Entries a masked word may stand for, by first letter: lexical form and
+// entry index.
+using MaskableTerms = std::array<std::vector<std::pair<std::string, uint32_t>>, 26>;
+
+// Appends a hit for every masked word of `text` (a lexical view) that stands
+// for one of `maskable`, the most severe when it could stand for several.
+void AddMaskedHits(std::string_view text, const MaskableTerms& maskable,
+                   const std::vector<LexiconEntry>& entries, std::vector<Hit>* hits) {
+  auto is_word_char = [](char32_t c) {
+    return (c >= U'a' && c <= U'z') || IsStrongMask(c) || IsWeakMask(c);
+  };
+  MaskedWord word;
+  size_t pos = 0;
+  while (pos < text.size()) {
+    // Most comments hold no placeholder at all: skip to the first one.
+    size_t mask = text.find_first_of("*#%.-_?\xc2\xe2", pos);
+    if (mask == std::string_view::npos) return;
+    size_t probe = mask;
+    const char32_t c = text::DecodeUtf8(text, &probe);
+    if (!IsStrongMask(c) && !IsWeakMask(c)) {
+      pos = probe;
+      continue;
+    }
+    // The run of letters and placeholders around it.
+    size_t from = mask;
+    while (from > 0) {
+      const text::CodePoint before = text::DecodeBefore(text, from);
+      if (!is_word_char(before.c)) break;
+      from -= before.len;
+    }
+    size_t to = mask;
+    while (to < text.size()) {
+      size_t next = to;
+      if (!is_word_char(text::DecodeUtf8(text, &next))) break;
+      to = next;
+    }
+    pos = to;
+    if (!ParseMaskedWord(text, from, to, &word)) continue;
+    const char first = word.pieces.front().letters.front();
+    int typed_letters = 0;
+    for (const MaskPiece& p : word.pieces) typed_letters += static_cast<int>(p.letters.size());
+    if (typed_letters < (word.only_weak ? 3 : 2)) continue;
+    const int least_typed = word.only_weak ? 3 : 2;
+    const std::pair<std::string, uint32_t>* best = nullptr;
+    MaskedMatch best_match;
+    for (const auto& candidate : maskable[static_cast<size_t>(first - 'a')]) {
+      const auto& [term, id] = candidate;
+      const LexiconEntry& entry = entries[id];
+      const MaskedMatch match = MatchMasked(word.pieces, term, entry.boundary == Boundary::kPrefix);
+      if (!match.ok || match.typed < least_typed ||
+          match.typed * 3 < static_cast<int>(term.size())) {
+        continue;
+      }
+      // Of several readings the likeliest; between equally likely ones
+      // the most severe, then the longest term.
+      const bool better = best == nullptr || match.BetterThan(best_match) ||
+                          (!best_match.BetterThan(match) &&
+                           std::make_pair(entry.severity, term.size()) >
+                               std::make_pair(entries[best->second].severity, best->first.size()));
+      if (better) {
+        best = &candidate;
+        best_match = match;
+      }
+    }
+    if (best != nullptr) hits->push_back(Hit{word.from, word.to, best->second});
+  }
+}
+
 }  // namespace
 
 std::string_view CategoryName(Category c) {
@@ -243,6 +473,9 @@ struct Lexicon::State {
   // Per pattern (entries, then allowlist words): the least run length of
   // each byte of its squeezed literal.
   std::vector<std::vector<uint8_t>> min_runs;
+  // Entries a masked word may stand for: strong and severe single Latin
+  // words.
+  MaskableTerms maskable;
   hs_database_t* database = nullptr;
   hs_scratch_t* prototype = nullptr;
   base::Mutex mutex;
@@ -389,6 +622,17 @@ base::Result<Lexicon> Lexicon::Create(const text::Normalizer& normalizer,
     add_pattern(normalized);
     state->entries.push_back(std::move(entry));
   }
+  for (const auto& [key, i] : index_of) {
+    const std::string& normalized = key.first;
+    const LexiconEntry& entry = state->entries[i];
+    const bool letters_only = std::all_of(normalized.begin(), normalized.end(),
+                                          [](char c) { return c >= 'a' && c <= 'z'; });
+    if (entry.severity != Severity::kMild && entry.boundary != Boundary::kInside &&
+        normalized.size() >= 3 && letters_only) {
+      state->maskable[static_cast<size_t>(normalized[0] - 'a')].emplace_back(
+          normalized, static_cast<uint32_t>(i));
+    }
+  }
   for (const std::string& word : allowed) {
     base::Result<std::string> lexical = normalizer.LexicalString(word);
     if (!lexical.ok()) {
@@ -496,6 +740,7 @@ std::vector<LexiconMatch> Lexicon::Find(const text::NormalizedText& lexical) con
     }
     candidates.push_back(h);
   }
+  AddMaskedHits(text, state_->maskable, state_->entries, &candidates);
   if (candidates.empty()) return {};
 
   // Drop matches wholly inside an innocent word (시발 in 시발점). Allow hits

@@ -1,5 +1,6 @@
 #include "moderation/lexicon.h"
 
+#include <fmt/format.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -233,6 +234,87 @@ TEST(LexiconTest, DuplicateTermsCompileOnceKeepingTheHighestSeverity) {
   EXPECT_EQ(matches[0].entry->severity, Severity::kSevere);
 }
 
+// --- Masked words ---------------------------------------------------------
+
+Lexicon MaskingLexicon() {
+  return MakeLexicon({Entry("nigger", Boundary::kPrefix, Category::kSlur, Severity::kSevere),
+                      Entry("cunt", Boundary::kWord, Category::kAbuse, Severity::kSevere),
+                      Entry("bitch", Boundary::kWord, Category::kAbuse),
+                      Entry("fuck", Boundary::kPrefix), Entry("shit", Boundary::kWord),
+                      Entry("damn", Boundary::kWord, Category::kProfanity, Severity::kMild),
+                      Entry("kill yourself", Boundary::kWord, Category::kAbuse)});
+}
+
+TEST(LexiconTest, PlaceholdersStandForTheLettersOfAStrongTermTheTypedLettersFix) {
+  const Lexicon lexicon = MaskingLexicon();
+  for (std::string_view masked : {"n***er", "n*gger", "n****r", "c**t", "c*nt", "b***h", "b*tch",
+                                  "f#ck", "f%ck", "f**k", "f*k", "sh**", "sh*t", "s#it"}) {
+    SCOPED_TRACE(masked);
+    auto matches = FindIn(lexicon, fmt::format("you {} there", masked));
+    ASSERT_EQ(matches.size(), 1u);
+    EXPECT_EQ(matches[0].span, (text::Span{4, static_cast<uint32_t>(4 + masked.size())}));
+  }
+  auto matches = FindIn(lexicon, "c**t");
+  ASSERT_EQ(matches.size(), 1u);
+  EXPECT_EQ(matches[0].entry->term, "cunt");
+  EXPECT_EQ(matches[0].entry->severity, Severity::kSevere);
+}
+
+TEST(LexiconTest, AMaskedPrefixTermRunsOnIntoTheWordTheWriterTyped) {
+  const Lexicon lexicon = MaskingLexicon();
+  EXPECT_EQ(MatchedText(lexicon, "f**king hell"), (std::vector<std::string>{"f**king"}));
+  EXPECT_EQ(MatchedText(lexicon, "n***ers"), (std::vector<std::string>{"n***ers"}));
+  // A word-boundary term does not run on.
+  EXPECT_TRUE(MatchedText(lexicon, "c**tains").empty());
+}
+
+TEST(LexiconTest, PunctuationPlaceholdersCountSinglyBetweenLetters) {
+  const Lexicon lexicon = MaskingLexicon();
+  EXPECT_EQ(MatchedText(lexicon, "sh-t happens"), (std::vector<std::string>{"sh-t"}));
+  EXPECT_EQ(MatchedText(lexicon, "f.ck off"), (std::vector<std::string>{"f.ck"}));
+  EXPECT_EQ(MatchedText(lexicon, "sh_t"), (std::vector<std::string>{"sh_t"}));
+  EXPECT_EQ(MatchedText(lexicon, "f**k?"), (std::vector<std::string>{"f**k"}));
+  // Two typed letters are not enough behind punctuation, nor is a run of it.
+  EXPECT_TRUE(MatchedText(lexicon, "c-t").empty());
+  EXPECT_TRUE(MatchedText(lexicon, "f--k").empty());
+  EXPECT_TRUE(MatchedText(lexicon, "kick some ass###bleedgreen").empty());  // hashtags
+  EXPECT_TRUE(MatchedText(lexicon, "The U.S.it said, co-op farms, e.g. this").empty());
+}
+
+TEST(LexiconTest, AMaskedWordNeedsATypedFirstLetterAndEnoughTypedLetters) {
+  const Lexicon lexicon = MaskingLexicon();
+  EXPECT_TRUE(MatchedText(lexicon, "f*** off").empty());  // one typed letter fixes nothing
+  EXPECT_TRUE(MatchedText(lexicon, "****").empty());
+  EXPECT_TRUE(MatchedText(lexicon, "*uck").empty());
+  EXPECT_TRUE(MatchedText(lexicon, "n*****r").empty());  // two of seven letters
+  EXPECT_TRUE(MatchedText(lexicon, "it costs 5*3").empty());
+}
+
+TEST(LexiconTest, FootnoteStarsAndEmphasisAreNoMask) {
+  const Lexicon lexicon = MaskingLexicon();
+  // A trailing run stands for exactly as many letters: "bit*" is not "bitch".
+  EXPECT_TRUE(MatchedText(lexicon, "prices rose a bit* more").empty());
+  EXPECT_EQ(MatchedText(lexicon, "bit**"), (std::vector<std::string>{"bit**"}));
+  EXPECT_TRUE(MatchedText(lexicon, "a *bit* more, a **bold** claim").empty());
+  // Emphasis around a listed word is the plain match.
+  EXPECT_EQ(MatchedText(lexicon, "*shit*"), (std::vector<std::string>{"shit"}));
+}
+
+TEST(LexiconTest, MildAndMultiWordTermsAreNotMatchedMasked) {
+  const Lexicon lexicon = MaskingLexicon();
+  EXPECT_TRUE(MatchedText(lexicon, "d*mn").empty());
+  EXPECT_TRUE(MatchedText(lexicon, "k*ll yourself").empty());
+}
+
+TEST(LexiconTest, MaskedWordsMatchThroughTheNormalizer) {
+  const Lexicon lexicon = MaskingLexicon();
+  EXPECT_EQ(MatchedText(lexicon, "ｎ＊＊＊ｅｒ"), (std::vector<std::string>{"ｎ＊＊＊ｅｒ"}));
+  EXPECT_EQ(MatchedText(lexicon, "N***ER"), (std::vector<std::string>{"N***ER"}));
+  EXPECT_EQ(MatchedText(lexicon, "b!t*h"), (std::vector<std::string>{"b!t*h"}));  // leetspeak too
+  EXPECT_EQ(MatchedText(lexicon, "с**t"), (std::vector<std::string>{"с**t"}));    // Cyrillic es
+  EXPECT_EQ(MatchedText(lexicon, "b•••h"), (std::vector<std::string>{"b•••h"}));
+}
+
 TEST(LexiconTest, EmptyTextHasNoMatches) { EXPECT_TRUE(FindIn(Builtin(), "").empty()); }
 
 // --- The built-in lexicons ------------------------------------------------
@@ -329,7 +411,8 @@ TEST(LexiconTest, SpanIsExactlyTheOriginalBytes) {
     std::string expected;
   };
   const Case cases[] = {
-      {"you ｆｕｃｋｉｎｇ idiot", "ｆｕｃｋｉｎｇ"},
+      {"you ｆｕｃｋｉｎｇ clown", "ｆｕｃｋｉｎｇ"},
+      {"you n＊＊＊er", "n＊＊＊er"},
       {"you f\u200Bu\u200Bc\u200Bk off", "f\u200Bu\u200Bc\u200Bk"},
       {"total sh1t.", "sh1t"},
       {"bullsh!t", "bullsh!t"},
