@@ -6,7 +6,9 @@
 // Hangul, Han and Kana entries match inside words, and an allowlist of
 // innocent words that contain them (시발점, 操场, ...) suppresses the match.
 // Entries and allowlist words pass through the same Normalizer as the text,
-// so they are written plainly and still match evasions.
+// so they are written plainly and still match evasions; a Latin word masked
+// with placeholders ("n***er", "c**t") matches the strong or severe entry its
+// typed letters fix.
 #pragma once
 
 #include <memory>
@@ -81,7 +83,8 @@ class Lexicon {
   ~Lexicon();
 
   // Matches in `lexical` (a Normalizer::Lexical view), ordered by span, with
-  // overlapping matches of the same region reduced to the longest.
+  // overlapping matches of the same region reduced to the longest. Includes
+  // mild entries (the caller decides what they do) and masked words.
   std::vector<LexiconMatch> Find(const text::NormalizedText& lexical) const;
 
   size_t size() const;
