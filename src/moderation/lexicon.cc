@@ -349,6 +349,12 @@ bool ParseMaskedWord(std::string_view text, size_t from, size_t to, MaskedWord* 
   return true;
 }
 
+constexpr std::array<bool, 256> kMayStartMask = [] {
+  std::array<bool, 256> table{};
+  for (unsigned char c : {'*', '#', '%', '.', '-', '_', '?', '\xc2', '\xe2'}) table[c] = true;
+  return table;
+}();
+
 // Entries a masked word may stand for, by first letter: lexical form and
 // entry index.
 using MaskableTerms = std::array<std::vector<std::pair<std::string, uint32_t>>, 26>;
@@ -363,12 +369,24 @@ void AddMaskedHits(std::string_view text, const MaskableTerms& maskable,
   MaskedWord word;
   size_t pos = 0;
   while (pos < text.size()) {
-    // Most comments hold no placeholder at all: skip to the first one.
-    size_t mask = text.find_first_of("*#%.-_?\xc2\xe2", pos);
-    if (mask == std::string_view::npos) return;
+    // Most comments hold no placeholder at all: skip to the first byte that
+    // may start one (ASCII placeholders, and the lead bytes of U+00B7 and
+    // of the U+2xxx symbols).
+    size_t mask = pos;
+    while (mask < text.size() && !kMayStartMask[static_cast<unsigned char>(text[mask])]) ++mask;
+    if (mask == text.size()) return;
     size_t probe = mask;
     const char32_t c = text::DecodeUtf8(text, &probe);
     if (!IsStrongMask(c) && !IsWeakMask(c)) {
+      pos = probe;
+      continue;
+    }
+    // Punctuation masks only between two letters: the full stop ending a
+    // sentence, the commonest byte looked for here, costs no more.
+    auto ascii_letter_at = [&](size_t i) {
+      return i < text.size() && text[i] >= 'a' && text[i] <= 'z';
+    };
+    if (IsWeakMask(c) && (mask == 0 || !ascii_letter_at(mask - 1) || !ascii_letter_at(probe))) {
       pos = probe;
       continue;
     }
