@@ -1,6 +1,7 @@
 // `commentd train --data DIR --out DIR`: trains the shipped classifiers
 // (advertisement.ftz, inappropriate_language.ftz) from the labeled corpora's
-// train splits, on the same lexical view the engine scores at run time.
+// train splits, on the same model text (Moderator::ModelText) the engine
+// scores at run time.
 // Deterministic: one thread and a fixed seed (models/MANIFEST.md). The
 // training sets and the fastText run live in src/training/; this file reads
 // the flags and prints.
@@ -14,7 +15,8 @@
 #include <vector>
 
 #include "cli/commands.h"
-#include "text/normalizer.h"
+#include "moderation/moderator.h"
+#include "moderation/policy.h"
 #include "training/datasets.h"
 #include "training/fasttext_trainer.h"
 #include "training/training_sets.h"
@@ -34,11 +36,14 @@ struct TrainOptions {
 };
 
 base::Status Train(const TrainOptions& options) {
-  COMMENTD_ASSIGN_OR_RETURN(text::Normalizer normalizer, text::Normalizer::Create());
+  // Training reads comments as the engine's classifiers do: through the
+  // default policy's ModelText (innocent spans masked).
+  COMMENTD_ASSIGN_OR_RETURN(auto moderator,
+                            moderation::Moderator::Create(moderation::Policy::Default()));
   std::error_code ec;
   fs::create_directories(options.out_dir, ec);
   if (ec) return base::InvalidArgumentError("{}: cannot create: {}", options.out_dir, ec.message());
-  training::TrainingSets sets(normalizer);
+  training::TrainingSets sets(*moderator);
   const std::vector<std::string>& names =
       options.datasets.empty() ? training::DatasetNames() : options.datasets;
   for (const std::string& name : names) {

@@ -7,12 +7,12 @@ AddedExamples TrainingSets::Add(const Dataset& dataset) {
   const std::string own(TaskName(dataset.task));
   for (const Example& ex : dataset.examples) {
     if (ex.split != Split::kTrain) continue;
-    auto folded = normalizer_.Fold(ex.text);
-    if (!folded.ok()) {
+    std::optional<std::string> model_text = moderator_.ModelText(ex.text);
+    if (!model_text.has_value()) {
       ++added.unreadable;
       continue;
     }
-    std::string lexical = normalizer_.Lexical(*folded).text();
+    std::string lexical = std::move(*model_text);
     if (dataset.task == Task::kInappropriateLanguage && !ex.positive &&
         clean_for_ads_[dataset.name] < kCleanForAdsPerCorpus) {
       ++clean_for_ads_[dataset.name];
