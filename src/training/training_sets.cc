@@ -2,7 +2,7 @@
 
 namespace commentd::training {
 
-AddedExamples TrainingSets::Add(const Dataset& dataset) {
+AddedExamples TrainingSets::Add(const Dataset& dataset, size_t repeat) {
   AddedExamples added;
   const std::string own(TaskName(dataset.task));
   for (const Example& ex : dataset.examples) {
@@ -18,7 +18,9 @@ AddedExamples TrainingSets::Add(const Dataset& dataset) {
       ++clean_for_ads_[dataset.name];
       per_model_[std::string(TaskName(Task::kAdvertisement))].push_back({lexical, false});
     }
-    per_model_[own].push_back({std::move(lexical), ex.positive});
+    std::vector<TrainingExample>& examples = per_model_[own];
+    for (size_t i = 1; i < repeat; ++i) examples.push_back({lexical, ex.positive});
+    examples.push_back({std::move(lexical), ex.positive});
     ++added.used;
   }
   return added;

@@ -36,8 +36,12 @@ class TrainingSets {
 
   // Adds the train split of `dataset` to its task's model (named by
   // TaskName) and, for a language corpus, its first kCleanForAdsPerCorpus
-  // clean comments to the ad model as well.
-  AddedExamples Add(const Dataset& dataset);
+  // clean comments to the ad model as well. With `repeat` > 1 each train
+  // comment goes `repeat` times into its own model (fastText has no example
+  // weights: repetition up-weights a corpus, e.g. news comments); the ad
+  // model's clean comments are not repeated. `used` counts comments, not
+  // repetitions.
+  AddedExamples Add(const Dataset& dataset, size_t repeat = 1);
 
   // The examples of `model` ("advertisement", "inappropriate_language");
   // nullptr when no corpus added so far trains it.

@@ -76,5 +76,24 @@ TEST_F(TrainingSetsTest, CleanLanguageCommentsAlsoTeachTheAdModelUpToTheCapPerCo
   for (const TrainingExample& ex : *ads) EXPECT_FALSE(ex.positive);
 }
 
+TEST_F(TrainingSetsTest, RepeatPutsEachTrainCommentThatManyTimesIntoItsOwnModelOnly) {
+  TrainingSets sets(*moderator_);
+  Dataset civil = Corpus("civil", Task::kInappropriateLanguage);
+  civil.examples = {{"you fool", true, Split::kTrain},
+                    {"the mayor spoke", false, Split::kTrain},
+                    {"held out", true, Split::kDev}};
+  const AddedExamples added = sets.Add(civil, 3);
+  EXPECT_EQ(added.used, 2u);
+  const auto* language = sets.Examples("inappropriate_language");
+  ASSERT_NE(language, nullptr);
+  ASSERT_EQ(language->size(), 6u);
+  EXPECT_EQ((*language)[0].lexical, moderator_->ModelText("you fool").value());
+  EXPECT_EQ((*language)[2].lexical, moderator_->ModelText("you fool").value());
+  EXPECT_FALSE((*language)[3].positive);
+  const auto* ads = sets.Examples("advertisement");
+  ASSERT_NE(ads, nullptr);
+  EXPECT_EQ(ads->size(), 1u);  // the clean comment once
+}
+
 }  // namespace
 }  // namespace commentd::training
