@@ -142,6 +142,17 @@ base::Status Eval(const EvalOptions& options) {
   for (const auto& [key, systems] : evaluator.pooled()) {
     PrintRows(training::TaskName(key.first), key.second, systems);
   }
+  fmt::print(
+      "\nClean comments of every corpus but davidson, by language (the issue's budget: "
+      "at most 0.5% deleted and 3% held in every language):\n\n"
+      "| lang | system      |  clean | deleted | held   |\n"
+      "|------|-------------|--------|---------|--------|\n");
+  for (const auto& [language, systems] : evaluator.clean_by_language()) {
+    for (const auto& [system, c] : systems) {
+      fmt::print("| {:<4} | {:<11} | {:>6} | {:>6.2f}% | {:>5.2f}% |\n", language, system,
+                 c.clean(), 100 * c.CleanDeletedShare(), 100 * c.CleanHeldShare());
+    }
+  }
   if (options.tune) PrintTuning(evaluator);
   return base::OkStatus();
 }

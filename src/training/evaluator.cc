@@ -73,6 +73,13 @@ SystemCounts Evaluator::Evaluate(const Dataset& dataset, Split split) {
     cells["rules"].Add(ex->positive, rules_decisions.back());
   }
   cells["rules"].seconds = seconds_since(t0);
+  if (dataset.name != "davidson") {
+    for (size_t i = 0; i < examples.size(); ++i) {
+      if (!examples[i]->positive) {
+        clean_by_language_[dataset.language]["rules"].Add(false, rules_decisions[i]);
+      }
+    }
+  }
   if (keep_tuning_scores_) {
     for (const auto& [task, model] : models_) {
       for (size_t i = 0; i < examples.size(); ++i) {
@@ -103,10 +110,20 @@ SystemCounts Evaluator::Evaluate(const Dataset& dataset, Split split) {
     }
     cells["model"].seconds = seconds_since(t0);
     t0 = Clock::now();
+    std::vector<Decision> combined_decisions;
+    combined_decisions.reserve(examples.size());
     for (const Example* ex : examples) {
-      cells["combined"].Add(ex->positive, combined_->Evaluate(ex->text).decision);
+      combined_decisions.push_back(combined_->Evaluate(ex->text).decision);
+      cells["combined"].Add(ex->positive, combined_decisions.back());
     }
     cells["combined"].seconds = seconds_since(t0);
+    if (dataset.name != "davidson") {
+      for (size_t i = 0; i < examples.size(); ++i) {
+        if (!examples[i]->positive) {
+          clean_by_language_[dataset.language]["combined"].Add(false, combined_decisions[i]);
+        }
+      }
+    }
   }
   SystemCounts& pooled = pooled_[{dataset.task, dataset.language}];
   for (const auto& [system, counts] : cells) pooled[system].Merge(counts);

@@ -57,6 +57,15 @@ class Evaluator {
   // The counts pooled by (task, language of the corpus) over every Evaluate.
   const std::map<std::pair<Task, std::string>, SystemCounts>& pooled() const { return pooled_; }
 
+  // The clean comments of every corpus but Davidson (its clean tweets were
+  // sampled by a slur lexicon), pooled by the corpus's language, under
+  // "rules" and "combined" (the latter from the corpora whose model was
+  // loaded): the per-language budget of clean comments deleted and
+  // held.
+  const std::map<std::string, SystemCounts>& clean_by_language() const {
+    return clean_by_language_;
+  }
+
   // For the tuner, every model's probabilities on the clean comments of
   // every corpus (an ad model must also stay quiet on clean news comments,
   // and a language model on clean spam-corpus messages) and on its own
@@ -83,6 +92,7 @@ class Evaluator {
   bool keep_tuning_scores_;
   std::map<std::pair<Task, std::string>, SystemCounts> pooled_;
   std::map<Task, std::vector<ScoredComment>> tuning_scores_;
+  std::map<std::string, SystemCounts> clean_by_language_;
 };
 
 }  // namespace commentd::training
