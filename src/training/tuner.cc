@@ -86,7 +86,14 @@ std::optional<moderation::ClassifierThresholds> Tune(
   size_t clean = 0, positives = 0;
   for (const ScoredComment* c : scored) c->positive ? ++positives : ++clean;
   if (positives == 0 || clean == 0) return std::nullopt;
-  const size_t delete_allowed = Allowed(clean, kCleanDeletedPercent);
+  // When the rules alone delete more than the budget (a lexicon matter,
+  // not the model's), the model may still add no deletion of its own, but
+  // it may hold.
+  size_t rules_deleted = 0;
+  for (const ScoredComment* c : scored) {
+    if (!c->positive && c->rules == Decision::kDelete) ++rules_deleted;
+  }
+  const size_t delete_allowed = std::max(Allowed(clean, kCleanDeletedPercent), rules_deleted);
   const size_t held_allowed = Allowed(clean, kCleanHeldPercent);
 
   // For a hold threshold h, the lowest delete threshold that keeps deletions

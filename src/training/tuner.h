@@ -64,8 +64,10 @@ double ThresholdFor(std::vector<double> probabilities, size_t budget);
 // only moves comments between held and deleted: among those the budget
 // allows (the lowest that keeps deletions in budget, every positive's
 // probability above it, and 1), the best F1 of "deleted", a tie to the
-// higher. When even the hold threshold 1 breaks the budget (the rules alone
-// do), both are 1. Nullopt when `scored` has no positives or no clean
+// higher. When the rules alone delete more clean comments than the budget,
+// the budget becomes what they delete: the model adds no deletion but may
+// still hold. When even the hold threshold 1 breaks the held budget (the
+// rules alone hold too many), both are 1. Nullopt when `scored` has no positives or no clean
 // comments to tune on.
 std::optional<moderation::ClassifierThresholds> Tune(
     const std::vector<const ScoredComment*>& scored);

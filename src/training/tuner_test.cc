@@ -166,10 +166,24 @@ TEST(TuneTest, WhatTheRulesDeleteUsesTheBudgetFirst) {
   EXPECT_GT(t->delete_threshold, 0.995);
 }
 
-TEST(TuneTest, WhenTheRulesAloneBreakTheBudgetTheModelNeverActs) {
-  // 100 clean comments allow no deletion; the rules delete two.
+TEST(TuneTest, WhenTheRulesAloneDeleteTooMuchTheModelAddsNoDeletionButMayHold) {
+  // 100 clean comments allow no deletion; the rules delete two at 0.1, the
+  // other 98 are at 0.1 too. Hold 0.9 catches the positive (tp 1, fp 2 (the
+  // rules' deletions): F1 0.5) and deletes no clean comment; hold 0 would
+  // hold all 98. Delete 0.9 (F1 0.5) beats 1 (F1 0).
   Comments c;
   for (int i = 0; i < 100; ++i) c.Clean(0.1, i < 2 ? Decision::kDelete : Decision::kPublish);
+  c.Positive(0.9);
+  const auto t = Tune(c.Pointers());
+  ASSERT_TRUE(t.has_value());
+  EXPECT_EQ(t->hold_threshold, 0.9);
+  EXPECT_EQ(t->delete_threshold, 0.9);
+}
+
+TEST(TuneTest, WhenTheRulesAloneHoldTooMuchTheModelNeverActs) {
+  // 100 clean comments allow three holds; the rules hold four.
+  Comments c;
+  for (int i = 0; i < 100; ++i) c.Clean(0.1, i < 4 ? Decision::kHold : Decision::kPublish);
   c.Positive(0.9);
   const auto t = Tune(c.Pointers());
   ASSERT_TRUE(t.has_value());
