@@ -24,7 +24,12 @@ if (!dir) {
   process.exit(2);
 }
 
-const LANG = { olid: 'en', davidson: 'en', foxnews: 'en', youtube: 'en', sms: 'en', beep: 'ko', kmhas: 'ko', cold: 'zh' };
+// The language of each corpus commentd eval --dump-splits writes (src/training/datasets.cc).
+const LANG = {
+  olid: 'en', davidson: 'en', foxnews: 'en', civil: 'en', convabuse: 'en', implicit_hate: 'en',
+  youtube: 'en', sms: 'en', beep: 'ko', kmhas: 'ko', apeach: 'ko', cold: 'zh', swsr: 'zh',
+  ja_inspection: 'ja',
+};
 
 const obscenity = new RegExpMatcher({ ...englishDataset.build(), ...englishRecommendedTransformers });
 const toadEn = new Profanity({ languages: ['en'] });

@@ -1,6 +1,9 @@
 #include "training/datasets.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
+#include <array>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -382,6 +385,212 @@ Result<Dataset> ReadSms(const std::string& dir) {
   return ds;
 }
 
+// True when a cell of a 0/1 vote column says 1. ConvAbuse writes an
+// annotator who labelled an utterance twice as "1, 0": any 1 counts.
+bool VotedFor(std::string_view cell) { return cell.find('1') != std::string_view::npos; }
+
+// A vote count column: a decimal number, or kInvalidArgument naming the cell.
+Result<int> VoteCount(const Table& table, const Row& row, size_t column) {
+  const std::string& cell = row.fields[column];
+  int value = 0;
+  if (cell.empty() || cell.size() > 3 ||
+      !std::all_of(cell.begin(), cell.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+    return base::InvalidArgumentError("{}:{}: column \"{}\" is \"{}\", expected a vote count",
+                                      table.path, row.line, table.header[column], cell);
+  }
+  for (char c : cell) value = value * 10 + (c - '0');
+  return value;
+}
+
+Result<Dataset> ReadJaInspection(const std::string& dir) {
+  // The only native Japanese comment set: annotator votes on four toxicity
+  // levels. Positive when more than half the annotators chose Toxic or Very
+  // Toxic (a comment most readers would call rude or hateful, what the
+  // publisher deletes); clean when more than half chose Not Toxic. The rest
+  // (mostly "Hard to Say": toxic only in some context) is left out, since
+  // neither answer can be scored as an error. 437 rows, 309 kept (29
+  // positive): too few to learn Japanese abuse from, enough to measure clean
+  // Japanese comments. Splits by a wider hash rule than 80/10/10 so that dev
+  // (tuning) and test each get about a hundred comments: buckets 0-3 train
+  // (clean Japanese comments teach the ad model), 4-6 dev, 7-9 test.
+  Dataset ds{"ja_inspection",
+             "ja",
+             Task::kInappropriateLanguage,
+             "toxic or very toxic (majority of votes)",
+             {}};
+  COMMENTD_ASSIGN_OR_RETURN(
+      Table t, ReadDelimited(Join(dir, "ja-inspection-ai-toxic/data/subset.csv"), ',', true));
+  COMMENTD_ASSIGN_OR_RETURN(size_t text_col, t.Column("text"));
+  COMMENTD_ASSIGN_OR_RETURN(size_t not_toxic_col, t.Column("Not Toxic"));
+  COMMENTD_ASSIGN_OR_RETURN(size_t toxic_col, t.Column("Toxic"));
+  COMMENTD_ASSIGN_OR_RETURN(size_t very_toxic_col, t.Column("Very Toxic"));
+  COMMENTD_ASSIGN_OR_RETURN(size_t annotators_col, t.Column("annotation_num"));
+  for (const Row& row : t.rows) {
+    COMMENTD_ASSIGN_OR_RETURN(int not_toxic, VoteCount(t, row, not_toxic_col));
+    COMMENTD_ASSIGN_OR_RETURN(int toxic, VoteCount(t, row, toxic_col));
+    COMMENTD_ASSIGN_OR_RETURN(int very_toxic, VoteCount(t, row, very_toxic_col));
+    COMMENTD_ASSIGN_OR_RETURN(int annotators, VoteCount(t, row, annotators_col));
+    const bool positive = 2 * (toxic + very_toxic) > annotators;
+    const bool clean = 2 * not_toxic > annotators;
+    if (!positive && !clean) continue;
+    const std::string& text = row.fields[text_col];
+    const uint64_t bucket = HashBucket(text, kSplitSeed);
+    const Split split = bucket < 4 ? Split::kTrain : bucket < 7 ? Split::kDev : Split::kTest;
+    ds.examples.push_back({text, positive, split});
+  }
+  return ds;
+}
+
+Result<Dataset> ReadApeach(const std::string& dir) {
+  // Crowd-written Korean comments on ten hate topics; the authors publish
+  // one evaluation file, so the hash rule carves all three splits. Its clean
+  // half talks about the same topics without hate: hard negatives.
+  Dataset ds{"apeach", "ko", Task::kInappropriateLanguage, "Spoiled (hate or offensive)", {}};
+  COMMENTD_ASSIGN_OR_RETURN(Table t,
+                            ReadDelimited(Join(dir, "ko-apeach/APEACH/test.csv"), ',', true));
+  COMMENTD_ASSIGN_OR_RETURN(size_t text_col, t.Column("text"));
+  COMMENTD_ASSIGN_OR_RETURN(size_t label_col, t.Column("class"));
+  for (const Row& row : t.rows) {
+    const std::string& label = row.fields[label_col];
+    if (label != "Spoiled" && label != "Default")
+      return LabelError(t, row, label, "Spoiled, Default");
+    ds.examples.push_back(
+        {row.fields[text_col], label == "Spoiled", HashSplit(row.fields[text_col])});
+  }
+  return ds;
+}
+
+Result<Dataset> ReadSwsr(const std::string& dir) {
+  // Weibo comments on gender topics (the user metadata columns are not
+  // read); no authors' split, so the hash rule.
+  Dataset ds{"swsr", "zh", Task::kInappropriateLanguage, "sexist (label 1)", {}};
+  COMMENTD_ASSIGN_OR_RETURN(Table t,
+                            ReadDelimited(Join(dir, "zh-swsr/SWSR/SexComment.csv"), ',', true));
+  COMMENTD_ASSIGN_OR_RETURN(size_t text_col, t.Column("comment_text"));
+  COMMENTD_ASSIGN_OR_RETURN(size_t label_col, t.Column("label"));
+  for (const Row& row : t.rows) {
+    const std::string& label = row.fields[label_col];
+    if (label != "0" && label != "1") return LabelError(t, row, label, "0, 1");
+    ds.examples.push_back({row.fields[text_col], label == "1", HashSplit(row.fields[text_col])});
+  }
+  return ds;
+}
+
+Result<Dataset> ReadConvAbuse(const std::string& dir) {
+  // Users' messages to chatbots, labelled by up to eight annotators each.
+  // Positive when more than half of those who labelled it chose mildly,
+  // strongly or very strongly abusive; the authors' three splits.
+  Dataset ds{
+      "convabuse", "en", Task::kInappropriateLanguage, "abusive (majority of annotators)", {}};
+  for (const auto& [file, split] : {std::pair{"ConvAbuseEMNLPtrain.csv", Split::kTrain},
+                                    std::pair{"ConvAbuseEMNLPvalid.csv", Split::kDev},
+                                    std::pair{"ConvAbuseEMNLPtest.csv", Split::kTest}}) {
+    COMMENTD_ASSIGN_OR_RETURN(
+        Table t, ReadDelimited(Join(dir, std::string("en-convabuse/2_splits/") + file), ',', true));
+    COMMENTD_ASSIGN_OR_RETURN(size_t text_col, t.Column("user"));
+    struct Annotator {
+      std::array<size_t, 5> columns;  // is_abuse.1, .0, .-1, .-2, .-3
+    };
+    std::vector<Annotator> annotators;
+    for (int a = 1;; ++a) {
+      if (!t.Column(fmt::format("Annotator{}_is_abuse.1", a)).ok()) break;
+      Annotator annotator;
+      size_t i = 0;
+      for (const char* level : {"1", "0", "-1", "-2", "-3"}) {
+        COMMENTD_ASSIGN_OR_RETURN(annotator.columns[i++],
+                                  t.Column(fmt::format("Annotator{}_is_abuse.{}", a, level)));
+      }
+      annotators.push_back(annotator);
+    }
+    if (annotators.empty()) {
+      return base::InvalidArgumentError("{}:1: no column \"Annotator1_is_abuse.1\" in the header",
+                                        t.path);
+    }
+    for (const Row& row : t.rows) {
+      int voted = 0;
+      int abusive = 0;
+      for (const Annotator& a : annotators) {
+        bool any = false;
+        for (size_t c : a.columns) any = any || !row.fields[c].empty();
+        if (!any) continue;
+        ++voted;
+        if (VotedFor(row.fields[a.columns[2]]) || VotedFor(row.fields[a.columns[3]]) ||
+            VotedFor(row.fields[a.columns[4]])) {
+          ++abusive;
+        }
+      }
+      if (voted == 0) {
+        return base::InvalidArgumentError("{}:{}: no annotator labelled this row", t.path,
+                                          row.line);
+      }
+      ds.examples.push_back({row.fields[text_col], 2 * abusive > voted, split});
+    }
+  }
+  return ds;
+}
+
+Result<Dataset> ReadCivil(const std::string& dir) {
+  // Civil Comments news comments with the toxic-spans annotations: each
+  // worker either marked toxic spans, called the whole comment toxic, or
+  // ticked "not toxic". Positive when fewer than half ticked "not toxic",
+  // clean when more than half did; ties are left out. The SemEval splits
+  // cover only the comments with spans (nearly all toxic), so every comment
+  // is split by the hash rule.
+  Dataset ds{"civil", "en", Task::kInappropriateLanguage, "toxic (majority of workers)", {}};
+  COMMENTD_ASSIGN_OR_RETURN(
+      Table votes,
+      ReadDelimited(Join(dir, "en-toxic-spans-civil/data/annotations.csv"), ',', true));
+  COMMENTD_ASSIGN_OR_RETURN(size_t vote_id_col, votes.Column("comment_id"));
+  COMMENTD_ASSIGN_OR_RETURN(size_t not_toxic_col, votes.Column("not toxic"));
+  std::map<std::string, std::pair<int, int>> tally;  // id -> (workers, "not toxic")
+  for (const Row& row : votes.rows) {
+    const std::string& flag = row.fields[not_toxic_col];
+    if (flag != "True" && flag != "False") return LabelError(votes, row, flag, "True, False");
+    auto& [workers, not_toxic] = tally[row.fields[vote_id_col]];
+    ++workers;
+    if (flag == "True") ++not_toxic;
+  }
+  COMMENTD_ASSIGN_OR_RETURN(
+      Table t, ReadDelimited(Join(dir, "en-toxic-spans-civil/data/comments.csv"), ',', true));
+  COMMENTD_ASSIGN_OR_RETURN(size_t id_col, t.Column("comment_id"));
+  COMMENTD_ASSIGN_OR_RETURN(size_t text_col, t.Column("comment_text"));
+  for (const Row& row : t.rows) {
+    auto it = tally.find(row.fields[id_col]);
+    if (it == tally.end()) {
+      return base::InvalidArgumentError("{}:{}: comment {} has no annotation in {}", t.path,
+                                        row.line, row.fields[id_col], votes.path);
+    }
+    const auto [workers, not_toxic] = it->second;
+    if (2 * not_toxic == workers) continue;
+    ds.examples.push_back(
+        {row.fields[text_col], 2 * not_toxic < workers, HashSplit(row.fields[text_col])});
+  }
+  return ds;
+}
+
+Result<Dataset> ReadImplicitHate(const std::string& dir) {
+  // Tweets of extremist accounts and their followers, stage-1 labels; no
+  // authors' split, so the hash rule. Its not_hate tweets are political but
+  // civil: hard negatives.
+  Dataset ds{"implicit_hate", "en", Task::kInappropriateLanguage, "implicit or explicit hate", {}};
+  COMMENTD_ASSIGN_OR_RETURN(
+      Table t,
+      ReadDelimited(
+          Join(dir, "en-implicit-hate/implicit-hate-corpus/implicit_hate_v1_stg1_posts.tsv"), '\t',
+          true));
+  COMMENTD_ASSIGN_OR_RETURN(size_t text_col, t.Column("post"));
+  COMMENTD_ASSIGN_OR_RETURN(size_t label_col, t.Column("class"));
+  for (const Row& row : t.rows) {
+    const std::string& label = row.fields[label_col];
+    if (label != "not_hate" && label != "implicit_hate" && label != "explicit_hate") {
+      return LabelError(t, row, label, "not_hate, implicit_hate, explicit_hate");
+    }
+    ds.examples.push_back(
+        {row.fields[text_col], label != "not_hate", HashSplit(row.fields[text_col])});
+  }
+  return ds;
+}
+
 }  // namespace
 
 std::string_view SplitName(Split split) {
@@ -428,19 +637,29 @@ std::string_view TaskName(Task task) {
 }
 
 const std::vector<std::string>& DatasetNames() {
-  static const std::vector<std::string> kNames = {"olid",  "davidson", "foxnews", "beep",
-                                                  "kmhas", "cold",     "youtube", "sms"};
+  // Not read: ko-kosbi (LLM-written sentences labelled for social bias, not
+  // abuse: its "unsafe" stereotypes are not what the publisher deletes) and
+  // en-stormfront (sentences inside a tar.gz; reading it needs a tar and
+  // gzip reader for 1,196 hateful sentences that implicit_hate already
+  // covers in kind).
+  static const std::vector<std::string> kNames = {
+      "olid",  "davidson", "foxnews", "civil", "convabuse",     "implicit_hate", "beep",
+      "kmhas", "apeach",   "cold",    "swsr",  "ja_inspection", "youtube",       "sms"};
   return kNames;
 }
 
-Split HashSplit(std::string_view text, uint64_t seed) {
+uint64_t HashBucket(std::string_view text, uint64_t seed) {
   // FNV-1a over the seed's decimal digits, a NUL, then the text.
   uint64_t h = 0xcbf29ce484222325ull;
   auto mix = [&h](unsigned char c) { h = (h ^ c) * 0x100000001b3ull; };
   for (char c : std::to_string(seed)) mix(static_cast<unsigned char>(c));
   mix(0);
   for (char c : text) mix(static_cast<unsigned char>(c));
-  const uint64_t bucket = h % 10;
+  return h % 10;
+}
+
+Split HashSplit(std::string_view text, uint64_t seed) {
+  const uint64_t bucket = HashBucket(text, seed);
   return bucket < 8 ? Split::kTrain : bucket == 8 ? Split::kDev : Split::kTest;
 }
 
@@ -453,6 +672,12 @@ base::Result<Dataset> ReadDataset(std::string_view name, const std::string& data
   if (name == "foxnews") return ReadFoxNews(data_dir);
   if (name == "youtube") return ReadYoutube(data_dir);
   if (name == "sms") return ReadSms(data_dir);
+  if (name == "civil") return ReadCivil(data_dir);
+  if (name == "convabuse") return ReadConvAbuse(data_dir);
+  if (name == "implicit_hate") return ReadImplicitHate(data_dir);
+  if (name == "apeach") return ReadApeach(data_dir);
+  if (name == "swsr") return ReadSwsr(data_dir);
+  if (name == "ja_inspection") return ReadJaInspection(data_dir);
   return base::InvalidArgumentError("unknown dataset \"{}\"", name);
 }
 

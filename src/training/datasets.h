@@ -36,7 +36,7 @@ struct Example {
 
 struct Dataset {
   std::string name;      // "olid", "kmhas", ...
-  std::string language;  // "en", "ko", "zh"
+  std::string language;  // "en", "ko", "zh", "ja"
   Task task = Task::kInappropriateLanguage;
   std::string positive_label;  // what "positive" means here, e.g. "OFF"
   std::vector<Example> examples;
@@ -55,8 +55,13 @@ const std::vector<std::string>& DatasetNames();
 // for an unknown `name`.
 base::Result<Dataset> ReadDataset(std::string_view name, const std::string& data_dir);
 
-// The split that the seeded 80/10/10 hash gives `text`: deterministic across
+// The bucket 0..9 of `text` under the seeded hash (FNV-1a 64 of the seed's
+// decimal digits, a NUL and the text, modulo 10): deterministic across
 // platforms and runs.
+uint64_t HashBucket(std::string_view text, uint64_t seed = kSplitSeed);
+
+// The split that the seeded 80/10/10 hash gives `text`: buckets 0-7 train,
+// 8 dev, 9 test.
 Split HashSplit(std::string_view text, uint64_t seed = kSplitSeed);
 
 // Writes the examples of `dataset` in `split` to `path` as "1|0<TAB>text"

@@ -219,6 +219,165 @@ TEST(SplitNameTest, ParseSplitReadsBackEveryNameAndRefusesOthers) {
   EXPECT_EQ(ParseSplit(""), std::nullopt);
 }
 
+TEST_F(DatasetsTest, JaInspectionTakesMajorityVotesAndLeavesOutTheUndecided) {
+  Write("ja-inspection-ai-toxic/data/subset.csv",
+        "id,text,Not Toxic,Hard to Say,Toxic,Very Toxic,annotation_num\n"
+        "1,良い天気ですね,3,1,0,0,4\n"         // clean: 3 of 4 say not toxic
+        "2,お前は最低だ,0,1,1,2,4\n"           // positive: 3 of 4 toxic or very toxic
+        "3,微妙な話だね,1,2,1,0,4\n"           // no majority either way: left out
+        "4,\"引用 \"\"符\"\"\",2,0,1,0,3\n");  // clean: 2 of 3
+  auto ds = ReadDataset("ja_inspection", dir());
+  ASSERT_TRUE(ds.ok()) << ds.status().ToString();
+  EXPECT_EQ(ds->language, "ja");
+  EXPECT_EQ(ds->task, Task::kInappropriateLanguage);
+  ASSERT_EQ(ds->examples.size(), 3u);
+  EXPECT_FALSE(ds->examples[0].positive);
+  EXPECT_TRUE(ds->examples[1].positive);
+  EXPECT_EQ(ds->examples[2].text, "引用 \"符\"");
+  EXPECT_FALSE(ds->examples[2].positive);
+  for (const Example& ex : ds->examples) {
+    const uint64_t bucket = HashBucket(ex.text);
+    EXPECT_EQ(ex.split, bucket < 4 ? Split::kTrain : bucket < 7 ? Split::kDev : Split::kTest);
+  }
+}
+
+TEST_F(DatasetsTest, JaInspectionVoteThatIsNotANumberNamesFileLineAndColumn) {
+  Write("ja-inspection-ai-toxic/data/subset.csv",
+        "id,text,Not Toxic,Hard to Say,Toxic,Very Toxic,annotation_num\n1,ok,3,0,x,0,3\n");
+  auto ds = ReadDataset("ja_inspection", dir());
+  ASSERT_FALSE(ds.ok());
+  EXPECT_EQ(ds.status().code(), base::StatusCode::kInvalidArgument);
+  EXPECT_NE(ds.status().message().find("subset.csv:2: column \"Toxic\""), std::string::npos)
+      << ds.status().message();
+}
+
+TEST_F(DatasetsTest, ApeachMapsSpoiledToPositiveAndSplitsByHash) {
+  Write("ko-apeach/APEACH/test.csv",
+        "text,user_age,class,age\n좋은 의견입니다,30,Default,30\n\"너 같은 놈, "
+        "꺼져\",20,Spoiled,20\n");
+  auto ds = ReadDataset("apeach", dir());
+  ASSERT_TRUE(ds.ok()) << ds.status().ToString();
+  EXPECT_EQ(ds->language, "ko");
+  ASSERT_EQ(ds->examples.size(), 2u);
+  EXPECT_FALSE(ds->examples[0].positive);
+  EXPECT_TRUE(ds->examples[1].positive);
+  EXPECT_EQ(ds->examples[1].text, "너 같은 놈, 꺼져");
+  EXPECT_EQ(ds->examples[1].split, HashSplit(ds->examples[1].text));
+}
+
+TEST_F(DatasetsTest, ApeachUnknownClassIsAnError) {
+  Write("ko-apeach/APEACH/test.csv", "text,class\n문장,Maybe\n");
+  auto ds = ReadDataset("apeach", dir());
+  ASSERT_FALSE(ds.ok());
+  EXPECT_NE(ds.status().message().find("test.csv:2: label \"Maybe\""), std::string::npos)
+      << ds.status().message();
+}
+
+TEST_F(DatasetsTest, SwsrReadsTheCommentTextAndItsSexistLabel) {
+  Write("zh-swsr/SWSR/SexComment.csv",
+        "index,weibo_id,comment_text,gender,location,label,category,target\n"
+        "0,a1,今天的新闻很好,女,北京,0,,\n1,a2,女人就该在家,男,其他,1,SCB,G\n");
+  auto ds = ReadDataset("swsr", dir());
+  ASSERT_TRUE(ds.ok()) << ds.status().ToString();
+  EXPECT_EQ(ds->language, "zh");
+  ASSERT_EQ(ds->examples.size(), 2u);
+  EXPECT_EQ(ds->examples[0].text, "今天的新闻很好");
+  EXPECT_FALSE(ds->examples[0].positive);
+  EXPECT_TRUE(ds->examples[1].positive);
+}
+
+TEST_F(DatasetsTest, ConvAbuseCountsAnnotatorsWhoLabelledAndKeepsTheAuthorsSplits) {
+  const std::string header =
+      "example_id,user,"
+      "Annotator1_is_abuse.1,Annotator1_is_abuse.0,Annotator1_is_abuse.-1,"
+      "Annotator1_is_abuse.-2,Annotator1_is_abuse.-3,"
+      "Annotator2_is_abuse.1,Annotator2_is_abuse.0,Annotator2_is_abuse.-1,"
+      "Annotator2_is_abuse.-2,Annotator2_is_abuse.-3,"
+      "Annotator3_is_abuse.1,Annotator3_is_abuse.0,Annotator3_is_abuse.-1,"
+      "Annotator3_is_abuse.-2,Annotator3_is_abuse.-3\n";
+  // Row 1: two of two annotators say abusive (the third did not label).
+  // Row 2: one of three says abusive. Row 3: "1, 0" (labelled twice) counts.
+  Write("en-convabuse/2_splits/ConvAbuseEMNLPtrain.csv",
+        header + "1,you are stupid,0,0,1,0,0,0,0,0,1,0,,,,,\n" +
+            "2,hello there,1,0,0,0,0,1,0,0,0,0,0,0,1,0,0\n");
+  Write("en-convabuse/2_splits/ConvAbuseEMNLPvalid.csv",
+        header + "3,shut up bot,,,,,,0,0,\"1, 0\",0,0,,,,,\n");
+  Write("en-convabuse/2_splits/ConvAbuseEMNLPtest.csv", header);
+  auto ds = ReadDataset("convabuse", dir());
+  ASSERT_TRUE(ds.ok()) << ds.status().ToString();
+  ASSERT_EQ(ds->examples.size(), 3u);
+  EXPECT_TRUE(ds->examples[0].positive);
+  EXPECT_EQ(ds->examples[0].split, Split::kTrain);
+  EXPECT_FALSE(ds->examples[1].positive);
+  EXPECT_TRUE(ds->examples[2].positive);
+  EXPECT_EQ(ds->examples[2].split, Split::kDev);
+}
+
+TEST_F(DatasetsTest, ConvAbuseRowThatNoAnnotatorLabelledIsAnError) {
+  const std::string header =
+      "user,Annotator1_is_abuse.1,Annotator1_is_abuse.0,Annotator1_is_abuse.-1,"
+      "Annotator1_is_abuse.-2,Annotator1_is_abuse.-3\n";
+  Write("en-convabuse/2_splits/ConvAbuseEMNLPtrain.csv", header + "hi,,,,,\n");
+  Write("en-convabuse/2_splits/ConvAbuseEMNLPvalid.csv", header);
+  Write("en-convabuse/2_splits/ConvAbuseEMNLPtest.csv", header);
+  auto ds = ReadDataset("convabuse", dir());
+  ASSERT_FALSE(ds.ok());
+  EXPECT_NE(ds.status().message().find("ConvAbuseEMNLPtrain.csv:2:"), std::string::npos)
+      << ds.status().message();
+}
+
+TEST_F(DatasetsTest, CivilLabelsByTheMajorityOfNotToxicVotesAndLeavesOutTies) {
+  Write("en-toxic-spans-civil/data/comments.csv",
+        "comment_id,comment_text\n10,\"The council, again, delayed it.\"\n11,what an idiot\n"
+        "12,hard to say\n");
+  Write("en-toxic-spans-civil/data/annotations.csv",
+        "annotation,comment_id,worker,country,all toxic,not toxic\n"
+        "0,10,1,USA,False,True\n1,10,2,USA,False,True\n2,10,3,USA,False,False\n"
+        "3,11,1,USA,True,False\n4,11,2,USA,False,False\n5,11,3,USA,False,True\n"
+        "6,12,1,USA,False,True\n7,12,2,USA,False,False\n");
+  auto ds = ReadDataset("civil", dir());
+  ASSERT_TRUE(ds.ok()) << ds.status().ToString();
+  EXPECT_EQ(ds->language, "en");
+  ASSERT_EQ(ds->examples.size(), 2u);
+  EXPECT_EQ(ds->examples[0].text, "The council, again, delayed it.");
+  EXPECT_FALSE(ds->examples[0].positive);
+  EXPECT_TRUE(ds->examples[1].positive);
+  EXPECT_EQ(ds->examples[1].split, HashSplit("what an idiot"));
+}
+
+TEST_F(DatasetsTest, CivilCommentWithoutAnnotationsNamesItsId) {
+  Write("en-toxic-spans-civil/data/comments.csv", "comment_id,comment_text\n99,text\n");
+  Write("en-toxic-spans-civil/data/annotations.csv",
+        "annotation,comment_id,worker,country,all toxic,not toxic\n");
+  auto ds = ReadDataset("civil", dir());
+  ASSERT_FALSE(ds.ok());
+  EXPECT_NE(ds.status().message().find("comment 99 has no annotation"), std::string::npos)
+      << ds.status().message();
+}
+
+TEST_F(DatasetsTest, ImplicitHateCountsImplicitAndExplicitAsPositive) {
+  Write("en-implicit-hate/implicit-hate-corpus/implicit_hate_v1_stg1_posts.tsv",
+        "post\tclass\n\"vote \"\"no\"\" on the bill\"\tnot_hate\nthey are vermin\texplicit_hate\n"
+        "you know what they are like\timplicit_hate\n");
+  auto ds = ReadDataset("implicit_hate", dir());
+  ASSERT_TRUE(ds.ok()) << ds.status().ToString();
+  ASSERT_EQ(ds->examples.size(), 3u);
+  EXPECT_EQ(ds->examples[0].text, "vote \"no\" on the bill");
+  EXPECT_FALSE(ds->examples[0].positive);
+  EXPECT_TRUE(ds->examples[1].positive);
+  EXPECT_TRUE(ds->examples[2].positive);
+}
+
+TEST(HashBucketTest, HashSplitIsTheBucketRule) {
+  for (const char* text : {"a", "b", "c", "d", "e", "f", "g", "h", "i", "j", "k", "l"}) {
+    const uint64_t bucket = HashBucket(text);
+    EXPECT_LT(bucket, 10u);
+    EXPECT_EQ(HashSplit(text), bucket < 8    ? Split::kTrain
+                               : bucket == 8 ? Split::kDev
+                                             : Split::kTest);
+  }
+}
+
 // The real corpora, when present: row counts as verified in their SOURCE.md.
 TEST(SharedDataTest, ReadsEveryDatasetWithItsVerifiedRowCount) {
   const char* env = std::getenv("COMMENTD_DATA");
@@ -227,9 +386,14 @@ TEST(SharedDataTest, ReadsEveryDatasetWithItsVerifiedRowCount) {
     GTEST_SKIP() << "shared data not found at " << data << " (set COMMENTD_DATA)";
   }
   const std::map<std::string, std::pair<size_t, size_t>> expected = {
-      {"olid", {14100, 4640}},  {"davidson", {24783, 20620}}, {"foxnews", {1528, 435}},
-      {"beep", {8367, 4721}},   {"kmhas", {30715, 14009}},    {"cold", {37480, 18041}},
-      {"youtube", {1138, 586}}, {"sms", {5574, 747}}};
+      {"olid", {14100, 4640}},     {"davidson", {24783, 20620}},
+      {"foxnews", {1528, 435}},    {"beep", {8367, 4721}},
+      {"kmhas", {30715, 14009}},   {"cold", {37480, 18041}},
+      {"youtube", {1138, 586}},    {"sms", {5574, 747}},
+      {"civil", {16071, 11275}},  // 29 ties left out
+      {"convabuse", {4185, 579}},  {"implicit_hate", {21480, 8189}},
+      {"apeach", {3770, 1922}},    {"swsr", {8969, 3093}},
+      {"ja_inspection", {309, 29}}};  // 128 without a majority left out
   for (const std::string& name : DatasetNames()) {
     SCOPED_TRACE(name);
     auto ds = ReadDataset(name, data);

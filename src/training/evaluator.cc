@@ -24,7 +24,6 @@ base::Result<Models> LoadModels(const std::string& models_dir) {
 
 base::Result<Evaluator> Evaluator::Create(moderation::Policy policy, Models models,
                                           bool keep_tuning_scores) {
-  COMMENTD_ASSIGN_OR_RETURN(text::Normalizer normalizer, text::Normalizer::Create());
   COMMENTD_ASSIGN_OR_RETURN(auto rules, moderation::Moderator::Create(policy));
   moderation::Classifiers classifiers;
   if (auto it = models.find(Task::kAdvertisement); it != models.end()) {
@@ -34,25 +33,26 @@ base::Result<Evaluator> Evaluator::Create(moderation::Policy policy, Models mode
     classifiers.inappropriate_language = it->second;
   }
   COMMENTD_ASSIGN_OR_RETURN(auto combined, moderation::Moderator::Create(policy, classifiers));
-  return Evaluator(std::move(policy), std::move(models), std::move(normalizer), std::move(rules),
-                   std::move(combined), keep_tuning_scores);
+  return Evaluator(std::move(policy), std::move(models), std::move(rules), std::move(combined),
+                   keep_tuning_scores);
 }
 
-Evaluator::Evaluator(moderation::Policy policy, Models models, text::Normalizer normalizer,
+Evaluator::Evaluator(moderation::Policy policy, Models models,
                      std::shared_ptr<const moderation::Moderator> rules,
                      std::shared_ptr<const moderation::Moderator> combined, bool keep_tuning_scores)
     : policy_(std::move(policy)),
       models_(std::move(models)),
-      normalizer_(std::move(normalizer)),
       rules_(std::move(rules)),
       combined_(std::move(combined)),
       keep_tuning_scores_(keep_tuning_scores) {}
 
 std::optional<double> Evaluator::Probability(const moderation::FastTextClassifier& model,
                                              std::string_view text) const {
-  auto folded = normalizer_.Fold(text);
-  if (!folded.ok()) return std::nullopt;
-  return model.Probability(normalizer_.Lexical(*folded).text());
+  // What the engine's classifiers read: the rules Moderator (the policy,
+  // no classifiers) masks the spans the policy judges innocent.
+  const std::optional<std::string> model_text = rules_->ModelText(text);
+  if (!model_text.has_value()) return std::nullopt;
+  return model.Probability(*model_text);
 }
 
 SystemCounts Evaluator::Evaluate(const Dataset& dataset, Split split) {
@@ -73,6 +73,13 @@ SystemCounts Evaluator::Evaluate(const Dataset& dataset, Split split) {
     cells["rules"].Add(ex->positive, rules_decisions.back());
   }
   cells["rules"].seconds = seconds_since(t0);
+  if (dataset.name != "davidson") {
+    for (size_t i = 0; i < examples.size(); ++i) {
+      if (!examples[i]->positive) {
+        clean_by_language_[dataset.language]["rules"].Add(false, rules_decisions[i]);
+      }
+    }
+  }
   if (keep_tuning_scores_) {
     for (const auto& [task, model] : models_) {
       for (size_t i = 0; i < examples.size(); ++i) {
@@ -103,10 +110,20 @@ SystemCounts Evaluator::Evaluate(const Dataset& dataset, Split split) {
     }
     cells["model"].seconds = seconds_since(t0);
     t0 = Clock::now();
+    std::vector<Decision> combined_decisions;
+    combined_decisions.reserve(examples.size());
     for (const Example* ex : examples) {
-      cells["combined"].Add(ex->positive, combined_->Evaluate(ex->text).decision);
+      combined_decisions.push_back(combined_->Evaluate(ex->text).decision);
+      cells["combined"].Add(ex->positive, combined_decisions.back());
     }
     cells["combined"].seconds = seconds_since(t0);
+    if (dataset.name != "davidson") {
+      for (size_t i = 0; i < examples.size(); ++i) {
+        if (!examples[i]->positive) {
+          clean_by_language_[dataset.language]["combined"].Add(false, combined_decisions[i]);
+        }
+      }
+    }
   }
   SystemCounts& pooled = pooled_[{dataset.task, dataset.language}];
   for (const auto& [system, counts] : cells) pooled[system].Merge(counts);

@@ -18,7 +18,6 @@
 #include "moderation/fasttext_classifier.h"
 #include "moderation/moderator.h"
 #include "moderation/policy.h"
-#include "text/normalizer.h"
 #include "training/datasets.h"
 #include "training/metrics.h"
 #include "training/tuner.h"
@@ -45,7 +44,7 @@ base::Result<Models> LoadModels(const std::string& models_dir);
 // Owned by one thread.
 class Evaluator {
  public:
-  // Builds the normalizer and the two Moderators from `policy` and `models`.
+  // Builds the two Moderators from `policy` and `models`.
   // With `keep_tuning_scores`, Evaluate also keeps what the tuner needs.
   // Fails as text::Normalizer::Create or moderation::Moderator::Create do.
   static base::Result<Evaluator> Create(moderation::Policy policy, Models models,
@@ -58,6 +57,15 @@ class Evaluator {
   // The counts pooled by (task, language of the corpus) over every Evaluate.
   const std::map<std::pair<Task, std::string>, SystemCounts>& pooled() const { return pooled_; }
 
+  // The clean comments of every corpus but Davidson (its clean tweets were
+  // sampled by a slur lexicon), pooled by the corpus's language, under
+  // "rules" and "combined" (the latter from the corpora whose model was
+  // loaded): the per-language budget of clean comments deleted and
+  // held.
+  const std::map<std::string, SystemCounts>& clean_by_language() const {
+    return clean_by_language_;
+  }
+
   // For the tuner, every model's probabilities on the clean comments of
   // every corpus (an ad model must also stay quiet on clean news comments,
   // and a language model on clean spam-corpus messages) and on its own
@@ -67,23 +75,24 @@ class Evaluator {
   const std::map<Task, std::vector<ScoredComment>>& tuning_scores() const { return tuning_scores_; }
 
  private:
-  Evaluator(moderation::Policy policy, Models models, text::Normalizer normalizer,
+  Evaluator(moderation::Policy policy, Models models,
             std::shared_ptr<const moderation::Moderator> rules,
             std::shared_ptr<const moderation::Moderator> combined, bool keep_tuning_scores);
 
-  // The model's probability for `text` as the engine computes it (on the
-  // lexical view); nullopt when the text cannot be normalized.
+  // The model's probability for `text` as the engine computes it (on
+  // Moderator::ModelText under the measured policy); nullopt when the text
+  // cannot be normalized.
   std::optional<double> Probability(const moderation::FastTextClassifier& model,
                                     std::string_view text) const;
 
   moderation::Policy policy_;
   Models models_;
-  text::Normalizer normalizer_;
   std::shared_ptr<const moderation::Moderator> rules_;
   std::shared_ptr<const moderation::Moderator> combined_;
   bool keep_tuning_scores_;
   std::map<std::pair<Task, std::string>, SystemCounts> pooled_;
   std::map<Task, std::vector<ScoredComment>> tuning_scores_;
+  std::map<std::string, SystemCounts> clean_by_language_;
 };
 
 }  // namespace commentd::training

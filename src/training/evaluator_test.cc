@@ -69,6 +69,10 @@ TEST(EvaluatorTest, WithoutModelsMeasuresTheRulesOnTheChosenSplitAndPoolsByLangu
   ASSERT_EQ(pooled.size(), 1u);
   EXPECT_EQ(pooled.at({Task::kInappropriateLanguage, "en"}).at("rules").n(), 3u);
   EXPECT_TRUE(evaluator->tuning_scores().empty());
+  // The per-language clean pool leaves Davidson's clean tweets out.
+  ASSERT_EQ(evaluator->clean_by_language().count("en"), 1u);
+  EXPECT_EQ(evaluator->clean_by_language().at("en").at("rules").clean(), 2u);
+  EXPECT_EQ(evaluator->clean_by_language().at("en").count("combined"), 0u);  // no model
 }
 
 TEST(EvaluatorTest, AModelAddsItsSystemsOnItsOwnTaskAndTheTunerSeesCleanCommentsOfEveryCorpus) {

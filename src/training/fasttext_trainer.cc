@@ -6,6 +6,7 @@
 #include <exception>
 #include <filesystem>
 #include <fstream>
+#include <random>
 
 #include "moderation/fasttext_classifier.h"
 
@@ -24,6 +25,17 @@ base::Status WriteFastTextInput(const std::vector<TrainingExample>& examples,
   return base::OkStatus();
 }
 
+std::vector<size_t> TrainingOrder(size_t n, uint64_t seed) {
+  std::vector<size_t> order(n);
+  for (size_t i = 0; i < n; ++i) order[i] = i;
+  std::mt19937_64 random(seed);
+  // Modulo rather than std::uniform_int_distribution, whose algorithm the
+  // standard leaves to the library: the tiny bias does not matter here,
+  // the same order everywhere does.
+  for (size_t i = n; i > 1; --i) std::swap(order[i - 1], order[random() % i]);
+  return order;
+}
+
 base::Status TrainFastTextModel(const std::vector<TrainingExample>& examples,
                                 const FastTextTrainOptions& options, const std::string& scratch_dir,
                                 const std::string& out_path) {
@@ -36,7 +48,12 @@ base::Status TrainFastTextModel(const std::vector<TrainingExample>& examples,
   std::error_code ec;
   std::filesystem::create_directories(scratch_dir, ec);
   const std::string input = (std::filesystem::path(scratch_dir) / "train.txt").string();
-  COMMENTD_RETURN_IF_ERROR(WriteFastTextInput(examples, input));
+  std::vector<TrainingExample> shuffled;
+  shuffled.reserve(examples.size());
+  for (size_t i : TrainingOrder(examples.size(), static_cast<uint64_t>(options.seed))) {
+    shuffled.push_back(examples[i]);
+  }
+  COMMENTD_RETURN_IF_ERROR(WriteFastTextInput(shuffled, input));
   try {
     fasttext::Args args;
     args.input = input;

@@ -6,6 +6,8 @@
 // model sees at run time exactly the tokens it learned from.
 #pragma once
 
+#include <cstddef>
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -43,11 +45,18 @@ struct TrainingExample {
 base::Status WriteFastTextInput(const std::vector<TrainingExample>& examples,
                                 const std::string& path);
 
-// Trains a model on `examples` (written to `scratch_dir` as a fastText input
-// file) and saves it at `out_path` (quantized when options.cutoff > 0).
-// kInvalidArgument when `examples` lacks either class; kInternal naming the
-// cause when fastText fails or a file cannot be written. The caller removes
-// `scratch_dir`.
+// The order in which TrainFastTextModel writes `n` examples: a permutation
+// of 0..n-1 by a Fisher-Yates shuffle driven by std::mt19937_64(seed), whose
+// output the C++ standard fixes, so the order (and the model) is the same on
+// every platform. Why shuffle: one fastText thread reads its input in file
+// order while the learning rate decays, so examples grouped by corpus would
+// leave the model tilted towards the corpora read last.
+std::vector<size_t> TrainingOrder(size_t n, uint64_t seed);
+
+// Trains a model on `examples` (written in TrainingOrder(examples.size(),
+// options.seed) to `scratch_dir` as a fastText input file) and saves it at `out_path` (quantized
+// when options.cutoff > 0). kInvalidArgument when `examples` lacks either class; kInternal naming
+// the cause when fastText fails or a file cannot be written. The caller removes `scratch_dir`.
 base::Status TrainFastTextModel(const std::vector<TrainingExample>& examples,
                                 const FastTextTrainOptions& options, const std::string& scratch_dir,
                                 const std::string& out_path);

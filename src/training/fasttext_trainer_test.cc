@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -39,6 +40,19 @@ TEST(WriteFastTextInputTest, UnwritablePathIsInternalNamingIt) {
   const base::Status status = WriteFastTextInput({{"a", true}}, "/nonexistent/commentd/train.txt");
   EXPECT_EQ(status.code(), base::StatusCode::kInternal);
   EXPECT_NE(status.message().find("/nonexistent/commentd/train.txt"), std::string::npos);
+}
+
+TEST(TrainingOrderTest, IsAPermutationThatDependsOnlyOnTheSeed) {
+  const std::vector<size_t> order = TrainingOrder(100, 1);
+  std::vector<size_t> sorted = order;
+  std::sort(sorted.begin(), sorted.end());
+  for (size_t i = 0; i < sorted.size(); ++i) EXPECT_EQ(sorted[i], i);
+  EXPECT_EQ(TrainingOrder(100, 1), order);
+  EXPECT_NE(TrainingOrder(100, 2), order);
+  size_t in_place = 0;
+  for (size_t i = 0; i < order.size(); ++i) in_place += order[i] == i ? 1 : 0;
+  EXPECT_LT(in_place, 10u);  // shuffled, not the corpus order
+  EXPECT_TRUE(TrainingOrder(0, 1).empty());
 }
 
 TEST(TrainFastTextModelTest, RefusesOneClassData) {

@@ -2,23 +2,25 @@
 
 namespace commentd::training {
 
-AddedExamples TrainingSets::Add(const Dataset& dataset) {
+AddedExamples TrainingSets::Add(const Dataset& dataset, size_t repeat) {
   AddedExamples added;
   const std::string own(TaskName(dataset.task));
   for (const Example& ex : dataset.examples) {
     if (ex.split != Split::kTrain) continue;
-    auto folded = normalizer_.Fold(ex.text);
-    if (!folded.ok()) {
+    std::optional<std::string> model_text = moderator_.ModelText(ex.text);
+    if (!model_text.has_value()) {
       ++added.unreadable;
       continue;
     }
-    std::string lexical = normalizer_.Lexical(*folded).text();
+    std::string lexical = std::move(*model_text);
     if (dataset.task == Task::kInappropriateLanguage && !ex.positive &&
         clean_for_ads_[dataset.name] < kCleanForAdsPerCorpus) {
       ++clean_for_ads_[dataset.name];
       per_model_[std::string(TaskName(Task::kAdvertisement))].push_back({lexical, false});
     }
-    per_model_[own].push_back({std::move(lexical), ex.positive});
+    std::vector<TrainingExample>& examples = per_model_[own];
+    for (size_t i = 1; i < repeat; ++i) examples.push_back({lexical, ex.positive});
+    examples.push_back({std::move(lexical), ex.positive});
     ++added.used;
   }
   return added;

@@ -1,6 +1,6 @@
 // TrainingSets: the input of each model `commentd train` makes, gathered
-// corpus by corpus from the train splits, on the lexical view the engine
-// scores at run time.
+// corpus by corpus from the train splits, on what the engine's classifiers
+// read at run time (Moderator::ModelText).
 #pragma once
 
 #include <cstddef>
@@ -9,7 +9,7 @@
 #include <string_view>
 #include <vector>
 
-#include "text/normalizer.h"
+#include "moderation/moderator.h"
 #include "training/datasets.h"
 #include "training/fasttext_trainer.h"
 
@@ -29,20 +29,26 @@ struct AddedExamples {
 // Owned by one thread.
 class TrainingSets {
  public:
-  // `normalizer` must outlive this.
-  explicit TrainingSets(const text::Normalizer& normalizer) : normalizer_(normalizer) {}
+  // `moderator` gives the model text (ModelText) and must outlive this;
+  // `commentd train` builds it from Policy::Default() without classifiers,
+  // so training sees what scoring sees.
+  explicit TrainingSets(const moderation::Moderator& moderator) : moderator_(moderator) {}
 
   // Adds the train split of `dataset` to its task's model (named by
   // TaskName) and, for a language corpus, its first kCleanForAdsPerCorpus
-  // clean comments to the ad model as well.
-  AddedExamples Add(const Dataset& dataset);
+  // clean comments to the ad model as well. With `repeat` > 1 each train
+  // comment goes `repeat` times into its own model (fastText has no example
+  // weights: repetition up-weights a corpus, e.g. news comments); the ad
+  // model's clean comments are not repeated. `used` counts comments, not
+  // repetitions.
+  AddedExamples Add(const Dataset& dataset, size_t repeat = 1);
 
   // The examples of `model` ("advertisement", "inappropriate_language");
   // nullptr when no corpus added so far trains it.
   const std::vector<TrainingExample>* Examples(std::string_view model) const;
 
  private:
-  const text::Normalizer& normalizer_;
+  const moderation::Moderator& moderator_;
   std::map<std::string, std::vector<TrainingExample>, std::less<>> per_model_;
   std::map<std::string, size_t> clean_for_ads_;  // by corpus name
 };

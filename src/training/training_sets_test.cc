@@ -2,7 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <memory>
 #include <string>
+
+#include "moderation/policy.h"
 
 namespace commentd::training {
 namespace {
@@ -18,15 +21,15 @@ Dataset Corpus(std::string name, Task task) {
 class TrainingSetsTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    auto normalizer = text::Normalizer::Create();
-    ASSERT_TRUE(normalizer.ok()) << normalizer.status().ToString();
-    normalizer_.emplace(std::move(*normalizer));
+    auto moderator = moderation::Moderator::Create(moderation::Policy::Default());
+    ASSERT_TRUE(moderator.ok()) << moderator.status().ToString();
+    moderator_ = std::move(*moderator);
   }
-  std::optional<text::Normalizer> normalizer_;
+  std::shared_ptr<const moderation::Moderator> moderator_;
 };
 
-TEST_F(TrainingSetsTest, UsesOnlyTheTrainSplitOnTheLexicalView) {
-  TrainingSets sets(*normalizer_);
+TEST_F(TrainingSetsTest, UsesOnlyTheTrainSplitOnTheModelText) {
+  TrainingSets sets(*moderator_);
   Dataset sms = Corpus("sms", Task::kAdvertisement);
   sms.examples = {{"WIN Cash NOW", true, Split::kTrain},
                   {"see you", false, Split::kTrain},
@@ -38,14 +41,14 @@ TEST_F(TrainingSetsTest, UsesOnlyTheTrainSplitOnTheLexicalView) {
   const auto* ads = sets.Examples("advertisement");
   ASSERT_NE(ads, nullptr);
   ASSERT_EQ(ads->size(), 2u);
-  EXPECT_EQ((*ads)[0].lexical, normalizer_->LexicalString("WIN Cash NOW").value());
+  EXPECT_EQ((*ads)[0].lexical, moderator_->ModelText("WIN Cash NOW").value());
   EXPECT_TRUE((*ads)[0].positive);
   EXPECT_FALSE((*ads)[1].positive);
   EXPECT_EQ(sets.Examples("inappropriate_language"), nullptr);
 }
 
 TEST_F(TrainingSetsTest, SkipsAndCountsCommentsThatAreNotUtf8) {
-  TrainingSets sets(*normalizer_);
+  TrainingSets sets(*moderator_);
   Dataset sms = Corpus("sms", Task::kAdvertisement);
   sms.examples = {{"ok", false, Split::kTrain}, {"bad \xFF byte", true, Split::kTrain}};
   const AddedExamples added = sets.Add(sms);
@@ -54,7 +57,7 @@ TEST_F(TrainingSetsTest, SkipsAndCountsCommentsThatAreNotUtf8) {
 }
 
 TEST_F(TrainingSetsTest, CleanLanguageCommentsAlsoTeachTheAdModelUpToTheCapPerCorpus) {
-  TrainingSets sets(*normalizer_);
+  TrainingSets sets(*moderator_);
   Dataset olid = Corpus("olid", Task::kInappropriateLanguage);
   olid.examples.push_back({"you idiot", true, Split::kTrain});
   for (size_t i = 0; i < kCleanForAdsPerCorpus + 5; ++i) {
@@ -71,6 +74,25 @@ TEST_F(TrainingSetsTest, CleanLanguageCommentsAlsoTeachTheAdModelUpToTheCapPerCo
   ASSERT_NE(ads, nullptr);
   EXPECT_EQ(ads->size(), kCleanForAdsPerCorpus + 1);  // the cap from olid, one from beep
   for (const TrainingExample& ex : *ads) EXPECT_FALSE(ex.positive);
+}
+
+TEST_F(TrainingSetsTest, RepeatPutsEachTrainCommentThatManyTimesIntoItsOwnModelOnly) {
+  TrainingSets sets(*moderator_);
+  Dataset civil = Corpus("civil", Task::kInappropriateLanguage);
+  civil.examples = {{"you fool", true, Split::kTrain},
+                    {"the mayor spoke", false, Split::kTrain},
+                    {"held out", true, Split::kDev}};
+  const AddedExamples added = sets.Add(civil, 3);
+  EXPECT_EQ(added.used, 2u);
+  const auto* language = sets.Examples("inappropriate_language");
+  ASSERT_NE(language, nullptr);
+  ASSERT_EQ(language->size(), 6u);
+  EXPECT_EQ((*language)[0].lexical, moderator_->ModelText("you fool").value());
+  EXPECT_EQ((*language)[2].lexical, moderator_->ModelText("you fool").value());
+  EXPECT_FALSE((*language)[3].positive);
+  const auto* ads = sets.Examples("advertisement");
+  ASSERT_NE(ads, nullptr);
+  EXPECT_EQ(ads->size(), 1u);  // the clean comment once
 }
 
 }  // namespace

@@ -16,66 +16,133 @@ double ThresholdFor(std::vector<double> probabilities, size_t budget) {
   return std::nextafter(probabilities[budget], 2.0);
 }
 
-double BestThreshold(const std::vector<const ScoredComment*>& scored, double floor,
-                     const std::function<bool(Decision)>& flagged) {
-  double best_t = floor;
-  double best_f1 = -1;
-  std::vector<double> candidates = {floor};
+size_t Allowed(size_t n, double percent) {
+  // The epsilon keeps 200 comments at 0.5% at exactly one.
+  return static_cast<size_t>(static_cast<double>(n) * percent / 100.0 + 1e-9);
+}
+
+Decision ModelDecision(double probability, const moderation::ClassifierThresholds& t) {
+  if (probability >= t.delete_threshold) return Decision::kDelete;
+  if (probability >= t.hold_threshold) return Decision::kHold;
+  return Decision::kPublish;
+}
+
+Decision CombinedDecision(Decision rules, Decision model) {
+  if (rules == Decision::kHold && model != Decision::kPublish) return Decision::kDelete;
+  return std::max(rules, model);
+}
+
+namespace {
+
+double F1(size_t tp, size_t fp, size_t fn) {
+  return tp == 0 ? 0 : 2.0 * static_cast<double>(tp) / static_cast<double>(2 * tp + fp + fn);
+}
+
+// Counts of the combined decision over `scored` at thresholds `t`.
+struct Outcome {
+  size_t clean_deleted = 0, clean_held = 0;
+  size_t tp_flagged = 0, fp_flagged = 0, fn_flagged = 0;
+  size_t tp_deleted = 0, fp_deleted = 0, fn_deleted = 0;
+};
+
+Outcome Simulate(const std::vector<const ScoredComment*>& scored,
+                 const moderation::ClassifierThresholds& t) {
+  Outcome o;
   for (const ScoredComment* s : scored) {
-    if (s->positive && s->probability >= floor) candidates.push_back(s->probability);
+    const Decision d = CombinedDecision(s->rules, ModelDecision(s->probability, t));
+    const bool flagged = d != Decision::kPublish;
+    const bool deleted = d == Decision::kDelete;
+    if (s->positive) {
+      flagged ? ++o.tp_flagged : ++o.fn_flagged;
+      deleted ? ++o.tp_deleted : ++o.fn_deleted;
+    } else {
+      if (flagged) ++o.fp_flagged;
+      if (deleted) ++o.fp_deleted;
+      if (deleted) ++o.clean_deleted;
+      if (d == Decision::kHold) ++o.clean_held;
+    }
+  }
+  return o;
+}
+
+// Thresholds from the highest down: 1, then every positive's probability
+// at or above `floor` (below 1), and `floor` itself.
+std::vector<double> Candidates(const std::vector<const ScoredComment*>& scored, double floor) {
+  std::vector<double> candidates = {1.0, floor};
+  for (const ScoredComment* s : scored) {
+    if (s->positive && s->probability >= floor && s->probability < 1.0) {
+      candidates.push_back(s->probability);
+    }
   }
   std::sort(candidates.begin(), candidates.end(), std::greater<>());
   candidates.erase(std::unique(candidates.begin(), candidates.end()), candidates.end());
-  for (double t : candidates) {
-    size_t tp = 0, fp = 0, fn = 0;
-    for (const ScoredComment* s : scored) {
-      const bool hit = flagged(s->rules) || s->probability >= t;
-      if (s->positive) {
-        hit ? ++tp : ++fn;
-      } else if (hit) {
-        ++fp;
-      }
-    }
-    const double f1 = tp == 0 ? 0 : 2.0 * tp / (2.0 * tp + fp + fn);
-    if (f1 > best_f1) {  // candidates descend: a tie keeps the higher one
-      best_f1 = f1;
-      best_t = t;
-    }
-  }
-  return best_t;
+  return candidates;
 }
+
+}  // namespace
 
 std::optional<moderation::ClassifierThresholds> Tune(
     const std::vector<const ScoredComment*>& scored) {
-  size_t n = 0, positives = 0, rules_deleted = 0, rules_flagged = 0;
-  std::vector<double> not_deleted, not_flagged;
+  size_t clean = 0, positives = 0;
+  for (const ScoredComment* c : scored) c->positive ? ++positives : ++clean;
+  if (positives == 0 || clean == 0) return std::nullopt;
+  // When the rules alone delete more than the budget (a lexicon matter,
+  // not the model's), the model may still add no deletion of its own, but
+  // it may hold.
+  size_t rules_deleted = 0;
   for (const ScoredComment* c : scored) {
-    if (c->positive) {
-      ++positives;
-      continue;
-    }
-    ++n;
-    if (c->rules == Decision::kDelete) ++rules_deleted;
-    if (c->rules != Decision::kPublish) ++rules_flagged;
-    if (c->rules != Decision::kDelete) not_deleted.push_back(c->probability);
-    if (c->rules == Decision::kPublish) not_flagged.push_back(c->probability);
+    if (!c->positive && c->rules == Decision::kDelete) ++rules_deleted;
   }
-  if (positives == 0 || n == 0) return std::nullopt;
-  // What the rules delete (flag) uses the budget first and sets the lowest
-  // threshold the model may have.
-  const size_t delete_allowed = n * kCleanDeletedPercent / 100;
-  const size_t flag_allowed = n * kCleanFlaggedPercent / 100;
-  const size_t delete_budget = delete_allowed > rules_deleted ? delete_allowed - rules_deleted : 0;
-  const size_t flag_budget = flag_allowed > rules_flagged ? flag_allowed - rules_flagged : 0;
-  const double delete_floor = std::min(1.0, ThresholdFor(not_deleted, delete_budget));
-  const double hold_floor = std::min(delete_floor, ThresholdFor(not_flagged, flag_budget));
-  moderation::ClassifierThresholds t;
-  t.delete_threshold =
-      BestThreshold(scored, delete_floor, [](Decision d) { return d == Decision::kDelete; });
-  t.hold_threshold = std::min(t.delete_threshold, BestThreshold(scored, hold_floor, [](Decision d) {
-                                return d != Decision::kPublish;
-                              }));
-  return t;
+  const size_t delete_allowed = std::max(Allowed(clean, kCleanDeletedPercent), rules_deleted);
+  const size_t held_allowed = Allowed(clean, kCleanHeldPercent);
+
+  // For a hold threshold h, the lowest delete threshold that keeps deletions
+  // in budget: the rules' deletions and the rules' holds the model confirms
+  // (p >= h) come first; the clean comments the rules publish get the rest.
+  auto lowest_delete = [&](double h) -> std::optional<double> {
+    size_t fixed = 0;
+    std::vector<double> published;
+    for (const ScoredComment* c : scored) {
+      if (c->positive) continue;
+      if (c->rules == Decision::kDelete || (c->rules == Decision::kHold && c->probability >= h)) {
+        ++fixed;
+      } else if (c->rules == Decision::kPublish) {
+        published.push_back(c->probability);
+      }
+    }
+    if (fixed > delete_allowed) return std::nullopt;
+    return std::max(h, std::min(1.0, ThresholdFor(std::move(published), delete_allowed - fixed)));
+  };
+  auto in_budget = [&](const Outcome& o) {
+    return o.clean_deleted <= delete_allowed && o.clean_held <= held_allowed;
+  };
+
+  moderation::ClassifierThresholds best;  // 1 / 1: the model never acts
+  double best_f1 = -1;
+  for (double h : Candidates(scored, 0.0)) {
+    const std::optional<double> d = lowest_delete(h);
+    if (!d.has_value()) continue;
+    const Outcome o = Simulate(scored, {.delete_threshold = *d, .hold_threshold = h});
+    if (!in_budget(o)) continue;
+    const double f1 = F1(o.tp_flagged, o.fp_flagged, o.fn_flagged);
+    if (f1 > best_f1) {  // candidates descend: a tie keeps the higher one
+      best_f1 = f1;
+      best = {.delete_threshold = *d, .hold_threshold = h};
+    }
+  }
+  if (best_f1 < 0) return moderation::ClassifierThresholds{};
+  const double h = best.hold_threshold;
+  double best_delete_f1 = -1;
+  for (double d : Candidates(scored, best.delete_threshold)) {
+    const Outcome o = Simulate(scored, {.delete_threshold = d, .hold_threshold = h});
+    if (!in_budget(o)) continue;
+    const double f1 = F1(o.tp_deleted, o.fp_deleted, o.fn_deleted);
+    if (f1 > best_delete_f1) {
+      best_delete_f1 = f1;
+      best.delete_threshold = d;
+    }
+  }
+  return best;
 }
 
 namespace {

@@ -1,9 +1,10 @@
 // Tuner: the classifier thresholds `commentd eval --tune` proposes for the
 // policy. Per model (and per language with enough comments) it keeps the
-// combined policy at or under 1% of clean comments deleted and 4% flagged
-// (deleted or held: 1% deleted + 3% held), counting what the rules already
-// delete or hold against that budget first; above the lowest thresholds the
-// budget allows, it picks the ones with the best F1, so a model that catches
+// combined policy at or under 0.5% of clean comments deleted and 3% held,
+// simulating the calibrated decision the Moderator makes (CombinedDecision:
+// a model alone holds, and deletes only above its delete threshold or when a
+// rule agrees), with what the rules decide counted first. Among the
+// thresholds the budget allows it picks the best F1, so a model that catches
 // little is not made to spend its whole budget. Pure functions; thread-safe.
 #pragma once
 
@@ -27,13 +28,26 @@ struct ScoredComment {
   moderation::Decision rules = moderation::Decision::kPublish;  // the rules alone
 };
 
-// The budget, in percent of the clean comments.
-inline constexpr size_t kCleanDeletedPercent = 1;
-inline constexpr size_t kCleanFlaggedPercent = 4;
+// The budget, in percent of the clean comments of one language (fractions
+// allowed): what the combined policy may delete, and what it may hold.
+inline constexpr double kCleanDeletedPercent = 0.5;
+inline constexpr double kCleanHeldPercent = 3.0;
+
+// How many of `n` comments `percent` allows, rounded down.
+size_t Allowed(size_t n, double percent);
 
 // Fewer clean comments than this in a language tell too little for its own
 // thresholds.
 inline constexpr size_t kMinTuningComments = 300;
+
+// The model's own decision at thresholds `t`: delete at p >= delete
+// threshold, else hold at p >= hold threshold, else publish.
+moderation::Decision ModelDecision(double probability, const moderation::ClassifierThresholds& t);
+
+// The calibrated decision of the rules' decision `rules` and one model's
+// `model`: delete when the rules hold and the model does not publish (a rule
+// agrees), else the stricter of the two. The Moderator decides so per rule.
+moderation::Decision CombinedDecision(moderation::Decision rules, moderation::Decision model);
 
 // The smallest threshold that at most `budget` of `probabilities` reach: just
 // above the budget-th largest, so tied probabilities there all stay below.
@@ -41,15 +55,20 @@ inline constexpr size_t kMinTuningComments = 300;
 // probabilities crowd near 0 and 1, so no fixed grid is used.
 double ThresholdFor(std::vector<double> probabilities, size_t budget);
 
-// The threshold in [floor, 1] at which "the rules flag it (`flagged` of its
-// rules decision) or the probability reaches the threshold" has the best F1
-// on `scored`; ties go to the higher threshold. Candidates are `floor` and
-// every positive's probability at or above it.
-double BestThreshold(const std::vector<const ScoredComment*>& scored, double floor,
-                     const std::function<bool(moderation::Decision)>& flagged);
-
-// The delete and hold thresholds for one model on `scored` (hold <= delete).
-// Nullopt when `scored` has no positives or no clean comments to tune on.
+// The delete and hold thresholds for one model on `scored` (hold <= delete),
+// such that CombinedDecision deletes at most Allowed(clean, kCleanDeletedPercent)
+// and holds at most Allowed(clean, kCleanHeldPercent) of the clean comments.
+// The hold threshold decides what is flagged (held or deleted): among those
+// the budget allows (1 included: the model never acts alone), the one with
+// the best F1 of "flagged", a tie to the higher. The delete threshold then
+// only moves comments between held and deleted: among those the budget
+// allows (the lowest that keeps deletions in budget, every positive's
+// probability above it, and 1), the best F1 of "deleted", a tie to the
+// higher. When the rules alone delete more clean comments than the budget,
+// the budget becomes what they delete: the model adds no deletion but may
+// still hold. When even the hold threshold 1 breaks the held budget (the
+// rules alone hold too many), both are 1. Nullopt when `scored` has no positives or no clean
+// comments to tune on.
 std::optional<moderation::ClassifierThresholds> Tune(
     const std::vector<const ScoredComment*>& scored);
 

@@ -69,85 +69,151 @@ TEST(ThresholdForTest, IsZeroWhenTheBudgetCoversEveryProbabilityOrThereAreNone) 
   EXPECT_EQ(ThresholdFor({}, 0), 0.0);
 }
 
-bool Never(Decision) { return false; }
-
-TEST(BestThresholdTest, PicksTheBestF1AndTheHigherThresholdOnATie) {
-  // Positives 0.9 and 0.6, clean 0.7 and 0.2; floor 0.5.
-  // t=0.9: tp 1, fn 1, fp 0 -> F1 2/3. t=0.6: tp 2, fp 1 -> F1 4/5.
-  // t=0.5 (the floor): the same as 0.6 -> the tie keeps 0.6.
-  const Comments c = Comments().Positive(0.9).Positive(0.6).Clean(0.7).Clean(0.2);
-  EXPECT_EQ(BestThreshold(c.Pointers(), 0.5, Never), 0.6);
-}
-
-TEST(BestThresholdTest, IsTheFloorWhenNoPositiveReachesIt) {
-  const Comments c = Comments().Positive(0.3).Clean(0.8).Clean(0.1);
-  EXPECT_EQ(BestThreshold(c.Pointers(), 0.5, Never), 0.5);
-}
-
-TEST(BestThresholdTest, ACommentTheRulesFlagCountsAsCaughtAtEveryThreshold) {
-  // Positives 0.9 and 0.4 (the rules delete the latter), clean 0.6; floor 0.3.
-  // Counting the rules: t=0.9 catches both positives and no clean comment
-  // (F1 1). Without them, t=0.4 (tp 2, fp 1, F1 0.8) beats t=0.9 (F1 2/3).
-  const Comments c = Comments().Positive(0.9).Positive(0.4, Decision::kDelete).Clean(0.6);
-  EXPECT_EQ(BestThreshold(c.Pointers(), 0.3, [](Decision d) { return d == Decision::kDelete; }),
-            0.9);
-  EXPECT_EQ(BestThreshold(c.Pointers(), 0.3, Never), 0.4);
-}
-
 TEST(TuneTest, NothingToTuneOnIsNullopt) {
   EXPECT_EQ(Tune({}), std::nullopt);
   EXPECT_EQ(Tune(Comments().Clean(0.2).Clean(0.9).Pointers()), std::nullopt);  // no positives
   EXPECT_EQ(Tune(Comments().Positive(0.9).Pointers()), std::nullopt);          // no clean
 }
 
-TEST(TuneTest, ChoosesTheBestF1AboveTheFloorsTheBudgetSets) {
-  // 100 clean comments at 0.00..0.99: deleting 1% allows one (the floor is
-  // just above 0.98), flagging 4% allows four (just above 0.95).
-  // Delete, candidates 0.995 and the floor: 0.995 has tp 1, fp 0, fn 3 (F1
-  // 0.4); the floor adds the clean 0.99 (F1 1/3).
-  // Hold, candidates 0.995 (F1 0.4), 0.97 (tp 2, fp 3: 4/9), 0.965 (tp 3,
-  // fp 3, fn 1: 0.6) and the floor (tp 3, fp 4: 6/11).
-  const Comments c =
-      Comments().HundredClean().Positive(0.995).Positive(0.97).Positive(0.965).Positive(0.5);
-  const auto t = Tune(c.Pointers());
-  ASSERT_TRUE(t.has_value());
-  EXPECT_EQ(t->delete_threshold, 0.995);
-  EXPECT_EQ(t->hold_threshold, 0.965);
+TEST(AllowedTest, RoundsTheFractionalBudgetDown) {
+  EXPECT_EQ(Allowed(200, 0.5), 1u);
+  EXPECT_EQ(Allowed(199, 0.5), 0u);
+  EXPECT_EQ(Allowed(1000, 0.5), 5u);
+  EXPECT_EQ(Allowed(100, 3.0), 3u);
+  EXPECT_EQ(Allowed(0, 3.0), 0u);
 }
 
-TEST(TuneTest, WithoutUsefulPositivesTheThresholdsAreTheBudgetFloors) {
-  const auto t = Tune(Comments().HundredClean().Positive(0.3).Pointers());
+TEST(ModelDecisionTest, DeletesAtTheDeleteThresholdAndHoldsAtTheHoldThreshold) {
+  const moderation::ClassifierThresholds t{.delete_threshold = 0.9, .hold_threshold = 0.6};
+  EXPECT_EQ(ModelDecision(0.95, t), Decision::kDelete);
+  EXPECT_EQ(ModelDecision(0.9, t), Decision::kDelete);
+  EXPECT_EQ(ModelDecision(0.7, t), Decision::kHold);
+  EXPECT_EQ(ModelDecision(0.6, t), Decision::kHold);
+  EXPECT_EQ(ModelDecision(0.59, t), Decision::kPublish);
+}
+
+TEST(CombinedDecisionTest, ARuleThatHoldsAndAModelThatAgreesDelete) {
+  EXPECT_EQ(CombinedDecision(Decision::kHold, Decision::kHold), Decision::kDelete);
+  EXPECT_EQ(CombinedDecision(Decision::kHold, Decision::kDelete), Decision::kDelete);
+  EXPECT_EQ(CombinedDecision(Decision::kHold, Decision::kPublish), Decision::kHold);
+}
+
+TEST(CombinedDecisionTest, OtherwiseTheStricterOfRulesAndModel) {
+  EXPECT_EQ(CombinedDecision(Decision::kPublish, Decision::kPublish), Decision::kPublish);
+  EXPECT_EQ(CombinedDecision(Decision::kPublish, Decision::kHold), Decision::kHold);
+  EXPECT_EQ(CombinedDecision(Decision::kPublish, Decision::kDelete), Decision::kDelete);
+  EXPECT_EQ(CombinedDecision(Decision::kDelete, Decision::kPublish), Decision::kDelete);
+  EXPECT_EQ(CombinedDecision(Decision::kDelete, Decision::kHold), Decision::kDelete);
+}
+
+// 200 clean comments at 0.000, 0.005, ..., 0.995: the budget deletes one
+// and holds six.
+Comments TwoHundredClean() {
+  Comments c;
+  for (int i = 0; i < 200; ++i) c.Clean(i / 200.0);
+  return c;
+}
+
+TEST(TuneTest, HoldsAtTheBestFlaggedF1TheBudgetAllowsThenDeletesAtTheBestDeletedF1) {
+  // Positives 0.9975, 0.9875, 0.9825, 0.5. Hold candidates (the delete
+  // threshold at its lowest in budget: just above 0.99, one clean deleted):
+  //   1: nothing flagged, F1 0.
+  //   0.9975: tp 1, fp 0, fn 3: F1 0.4.
+  //   0.9875: clean 0.99 held, 0.995 deleted: tp 2, fp 2, fn 2: F1 0.5.
+  //   0.9825: clean 0.985, 0.99 held, 0.995 deleted: tp 3, fp 3, fn 1: 0.6.
+  //   0.5 and 0: 99 or more clean held, over budget.
+  // Delete candidates at hold 0.9825: 1 (F1 0), 0.9975 (tp 1, fn 3: 0.4),
+  // just above 0.99 (tp 1, fp 1, fn 3: 1/3).
+  const Comments c =
+      TwoHundredClean().Positive(0.9975).Positive(0.9875).Positive(0.9825).Positive(0.5);
+  const auto t = Tune(c.Pointers());
   ASSERT_TRUE(t.has_value());
-  EXPECT_EQ(t->delete_threshold, Above(0.98));  // one clean comment (0.99) deleted
-  EXPECT_EQ(t->hold_threshold, Above(0.95));    // four (0.96..0.99) flagged
+  EXPECT_EQ(t->hold_threshold, 0.9825);
+  EXPECT_EQ(t->delete_threshold, 0.9975);
+}
+
+TEST(TuneTest, ARuleHoldTheModelConfirmsIsADeletionAndUsesTheDeleteBudget) {
+  // 200 clean: 198 at 0.1, and the rules hold two at 0.9 and 0.8 (budget:
+  // one deletion, six holds). Positives at 0.95 and 0.85.
+  //   hold 0.95: tp 1, fp 2 (the rules' holds), fn 1: F1 0.4.
+  //   hold 0.85: the model confirms the rules' 0.9 (deleted: the whole
+  //     delete budget); tp 2, fp 2: F1 2/3.
+  //   hold 0: it would confirm both rules' holds, two deletions: over budget.
+  // Delete at hold 0.85: 1 (nothing deleted but the confirmed hold, F1 0),
+  // 0.95 (tp 1, fp 1, fn 1: 0.5), 0.85 (tp 2, fp 1: 0.8).
+  Comments c;
+  for (int i = 0; i < 198; ++i) c.Clean(0.1);
+  c.Clean(0.9, Decision::kHold).Clean(0.8, Decision::kHold).Positive(0.95).Positive(0.85);
+  const auto t = Tune(c.Pointers());
+  ASSERT_TRUE(t.has_value());
+  EXPECT_EQ(t->hold_threshold, 0.85);
+  EXPECT_EQ(t->delete_threshold, 0.85);
 }
 
 TEST(TuneTest, WhatTheRulesDeleteUsesTheBudgetFirst) {
-  // The rules delete the clean comment at 0.50: no deletion is left for the
-  // model (just above the highest, 0.99), and three flags (above 0.96).
-  const auto t = Tune(Comments().HundredClean(Decision::kDelete).Positive(0.3).Pointers());
+  // 200 clean at 0.000..0.995, the rules delete the one at 0.5: no deletion
+  // is left for the model, whose delete threshold must stay above 0.995.
+  // Hold 0.981 then holds three clean comments (0.985..0.995) and catches
+  // both positives (tp 2, fp 4 with the rules' delete: F1 0.5), a tie with
+  // 0.999 alone (tp 1, fp 1, fn 1: F1 0.5) that goes to the higher.
+  Comments c;
+  for (int i = 0; i < 200; ++i)
+    c.Clean(i / 200.0, i == 100 ? Decision::kDelete : Decision::kPublish);
+  c.Positive(0.999).Positive(0.981);
+  const auto t = Tune(c.Pointers());
   ASSERT_TRUE(t.has_value());
-  EXPECT_EQ(t->delete_threshold, Above(0.99));
-  EXPECT_EQ(t->hold_threshold, Above(0.96));
+  EXPECT_EQ(t->hold_threshold, 0.999);
+  EXPECT_GT(t->delete_threshold, 0.995);
 }
 
-TEST(TuneTest, WhatTheRulesHoldUsesOnlyTheFlagBudget) {
-  const auto t = Tune(Comments().HundredClean(Decision::kHold).Positive(0.3).Pointers());
+TEST(TuneTest, WhenTheRulesAloneDeleteTooMuchTheModelAddsNoDeletionButMayHold) {
+  // 100 clean comments allow no deletion; the rules delete two at 0.1, the
+  // other 98 are at 0.1 too. Hold 0.9 catches the positive (tp 1, fp 2 (the
+  // rules' deletions): F1 0.5) and deletes no clean comment; hold 0 would
+  // hold all 98. Delete 0.9 (F1 0.5) beats 1 (F1 0).
+  Comments c;
+  for (int i = 0; i < 100; ++i) c.Clean(0.1, i < 2 ? Decision::kDelete : Decision::kPublish);
+  c.Positive(0.9);
+  const auto t = Tune(c.Pointers());
   ASSERT_TRUE(t.has_value());
-  EXPECT_EQ(t->delete_threshold, Above(0.98));
-  EXPECT_EQ(t->hold_threshold, Above(0.96));
+  EXPECT_EQ(t->hold_threshold, 0.9);
+  EXPECT_EQ(t->delete_threshold, 0.9);
 }
 
-TEST(TuneTest, HoldIsCappedByDelete) {
-  // One clean comment: both budgets are 0, both floors just above 0.4.
-  // Delete: 0.5 catches both positives and no clean comment (F1 1; the
-  // floor ties). Hold: the rules already hold the 0.5 positive, so 0.9
-  // alone has F1 1 and wins the tie; capped, it becomes 0.5.
-  const auto t =
-      Tune(Comments().Clean(0.4).Positive(0.9).Positive(0.5, Decision::kHold).Pointers());
+TEST(TuneTest, WhenTheRulesAloneHoldTooMuchTheModelNeverActs) {
+  // 100 clean comments allow three holds; the rules hold four.
+  Comments c;
+  for (int i = 0; i < 100; ++i) c.Clean(0.1, i < 4 ? Decision::kHold : Decision::kPublish);
+  c.Positive(0.9);
+  const auto t = Tune(c.Pointers());
   ASSERT_TRUE(t.has_value());
-  EXPECT_EQ(t->delete_threshold, 0.5);
-  EXPECT_EQ(t->hold_threshold, 0.5);
+  EXPECT_EQ(t->delete_threshold, 1.0);
+  EXPECT_EQ(t->hold_threshold, 1.0);
+}
+
+TEST(TuneTest, TheTunedThresholdsKeepTheCombinedPolicyInBudget) {
+  // A check against the simulation itself: many clean comments, some held
+  // or deleted by the rules, and positives spread over the range.
+  Comments c;
+  for (int i = 0; i < 1000; ++i) {
+    const Decision rules = i % 97 == 0    ? Decision::kHold
+                           : i % 331 == 0 ? Decision::kDelete
+                                          : Decision::kPublish;
+    c.Clean((i * 7919 % 1000) / 1000.0, rules);
+  }
+  for (int i = 0; i < 300; ++i) c.Positive(0.5 + (i * 31 % 500) / 1000.0);
+  const auto t = Tune(c.Pointers());
+  ASSERT_TRUE(t.has_value());
+  size_t deleted = 0, held = 0;
+  for (const ScoredComment* s : c.Pointers()) {
+    if (s->positive) continue;
+    const Decision d = CombinedDecision(s->rules, ModelDecision(s->probability, *t));
+    deleted += d == Decision::kDelete ? 1 : 0;
+    held += d == Decision::kHold ? 1 : 0;
+  }
+  EXPECT_LE(deleted, Allowed(1000, kCleanDeletedPercent));
+  EXPECT_LE(held, Allowed(1000, kCleanHeldPercent));
+  EXPECT_LE(t->hold_threshold, t->delete_threshold);
 }
 
 TEST(TuneSectionsTest, TheModelFirstThenLanguagesWithEnoughCleanCommentsInNameOrder) {
