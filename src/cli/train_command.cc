@@ -67,8 +67,11 @@ base::Status Train(const TrainOptions& options) {
     COMMENTD_ASSIGN_OR_RETURN(training::Dataset ds, training::ReadDataset(name, options.data_dir));
     const auto r = repeat.find(name);
     const training::AddedExamples added = sets.Add(ds, r == repeat.end() ? 1 : r->second);
-    fmt::print("{:<10} {:<3} {:<23} {:>6} train examples ({} not UTF-8, skipped)\n", ds.name,
-               ds.language, training::TaskName(ds.task), added.used, added.unreadable);
+    fmt::print(
+        "{:<10} {:<3} {:<23} {:>6} train examples ({} not UTF-8, skipped; {} positives left out "
+        "for balance)\n",
+        ds.name, ds.language, training::TaskName(ds.task), added.used, added.unreadable,
+        added.thinned);
   }
   training::FastTextTrainOptions ft = options.fasttext;
   if (options.no_quantize) ft.cutoff = 0;

@@ -24,6 +24,7 @@ inline constexpr size_t kCleanForAdsPerCorpus = 2000;
 struct AddedExamples {
   size_t used = 0;        // train comments added to the corpus's own model
   size_t unreadable = 0;  // train comments skipped: not UTF-8
+  size_t thinned = 0;     // positives left out to balance the corpus (see Add)
 };
 
 // Owned by one thread.
@@ -36,7 +37,10 @@ class TrainingSets {
 
   // Adds the train split of `dataset` to its task's model (named by
   // TaskName) and, for a language corpus, its first kCleanForAdsPerCorpus
-  // clean comments to the ad model as well. With `repeat` > 1 each train
+  // clean comments to the ad model as well. A language corpus with more
+  // positives than clean train comments gives only as many positives as it
+  // has clean comments, evenly spread over its file (its style must not
+  // become the signal). With `repeat` > 1 each train
   // comment goes `repeat` times into its own model (fastText has no example
   // weights: repetition up-weights a corpus, e.g. news comments); the ad
   // model's clean comments are not repeated. `used` counts comments, not

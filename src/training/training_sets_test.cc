@@ -1,9 +1,11 @@
 #include "training/training_sets.h"
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "moderation/policy.h"
 
@@ -74,6 +76,33 @@ TEST_F(TrainingSetsTest, CleanLanguageCommentsAlsoTeachTheAdModelUpToTheCapPerCo
   ASSERT_NE(ads, nullptr);
   EXPECT_EQ(ads->size(), kCleanForAdsPerCorpus + 1);  // the cap from olid, one from beep
   for (const TrainingExample& ex : *ads) EXPECT_FALSE(ex.positive);
+}
+
+TEST_F(TrainingSetsTest, ALanguageCorpusGivesNoMorePositivesThanCleanComments) {
+  TrainingSets sets(*moderator_);
+  Dataset civil = Corpus("civil", Task::kInappropriateLanguage);
+  for (int i = 0; i < 9; ++i)
+    civil.examples.push_back({fmt::format("bad {}", i), true, Split::kTrain});
+  for (int i = 0; i < 3; ++i) {
+    civil.examples.push_back({fmt::format("fine {}", i), false, Split::kTrain});
+  }
+  const AddedExamples added = sets.Add(civil);
+  EXPECT_EQ(added.used, 6u);
+  EXPECT_EQ(added.thinned, 6u);
+  const auto* examples = sets.Examples("inappropriate_language");
+  ASSERT_NE(examples, nullptr);
+  std::vector<std::string> kept;
+  for (const TrainingExample& ex : *examples) {
+    if (ex.positive) kept.push_back(ex.lexical);
+  }
+  // Every third positive, spread over the file rather than its head.
+  EXPECT_EQ(kept, (std::vector<std::string>{"bad 2", "bad 5", "bad 8"}));
+
+  Dataset sms = Corpus("sms", Task::kAdvertisement);
+  for (int i = 0; i < 3; ++i)
+    sms.examples.push_back({fmt::format("win {}", i), true, Split::kTrain});
+  sms.examples.push_back({"hello", false, Split::kTrain});
+  EXPECT_EQ(sets.Add(sms).thinned, 0u) << "the ad corpora are what spam looks like; kept whole";
 }
 
 TEST_F(TrainingSetsTest, RepeatPutsEachTrainCommentThatManyTimesIntoItsOwnModelOnly) {
