@@ -158,7 +158,7 @@ Moderator::~Moderator() = default;
 
 const Policy& Moderator::policy() const { return policy_; }
 
-std::optional<std::string> Moderator::ModelText(std::string_view text) const {
+std::optional<std::string> Moderator::ModelText(std::string_view text, Rule /*rule*/) const {
   if (text::FindInvalidUtf8(text) != std::string_view::npos) return std::nullopt;
   auto folded = engine_->normalizer.Fold(text);
   if (!folded.ok()) return std::nullopt;

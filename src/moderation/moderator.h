@@ -50,12 +50,17 @@ class Moderator {
   // normalize the text a second time.
   Verdict Evaluate(std::string_view text, std::optional<std::string>* lexical_view) const;
 
-  // What the classifiers read of `text` under this policy: its lexical view
-  // with the spans the policy has already judged innocent masked, as one
-  // string of the same length as the lexical view (so spans still map to the
-  // original). nullopt for text that is not UTF-8. Training and evaluation
-  // call this too, so a model learns from exactly what it is shown.
-  std::optional<std::string> ModelText(std::string_view text) const;
+  // What the classifier of `rule` (kAdvertisement or kInappropriateLanguage)
+  // reads of `text` under this policy: its lexical view with the spans the
+  // policy has already judged innocent overwritten by spaces, as one string
+  // of the same length as the lexical view (so spans still map to the
+  // original). Both models lose allowlisted words and the mild words the
+  // policy tolerates; the language model also loses proper names
+  // (capitalised words inside a sentence that no lexicon lists), the ad model
+  // document codes, order and case numbers, dates and amounts. nullopt for
+  // text that is not UTF-8. Training and evaluation call this too, so a
+  // model learns from exactly what it is shown.
+  std::optional<std::string> ModelText(std::string_view text, Rule rule) const;
 
   const Policy& policy() const;
 

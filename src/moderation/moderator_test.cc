@@ -103,11 +103,12 @@ TEST(ModeratorTest, ModelTextHasTheLengthOfTheLexicalView) {
     SCOPED_TRACE(text);
     auto lexical = text::TestNormalizer().LexicalString(text);
     ASSERT_TRUE(lexical.ok());
-    const std::optional<std::string> model_text = moderator->ModelText(text);
+    const std::optional<std::string> model_text =
+        moderator->ModelText(text, Rule::kInappropriateLanguage);
     ASSERT_TRUE(model_text.has_value());
     EXPECT_EQ(model_text->size(), lexical->size());
   }
-  EXPECT_FALSE(moderator->ModelText("fine text \xC3\x28 here").has_value());
+  EXPECT_FALSE(moderator->ModelText("fine text \xC3\x28 here", Rule::kAdvertisement).has_value());
 }
 
 TEST(ModeratorTest, PolicyAllowsDomainsAndChangesActions) {
@@ -168,7 +169,9 @@ TEST(ModeratorTest, MildWordsArePublishedByDefault) {
 class FixedClassifier final : public Classifier {
  public:
   explicit FixedClassifier(double p) : p_(p) {}
-  ClassifierScore Score(const text::NormalizedText&) const override { return {p_, {}}; }
+  ClassifierScore Score(std::string_view, const text::NormalizedText&) const override {
+    return {p_, {}};
+  }
 
  private:
   double p_;
