@@ -553,4 +553,37 @@ std::vector<LexiconMatch> Lexicon::Find(const text::NormalizedText& lexical) con
   return matches;
 }
 
+std::vector<text::Span> Lexicon::FindAllowed(const text::NormalizedText& lexical) const {
+  const std::string& text = lexical.text();
+  const uint32_t entry_count = static_cast<uint32_t>(state_->entries.size());
+  if (text.empty() || state_->min_runs.size() == entry_count) return {};
+  COMMENTD_CHECK(text.size() <= 0xFFFFFFFFu);
+  // The same scan as Find's, keeping the allowlist's hits instead of the
+  // entries'.
+  Squeezed squeezed;
+  Squeeze(text, &squeezed);
+  std::vector<Hit> hits;
+  hs_scratch_t* scratch = state_->AcquireScratch();
+  hs_error_t err =
+      hs_scan(state_->database, squeezed.text.data(),
+              static_cast<unsigned int>(squeezed.text.size()), 0, scratch, OnMatch, &hits);
+  state_->ReleaseScratch(scratch);
+  COMMENTD_CHECK(err == HS_SUCCESS);
+  std::vector<text::Span> spans;
+  for (const Hit& h : hits) {
+    if (h.id < entry_count) continue;
+    const std::vector<uint8_t>& min_runs = state_->min_runs[h.id];
+    bool long_enough = true;
+    for (size_t k = 0; k < min_runs.size() && long_enough; ++k) {
+      long_enough = squeezed.Run(h.from + k) >= min_runs[k];
+    }
+    if (!long_enough) continue;
+    spans.push_back(text::Span{squeezed.origin[h.from], squeezed.origin[h.to]});
+  }
+  std::sort(spans.begin(), spans.end(), [](const text::Span& a, const text::Span& b) {
+    return a.begin != b.begin ? a.begin < b.begin : a.end > b.end;
+  });
+  return spans;
+}
+
 }  // namespace commentd::moderation

@@ -86,6 +86,11 @@ class Lexicon {
 
   size_t size() const;
 
+  // The allowlisted (innocent) words found in `lexical`, as byte ranges of
+  // lexical.text() itself, not of the original text, ordered by start:
+  // Moderator::ModelText masks them so that a classifier never reads them.
+  std::vector<text::Span> FindAllowed(const text::NormalizedText& lexical) const;
+
  private:
   struct State;
   explicit Lexicon(std::unique_ptr<State> state);
