@@ -330,7 +330,7 @@ void AddNumbers(const text::NormalizedText& lexical, const std::vector<text::Spa
 // (or ModelText) and handed to MaskFor for each model.
 struct Moderator::Findings {
   std::vector<LexiconMatch> words;     // the lexicons' matches
-  std::vector<text::Span> allowed;     // allowlisted words, lexical-view ranges
+  std::vector<text::Span> innocent;    // Lexicon::FindInnocent: lexical-view ranges
   std::vector<text::Span> ad_signals;  // the ad rules' signals, original spans
 };
 
@@ -339,7 +339,6 @@ std::vector<text::Span> Moderator::MaskFor(Rule rule, std::string_view original,
                                            const Findings& findings) const {
   std::vector<text::Span> masked;
   const std::string& view = lexical.text();
-  for (const text::Span& a : findings.allowed) masked.push_back(WholeWord(view, a));
   std::vector<text::Span> flagged;  // original spans the lexicons hold against the comment
   for (const LexiconMatch& m : findings.words) {
     if (IsToleratedSwear(*m.entry, policy_.language)) {
@@ -347,6 +346,17 @@ std::vector<text::Span> Moderator::MaskFor(Rule rule, std::string_view original,
     } else {
       flagged.push_back(m.span);
     }
+  }
+  auto is_flagged = [&](text::Span original) {
+    return std::any_of(flagged.begin(), flagged.end(),
+                       [&](const text::Span& f) { return f.Overlaps(original); });
+  };
+  for (const text::Span& innocent : findings.innocent) {
+    const text::Span range = WholeWord(view, innocent);
+    if (range.begin >= range.end || range.end > view.size()) continue;
+    // A word the lexicons match elsewhere in it ("fuckass") is no innocent word.
+    if (is_flagged(lexical.ToOriginal(range.begin, range.end))) continue;
+    masked.push_back(range);
   }
   if (rule == Rule::kInappropriateLanguage) {
     AddProperNames(original, lexical, flagged, &masked);
@@ -405,7 +415,7 @@ std::optional<std::string> Moderator::ModelText(std::string_view text, Rule rule
   const text::NormalizedText lexical = engine_->normalizer.Lexical(*folded);
   Findings findings;
   findings.words = engine_->lexicon.Find(lexical);
-  findings.allowed = engine_->lexicon.FindAllowed(lexical);
+  findings.innocent = engine_->lexicon.FindInnocent(lexical);
   if (rule == Rule::kAdvertisement) {
     for (const AdSignal& s : engine_->ad_detector.Assess(text, *folded, lexical).signals) {
       findings.ad_signals.push_back(s.span);
@@ -504,7 +514,7 @@ Verdict Moderator::Evaluate(std::string_view text, std::optional<std::string>* l
   // are worked out only when a model will be asked: a rules-only engine
   // spends nothing on them.
   if (classifiers_.inappropriate_language || classifiers_.advertisement) {
-    findings.allowed = engine_->lexicon.FindAllowed(lexical);
+    findings.innocent = engine_->lexicon.FindInnocent(lexical);
     for (const AdSignal& s : ads.signals) findings.ad_signals.push_back(s.span);
     const std::string_view language = text::GuessLanguage(text);
     auto classify = [&](const Classifier* classifier, Rule rule, ClassifierThresholds thresholds,
