@@ -247,6 +247,20 @@ TEST(ModelTextTest, AllowlistedAndToleratedMildWordsAreMaskedForBothModels) {
   }
 }
 
+TEST(ModelTextTest, WordsThatOnlyContainAWholeWordEntryAreMaskedButMatchesStay) {
+  const std::string read =
+      ModelTextOf("the embassy staff passed the class", Rule::kInappropriateLanguage);
+  EXPECT_EQ(read.find("embassy"), std::string::npos) << read;
+  EXPECT_EQ(read.find("passed"), std::string::npos) << read;
+  EXPECT_NE(read.find("staff"), std::string::npos) << read;
+  EXPECT_NE(ModelTextOf("what a fuckface", Rule::kInappropriateLanguage).find("fuckface"),
+            std::string::npos)
+      << "a prefix entry's match is no innocent word";
+  EXPECT_NE(ModelTextOf("a mild scumbag", Rule::kInappropriateLanguage).find("scumbag"),
+            std::string::npos)
+      << "a mild insult stays readable";
+}
+
 TEST(ModelTextTest, MildWordsStayWhenThePolicyDoesNotTolerateThem) {
   auto policy = Policy::FromToml("[inappropriate_language]\nallow_mild = false\n", "p.toml");
   ASSERT_TRUE(policy.ok()) << policy.status().ToString();
