@@ -272,17 +272,18 @@ TEST(ModelTextTest, MildWordsStayWhenThePolicyDoesNotTolerateThem) {
 }
 
 TEST(ModelTextTest, LanguageModelLosesNamesInsideSentencesButNotOpeningWordsOrShouting) {
+  // Names no allowlist lists: the rule is general, not a list.
   const std::string read =
-      ModelTextOf("Yesterday Emily Dickinson visited Penistone. Idiots SHOUT, what a Shit take",
+      ModelTextOf("Yesterday Anna Kowalczyk visited Dunmerrow. Idiots SHOUT, what a Shit take",
                   Rule::kInappropriateLanguage);
-  EXPECT_EQ(read.find("emily"), std::string::npos) << read;
-  EXPECT_EQ(read.find("dickinson"), std::string::npos) << read;
-  EXPECT_EQ(read.find("penistone"), std::string::npos) << read;
+  EXPECT_EQ(read.find("anna"), std::string::npos) << read;
+  EXPECT_EQ(read.find("kowalczyk"), std::string::npos) << read;
+  EXPECT_EQ(read.find("dunmerrow"), std::string::npos) << read;
   EXPECT_NE(read.find("yesterday"), std::string::npos) << "a sentence's first word: " << read;
   EXPECT_NE(read.find("idiots"), std::string::npos) << "a sentence's first word: " << read;
   EXPECT_NE(read.find("shout"), std::string::npos) << "no lower case: " << read;
   EXPECT_NE(read.find("shit"), std::string::npos) << "a lexicon match: " << read;
-  EXPECT_NE(ModelTextOf("Yesterday Emily Dickinson", Rule::kAdvertisement).find("dickinson"),
+  EXPECT_NE(ModelTextOf("Yesterday Anna Kowalczyk", Rule::kAdvertisement).find("kowalczyk"),
             std::string::npos)
       << "the ad model reads names";
 }
