@@ -4,6 +4,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 
 #include "text/normalizer.h"
 #include "text/span.h"
@@ -19,8 +20,16 @@ struct ClassifierScore {
 class Classifier {
  public:
   virtual ~Classifier() = default;
-  // `lexical` is the Normalizer's lexical view of the comment.
-  virtual ClassifierScore Score(const text::NormalizedText& lexical) const = 0;
+  // `model_text` is what the model reads (Moderator::ModelText: the lexical
+  // view with innocent spans masked), exactly as long as `lexical`, the
+  // Normalizer's lexical view of the comment, which maps its byte offsets to
+  // the original text for the evidence span.
+  virtual ClassifierScore Score(std::string_view model_text,
+                                const text::NormalizedText& lexical) const = 0;
+  // The unmasked lexical view read as is (tests and benchmarks).
+  ClassifierScore Score(const text::NormalizedText& lexical) const {
+    return Score(lexical.text(), lexical);
+  }
 };
 
 }  // namespace commentd::moderation

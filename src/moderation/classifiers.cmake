@@ -11,3 +11,8 @@ commentd_library(commentd_classifiers
 commentd_test(fasttext_classifier_test
   SRCS ${CMAKE_CURRENT_LIST_DIR}/fasttext_classifier_test.cc
   DEPS commentd_classifiers commentd_training nlohmann_json::nlohmann_json)
+
+# testdata/traps/*.txt through the Moderator with the shipped models.
+commentd_test(traps_test
+  SRCS ${CMAKE_CURRENT_LIST_DIR}/traps_test.cc
+  DEPS commentd_classifiers)

@@ -431,9 +431,13 @@ double FastTextClassifier::ProbabilityByFastText(std::string_view lexical) const
   return 0;
 }
 
-ClassifierScore FastTextClassifier::Score(const text::NormalizedText& lexical) const {
+ClassifierScore FastTextClassifier::Score(std::string_view model_text,
+                                          const text::NormalizedText& lexical) const {
   ClassifierScore score;
-  const std::vector<FastTextToken> tokens = FastTextTokens(lexical.text());
+  // Token offsets in `model_text` are offsets in the lexical view: the two
+  // have the same length and differ only where spans were masked.
+  if (model_text.size() != lexical.size()) return score;
+  const std::vector<FastTextToken> tokens = FastTextTokens(model_text);
   std::vector<Model::Sum> per_token;
   per_token.reserve(tokens.size());
   score.probability = Model::Probability(model_->Line(tokens, &per_token));

@@ -50,7 +50,9 @@ class FastTextClassifier final : public Classifier {
   // hardest towards yes (its row in the model's input matrix, dotted with
   // the difference of the two output rows); it is computed only when the
   // probability is at least 0.5 and is empty otherwise.
-  ClassifierScore Score(const text::NormalizedText& lexical) const override;
+  ClassifierScore Score(std::string_view model_text,
+                        const text::NormalizedText& lexical) const override;
+  using Classifier::Score;
 
   // Probability only, from a plain lexical string (for eval and benchmarks).
   double Probability(std::string_view lexical) const;

@@ -816,4 +816,59 @@ std::vector<LexiconMatch> Lexicon::Find(const text::NormalizedText& lexical) con
   return matches;
 }
 
+std::vector<text::Span> Lexicon::FindInnocent(const text::NormalizedText& lexical) const {
+  const std::string& text = lexical.text();
+  if (text.empty()) return {};
+  COMMENTD_CHECK(text.size() <= 0xFFFFFFFFu);
+  // The same scan as Find's, keeping what Find drops.
+  Squeezed squeezed;
+  Squeeze(text, &squeezed);
+  std::vector<Hit> hits;
+  hs_scratch_t* scratch = state_->AcquireScratch();
+  hs_error_t err =
+      hs_scan(state_->database, squeezed.text.data(),
+              static_cast<unsigned int>(squeezed.text.size()), 0, scratch, OnMatch, &hits);
+  state_->ReleaseScratch(scratch);
+  COMMENTD_CHECK(err == HS_SUCCESS);
+  const uint32_t entry_count = static_cast<uint32_t>(state_->entries.size());
+  auto is_latin = [&](size_t at) { return ScriptOf(text::DecodeAt(text, at).c) == Script::kLatin; };
+  std::vector<text::Span> spans;
+  for (const Hit& h : hits) {
+    const std::vector<uint8_t>& min_runs = state_->min_runs[h.id];
+    bool long_enough = true;
+    for (size_t k = 0; k < min_runs.size() && long_enough; ++k) {
+      long_enough = squeezed.Run(h.from + k) >= min_runs[k];
+    }
+    if (!long_enough) continue;
+    uint32_t from = squeezed.origin[h.from];
+    uint32_t to = squeezed.origin[h.to];
+    if (h.id < entry_count) {
+      // Find's boundary test, inverted: an entry of Latin edges inside a
+      // longer Latin word.
+      const LexiconEntry& entry = state_->entries[h.id];
+      if (entry.boundary == Boundary::kInside) continue;
+      if (state_->first_script[h.id] != Script::kLatin ||
+          state_->last_script[h.id] != Script::kLatin) {
+        continue;
+      }
+      const bool joined_before =
+          from > 0 && ScriptOf(text::DecodeBefore(text, from).c) == Script::kLatin;
+      const bool joined_after =
+          entry.boundary == Boundary::kWord && to < text.size() && is_latin(to);
+      if (!joined_before && !joined_after) continue;
+      while (from > 0) {
+        const text::CodePoint before = text::DecodeBefore(text, from);
+        if (before.len == 0 || ScriptOf(before.c) != Script::kLatin) break;
+        from -= static_cast<uint32_t>(before.len);
+      }
+      while (to < text.size() && is_latin(to)) to += text::DecodeAt(text, to).len;
+    }
+    spans.push_back(text::Span{from, to});
+  }
+  std::sort(spans.begin(), spans.end(), [](const text::Span& a, const text::Span& b) {
+    return a.begin != b.begin ? a.begin < b.begin : a.end > b.end;
+  });
+  return spans;
+}
+
 }  // namespace commentd::moderation

@@ -89,6 +89,16 @@ class Lexicon {
 
   size_t size() const;
 
+  // The words of `lexical` that the lexicons judge innocent although they
+  // contain an entry: allowlisted words (시발점, 操场, Scunthorpe) and Latin
+  // words in which a whole-word or prefix entry sits where Find does not
+  // match it ("ass" in "embassy", "arse" in "Arsenal"), the latter widened
+  // to the whole word. Byte ranges of lexical.text() itself, not of the
+  // original text, ordered by start; a range may overlap a match of Find.
+  // Moderator::ModelText masks them so that a classifier, which reads
+  // character n-grams, never reads the entry inside them.
+  std::vector<text::Span> FindInnocent(const text::NormalizedText& lexical) const;
+
  private:
   struct State;
   explicit Lexicon(std::unique_ptr<State> state);

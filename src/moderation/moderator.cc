@@ -45,6 +45,26 @@ Decision ActionForScore(double score, double hold_threshold, double delete_thres
   return Decision::kPublish;
 }
 
+}  // namespace
+
+ModelDecision Calibrate(double probability, ClassifierThresholds thresholds, Decision action,
+                        Decision rules) {
+  ModelDecision d;
+  d.model =
+      ActionForScore(probability, thresholds.hold_threshold, thresholds.delete_threshold, action);
+  d.combined = Stricter(rules, d.model);
+  if (rules == Decision::kHold && d.model != Decision::kPublish) {
+    // A rule and a model agree that the comment breaks the rule: together
+    // they are what the model alone may only be at high confidence. Never
+    // past what the publisher does with the rule.
+    d.combined = action;
+    d.escalated = d.model == Decision::kHold && action == Decision::kDelete;
+  }
+  return d;
+}
+
+namespace {
+
 bool DomainAllowed(std::string_view host, const std::vector<std::string>& allowed) {
   for (const std::string& domain : allowed) {
     if (host == domain) return true;
@@ -131,6 +151,236 @@ void MergeAndCap(std::string_view text, std::vector<Reason>* reasons) {
   *reasons = std::move(kept);
 }
 
+// A mild swear ("damn", "hell", "crap") that the policy tolerates: the word
+// itself is all the offence there is, so a model must not weigh it either.
+// Mild insults, slurs and sexual words are tolerated by the word list too
+// ("scumbag", "shut up"), but they are aimed at someone, which is what the
+// language model is there to judge, so it still reads them (masking every
+// mild word cost 8 points of recall on the English dev sets).
+bool IsToleratedSwear(const LexiconEntry& entry, const LanguagePolicy& policy) {
+  return policy.allow_mild && entry.severity == Severity::kMild &&
+         entry.category == Category::kProfanity;
+}
+
+// --- What the models do not read (Moderator::ModelText).
+//
+// A classifier learns words, not the policy: trained on abuse it reads
+// "Scunthorpe", "Dickinson" or "操场" as the words inside them, and trained
+// on spam it reads "A/RES/75/1" as a link's slashes. So before a model
+// reads a comment, every span the policy has already judged innocent is
+// overwritten with spaces in its copy of the lexical view. Same length, so
+// token offsets remain lexical-view offsets and evidence spans still map to
+// the original; spaces rather than a placeholder token because a masked
+// span then adds no feature at all (neither a word nor a bigram), which is
+// what "cannot move a classifier" means.
+
+bool IsAsciiAlnum(char c) {
+  return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+bool IsAsciiDigit(char c) { return c >= '0' && c <= '9'; }
+
+// The lexical-view bytes whose original lies inside `original`, as a range
+// of lexical.text(); empty when there are none. Origins never go backwards
+// along the view, so the first byte is found by binary search.
+text::Span LexicalRangeOf(const text::NormalizedText& lexical, text::Span original) {
+  const size_t n = lexical.size();
+  size_t lo = 0, hi = n;
+  while (lo < hi) {
+    const size_t mid = lo + (hi - lo) / 2;
+    if (lexical.ToOriginal(mid, mid + 1).begin < original.begin) {
+      lo = mid + 1;
+    } else {
+      hi = mid;
+    }
+  }
+  size_t end = lo;
+  while (end < n && original.Contains(lexical.ToOriginal(end, end + 1))) ++end;
+  return text::Span{static_cast<uint32_t>(lo), static_cast<uint32_t>(end)};
+}
+
+// Widens a range of the view to the whole Latin word around it: an
+// allowlisted "assassination" masks all of "assassinations".
+text::Span WholeWord(std::string_view view, text::Span range) {
+  while (range.begin > 0 && IsAsciiAlnum(view[range.begin - 1]) && range.begin < view.size() &&
+         IsAsciiAlnum(view[range.begin])) {
+    --range.begin;
+  }
+  while (range.end < view.size() && range.end > 0 && IsAsciiAlnum(view[range.end - 1]) &&
+         IsAsciiAlnum(view[range.end])) {
+    ++range.end;
+  }
+  return range;
+}
+
+// True when the word starting at byte `begin` of `original` opens a
+// sentence: nothing but spaces, quotes and brackets stand between it and the
+// start of the text, a line break, or a sentence's closing mark.
+bool OpensSentence(std::string_view original, size_t begin) {
+  size_t i = begin;
+  while (i > 0) {
+    const char c = original[i - 1];
+    if (c == ' ' || c == '\t' || c == '"' || c == '\'' || c == '(' || c == '[' || c == '*') {
+      --i;
+      continue;
+    }
+    if (c == '\n' || c == '\r' || c == '.' || c == '!' || c == '?' || c == ':') return true;
+    // Closing marks of CJK and typographic text: 。 ！ ？ … and the curly
+    // opening quotes, which are skipped like the straight ones.
+    const std::string_view before = original.substr(0, i);
+    if (before.ends_with("\u201C") || before.ends_with("\u2018")) {
+      i -= 3;
+      continue;
+    }
+    return before.ends_with("\u3002") || before.ends_with("\uFF01") || before.ends_with("\uFF1F") ||
+           before.ends_with("\u2026");
+  }
+  return true;
+}
+
+// Proper names for the language model: Latin words written with a capital
+// and then lower case ("Dickinson", "Penistone", "Cockburn") inside a
+// sentence, where English capitalises only names, that no lexicon entry
+// matched. Shouting ("IDIOT") has no lower case and stays; a sentence's
+// first word may be any word, so it stays too (the allowlist covers the
+// innocent names that open sentences).
+void AddProperNames(std::string_view original, const text::NormalizedText& lexical,
+                    const std::vector<text::Span>& flagged, std::vector<text::Span>* masked) {
+  const std::string& view = lexical.text();
+  size_t i = 0;
+  while (i < view.size()) {
+    if (!IsAsciiAlnum(view[i])) {
+      ++i;
+      continue;
+    }
+    size_t j = i;
+    while (j < view.size() && IsAsciiAlnum(view[j])) ++j;
+    const text::Span word = lexical.ToOriginal(i, j);
+    const text::Span range{static_cast<uint32_t>(i), static_cast<uint32_t>(j)};
+    i = j;
+    if (word.end > original.size() || word.size() < 2) continue;
+    const char first = original[word.begin];
+    if (first < 'A' || first > 'Z') continue;
+    const std::string_view rest = original.substr(word.begin + 1, word.size() - 1);
+    if (std::none_of(rest.begin(), rest.end(), [](char c) { return c >= 'a' && c <= 'z'; })) {
+      continue;
+    }
+    if (OpensSentence(original, word.begin)) continue;
+    if (std::any_of(flagged.begin(), flagged.end(),
+                    [&](const text::Span& f) { return f.Overlaps(word); })) {
+      continue;
+    }
+    masked->push_back(range);
+  }
+}
+
+// Numbers for the ad model: every run of letters, digits and the marks that
+// join them in codes ("A/RES/75/1", "S/2019/123", "#A-2231", "2024-05-01",
+// "$1,200.50", "12:30") that holds a digit, unless a signal of the ad rules
+// lies on it: a phone number, a handle "bob123", an income claim "$500 a
+// day" are what an ad is made of, and the model reads them with the rest.
+// Runs with a dot before a letter are domains, left to the link rules and
+// the model alike.
+void AddNumbers(const text::NormalizedText& lexical, const std::vector<text::Span>& ad_signals,
+                std::vector<text::Span>* masked) {
+  const std::string& view = lexical.text();
+  auto joiner = [](char c) {
+    return c == '/' || c == '-' || c == '.' || c == ',' || c == ':' || c == '#';
+  };
+  size_t i = 0;
+  while (i < view.size()) {
+    if (!IsAsciiAlnum(view[i])) {
+      ++i;
+      continue;
+    }
+    size_t begin = i;
+    size_t j = i;
+    bool digit = false, domain = false;
+    while (j < view.size()) {
+      if (IsAsciiAlnum(view[j])) {
+        digit = digit || IsAsciiDigit(view[j]);
+        ++j;
+      } else if (joiner(view[j]) && j + 1 < view.size() && IsAsciiAlnum(view[j + 1])) {
+        domain = domain || (view[j] == '.' && !IsAsciiDigit(view[j + 1]));
+        ++j;
+      } else {
+        break;
+      }
+    }
+    i = j;
+    if (!digit || domain) continue;
+    // A sign or currency in front belongs to the number: "#12345", "$40".
+    for (std::string_view prefix : {"#", "$", "\u20AC", "\u00A3", "\u00A5", "\u20A9"}) {
+      if (view.substr(0, begin).ends_with(prefix)) {
+        begin -= prefix.size();
+        break;
+      }
+    }
+    const text::Span run = lexical.ToOriginal(begin, j);
+    if (std::any_of(ad_signals.begin(), ad_signals.end(),
+                    [&](const text::Span& c) { return c.Overlaps(run); })) {
+      continue;
+    }
+    masked->push_back(text::Span{static_cast<uint32_t>(begin), static_cast<uint32_t>(j)});
+  }
+}
+
+}  // namespace
+
+// What the policy has already judged in one comment, read once by Evaluate
+// (or ModelText) and handed to MaskFor for each model.
+struct Moderator::Findings {
+  std::vector<LexiconMatch> words;     // the lexicons' matches
+  std::vector<text::Span> innocent;    // Lexicon::FindInnocent: lexical-view ranges
+  std::vector<text::Span> ad_signals;  // the ad rules' signals, original spans
+};
+
+std::vector<text::Span> Moderator::MaskFor(Rule rule, std::string_view original,
+                                           const text::NormalizedText& lexical,
+                                           const Findings& findings) const {
+  std::vector<text::Span> masked;
+  const std::string& view = lexical.text();
+  std::vector<text::Span> flagged;  // original spans the lexicons hold against the comment
+  for (const LexiconMatch& m : findings.words) {
+    if (IsToleratedSwear(*m.entry, policy_.language)) {
+      masked.push_back(LexicalRangeOf(lexical, m.span));
+    } else {
+      flagged.push_back(m.span);
+    }
+  }
+  auto is_flagged = [&](text::Span original) {
+    return std::any_of(flagged.begin(), flagged.end(),
+                       [&](const text::Span& f) { return f.Overlaps(original); });
+  };
+  for (const text::Span& innocent : findings.innocent) {
+    const text::Span range = WholeWord(view, innocent);
+    if (range.begin >= range.end || range.end > view.size()) continue;
+    // A word the lexicons match elsewhere in it ("fuckass") is no innocent word.
+    if (is_flagged(lexical.ToOriginal(range.begin, range.end))) continue;
+    masked.push_back(range);
+  }
+  if (rule == Rule::kInappropriateLanguage) {
+    AddProperNames(original, lexical, flagged, &masked);
+  } else if (rule == Rule::kAdvertisement) {
+    AddNumbers(lexical, findings.ad_signals, &masked);
+  }
+  std::erase_if(masked, [](const text::Span& r) { return r.begin >= r.end; });
+  std::sort(masked.begin(), masked.end(),
+            [](const text::Span& a, const text::Span& b) { return a.begin < b.begin; });
+  return masked;
+}
+
+namespace {
+
+// `view` with the ranges of `masked` overwritten by spaces.
+std::string Masked(const std::string& view, const std::vector<text::Span>& masked) {
+  std::string out = view;
+  for (const text::Span& r : masked) {
+    const size_t end = std::min<size_t>(r.end, out.size());
+    for (size_t i = r.begin; i < end; ++i) out[i] = ' ';
+  }
+  return out;
+}
+
 }  // namespace
 
 base::Result<std::shared_ptr<const Moderator>> Moderator::Create(Policy policy,
@@ -158,11 +408,20 @@ Moderator::~Moderator() = default;
 
 const Policy& Moderator::policy() const { return policy_; }
 
-std::optional<std::string> Moderator::ModelText(std::string_view text) const {
+std::optional<std::string> Moderator::ModelText(std::string_view text, Rule rule) const {
   if (text::FindInvalidUtf8(text) != std::string_view::npos) return std::nullopt;
   auto folded = engine_->normalizer.Fold(text);
   if (!folded.ok()) return std::nullopt;
-  return engine_->normalizer.Lexical(*folded).text();
+  const text::NormalizedText lexical = engine_->normalizer.Lexical(*folded);
+  Findings findings;
+  findings.words = engine_->lexicon.Find(lexical);
+  findings.innocent = engine_->lexicon.FindInnocent(lexical);
+  if (rule == Rule::kAdvertisement) {
+    for (const AdSignal& s : engine_->ad_detector.Assess(text, *folded, lexical).signals) {
+      findings.ad_signals.push_back(s.span);
+    }
+  }
+  return Masked(lexical.text(), MaskFor(rule, text, lexical, findings));
 }
 
 Verdict Moderator::Evaluate(std::string_view text, std::optional<std::string>* lexical_view) const {
@@ -215,7 +474,9 @@ Verdict Moderator::Evaluate(std::string_view text, std::optional<std::string>* l
   }
 
   // Inappropriate language: lexicon.
-  for (const LexiconMatch& m : engine_->lexicon.Find(lexical)) {
+  Findings findings;
+  findings.words = engine_->lexicon.Find(lexical);
+  for (const LexiconMatch& m : findings.words) {
     if (m.entry->severity == Severity::kMild && policy_.language.allow_mild) continue;
     const double score = m.entry->severity == Severity::kMild ? 0.5 : 1.0;
     verdict.reasons.push_back(Reason{
@@ -247,33 +508,60 @@ Verdict Moderator::Evaluate(std::string_view text, std::optional<std::string>* l
     }
   }
 
-  // Classifiers: a probability, with the words that weighed most as span,
-  // against the thresholds for the comment's language.
-  // The language is read only when a model will be asked: a rules-only
-  // engine spends nothing on it.
-  const bool any_classifier = classifiers_.inappropriate_language || classifiers_.advertisement;
-  const std::string_view language = any_classifier ? text::GuessLanguage(text) : "";
-  auto classify = [&](const Classifier* classifier, Rule rule, ClassifierThresholds thresholds,
-                      Decision action, double* score) {
-    if (classifier == nullptr) return;
-    const ClassifierScore s = classifier->Score(lexical);
-    *score = std::max(*score, s.probability);
-    const Decision d = ActionForScore(s.probability, thresholds.hold_threshold,
-                                      thresholds.delete_threshold, action);
-    if (d == Decision::kPublish) return;
-    verdict.reasons.push_back(Reason{.rule = rule,
-                                     .span = s.evidence,
-                                     .match = SpanText(text, s.evidence),
-                                     .detail = "classifier",
-                                     .action = d,
-                                     .score = s.probability});
-  };
-  classify(classifiers_.inappropriate_language.get(), Rule::kInappropriateLanguage,
-           policy_.language.Classifier(language), policy_.language.action,
-           &verdict.scores.inappropriate_language);
-  classify(classifiers_.advertisement.get(), Rule::kAdvertisement,
-           policy_.advertisement.Classifier(language), policy_.advertisement.action,
-           &verdict.scores.advertisement);
+  // Classifiers: each reads its masked view (ModelText) and gives a
+  // probability, with the words that weighed most as evidence, which meets
+  // the thresholds for the comment's language. The language and the masks
+  // are worked out only when a model will be asked: a rules-only engine
+  // spends nothing on them.
+  if (classifiers_.inappropriate_language || classifiers_.advertisement) {
+    findings.innocent = engine_->lexicon.FindInnocent(lexical);
+    for (const AdSignal& s : ads.signals) findings.ad_signals.push_back(s.span);
+    const std::string_view language = text::GuessLanguage(text);
+    auto classify = [&](const Classifier* classifier, Rule rule, ClassifierThresholds thresholds,
+                        Decision action, double* score) {
+      if (classifier == nullptr) return;
+      const std::vector<text::Span> masked = MaskFor(rule, text, lexical, findings);
+      const ClassifierScore s = classifier->Score(Masked(lexical.text(), masked), lexical);
+      *score = std::max(*score, s.probability);
+      Decision rules = Decision::kPublish;  // what the rules decided for this rule alone
+      for (const Reason& r : verdict.reasons) {
+        if (r.rule == rule) rules = Stricter(rules, r.action);
+      }
+      const ModelDecision d = Calibrate(s.probability, thresholds, action, rules);
+      if (d.model == Decision::kPublish) return;
+      // A model whose strongest word the policy had judged innocent does not
+      // decide (spaces cannot be evidence; a model reading the text some
+      // other way could still point into a masked span).
+      if (s.evidence.size() > 0 &&
+          std::any_of(masked.begin(), masked.end(), [&](const text::Span& r) {
+            return lexical.ToOriginal(r.begin, r.end).Contains(s.evidence);
+          })) {
+        return;
+      }
+      std::string detail = fmt::format(
+          "classifier: probability {:.6f} reached the {} threshold {}", s.probability,
+          DecisionName(d.model),
+          d.model == Decision::kDelete ? thresholds.delete_threshold : thresholds.hold_threshold);
+      if (d.model != Decision::kDelete) {
+        detail += fmt::format(" (delete at {})", thresholds.delete_threshold);
+      }
+      if (!language.empty()) detail += fmt::format(", language {}", language);
+      if (d.escalated)
+        detail += fmt::format("; the rules hold it too: {}", DecisionName(d.combined));
+      verdict.reasons.push_back(Reason{.rule = rule,
+                                       .span = s.evidence,
+                                       .match = SpanText(text, s.evidence),
+                                       .detail = std::move(detail),
+                                       .action = d.escalated ? d.combined : d.model,
+                                       .score = s.probability});
+    };
+    classify(classifiers_.inappropriate_language.get(), Rule::kInappropriateLanguage,
+             policy_.language.Classifier(language), policy_.language.action,
+             &verdict.scores.inappropriate_language);
+    classify(classifiers_.advertisement.get(), Rule::kAdvertisement,
+             policy_.advertisement.Classifier(language), policy_.advertisement.action,
+             &verdict.scores.advertisement);
+  }
 
   for (const Reason& r : verdict.reasons) verdict.decision = Stricter(verdict.decision, r.action);
   std::stable_sort(verdict.reasons.begin(), verdict.reasons.end(),

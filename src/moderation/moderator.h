@@ -10,11 +10,14 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "base/status.h"
 #include "moderation/classifier.h"
 #include "moderation/policy.h"
 #include "moderation/verdict.h"
+#include "text/normalizer.h"
+#include "text/span.h"
 
 namespace commentd::moderation {
 
@@ -23,6 +26,26 @@ struct Classifiers {
   std::shared_ptr<const Classifier> advertisement;
   std::shared_ptr<const Classifier> inappropriate_language;
 };
+
+// What a classifier's probability does to a comment under the policy, for
+// one rule (the calibrated decision; training's tuner applies the same).
+struct ModelDecision {
+  // The model alone: the rule's action at or above the delete threshold,
+  // hold at or above the hold threshold (never more than the action), else
+  // publish.
+  Decision model = Decision::kPublish;
+  // With the rules' decision for the same rule: when the rules hold and the
+  // model does not publish, the rule's action (a rule agrees); otherwise the
+  // stricter of the two.
+  Decision combined = Decision::kPublish;
+  // True when that agreement turned the model's hold into a delete.
+  bool escalated = false;
+};
+
+// `action` is the policy's action for the rule, `rules` what the rules
+// alone decided for it (publish when nothing fired).
+ModelDecision Calibrate(double probability, ClassifierThresholds thresholds, Decision action,
+                        Decision rules);
 
 // Built once, then immutable: share it as std::shared_ptr<const Moderator>
 // and swap it whole when the policy changes. Thread-safe.
@@ -50,12 +73,17 @@ class Moderator {
   // normalize the text a second time.
   Verdict Evaluate(std::string_view text, std::optional<std::string>* lexical_view) const;
 
-  // What the classifiers read of `text` under this policy: its lexical view
-  // with the spans the policy has already judged innocent masked, as one
-  // string of the same length as the lexical view (so spans still map to the
-  // original). nullopt for text that is not UTF-8. Training and evaluation
-  // call this too, so a model learns from exactly what it is shown.
-  std::optional<std::string> ModelText(std::string_view text) const;
+  // What the classifier of `rule` (kAdvertisement or kInappropriateLanguage)
+  // reads of `text` under this policy: its lexical view with the spans the
+  // policy has already judged innocent overwritten by spaces, as one string
+  // of the same length as the lexical view (so spans still map to the
+  // original). Both models lose allowlisted words and the mild words the
+  // policy tolerates; the language model also loses proper names
+  // (capitalised words inside a sentence that no lexicon lists), the ad model
+  // document codes, order and case numbers, dates and amounts. nullopt for
+  // text that is not UTF-8. Training and evaluation call this too, so a
+  // model learns from exactly what it is shown.
+  std::optional<std::string> ModelText(std::string_view text, Rule rule) const;
 
   const Policy& policy() const;
 
@@ -65,6 +93,11 @@ class Moderator {
 
  private:
   struct Engine;
+  struct Findings;
+  // The ranges of `lexical`'s text that the model of `rule` does not read.
+  std::vector<text::Span> MaskFor(Rule rule, std::string_view original,
+                                  const text::NormalizedText& lexical,
+                                  const Findings& findings) const;
   Moderator(Policy policy, Classifiers classifiers, std::shared_ptr<const Engine> engine);
   Policy policy_;
   Classifiers classifiers_;

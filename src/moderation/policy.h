@@ -37,8 +37,9 @@ ClassifierThresholds ThresholdsFor(const ThresholdsByLanguage& by_language,
 
 struct LanguagePolicy {
   Decision action = Decision::kDelete;
-  // Mild words ("damn", "hell") a news site tolerates: when true they are
-  // reported with action publish and do not change the decision.
+  // Mild words ("damn", "hell") a news site tolerates: when true they do not
+  // change the decision, and the mild swears among them are masked from the
+  // classifiers (Moderator::ModelText).
   bool allow_mild = true;
   // Classifier probability at or above which a comment is deleted / held,
   // by language where the dev splits had data, else the section's. Chosen by
