@@ -8,7 +8,7 @@
 // --tune prints, per model and per language (text::GuessLanguage), the
 // classifier thresholds that keep the combined policy, on the chosen split,
 // at or under 0.5% of clean comments deleted and 3% held (per language),
-// simulating the calibrated decision (training::CombinedDecision) and
+// simulating the calibrated decision (moderation::Calibrate) and
 // counting what the rules already delete or hold against that budget. --policy FILE measures
 // a candidate policy instead of the built-in one. --dump-splits DIR
 // writes each corpus's chosen split as label<TAB>text lines for the npm

@@ -626,6 +626,11 @@ base::Status WriteSplitTsv(const Dataset& dataset, Split split, const std::strin
   return base::OkStatus();
 }
 
+moderation::Rule RuleOf(Task task) {
+  return task == Task::kAdvertisement ? moderation::Rule::kAdvertisement
+                                      : moderation::Rule::kInappropriateLanguage;
+}
+
 std::string_view TaskName(Task task) {
   switch (task) {
     case Task::kAdvertisement:

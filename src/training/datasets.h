@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "base/status.h"
+#include "moderation/verdict.h"
 
 namespace commentd::training {
 
@@ -27,6 +28,7 @@ std::optional<Split> ParseSplit(std::string_view name);
 // Which classifier a dataset trains and measures.
 enum class Task { kAdvertisement, kInappropriateLanguage };
 std::string_view TaskName(Task task);  // "advertisement", "inappropriate_language"
+moderation::Rule RuleOf(Task task);    // the rule the task's model enforces
 
 struct Example {
   std::string text;  // as the writer typed it (UTF-8 not guaranteed)

@@ -46,11 +46,11 @@ Evaluator::Evaluator(moderation::Policy policy, Models models,
       combined_(std::move(combined)),
       keep_tuning_scores_(keep_tuning_scores) {}
 
-std::optional<double> Evaluator::Probability(const moderation::FastTextClassifier& model,
+std::optional<double> Evaluator::Probability(const moderation::FastTextClassifier& model, Task task,
                                              std::string_view text) const {
   // What the engine's classifiers read: the rules Moderator (the policy,
   // no classifiers) masks the spans the policy judges innocent.
-  const std::optional<std::string> model_text = rules_->ModelText(text);
+  const std::optional<std::string> model_text = rules_->ModelText(text, RuleOf(task));
   if (!model_text.has_value()) return std::nullopt;
   return model.Probability(*model_text);
 }
@@ -85,7 +85,7 @@ SystemCounts Evaluator::Evaluate(const Dataset& dataset, Split split) {
       for (size_t i = 0; i < examples.size(); ++i) {
         const Example* ex = examples[i];
         if (ex->positive ? task != dataset.task : dataset.name == "davidson") continue;
-        const std::optional<double> p = Probability(*model, ex->text);
+        const std::optional<double> p = Probability(*model, task, ex->text);
         if (!p.has_value()) continue;
         tuning_scores_[task].push_back(ScoredComment{.language = text::GuessLanguage(ex->text),
                                                      .positive = ex->positive,
@@ -99,7 +99,7 @@ SystemCounts Evaluator::Evaluate(const Dataset& dataset, Split split) {
     const bool ad = dataset.task == Task::kAdvertisement;
     t0 = Clock::now();
     for (const Example* ex : examples) {
-      const double p = Probability(model, ex->text).value_or(0.0);
+      const double p = Probability(model, dataset.task, ex->text).value_or(0.0);
       cells["model@0.5"].Add(ex->positive, p >= 0.5 ? Decision::kDelete : Decision::kPublish);
       const std::string_view language = text::GuessLanguage(ex->text);
       const moderation::ClassifierThresholds t =

@@ -79,10 +79,10 @@ class Evaluator {
             std::shared_ptr<const moderation::Moderator> rules,
             std::shared_ptr<const moderation::Moderator> combined, bool keep_tuning_scores);
 
-  // The model's probability for `text` as the engine computes it (on
-  // Moderator::ModelText under the measured policy); nullopt when the text
-  // cannot be normalized.
-  std::optional<double> Probability(const moderation::FastTextClassifier& model,
+  // The probability of `task`'s model for `text` as the engine computes it
+  // (on Moderator::ModelText for the task's rule under the measured policy);
+  // nullopt when the text cannot be normalized.
+  std::optional<double> Probability(const moderation::FastTextClassifier& model, Task task,
                                     std::string_view text) const;
 
   moderation::Policy policy_;

@@ -26,7 +26,7 @@ AddedExamples TrainingSets::Add(const Dataset& dataset, size_t repeat) {
         continue;
       }
     }
-    std::optional<std::string> model_text = moderator_.ModelText(ex.text);
+    std::optional<std::string> model_text = moderator_.ModelText(ex.text, RuleOf(dataset.task));
     if (!model_text.has_value()) {
       ++added.unreadable;
       continue;
@@ -34,8 +34,12 @@ AddedExamples TrainingSets::Add(const Dataset& dataset, size_t repeat) {
     std::string lexical = std::move(*model_text);
     if (dataset.task == Task::kInappropriateLanguage && !ex.positive &&
         clean_for_ads_[dataset.name] < kCleanForAdsPerCorpus) {
+      // The ad model masks other spans (codes, amounts) than the language model.
+      std::optional<std::string> ad_text =
+          moderator_.ModelText(ex.text, moderation::Rule::kAdvertisement);
       ++clean_for_ads_[dataset.name];
-      per_model_[std::string(TaskName(Task::kAdvertisement))].push_back({lexical, false});
+      per_model_[std::string(TaskName(Task::kAdvertisement))].push_back(
+          {std::move(*ad_text), false});
     }
     std::vector<TrainingExample>& examples = per_model_[own];
     for (size_t i = 1; i < repeat; ++i) examples.push_back({lexical, ex.positive});

@@ -43,7 +43,8 @@ TEST_F(TrainingSetsTest, UsesOnlyTheTrainSplitOnTheModelText) {
   const auto* ads = sets.Examples("advertisement");
   ASSERT_NE(ads, nullptr);
   ASSERT_EQ(ads->size(), 2u);
-  EXPECT_EQ((*ads)[0].lexical, moderator_->ModelText("WIN Cash NOW").value());
+  EXPECT_EQ((*ads)[0].lexical,
+            moderator_->ModelText("WIN Cash NOW", moderation::Rule::kAdvertisement).value());
   EXPECT_TRUE((*ads)[0].positive);
   EXPECT_FALSE((*ads)[1].positive);
   EXPECT_EQ(sets.Examples("inappropriate_language"), nullptr);
@@ -116,8 +117,10 @@ TEST_F(TrainingSetsTest, RepeatPutsEachTrainCommentThatManyTimesIntoItsOwnModelO
   const auto* language = sets.Examples("inappropriate_language");
   ASSERT_NE(language, nullptr);
   ASSERT_EQ(language->size(), 6u);
-  EXPECT_EQ((*language)[0].lexical, moderator_->ModelText("you fool").value());
-  EXPECT_EQ((*language)[2].lexical, moderator_->ModelText("you fool").value());
+  EXPECT_EQ((*language)[0].lexical,
+            moderator_->ModelText("you fool", moderation::Rule::kInappropriateLanguage).value());
+  EXPECT_EQ((*language)[2].lexical,
+            moderator_->ModelText("you fool", moderation::Rule::kInappropriateLanguage).value());
   EXPECT_FALSE((*language)[3].positive);
   const auto* ads = sets.Examples("advertisement");
   ASSERT_NE(ads, nullptr);

@@ -6,6 +6,8 @@
 #include <cmath>
 #include <map>
 
+#include "moderation/moderator.h"
+
 namespace commentd::training {
 
 using moderation::Decision;
@@ -21,15 +23,9 @@ size_t Allowed(size_t n, double percent) {
   return static_cast<size_t>(static_cast<double>(n) * percent / 100.0 + 1e-9);
 }
 
-Decision ModelDecision(double probability, const moderation::ClassifierThresholds& t) {
-  if (probability >= t.delete_threshold) return Decision::kDelete;
-  if (probability >= t.hold_threshold) return Decision::kHold;
-  return Decision::kPublish;
-}
-
-Decision CombinedDecision(Decision rules, Decision model) {
-  if (rules == Decision::kHold && model != Decision::kPublish) return Decision::kDelete;
-  return std::max(rules, model);
+Decision CombinedDecision(Decision rules, double probability,
+                          const moderation::ClassifierThresholds& t) {
+  return moderation::Calibrate(probability, t, Decision::kDelete, rules).combined;
 }
 
 namespace {
@@ -49,7 +45,7 @@ Outcome Simulate(const std::vector<const ScoredComment*>& scored,
                  const moderation::ClassifierThresholds& t) {
   Outcome o;
   for (const ScoredComment* s : scored) {
-    const Decision d = CombinedDecision(s->rules, ModelDecision(s->probability, t));
+    const Decision d = CombinedDecision(s->rules, s->probability, t);
     const bool flagged = d != Decision::kPublish;
     const bool deleted = d == Decision::kDelete;
     if (s->positive) {

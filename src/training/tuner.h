@@ -40,14 +40,11 @@ size_t Allowed(size_t n, double percent);
 // thresholds.
 inline constexpr size_t kMinTuningComments = 300;
 
-// The model's own decision at thresholds `t`: delete at p >= delete
-// threshold, else hold at p >= hold threshold, else publish.
-moderation::Decision ModelDecision(double probability, const moderation::ClassifierThresholds& t);
-
-// The calibrated decision of the rules' decision `rules` and one model's
-// `model`: delete when the rules hold and the model does not publish (a rule
-// agrees), else the stricter of the two. The Moderator decides so per rule.
-moderation::Decision CombinedDecision(moderation::Decision rules, moderation::Decision model);
+// What the Moderator decides (moderation::Calibrate, the rule's action
+// delete) for a comment the rules decided `rules` and the model scored
+// `probability`, at thresholds `t`.
+moderation::Decision CombinedDecision(moderation::Decision rules, double probability,
+                                      const moderation::ClassifierThresholds& t);
 
 // The smallest threshold that at most `budget` of `probabilities` reach: just
 // above the budget-th largest, so tied probabilities there all stay below.

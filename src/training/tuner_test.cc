@@ -83,27 +83,14 @@ TEST(AllowedTest, RoundsTheFractionalBudgetDown) {
   EXPECT_EQ(Allowed(0, 3.0), 0u);
 }
 
-TEST(ModelDecisionTest, DeletesAtTheDeleteThresholdAndHoldsAtTheHoldThreshold) {
+TEST(CombinedDecisionTest, IsTheModeratorsCalibratedDecisionWithTheActionDelete) {
   const moderation::ClassifierThresholds t{.delete_threshold = 0.9, .hold_threshold = 0.6};
-  EXPECT_EQ(ModelDecision(0.95, t), Decision::kDelete);
-  EXPECT_EQ(ModelDecision(0.9, t), Decision::kDelete);
-  EXPECT_EQ(ModelDecision(0.7, t), Decision::kHold);
-  EXPECT_EQ(ModelDecision(0.6, t), Decision::kHold);
-  EXPECT_EQ(ModelDecision(0.59, t), Decision::kPublish);
-}
-
-TEST(CombinedDecisionTest, ARuleThatHoldsAndAModelThatAgreesDelete) {
-  EXPECT_EQ(CombinedDecision(Decision::kHold, Decision::kHold), Decision::kDelete);
-  EXPECT_EQ(CombinedDecision(Decision::kHold, Decision::kDelete), Decision::kDelete);
-  EXPECT_EQ(CombinedDecision(Decision::kHold, Decision::kPublish), Decision::kHold);
-}
-
-TEST(CombinedDecisionTest, OtherwiseTheStricterOfRulesAndModel) {
-  EXPECT_EQ(CombinedDecision(Decision::kPublish, Decision::kPublish), Decision::kPublish);
-  EXPECT_EQ(CombinedDecision(Decision::kPublish, Decision::kHold), Decision::kHold);
-  EXPECT_EQ(CombinedDecision(Decision::kPublish, Decision::kDelete), Decision::kDelete);
-  EXPECT_EQ(CombinedDecision(Decision::kDelete, Decision::kPublish), Decision::kDelete);
-  EXPECT_EQ(CombinedDecision(Decision::kDelete, Decision::kHold), Decision::kDelete);
+  EXPECT_EQ(CombinedDecision(Decision::kPublish, 0.95, t), Decision::kDelete);
+  EXPECT_EQ(CombinedDecision(Decision::kPublish, 0.7, t), Decision::kHold);
+  EXPECT_EQ(CombinedDecision(Decision::kPublish, 0.59, t), Decision::kPublish);
+  EXPECT_EQ(CombinedDecision(Decision::kHold, 0.6, t), Decision::kDelete) << "a rule agrees";
+  EXPECT_EQ(CombinedDecision(Decision::kHold, 0.59, t), Decision::kHold);
+  EXPECT_EQ(CombinedDecision(Decision::kDelete, 0.1, t), Decision::kDelete);
 }
 
 // 200 clean comments at 0.000, 0.005, ..., 0.995: the budget deletes one
@@ -207,7 +194,7 @@ TEST(TuneTest, TheTunedThresholdsKeepTheCombinedPolicyInBudget) {
   size_t deleted = 0, held = 0;
   for (const ScoredComment* s : c.Pointers()) {
     if (s->positive) continue;
-    const Decision d = CombinedDecision(s->rules, ModelDecision(s->probability, *t));
+    const Decision d = CombinedDecision(s->rules, s->probability, *t);
     deleted += d == Decision::kDelete ? 1 : 0;
     held += d == Decision::kHold ? 1 : 0;
   }
