@@ -41,7 +41,7 @@ struct AdAssessment {
   // under the default hold threshold (0.6) unless it is self-promotion, a
   // lure plus a way to reach the seller reaches the delete threshold (1.0),
   // and keywords or phone numbers alone can at most have a comment held.
-  // The per-language tables' offers are capped at 0.8 and contacts at 1.0;
+  // The per-language tables' offers are capped at 0.8 and contacts at 0.5;
   // a contact (strong) with an offer (medium or more), or a contact (medium)
   // with a strong offer, is topped up to 1.0 by a contact_x_offer signal.
   double score = 0;

@@ -548,9 +548,24 @@ TEST(AdDetectorTest, ReportsFalsePositivesOnNewsComments) {
     while (std::getline(in, line)) en.comments.push_back(JsonStringField(line, "text"));
     corpora.push_back(std::move(en));
   }
+  // The comment sets added later (news and social comments in the four
+  // languages, none of them ads); each is read when present.
+  auto add_csv = [&](const char* name, const std::string& path, size_t column) {
+    if (!std::filesystem::exists(path)) return;
+    Corpus c{name, {}};
+    const auto rows = ReadCsv(path);
+    for (size_t r = 1; r < rows.size(); ++r) {
+      if (rows[r].size() > column) c.comments.push_back(rows[r][column]);
+    }
+    corpora.push_back(std::move(c));
+  };
+  add_csv("en-toxic-spans-civil (en)", dir + "/en-toxic-spans-civil/data/comments.csv", 1);
+  add_csv("ko-apeach (ko)", dir + "/ko-apeach/APEACH/test.csv", 0);
+  add_csv("zh-swsr (zh)", dir + "/zh-swsr/SWSR/SexComment.csv", 2);
+  add_csv("ja-inspection-ai-toxic (ja)", dir + "/ja-inspection-ai-toxic/data/subset.csv", 1);
   for (const Corpus& corpus : corpora) {
     SCOPED_TRACE(corpus.name);
-    ASSERT_GT(corpus.comments.size(), 1000u);
+    ASSERT_GT(corpus.comments.size(), 400u);
     Tally tally;
     for (const std::string& comment : corpus.comments) {
       auto folded = TheEngine().normalizer.Fold(comment);
@@ -561,8 +576,10 @@ TEST(AdDetectorTest, ReportsFalsePositivesOnNewsComments) {
                     .score);
     }
     tally.Print(corpus.name);
-    // Measured: any signal on 0.4% (ko) / 0.5% (zh) / 2.8% (en, mostly
-    // shouting); held 1 of 8,776 Korean comments (gambling talk), none else.
+    // Measured: any signal on 0.4-0.7% (ko), 1.2-2.8% (zh), 3.2-3.9% (en,
+    // mostly shouting and weak offer words), 0.7% (ja); held 3 of 16,100
+    // Civil Comments and 3 of 8,969 Weibo comments (surrogacy and
+    // click-farming talk, "加我好友联系我" in sarcasm), deleted none.
     EXPECT_LT(tally.Rate(tally.ham_flagged, tally.ham), 0.04);
     EXPECT_LE(tally.Rate(tally.ham_held, tally.ham), 0.001);
     EXPECT_EQ(tally.ham_deleted, 0);

@@ -36,7 +36,8 @@ namespace commentd::moderation::ads {
 //    category with each entry: an *offer* (offer:income, offer:loan, ...)
 //    or a *contact channel* (contact:messenger, contact:bio, ...). Offers
 //    are capped at 0.8 like keywords (two offer words are still a topic a
-//    news comment may discuss), contacts at 1.0 like contact handles;
+//    news comment may discuss), contacts at 0.5 (私信 or "DM me" twice is
+//    a conversation; it takes an offer to make it an ad);
 //  - contact x offer: a contact channel and an offer in one comment are the
 //    shape of an ad, so when one of them is strong and the other at least
 //    medium the comment reaches 1.0 (kContactTimesOffer tops the score up).
