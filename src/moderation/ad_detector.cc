@@ -144,8 +144,13 @@ AdAssessment AdDetector::Assess(std::string_view original, const text::Normalize
     seen_keys.clear();
     for (; k < candidates.size() && ads::FamilyOf(candidates[k].kind) == family; ++k) {
       const Candidate& c = candidates[k];
+      // The older tables' kinds overlap each other as before (a money call
+      // around a keyword counts both); a language table's entry competes
+      // with every finding of its family, so a phrase listed in both an
+      // older table and a language table counts once.
       const bool overlaps = std::any_of(accepted.begin(), accepted.end(), [&](const Candidate* a) {
-        return a->span.Overlaps(c.span);
+        return a->span.Overlaps(c.span) &&
+               (a->kind == c.kind || ads::IsTableKind(a->kind) || ads::IsTableKind(c.kind));
       });
       if (overlaps) continue;
       accepted.push_back(&c);

@@ -70,9 +70,10 @@ constexpr std::array<std::string_view, kKindCount> kKindNames = {
 constexpr std::array<double, kKindCount> kKindCaps = {1.0, 0.5, 1.0, 0.8, 0.2, 0.2, 1.0, 0.8, 1.0};
 
 // Which findings compete for the same span: a table's contact entry and a
-// contact handle pattern that match the same text count once, and so do
-// overlapping offers, money calls and keywords. Phone numbers stay apart
-// (a handle and the number after it are two findings, as before).
+// contact handle pattern that match the same text count once, and so does
+// a table's offer overlapping a money call or keyword (money calls and
+// keywords still count both, as before). Phone numbers stay apart (a
+// handle and the number after it are two findings, as before).
 enum class Family : uint8_t { kContact, kPhone, kOffer, kStyle, kCombination };
 constexpr Family FamilyOf(Kind kind) {
   switch (kind) {
@@ -104,6 +105,9 @@ constexpr bool ParseKind(std::string_view name, Kind* kind) {
   }
   return false;
 }
+
+// A per-language table's kind (lexicons/ads/{en,ko,zh,ja}.tsv).
+constexpr bool IsTableKind(Kind kind) { return kind == Kind::kContact || kind == Kind::kOffer; }
 
 // A finding before overlaps, repeats and caps are applied.
 struct Candidate {
