@@ -1,6 +1,7 @@
 #include "moderation/ad_detector.h"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstdint>
 #include <utility>
@@ -116,45 +117,87 @@ AdAssessment AdDetector::Assess(std::string_view original, const text::Normalize
   ads::ScanRepetition(folded, &candidates);
   ScanShouting(original, &candidates);
 
-  // Within a kind: the strongest (then longest) of overlapping findings
-  // wins, a key seen before counts 0, and the kind's total is capped.
+  // Within a family (ad_kinds.h: contacts, phones, offers, style): the
+  // strongest (then longest) of overlapping findings wins, a key seen before
+  // counts 0, and each kind's total is capped.
   std::sort(candidates.begin(), candidates.end(), [](const Candidate& a, const Candidate& b) {
-    if (a.kind != b.kind) return a.kind < b.kind;
+    const ads::Family fa = ads::FamilyOf(a.kind), fb = ads::FamilyOf(b.kind);
+    if (fa != fb) return fa < fb;
     if (a.weight != b.weight) return a.weight > b.weight;
     if (a.span.size() != b.span.size()) return a.span.size() > b.span.size();
-    return a.span.begin < b.span.begin;
+    if (a.span.begin != b.span.begin) return a.span.begin < b.span.begin;
+    return a.kind < b.kind;
   });
   AdAssessment result;
   std::vector<const Candidate*> accepted;
   std::vector<uint64_t> seen_keys;
+  std::array<double, ads::kKindCount> totals{};
+  // The strongest contact and offer found (their own weight, before caps
+  // and repeats), for the contact x offer rule below.
+  double contact = 0, offer = 0;
+  bool phone = false;
+  const Candidate* offer_finding = nullptr;
   size_t k = 0;
   while (k < candidates.size()) {
-    const Kind kind = candidates[k].kind;
+    const ads::Family family = ads::FamilyOf(candidates[k].kind);
     accepted.clear();
     seen_keys.clear();
-    double total = 0;
-    for (; k < candidates.size() && candidates[k].kind == kind; ++k) {
+    for (; k < candidates.size() && ads::FamilyOf(candidates[k].kind) == family; ++k) {
       const Candidate& c = candidates[k];
+      // The older tables' kinds overlap each other as before (a money call
+      // around a keyword counts both); a language table's entry competes
+      // with every finding of its family, so a phrase listed in both an
+      // older table and a language table counts once.
       const bool overlaps = std::any_of(accepted.begin(), accepted.end(), [&](const Candidate* a) {
-        return a->span.Overlaps(c.span);
+        return a->span.Overlaps(c.span) &&
+               (a->kind == c.kind || ads::IsTableKind(a->kind) || ads::IsTableKind(c.kind));
       });
       if (overlaps) continue;
       accepted.push_back(&c);
+      const size_t kind = static_cast<size_t>(c.kind);
       double weight = 0;
-      if (std::find(seen_keys.begin(), seen_keys.end(), c.key) == seen_keys.end()) {
-        seen_keys.push_back(c.key);
-        weight = std::min(c.weight, kKindCaps[static_cast<size_t>(kind)] - total);
+      // Keys are per scanner; one scanner's keys never meet another's
+      // (pattern keys, including the weak offers' shared one, span kinds).
+      const uint64_t key = family == ads::Family::kOffer || family == ads::Family::kContact
+                               ? c.key
+                               : c.key * ads::kKindCount + kind;
+      if (std::find(seen_keys.begin(), seen_keys.end(), key) == seen_keys.end()) {
+        seen_keys.push_back(key);
+        weight = std::min(c.weight, kKindCaps[kind] - totals[kind]);
         weight = std::max(0.0, std::round(weight * 1e6) / 1e6);
-        total += weight;
+        totals[kind] += weight;
+      }
+      if (family == ads::Family::kContact) contact = std::max(contact, c.weight);
+      if (family == ads::Family::kPhone) phone = true;
+      if (family == ads::Family::kOffer && c.weight > offer) {
+        offer = c.weight;
+        offer_finding = &c;
       }
       AdSignal signal;
       signal.span = c.span;
-      signal.kind = std::string(kKindNames[static_cast<size_t>(kind)]);
+      signal.kind = std::string(c.label.empty() ? kKindNames[kind] : c.label);
       signal.match = std::string(original.substr(c.span.begin, c.span.size()));
       signal.weight = weight;
       result.signals.push_back(std::move(signal));
       result.score += weight;
     }
+  }
+  // Contact x offer: a way to reach the writer plus something to sell.
+  // Weak offers are everyday news words and never combine; a phone number
+  // may be a hotline, so it combines only with a strong offer (which already
+  // sums to 1.0).
+  const bool combines = (contact >= ads::kStrong && offer >= ads::kMedium) ||
+                        (contact >= ads::kMedium && offer >= ads::kStrong) ||
+                        (phone && offer >= ads::kStrong);
+  if (combines && offer_finding != nullptr && result.score < 1.0) {
+    AdSignal signal;
+    signal.span = offer_finding->span;
+    signal.kind = std::string(kKindNames[static_cast<size_t>(Kind::kContactTimesOffer)]);
+    signal.match =
+        std::string(original.substr(offer_finding->span.begin, offer_finding->span.size()));
+    signal.weight = std::round((1.0 - result.score) * 1e6) / 1e6;
+    result.score += signal.weight;
+    result.signals.push_back(std::move(signal));
   }
   result.score = std::round(result.score * 1e6) / 1e6;
   std::sort(result.signals.begin(), result.signals.end(), [](const AdSignal& a, const AdSignal& b) {

@@ -1,11 +1,14 @@
 // AdDetector: rule signals that a comment is an advertisement or spam, in
 // English, Korean, Chinese and Japanese, combined into one score.
 //
-// Signals: contact handles (Telegram, WhatsApp, WeChat/微信, QQ, KakaoTalk/
-// 카톡, LINE/라인 IDs), phone numbers, money-making and buying calls to
-// action, casino/betting/loan/pharma/replica keywords, repeated characters
-// and shouting. Each signal has a weight; the score is their capped sum, and
-// the policy's thresholds turn it into a decision.
+// Signals: contact channels (Telegram, WhatsApp, WeChat/微信, QQ, KakaoTalk/
+// 카톡, LINE/라인 IDs, "DM me", "check my bio", プロフ見て, e-mail),
+// phone numbers, offers in categories (income claims, promo codes, crypto
+// signals, loans, gambling, pharma, replicas, dating, followers/SEO, job
+// and visa brokers, giveaways), repeated characters and shouting. Each
+// signal has a weight; the score is their capped sum, a contact channel
+// plus an offer reaches 1.0 (contact x offer), and the policy's thresholds
+// turn the score into a decision.
 #pragma once
 
 #include <memory>
@@ -22,7 +25,9 @@ namespace commentd::moderation {
 struct AdSignal {
   text::Span span;    // in the original text
   std::string kind;   // "contact_handle", "phone_number", "money_call", "spam_keyword",
-                      // "repetition", "shouting"
+                      // "repetition", "shouting"; a per-language table's category
+                      // ("offer:loan", "contact:messenger"); "contact_x_offer" for
+                      // the top-up of a contact plus an offer
   std::string match;  // the original text of the span
   double weight = 0;  // what this finding added to the score; 0 for a repeat of an
                       // earlier finding or once its kind reached its cap
@@ -36,6 +41,9 @@ struct AdAssessment {
   // under the default hold threshold (0.6) unless it is self-promotion, a
   // lure plus a way to reach the seller reaches the delete threshold (1.0),
   // and keywords or phone numbers alone can at most have a comment held.
+  // The per-language tables' offers are capped at 0.8 and contacts at 0.5;
+  // a contact (strong) with an offer (medium or more), or a contact (medium)
+  // with a strong offer, is topped up to 1.0 by a contact_x_offer signal.
   double score = 0;
   std::vector<AdSignal> signals;  // ordered by span
 };

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -11,6 +12,7 @@
 #include <sstream>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "testing/golden.h"
@@ -151,14 +153,14 @@ TEST(AdDetectorTest, SpansPointToTheOriginalBytes) {
       {"연락 010-1234-5678 주세요", "phone_number", "010-1234-5678"},
       {"电话：１３８１２３４５６７８", "phone_number", "１３８１２３４５６７８"},
       {"Call +1 (555) 123-4567 today", "phone_number", "+1 (555) 123-4567"},
-      {"best ＣＡＳＩＮＯ in town", "spam_keyword", "ＣＡＳＩＮＯ"},
+      {"a ＣＡＳＩＮＯ in town", "spam_keyword", "ＣＡＳＩＮＯ"},
       {"try c@s1no tonight", "spam_keyword", "c@s1no"},
       {"카\u200b지\u200b노 오픈", "spam_keyword", "카\u200b지\u200b노"},
       {"문의는 카톡 abc123 으로", "contact_handle", "카톡 abc123"},
       {"Telegram: @cheap_deals", "contact_handle", "Telegram: @cheap_deals"},
       {"加微信 领取红包", "contact_handle", "加微信"},
-      {"副業で月収100万円", "money_call", "副業"},
-      {"I earn $500 a day from home", "money_call", "earn $500 a day"},
+      {"副業で月収100万円", "offer:income", "副業で"},
+      {"I earn $500 a day from home", "offer:income", "I earn $500 a day"},
       {"BUY!!!!!!!!!!", "repetition", "!!!!!!!!!!"},
   };
   for (const Case& c : cases) {
@@ -174,6 +176,61 @@ TEST(AdDetectorTest, SpansPointToTheOriginalBytes) {
     EXPECT_TRUE(found) << "no " << c.kind << " signal on \"" << c.expected_match << "\"\n"
                        << Describe(a);
   }
+}
+
+// The per-language tables report their category, which is what the
+// moderator reads in the verdict.
+TEST(AdDetectorTest, TableSignalsAreNamedByTheirCategory) {
+  const std::pair<std::string, std::string> cases[] = {
+      {"Replica bags AAA quality", "offer:replica"},
+      {"가입머니 지급 이벤트", "offer:gambling"},
+      {"出国劳务 包吃住", "offer:jobs"},
+      {"パパ活 募集中", "offer:dating"},
+      {"詳しくはプロフ見て", "contact:bio"},
+      {"check my bio", "contact:bio"},
+  };
+  for (const auto& [text, kind] : cases) {
+    SCOPED_TRACE(text);
+    const AdAssessment a = Assess(text);
+    EXPECT_TRUE(std::any_of(a.signals.begin(), a.signals.end(), [&](const AdSignal& s) {
+      return s.kind == kind;
+    })) << Describe(a);
+  }
+}
+
+TEST(AdDetectorTest, AContactAndAMediumOfferAreToppedUpToDeletion) {
+  // "telegram: @..." is a strong contact (0.5), "we are hiring" a medium
+  // offer (0.35): together the shape of an ad.
+  const AdAssessment a = Assess("We are hiring, telegram: @jobdesk_asia");
+  EXPECT_GE(a.score, 1.0) << Describe(a);
+  EXPECT_TRUE(std::any_of(a.signals.begin(), a.signals.end(), [](const AdSignal& s) {
+    return s.kind == "contact_x_offer";
+  })) << Describe(a);
+}
+
+TEST(AdDetectorTest, WeakOffersNeverCombineWithAContact) {
+  for (const std::string text :
+       {"Loans and visas were the topic, telegram: @newsdesk_kr",
+        "비자 문제로 카톡 아이디: reporter01", "签证和贷款的问题，微信：reporter01"}) {
+    const AdAssessment a = Assess(text);
+    EXPECT_LT(a.score, 1.0) << text << "\n" << Describe(a);
+  }
+}
+
+TEST(AdDetectorTest, SeveralWeakOffersCountOnceTogether) {
+  for (const std::string text :
+       {"Loans, visas, jobs, casinos and crypto: the election in one line",
+        "대출, 비자, 카지노, 일자리, 투자 문제", "贷款、签证、赌场、工作和投资的问题",
+        "ローン、ビザ、カジノ、仕事、投資の話"}) {
+    const AdAssessment a = Assess(text);
+    EXPECT_LE(a.score, 0.2) << text << "\n" << Describe(a);
+  }
+}
+
+TEST(AdDetectorTest, APhoneNumberWithAMediumOfferIsWeighedAsBefore) {
+  // A ministry's hotline next to a loan word is news: held at most.
+  const AdAssessment a = Assess("대출 상담 사기 신고는 금융감독원 1332");
+  EXPECT_LT(a.score, 1.0) << Describe(a);
 }
 
 // Unbalanced parentheses and stray plus signs around digits once made the
@@ -491,9 +548,24 @@ TEST(AdDetectorTest, ReportsFalsePositivesOnNewsComments) {
     while (std::getline(in, line)) en.comments.push_back(JsonStringField(line, "text"));
     corpora.push_back(std::move(en));
   }
+  // The comment sets added later (news and social comments in the four
+  // languages, none of them ads); each is read when present.
+  auto add_csv = [&](const char* name, const std::string& path, size_t column) {
+    if (!std::filesystem::exists(path)) return;
+    Corpus c{name, {}};
+    const auto rows = ReadCsv(path);
+    for (size_t r = 1; r < rows.size(); ++r) {
+      if (rows[r].size() > column) c.comments.push_back(rows[r][column]);
+    }
+    corpora.push_back(std::move(c));
+  };
+  add_csv("en-toxic-spans-civil (en)", dir + "/en-toxic-spans-civil/data/comments.csv", 1);
+  add_csv("ko-apeach (ko)", dir + "/ko-apeach/APEACH/test.csv", 0);
+  add_csv("zh-swsr (zh)", dir + "/zh-swsr/SWSR/SexComment.csv", 2);
+  add_csv("ja-inspection-ai-toxic (ja)", dir + "/ja-inspection-ai-toxic/data/subset.csv", 1);
   for (const Corpus& corpus : corpora) {
     SCOPED_TRACE(corpus.name);
-    ASSERT_GT(corpus.comments.size(), 1000u);
+    ASSERT_GT(corpus.comments.size(), 400u);
     Tally tally;
     for (const std::string& comment : corpus.comments) {
       auto folded = TheEngine().normalizer.Fold(comment);
@@ -504,8 +576,10 @@ TEST(AdDetectorTest, ReportsFalsePositivesOnNewsComments) {
                     .score);
     }
     tally.Print(corpus.name);
-    // Measured: any signal on 0.4% (ko) / 0.5% (zh) / 2.8% (en, mostly
-    // shouting); held 1 of 8,776 Korean comments (gambling talk), none else.
+    // Measured: any signal on 0.05-0.4% (ko), 0.6-1.7% (zh), 1.9-2.7% (en,
+    // mostly shouting), 0.5% (ja); held 3 of 8,969 Weibo comments
+    // (surrogacy and click-farming talk, "加我好友联系我" in sarcasm: the
+    // older keyword and handle tables), deleted none.
     EXPECT_LT(tally.Rate(tally.ham_flagged, tally.ham), 0.04);
     EXPECT_LE(tally.Rate(tally.ham_held, tally.ham), 0.001);
     EXPECT_EQ(tally.ham_deleted, 0);

@@ -18,11 +18,15 @@ namespace {
 struct PatternInfo {
   Kind kind;
   double weight;
-  uint32_t length;       // bytes of a phrase (a literal); 0 for a regex
-  bool word_begin;       // a phrase starting with an ASCII word character
-  bool word_end;         // ... ending with one: matched on word boundaries
-  uint32_t regex_index;  // for a regex: its own start-of-match database
+  uint32_t length;         // bytes of a phrase (a literal); 0 for a regex
+  bool word_begin;         // a phrase starting with an ASCII word character
+  bool word_end;           // ... ending with one: matched on word boundaries
+  uint32_t regex_index;    // for a regex: its own start-of-match database
+  std::string_view label;  // into State::labels; empty for the kind's own name
 };
+
+// The key all weak offers share (pattern ids are far below it).
+constexpr uint64_t kWeakOfferKey = uint64_t{1} << 40;
 
 bool IsAsciiWordByte(unsigned char c) { return std::isalnum(c) || c == '_'; }
 
@@ -122,6 +126,30 @@ std::string_view Trim(std::string_view s) {
   return s;
 }
 
+// A per-language table is named by a two-letter language code ("ja.tsv").
+bool IsLanguageTable(std::string_view stem) {
+  return stem.size() == 2 && stem[0] >= 'a' && stem[0] <= 'z' && stem[1] >= 'a' && stem[1] <= 'z';
+}
+
+// "offer:loan" -> kOffer; false unless the name after the colon is
+// lower-case letters and '_'.
+bool ParseCategory(std::string_view category, Kind* kind) {
+  const size_t colon = category.find(':');
+  if (colon == std::string_view::npos) return false;
+  const std::string_view prefix = category.substr(0, colon);
+  const std::string_view name = category.substr(colon + 1);
+  if (prefix == "offer") {
+    *kind = Kind::kOffer;
+  } else if (prefix == "contact") {
+    *kind = Kind::kContact;
+  } else {
+    return false;
+  }
+  if (name.empty()) return false;
+  return std::all_of(name.begin(), name.end(),
+                     [](char c) { return (c >= 'a' && c <= 'z') || c == '_'; });
+}
+
 bool ParseWeight(std::string_view name, double* weight) {
   if (name == "decisive")
     *weight = kDecisive;
@@ -142,12 +170,14 @@ base::Result<std::vector<AdPattern>> ParseAdPatterns(std::string_view contents,
                                                      std::string_view name) {
   std::string_view stem = name.substr(name.rfind('/') + 1);
   stem = stem.substr(0, stem.find('.'));
-  Kind kind;
-  if (!ParseKind(stem, &kind) || kind == Kind::kPhoneNumber || kind == Kind::kRepetition ||
-      kind == Kind::kShouting) {
+  const bool language_table = IsLanguageTable(stem);
+  Kind kind = Kind::kOffer;
+  if (!language_table &&
+      (!ParseKind(stem, &kind) ||
+       (kind != Kind::kContactHandle && kind != Kind::kMoneyCall && kind != Kind::kSpamKeyword))) {
     return base::InvalidArgumentError(
-        "{}: the file name names no pattern kind (want contact_handle, money_call or "
-        "spam_keyword)",
+        "{}: the file name names no pattern kind (want contact_handle, money_call, "
+        "spam_keyword or a two-letter language code)",
         name);
   }
   std::vector<AdPattern> patterns;
@@ -165,13 +195,24 @@ base::Result<std::vector<AdPattern>> ParseAdPatterns(std::string_view contents,
     };
     const size_t tab1 = line.find('\t');
     const size_t tab2 = tab1 == std::string_view::npos ? tab1 : line.find('\t', tab1 + 1);
-    if (tab2 == std::string_view::npos) {
-      return fail("want 3 tab-separated fields (weight, form, text)");
+    const size_t tab3 =
+        !language_table || tab2 == std::string_view::npos ? tab2 : line.find('\t', tab2 + 1);
+    if (tab3 == std::string_view::npos) {
+      return fail(language_table ? "want 4 tab-separated fields (weight, form, category, text)"
+                                 : "want 3 tab-separated fields (weight, form, text)");
     }
     const std::string_view weight_name = Trim(line.substr(0, tab1));
     const std::string_view form_name = Trim(line.substr(tab1 + 1, tab2 - tab1 - 1));
-    const std::string_view text = line.substr(tab2 + 1);
-    AdPattern pattern{kind, 0, Form::kPhrase, std::string(text)};
+    const std::string_view text = line.substr(tab3 + 1);
+    AdPattern pattern{kind, 0, Form::kPhrase, std::string(text), {}};
+    if (language_table) {
+      const std::string_view category = Trim(line.substr(tab2 + 1, tab3 - tab2 - 1));
+      if (!ParseCategory(category, &pattern.kind)) {
+        return fail(fmt::format(
+            "category '{}' is not offer:<name> or contact:<name> (name: a-z and _)", category));
+      }
+      pattern.label = std::string(category);
+    }
     if (!ParseWeight(weight_name, &pattern.weight)) {
       return fail(
           fmt::format("unknown weight '{}' (want decisive, strong, medium or weak)", weight_name));
@@ -201,8 +242,9 @@ base::Result<std::vector<AdPattern>> BuiltinAdPatterns() {
 }
 
 struct AdPatterns::State {
-  std::vector<PatternInfo> patterns;  // by Vectorscan id
-  HsDatabase lexical_db;              // phrases (literals), over the lexical view
+  std::vector<PatternInfo> patterns;                 // by Vectorscan id
+  std::vector<std::unique_ptr<std::string>> labels;  // stable storage for PatternInfo::label
+  HsDatabase lexical_db;                             // phrases (literals), over the lexical view
   // Regexes over the folded view. Start offsets make a database compile
   // slowly and scan slowly when many patterns share it, so one database
   // without them says which regexes match, and only those run again, each
@@ -243,12 +285,21 @@ base::Result<AdPatterns> AdPatterns::Create(const std::vector<AdPattern>& specs,
   auto state = std::make_unique<State>();
   std::vector<std::string> literals, regexes;
   std::vector<unsigned> literal_ids, regex_ids;
+  auto label_of = [&](const AdPattern& spec) -> std::string_view {
+    if (spec.label.empty()) return {};
+    for (const auto& l : state->labels) {
+      if (*l == spec.label) return *l;
+    }
+    state->labels.push_back(std::make_unique<std::string>(spec.label));
+    return *state->labels.back();
+  };
   for (const AdPattern& spec : specs) {
     if (spec.form == Form::kRegex) {
       regex_ids.push_back(static_cast<unsigned>(state->patterns.size()));
       regexes.emplace_back(spec.text);
       state->patterns.push_back(PatternInfo{spec.kind, spec.weight, 0, false, false,
-                                            static_cast<uint32_t>(regexes.size() - 1)});
+                                            static_cast<uint32_t>(regexes.size() - 1),
+                                            label_of(spec)});
       continue;
     }
     {
@@ -260,10 +311,10 @@ base::Result<AdPatterns> AdPatterns::Create(const std::vector<AdPattern>& specs,
       }
       if (lexical->empty()) continue;
       literal_ids.push_back(static_cast<unsigned>(state->patterns.size()));
-      state->patterns.push_back(
-          PatternInfo{spec.kind, spec.weight, static_cast<uint32_t>(lexical->size()),
-                      IsAsciiWordByte(static_cast<unsigned char>(lexical->front())),
-                      IsAsciiWordByte(static_cast<unsigned char>(lexical->back())), 0});
+      state->patterns.push_back(PatternInfo{
+          spec.kind, spec.weight, static_cast<uint32_t>(lexical->size()),
+          IsAsciiWordByte(static_cast<unsigned char>(lexical->front())),
+          IsAsciiWordByte(static_cast<unsigned char>(lexical->back())), 0, label_of(spec)});
       literals.push_back(std::move(lexical).value());
     }
   }
@@ -315,7 +366,13 @@ void AdPatterns::Scan(const text::NormalizedText& folded, const text::Normalized
     for (const RawMatch& m : matches) {
       if (m.to <= m.from) continue;
       const PatternInfo& info = state_->patterns[m.id];
-      out->push_back(Candidate{info.kind, info.weight, m.id, view.ToOriginal(m.from, m.to)});
+      // Weak offers are everyday news words ("loan", "visa", "jobs"): a
+      // comment naming three of them discusses a topic, it does not sell,
+      // so they share one key and count once together.
+      const bool weak_offer = FamilyOf(info.kind) == Family::kOffer && info.weight <= kWeak;
+      const uint64_t key = weak_offer ? kWeakOfferKey : m.id;
+      out->push_back(
+          Candidate{info.kind, info.weight, key, view.ToOriginal(m.from, m.to), info.label});
     }
   };
   if (state_->lexical_db != nullptr) scan(state_->lexical_db.get(), lexical);

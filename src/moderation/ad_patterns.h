@@ -16,6 +16,13 @@
 //    becomes "abcize"). Written in folded form: lower case, ASCII digits and
 //    colon, katakana as katakana.
 // Blank lines and lines starting with '#' are comments.
+//
+// A per-language table (en.tsv, ko.tsv, zh.tsv, ja.tsv: a two-letter stem)
+// has a category column: weight<TAB>form<TAB>category<TAB>text, where the
+// category is offer:<name> or contact:<name> (lower-case letters and '_',
+// e.g. offer:loan, contact:messenger). The category is data: it names the
+// signal the moderator sees, and its prefix decides the kind (kOffer or
+// kContact) and so how it combines (ad_kinds.h).
 #pragma once
 
 #include <memory>
@@ -38,12 +45,15 @@ struct AdPattern {
   double weight;
   Form form;
   std::string text;
+  std::string label = {};  // a per-language table's category ("offer:loan"); else empty
 };
 
-// Parses the pattern file `name` ("money_call.tsv": the stem is the kind).
+// Parses the pattern file `name` ("money_call.tsv": the stem is the kind;
+// "ja.tsv": a per-language table with a category column).
 // Fails with kInvalidArgument naming the file and line ("money_call.tsv:12:
-// unknown weight 'huge' (want decisive, strong, medium or weak)") or, for an
-// unknown kind, the file.
+// unknown weight 'huge' (want decisive, strong, medium or weak)", "ja.tsv:40:
+// category 'loan' is not offer:<name> or contact:<name>") or, for an unknown
+// kind, the file.
 base::Result<std::vector<AdPattern>> ParseAdPatterns(std::string_view contents,
                                                      std::string_view name);
 

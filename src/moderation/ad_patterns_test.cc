@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "moderation/builtin_ad_patterns.h"
 #include "testing/normalizer.h"
 
 namespace commentd::moderation::ads {
@@ -50,13 +51,61 @@ TEST(AdPatternsTest, ErrorsNameTheFileAndLine) {
   EXPECT_NE(unknown.status().message().find("lottery.tsv"), std::string::npos);
 }
 
-TEST(AdPatternsTest, BuiltinFilesParseAndCoverTheThreePatternKinds) {
+TEST(AdPatternsTest, BuiltinFilesParseAndCoverEveryPatternKind) {
   auto patterns = BuiltinAdPatterns();
   ASSERT_TRUE(patterns.ok()) << patterns.status().ToString();
   std::set<Kind> kinds;
   for (const AdPattern& p : *patterns) kinds.insert(p.kind);
-  EXPECT_EQ(kinds, (std::set<Kind>{Kind::kContactHandle, Kind::kMoneyCall, Kind::kSpamKeyword}));
-  EXPECT_GT(patterns->size(), 300u);
+  EXPECT_EQ(kinds, (std::set<Kind>{Kind::kContactHandle, Kind::kMoneyCall, Kind::kSpamKeyword,
+                                   Kind::kContact, Kind::kOffer}));
+  EXPECT_GT(patterns->size(), 900u);
+}
+
+TEST(AdPatternsTest, ALanguageTableCarriesACategoryColumn) {
+  auto patterns = ParseAdPatterns(
+      "strong\tphrase\toffer:loan\tinstant loan\nmedium\tregex\tcontact:dm\tdm\\s+me\n", "en.tsv");
+  ASSERT_TRUE(patterns.ok()) << patterns.status().ToString();
+  ASSERT_EQ(patterns->size(), 2u);
+  EXPECT_EQ((*patterns)[0].kind, Kind::kOffer);
+  EXPECT_EQ((*patterns)[0].label, "offer:loan");
+  EXPECT_EQ((*patterns)[0].text, "instant loan");
+  EXPECT_EQ((*patterns)[1].kind, Kind::kContact);
+  EXPECT_EQ((*patterns)[1].form, Form::kRegex);
+  EXPECT_EQ((*patterns)[1].label, "contact:dm");
+}
+
+TEST(AdPatternsTest, ALanguageTableNamesABadCategoryAndItsLine) {
+  auto bad = ParseAdPatterns("\nstrong\tphrase\tloan\tinstant loan\n", "en.tsv");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.status().message(),
+            "en.tsv:2: category 'loan' is not offer:<name> or contact:<name> (name: a-z and _)");
+  auto three = ParseAdPatterns("strong\tphrase\tinstant loan\n", "ja.tsv");
+  ASSERT_FALSE(three.ok());
+  EXPECT_EQ(three.status().message(),
+            "ja.tsv:1: want 4 tab-separated fields (weight, form, category, text)");
+}
+
+// Japanese gets the same coverage as the others: every language table has
+// every offer category and the contact channels.
+TEST(AdPatternsTest, EveryLanguageTableCoversEveryCategory) {
+  const std::set<std::string> want = {"offer:income",  "offer:discount", "offer:investment",
+                                      "offer:loan",    "offer:gambling", "offer:pharma",
+                                      "offer:replica", "offer:dating",   "offer:followers",
+                                      "offer:jobs",    "offer:giveaway", "contact:messenger",
+                                      "contact:bio",   "contact:dm",     "contact:search_code"};
+  std::set<std::string> languages;
+  for (const auto& [name, contents] : BuiltinAdPatternFiles()) {
+    if (name.size() != 6) continue;  // "ja.tsv"
+    languages.insert(std::string(name));
+    auto patterns = ParseAdPatterns(contents, name);
+    ASSERT_TRUE(patterns.ok()) << patterns.status().ToString();
+    std::set<std::string> categories;
+    for (const AdPattern& p : *patterns) categories.insert(p.label);
+    for (const std::string& c : want) {
+      EXPECT_TRUE(categories.count(c)) << name << " has no " << c;
+    }
+  }
+  EXPECT_EQ(languages, (std::set<std::string>{"en.tsv", "ja.tsv", "ko.tsv", "zh.tsv"}));
 }
 
 TEST(AdPatternsTest, PhrasesMatchTheLexicalViewAndRegexesTheFolded) {
