@@ -175,6 +175,19 @@ std::vector<TunedSection> TuneSections(std::string_view model,
     auto section = TuneSection(fmt::format("{}.{}", model, language), scored, min_language_clean);
     if (section) sections.push_back(std::move(*section));
   }
+  // The section's thresholds serve the languages too small to tune on
+  // (Japanese): a model barely trained on a language is not calibrated there,
+  // so they get the most careful thresholds of the languages that were tuned.
+  if (!sections.empty() && sections.front().thresholds.has_value()) {
+    moderation::ClassifierThresholds& careful = *sections.front().thresholds;
+    for (size_t i = 1; i < sections.size(); ++i) {
+      if (!sections[i].thresholds.has_value()) continue;
+      careful.delete_threshold =
+          std::max(careful.delete_threshold, sections[i].thresholds->delete_threshold);
+      careful.hold_threshold =
+          std::max(careful.hold_threshold, sections[i].thresholds->hold_threshold);
+    }
+  }
   return sections;
 }
 

@@ -81,7 +81,9 @@ struct TunedSection {
 // The sections for model `model` from `scores`: first the model's own over
 // every comment (left out when there is no clean comment), then one per
 // language, in name order, that has at least `min_language_clean` clean
-// comments. Comments without a language count only in the first.
+// comments. Comments without a language count only in the first. The first
+// serves the languages too small to tune on, so its thresholds are raised to
+// the highest of the languages' (the most careful).
 std::vector<TunedSection> TuneSections(std::string_view model,
                                        const std::vector<ScoredComment>& scores,
                                        size_t min_language_clean = kMinTuningComments);

@@ -224,6 +224,29 @@ TEST(TuneSectionsTest, TheModelFirstThenLanguagesWithEnoughCleanCommentsInNameOr
   EXPECT_TRUE(sections[2].thresholds.has_value());
 }
 
+TEST(TuneSectionsTest, TheSectionForUntunedLanguagesIsAsCarefulAsTheMostCarefulLanguage) {
+  // Korean separates at 0.9 / 0.8 on its own; pooled with the English, whose
+  // clean comments score low, a lower threshold would do. Japanese has too
+  // few comments and is decided by the section: it gets Korean's care.
+  Comments c;
+  for (int i = 0; i < 200; ++i) c.Clean(0.85, Decision::kPublish, "ko");
+  for (int i = 0; i < 20; ++i) c.Positive(0.95, Decision::kPublish, "ko");
+  for (int i = 0; i < 200; ++i) c.Clean(0.1, Decision::kPublish, "en");
+  for (int i = 0; i < 20; ++i) c.Positive(0.5, Decision::kPublish, "en");
+  c.Clean(0.1, Decision::kPublish, "ja");
+  const std::vector<TunedSection> sections =
+      TuneSections("inappropriate_language", c.Values(), 100);
+  ASSERT_EQ(sections.size(), 3u);
+  ASSERT_TRUE(sections[0].thresholds && sections[1].thresholds && sections[2].thresholds);
+  EXPECT_EQ(sections[2].section, "inappropriate_language.ko");
+  for (size_t i = 1; i < 3; ++i) {
+    EXPECT_GE(sections[0].thresholds->hold_threshold, sections[i].thresholds->hold_threshold);
+    EXPECT_GE(sections[0].thresholds->delete_threshold, sections[i].thresholds->delete_threshold);
+  }
+  EXPECT_GT(sections[2].thresholds->hold_threshold, 0.85)
+      << "Korean holds above its clean comments";
+}
+
 TEST(TuneSectionsTest, NoCleanCommentsGiveNoSections) {
   EXPECT_TRUE(TuneSections("advertisement", {}).empty());
   EXPECT_TRUE(TuneSections("advertisement", Comments().Positive(0.9).Values()).empty());
