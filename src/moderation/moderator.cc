@@ -1,6 +1,7 @@
 #include "moderation/moderator.h"
 
 #include <algorithm>
+#include <limits>
 #include <map>
 
 #include "moderation/ad_detector.h"
@@ -50,6 +51,11 @@ Decision ActionForScore(double score, double hold_threshold, double delete_thres
 ModelDecision Calibrate(double probability, ClassifierThresholds thresholds, Decision action,
                         Decision rules) {
   ModelDecision d;
+  // A threshold of 1 means "never": a saturated model's probability can be
+  // exactly 1.0 in double precision, and must not act on it.
+  constexpr double kNever = std::numeric_limits<double>::infinity();
+  if (thresholds.delete_threshold >= 1.0) thresholds.delete_threshold = kNever;
+  if (thresholds.hold_threshold >= 1.0) thresholds.hold_threshold = kNever;
   d.model =
       ActionForScore(probability, thresholds.hold_threshold, thresholds.delete_threshold, action);
   d.combined = Stricter(rules, d.model);

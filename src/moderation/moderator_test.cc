@@ -320,18 +320,19 @@ TEST(ModelTextTest, ClassifiersReadExactlyTheModelText) {
 
 TEST(ModeratorTest, EvidenceInsideAMaskedSpanNeverDecides) {
   const std::string text = "the Scunthorpe council met";
+  Policy policy;  // thresholds fixed here, not the tuned defaults
+  policy.language.classifier_by_language["en"] = {.delete_threshold = 0.99, .hold_threshold = 0.9};
   auto lang = std::make_shared<ScriptedClassifier>(0.9999999, "Scunthorpe");
   lang->set_original(text);
   auto moderator = Moderator::Create(
-      Policy::Default(), Classifiers{.advertisement = nullptr, .inappropriate_language = lang});
+      policy, Classifiers{.advertisement = nullptr, .inappropriate_language = lang});
   ASSERT_TRUE(moderator.ok()) << moderator.status().ToString();
   EXPECT_EQ((*moderator)->Evaluate(text).decision, Decision::kPublish);
 
   auto elsewhere = std::make_shared<ScriptedClassifier>(0.9999999, "council");
   elsewhere->set_original(text);
-  auto other =
-      Moderator::Create(Policy::Default(),
-                        Classifiers{.advertisement = nullptr, .inappropriate_language = elsewhere});
+  auto other = Moderator::Create(
+      policy, Classifiers{.advertisement = nullptr, .inappropriate_language = elsewhere});
   ASSERT_TRUE(other.ok()) << other.status().ToString();
   const Verdict v = (*other)->Evaluate(text);
   EXPECT_EQ(v.decision, Decision::kDelete);
@@ -339,8 +340,16 @@ TEST(ModeratorTest, EvidenceInsideAMaskedSpanNeverDecides) {
   EXPECT_EQ(v.reasons[0].match, "council");
 }
 
-// Default thresholds for ads: hold at 0.824098572, delete at 0.943362875.
-Verdict EvaluateWithAdModel(std::string_view text, double p, Policy policy = Policy::Default()) {
+// Ad thresholds fixed here (hold at 0.824098572, delete at 0.943362875), not
+// the tuned defaults, which change with each training.
+Policy AdPolicy() {
+  Policy policy;
+  policy.advertisement.classifier_hold_threshold = 0.824098572;
+  policy.advertisement.classifier_delete_threshold = 0.943362875;
+  return policy;
+}
+
+Verdict EvaluateWithAdModel(std::string_view text, double p, Policy policy = AdPolicy()) {
   auto moderator = Moderator::Create(
       std::move(policy), Classifiers{.advertisement = std::make_shared<FixedClassifier>(p),
                                      .inappropriate_language = nullptr});
@@ -375,7 +384,7 @@ TEST(CalibratedDecisionTest, AModelHoldBecomesADeleteWhenTheRulesHoldTooAndTheRe
   EXPECT_TRUE(said) << VerdictToJson(v).dump();
 
   // A publisher who only holds ads keeps holding them.
-  Policy hold_only = Policy::Default();
+  Policy hold_only = AdPolicy();
   hold_only.advertisement.action = Decision::kHold;
   EXPECT_EQ(EvaluateWithAdModel(text, 0.99, hold_only).decision, Decision::kHold);
 }

@@ -28,9 +28,12 @@ TEST(PolicyTest, ReadsEveryKeyOfAFile) {
 
 TEST(PolicyTest, ClassifierThresholdsByLanguage) {
   const Policy builtin = Policy::Default();
-  // Korean has its own built-in thresholds; Japanese has no data and uses the section's.
-  EXPECT_NE(builtin.language.Classifier("ko").hold_threshold,
+  // Korean and English have their own built-in thresholds; Japanese has too
+  // little data and uses the section's.
+  EXPECT_NE(builtin.language.Classifier("en").hold_threshold,
             builtin.language.Classifier("ja").hold_threshold);
+  EXPECT_NE(builtin.language.Classifier("ko").delete_threshold,
+            builtin.language.Classifier("ja").delete_threshold);
   EXPECT_DOUBLE_EQ(builtin.language.Classifier("ja").hold_threshold,
                    builtin.language.classifier_hold_threshold);
 
