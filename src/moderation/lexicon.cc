@@ -525,6 +525,23 @@ struct Lexicon::State {
     base::MutexLock lock(&mutex);
     free_scratch.push_back(s);
   }
+
+  // Squeezes `text` (a lexical view) into `squeezed` and returns every
+  // database hit in it, allowlist entries included.
+  std::vector<Hit> Scan(const std::string& text, Squeezed* squeezed) EXCLUDES(mutex) {
+    // Vectorscan takes a 32-bit length; a comment that large was refused long
+    // before it got here.
+    COMMENTD_CHECK(text.size() <= 0xFFFFFFFFu);
+    Squeeze(text, squeezed);
+    std::vector<Hit> hits;
+    hs_scratch_t* scratch = AcquireScratch();
+    hs_error_t err =
+        hs_scan(database, squeezed->text.data(), static_cast<unsigned int>(squeezed->text.size()),
+                0, scratch, OnMatch, &hits);
+    ReleaseScratch(scratch);
+    COMMENTD_CHECK(err == HS_SUCCESS);
+    return hits;
+  }
 };
 
 Lexicon::Lexicon(std::unique_ptr<State> state) : state_(std::move(state)) {}
@@ -715,19 +732,8 @@ base::Result<Lexicon> Lexicon::CreateBuiltin(const text::Normalizer& normalizer)
 std::vector<LexiconMatch> Lexicon::Find(const text::NormalizedText& lexical) const {
   const std::string& text = lexical.text();
   if (text.empty()) return {};
-  // Vectorscan takes a 32-bit length; a comment that large was refused long
-  // before it got here.
-  COMMENTD_CHECK(text.size() <= 0xFFFFFFFFu);
-
   Squeezed squeezed;
-  Squeeze(text, &squeezed);
-  std::vector<Hit> hits;
-  hs_scratch_t* scratch = state_->AcquireScratch();
-  hs_error_t err =
-      hs_scan(state_->database, squeezed.text.data(),
-              static_cast<unsigned int>(squeezed.text.size()), 0, scratch, OnMatch, &hits);
-  state_->ReleaseScratch(scratch);
-  COMMENTD_CHECK(err == HS_SUCCESS);
+  const std::vector<Hit> hits = state_->Scan(text, &squeezed);
 
   const uint32_t entry_count = static_cast<uint32_t>(state_->entries.size());
   std::vector<Hit> allow;
@@ -819,17 +825,9 @@ std::vector<LexiconMatch> Lexicon::Find(const text::NormalizedText& lexical) con
 std::vector<text::Span> Lexicon::FindInnocent(const text::NormalizedText& lexical) const {
   const std::string& text = lexical.text();
   if (text.empty()) return {};
-  COMMENTD_CHECK(text.size() <= 0xFFFFFFFFu);
   // The same scan as Find's, keeping what Find drops.
   Squeezed squeezed;
-  Squeeze(text, &squeezed);
-  std::vector<Hit> hits;
-  hs_scratch_t* scratch = state_->AcquireScratch();
-  hs_error_t err =
-      hs_scan(state_->database, squeezed.text.data(),
-              static_cast<unsigned int>(squeezed.text.size()), 0, scratch, OnMatch, &hits);
-  state_->ReleaseScratch(scratch);
-  COMMENTD_CHECK(err == HS_SUCCESS);
+  const std::vector<Hit> hits = state_->Scan(text, &squeezed);
   const uint32_t entry_count = static_cast<uint32_t>(state_->entries.size());
   auto is_latin = [&](size_t at) { return ScriptOf(text::DecodeAt(text, at).c) == Script::kLatin; };
   std::vector<text::Span> spans;
