@@ -526,22 +526,37 @@ struct Lexicon::State {
     free_scratch.push_back(s);
   }
 
-  // Squeezes `text` (a lexical view) into `squeezed` and returns every
-  // database hit in it, allowlist entries included.
-  std::vector<Hit> Scan(const std::string& text, Squeezed* squeezed) EXCLUDES(mutex) {
+  // Every database hit in `text` (a lexical view), allowlist entries
+  // included, whose runs are at least as long as the term's, in lexical-view
+  // bytes taking in the whole first and last runs ("fffuckkk").
+  std::vector<Hit> Scan(const std::string& text) EXCLUDES(mutex) {
     // Vectorscan takes a 32-bit length; a comment that large was refused long
     // before it got here.
     COMMENTD_CHECK(text.size() <= 0xFFFFFFFFu);
-    Squeeze(text, squeezed);
+    Squeezed squeezed;
+    Squeeze(text, &squeezed);
     std::vector<Hit> hits;
     hs_scratch_t* scratch = AcquireScratch();
     hs_error_t err =
-        hs_scan(database, squeezed->text.data(), static_cast<unsigned int>(squeezed->text.size()),
-                0, scratch, OnMatch, &hits);
+        hs_scan(database, squeezed.text.data(), static_cast<unsigned int>(squeezed.text.size()), 0,
+                scratch, OnMatch, &hits);
     ReleaseScratch(scratch);
     COMMENTD_CHECK(err == HS_SUCCESS);
+    std::erase_if(hits, [&](Hit& h) {
+      const std::vector<uint8_t>& runs = min_runs[h.id];
+      for (size_t k = 0; k < runs.size(); ++k) {
+        if (squeezed.Run(h.from + k) < runs[k]) return true;
+      }
+      h.from = squeezed.origin[h.from];
+      h.to = squeezed.origin[h.to];
+      return false;
+    });
     return hits;
   }
+
+  // The innocent words among `hits` (Scan's, of `text`): see Lexicon::Find.
+  std::vector<text::Span> InnocentSpans(const std::string& text,
+                                        const std::vector<Hit>& hits) const;
 };
 
 Lexicon::Lexicon(std::unique_ptr<State> state) : state_(std::move(state)) {}
@@ -729,26 +744,18 @@ base::Result<Lexicon> Lexicon::CreateBuiltin(const text::Normalizer& normalizer)
   return Create(normalizer, std::move(entries), std::move(allowed));
 }
 
-std::vector<LexiconMatch> Lexicon::Find(const text::NormalizedText& lexical) const {
+std::vector<LexiconMatch> Lexicon::Find(const text::NormalizedText& lexical,
+                                        std::vector<text::Span>* innocent) const {
+  if (innocent != nullptr) innocent->clear();
   const std::string& text = lexical.text();
   if (text.empty()) return {};
-  Squeezed squeezed;
-  const std::vector<Hit> hits = state_->Scan(text, &squeezed);
+  const std::vector<Hit> hits = state_->Scan(text);
+  if (innocent != nullptr) *innocent = state_->InnocentSpans(text, hits);
 
   const uint32_t entry_count = static_cast<uint32_t>(state_->entries.size());
   std::vector<Hit> allow;
   std::vector<Hit> candidates;
-  for (Hit h : hits) {
-    // Runs at least as long as the term's, then back to lexical-view bytes,
-    // taking in the whole first and last runs ("fffuckkk").
-    const std::vector<uint8_t>& min_runs = state_->min_runs[h.id];
-    bool long_enough = true;
-    for (size_t k = 0; k < min_runs.size() && long_enough; ++k) {
-      long_enough = squeezed.Run(h.from + k) >= min_runs[k];
-    }
-    if (!long_enough) continue;
-    h.from = squeezed.origin[h.from];
-    h.to = squeezed.origin[h.to];
+  for (const Hit& h : hits) {
     if (h.id >= entry_count) {
       allow.push_back(h);
       continue;
@@ -822,31 +829,20 @@ std::vector<LexiconMatch> Lexicon::Find(const text::NormalizedText& lexical) con
   return matches;
 }
 
-std::vector<text::Span> Lexicon::FindInnocent(const text::NormalizedText& lexical) const {
-  const std::string& text = lexical.text();
-  if (text.empty()) return {};
-  // The same scan as Find's, keeping what Find drops.
-  Squeezed squeezed;
-  const std::vector<Hit> hits = state_->Scan(text, &squeezed);
-  const uint32_t entry_count = static_cast<uint32_t>(state_->entries.size());
+std::vector<text::Span> Lexicon::State::InnocentSpans(const std::string& text,
+                                                      const std::vector<Hit>& hits) const {
+  // What Find drops: allowlisted words, and Find's boundary test inverted.
+  const uint32_t entry_count = static_cast<uint32_t>(entries.size());
   auto is_latin = [&](size_t at) { return ScriptOf(text::DecodeAt(text, at).c) == Script::kLatin; };
   std::vector<text::Span> spans;
   for (const Hit& h : hits) {
-    const std::vector<uint8_t>& min_runs = state_->min_runs[h.id];
-    bool long_enough = true;
-    for (size_t k = 0; k < min_runs.size() && long_enough; ++k) {
-      long_enough = squeezed.Run(h.from + k) >= min_runs[k];
-    }
-    if (!long_enough) continue;
-    uint32_t from = squeezed.origin[h.from];
-    uint32_t to = squeezed.origin[h.to];
+    uint32_t from = h.from;
+    uint32_t to = h.to;
     if (h.id < entry_count) {
-      // Find's boundary test, inverted: an entry of Latin edges inside a
-      // longer Latin word.
-      const LexiconEntry& entry = state_->entries[h.id];
+      // An entry of Latin edges inside a longer Latin word.
+      const LexiconEntry& entry = entries[h.id];
       if (entry.boundary == Boundary::kInside) continue;
-      if (state_->first_script[h.id] != Script::kLatin ||
-          state_->last_script[h.id] != Script::kLatin) {
+      if (first_script[h.id] != Script::kLatin || last_script[h.id] != Script::kLatin) {
         continue;
       }
       const bool joined_before =

@@ -85,19 +85,19 @@ class Lexicon {
   // Matches in `lexical` (a Normalizer::Lexical view), ordered by span, with
   // overlapping matches of the same region reduced to the longest. Includes
   // mild entries (the caller decides what they do) and masked words.
-  std::vector<LexiconMatch> Find(const text::NormalizedText& lexical) const;
+  //
+  // When `innocent` is not null it receives, from the same scan, the words
+  // the lexicons judge innocent although they contain an entry: allowlisted
+  // words (시발점, 操场, Scunthorpe) and Latin words in which a whole-word or
+  // prefix entry sits where Find does not match it ("ass" in "embassy",
+  // "arse" in "Arsenal"), the latter widened to the whole word. Byte ranges
+  // of lexical.text() itself, not of the original text, ordered by start; a
+  // range may overlap a match. Moderator::ModelText masks them so that a
+  // classifier, which reads character n-grams, never reads the entry inside.
+  std::vector<LexiconMatch> Find(const text::NormalizedText& lexical,
+                                 std::vector<text::Span>* innocent = nullptr) const;
 
   size_t size() const;
-
-  // The words of `lexical` that the lexicons judge innocent although they
-  // contain an entry: allowlisted words (시발점, 操场, Scunthorpe) and Latin
-  // words in which a whole-word or prefix entry sits where Find does not
-  // match it ("ass" in "embassy", "arse" in "Arsenal"), the latter widened
-  // to the whole word. Byte ranges of lexical.text() itself, not of the
-  // original text, ordered by start; a range may overlap a match of Find.
-  // Moderator::ModelText masks them so that a classifier, which reads
-  // character n-grams, never reads the entry inside them.
-  std::vector<text::Span> FindInnocent(const text::NormalizedText& lexical) const;
 
  private:
   struct State;

@@ -336,7 +336,7 @@ void AddNumbers(const text::NormalizedText& lexical, const std::vector<text::Spa
 // (or ModelText) and handed to MaskFor for each model.
 struct Moderator::Findings {
   std::vector<LexiconMatch> words;     // the lexicons' matches
-  std::vector<text::Span> innocent;    // Lexicon::FindInnocent: lexical-view ranges
+  std::vector<text::Span> innocent;    // Lexicon::Find's innocent words: lexical-view ranges
   std::vector<text::Span> ad_signals;  // the ad rules' signals, original spans
 };
 
@@ -420,8 +420,7 @@ std::optional<std::string> Moderator::ModelText(std::string_view text, Rule rule
   if (!folded.ok()) return std::nullopt;
   const text::NormalizedText lexical = engine_->normalizer.Lexical(*folded);
   Findings findings;
-  findings.words = engine_->lexicon.Find(lexical);
-  findings.innocent = engine_->lexicon.FindInnocent(lexical);
+  findings.words = engine_->lexicon.Find(lexical, &findings.innocent);
   if (rule == Rule::kAdvertisement) {
     for (const AdSignal& s : engine_->ad_detector.Assess(text, *folded, lexical).signals) {
       findings.ad_signals.push_back(s.span);
@@ -479,9 +478,11 @@ Verdict Moderator::Evaluate(std::string_view text, std::optional<std::string>* l
     verdict.scores.link = 1.0;
   }
 
-  // Inappropriate language: lexicon.
+  // Inappropriate language: lexicon. The innocent words are found in the
+  // same scan, and only when a model will read the masked text.
+  const bool any_model = classifiers_.inappropriate_language || classifiers_.advertisement;
   Findings findings;
-  findings.words = engine_->lexicon.Find(lexical);
+  findings.words = engine_->lexicon.Find(lexical, any_model ? &findings.innocent : nullptr);
   for (const LexiconMatch& m : findings.words) {
     if (m.entry->severity == Severity::kMild && policy_.language.allow_mild) continue;
     const double score = m.entry->severity == Severity::kMild ? 0.5 : 1.0;
@@ -519,8 +520,7 @@ Verdict Moderator::Evaluate(std::string_view text, std::optional<std::string>* l
   // the thresholds for the comment's language. The language and the masks
   // are worked out only when a model will be asked: a rules-only engine
   // spends nothing on them.
-  if (classifiers_.inappropriate_language || classifiers_.advertisement) {
-    findings.innocent = engine_->lexicon.FindInnocent(lexical);
+  if (any_model) {
     for (const AdSignal& s : ads.signals) findings.ad_signals.push_back(s.span);
     const std::string_view language = text::GuessLanguage(text);
     auto classify = [&](const Classifier* classifier, Rule rule, ClassifierThresholds thresholds,
