@@ -9,6 +9,7 @@
 #include "text/language.h"
 #include "text/link_finder.h"
 #include "text/normalizer.h"
+#include "text/script.h"
 #include "text/utf8.h"
 
 namespace commentd::moderation {
@@ -180,10 +181,8 @@ bool IsToleratedSwear(const LexiconEntry& entry, const LanguagePolicy& policy) {
 // span then adds no feature at all (neither a word nor a bigram), which is
 // what "cannot move a classifier" means.
 
-bool IsAsciiAlnum(char c) {
-  return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-}
-bool IsAsciiDigit(char c) { return c >= '0' && c <= '9'; }
+using text::IsAsciiAlnum;
+using text::IsAsciiDigit;
 
 // The lexical-view bytes whose original lies inside `original`, as a range
 // of lexical.text(); empty when there are none. Origins never go backwards

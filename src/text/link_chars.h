@@ -17,9 +17,6 @@ namespace commentd::text::links {
 // valid UTF-8, but the finder must not trust that for memory safety.
 inline constexpr char32_t kInvalid = kReplacementCharacter;
 
-inline bool IsAsciiAlpha(char32_t c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
-inline bool IsAsciiDigit(char32_t c) { return c >= '0' && c <= '9'; }
-inline bool IsAsciiAlnum(char32_t c) { return IsAsciiAlpha(c) || IsAsciiDigit(c); }
 inline bool IsAsciiLabelChar(char32_t c) { return IsAsciiAlnum(c) || c == '-' || c == '_'; }
 
 // CJK and fullwidth punctuation: ends hosts and paths.

@@ -20,6 +20,11 @@ namespace commentd::text {
 
 enum class Script : uint8_t { kOther, kLatin, kHangul, kKana, kHan, kGreek, kCyrillic };
 
+// ASCII letters and digits: the bytes of codes, hosts and Latin words.
+constexpr bool IsAsciiAlpha(char32_t c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
+constexpr bool IsAsciiDigit(char32_t c) { return c >= '0' && c <= '9'; }
+constexpr bool IsAsciiAlnum(char32_t c) { return IsAsciiAlpha(c) || IsAsciiDigit(c); }
+
 // Precomposed Hangul syllables U+AC00..U+D7A3 (the 11,172 of them).
 constexpr bool IsHangulSyllable(char32_t c) { return c >= 0xAC00 && c <= 0xD7A3; }
 
